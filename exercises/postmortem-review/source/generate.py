@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Generate evidence/registry-metrics.csv for the postmortem-review exercise.
+
+Deterministic (fixed seed, stdlib only). One row per minute, 13:50-15:30 UTC on 2026-10-06.
+Story: at 14:09 a `yard-admin cache flush --prefix meta:` hits the production Redis cache.
+registry-api falls through to metadata-db, PgBouncer saturates, metadata requests fail.
+14:14 alert fires as a warning only; 14:49 support pages on-call by hand; 14:57 edge serve-stale on;
+15:00 cache warm job; 15:15 serve-stale back to normal.
+
+Run:  python3 source/generate.py      (from the exercise folder)
+Prints checkable numbers used in reviewer-notes.md.
+"""
+import csv
+import os
+import random
+from datetime import datetime, timedelta
+
+random.seed(20261006)
+
+START = datetime(2026, 10, 6, 13, 50)
+END = datetime(2026, 10, 6, 15, 30)
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "..", "evidence", "registry-metrics.csv")
+
+
+def hm(s):
+    h, m = s.split(":")
+    return START.replace(hour=int(h), minute=int(m))
+
+
+def interp(points, t):
+    """Linear interpolation over [(\"HH:MM\", value), ...]; constant outside."""
+    pts = [(hm(a), b) for a, b in points]
+    if t <= pts[0][0]:
+        return pts[0][1]
+    for (t0, v0), (t1, v1) in zip(pts, pts[1:]):
+        if t0 <= t <= t1:
+            f = (t - t0).total_seconds() / (t1 - t0).total_seconds()
+            return v0 + f * (v1 - v0)
+    return pts[-1][1]
+
+
+ERR = [("13:50", 0.003), ("14:08", 0.003), ("14:09", 0.03), ("14:10", 0.11), ("14:11", 0.22),
+       ("14:12", 0.29), ("14:14", 0.33), ("14:16", 0.34), ("14:20", 0.32), ("14:30", 0.28),
+       ("14:40", 0.25), ("14:48", 0.22), ("14:57", 0.20), ("14:58", 0.17), ("14:59", 0.13),
+       ("15:00", 0.10), ("15:01", 0.08), ("15:02", 0.062), ("15:03", 0.04), ("15:04", 0.022),
+       ("15:05", 0.012), ("15:06", 0.008), ("15:08", 0.005), ("15:12", 0.003), ("15:30", 0.003)]
+HIT = [("13:50", 0.94), ("14:08", 0.94), ("14:09", 0.41), ("14:10", 0.04), ("14:15", 0.09),
+       ("14:20", 0.15), ("14:30", 0.26), ("14:40", 0.35), ("14:48", 0.41), ("14:57", 0.46),
+       ("14:59", 0.48), ("15:00", 0.52), ("15:01", 0.63), ("15:02", 0.74), ("15:03", 0.82),
+       ("15:05", 0.88), ("15:08", 0.92), ("15:12", 0.94), ("15:30", 0.94)]
+P99 = [("13:50", 180), ("14:08", 180), ("14:09", 900), ("14:10", 2400), ("14:11", 5000),
+       ("14:59", 5000), ("15:00", 3100), ("15:01", 1400), ("15:02", 700), ("15:03", 420),
+       ("15:05", 260), ("15:06", 240), ("15:08", 200), ("15:12", 180), ("15:30", 180)]
+WAIT = [("13:50", 2), ("14:08", 2), ("14:09", 90), ("14:10", 640), ("14:11", 1480), ("14:12", 1960),
+        ("14:57", 1975), ("14:58", 1700), ("14:59", 1100), ("15:00", 700), ("15:01", 320),
+        ("15:02", 120), ("15:03", 40), ("15:05", 8), ("15:07", 2), ("15:30", 2)]
+# Requests reaching registry-api (after the CDN). Baseline drifts up slowly; clients retry during the
+# incident; edge serve-stale 14:57-15:14 keeps most metadata reads at the edge.
+BASE = [("13:50", 2320), ("15:30", 2460)]
+RETRY = [("13:50", 1.0), ("14:09", 1.0), ("14:10", 1.08), ("14:13", 1.20), ("14:57", 1.17),
+         ("14:58", 0.72), ("14:59", 0.68), ("15:14", 0.68), ("15:15", 1.0), ("15:30", 1.0)]
+
+rows = []
+t = START
+while t <= END:
+    incident = hm("14:09") <= t <= hm("15:08")
+    base = interp(BASE, t) * interp(RETRY, t)
+    req = round(base * (1 + random.uniform(-0.015, 0.015)))
+    e = interp(ERR, t)
+    if incident:
+        e *= 1 + random.uniform(-0.03, 0.03)
+    else:
+        e = max(0.001, e + random.uniform(-0.001, 0.001))
+    hit = interp(HIT, t)
+    hit = min(0.99, hit + random.uniform(-0.006, 0.006)) if not hm("14:10") <= t <= hm("14:15") else hit + random.uniform(-0.004, 0.004)
+    p99 = interp(P99, t)
+    p99 = 5000 if p99 >= 5000 else round(p99 * (1 + random.uniform(-0.06, 0.06)))
+    w = interp(WAIT, t)
+    w = round(w * (1 + random.uniform(-0.01, 0.01))) if w > 20 else random.randint(0, 4)
+    w = min(w, 2000)
+    rows.append((t, req, round(e, 4), p99, round(hit, 3), w))
+    t += timedelta(minutes=1)
+
+with open(OUT, "w", newline="") as f:
+    wr = csv.writer(f, lineterminator="\n")
+    wr.writerow(["time", "metadata_requests_per_s", "metadata_error_rate", "p99_latency_ms",
+                 "cache_hit_ratio", "pgbouncer_waiting_clients"])
+    for r in rows:
+        wr.writerow([r[0].strftime("%Y-%m-%dT%H:%M:00Z")] + list(r[1:]))
+
+# ---- checkable numbers for reviewer-notes.md ----
+above = [r for r in rows if r[2] > 0.05]
+peak = max(rows, key=lambda r: r[2])
+failed = sum(r[1] * r[2] * 60 for r in rows)
+base_failed = sum(r[1] * 0.003 * 60 for r in rows)
+inc = [r for r in rows if hm("14:09") <= r[0] <= hm("15:08")]
+inc_failed = sum(r[1] * r[2] * 60 for r in inc)
+inc_total = sum(r[1] * 60 for r in inc)
+print("error_rate > 0.05 first:", above[0][0].strftime("%H:%M"), "last:", above[-1][0].strftime("%H:%M"),
+      "minutes:", len(above))
+print("peak error rate:", peak[2], "at", peak[0].strftime("%H:%M"))
+print("p99 at 5000 ms timeout minutes:", sum(1 for r in rows if r[3] >= 5000))
+print("failed metadata requests 14:09-15:08: %.0f of %.0f (%.1f%%)" % (inc_failed, inc_total, 100 * inc_failed / inc_total))
+print("failed requests whole file %.0f, of which baseline-equivalent %.0f" % (failed, base_failed))
+for hhmm in ["14:09", "14:10", "14:14", "14:16", "14:50", "15:01", "15:02", "15:03", "15:05", "15:06", "15:15"]:
+    r = [x for x in rows if x[0] == hm(hhmm)][0]
+    print(hhmm, r[1:])

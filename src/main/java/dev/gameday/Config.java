@@ -1,0 +1,94 @@
+package dev.gameday;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the process is configured with, read once at start-up from the environment (and flags that
+ * override it). Nothing else in the code base reads {@code System.getenv}.
+ *
+ * @param databaseUrl a {@code postgresql://} URL, or empty for the embedded Postgres kept under {@code dataDir}
+ * @param dataDir     where the embedded Postgres keeps its data, so that a restart keeps everything
+ * @param port        HTTP port
+ * @param exercisesDir the exercise library
+ * @param publicUrl   the URL people reach the server at (links printed by the CLI); defaults to localhost
+ * @param contact     who candidates write to for more time or help
+ */
+public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path exercisesDir, String publicUrl,
+                     String contact) {
+
+  public static final int DEFAULT_PORT = 8080;
+
+  public Config {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("GAMEDAY_PORT must be between 0 and 65535, got " + port);
+    }
+    databaseUrl.ifPresent(Config::requirePostgresUrl);
+    publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+    if (!publicUrl.startsWith("http://") && !publicUrl.startsWith("https://")) {
+      throw new IllegalArgumentException("GAMEDAY_PUBLIC_URL must start with http:// or https://, got " + publicUrl);
+    }
+  }
+
+  public static Config fromEnvironment(Map<String, String> env) {
+    int port = DEFAULT_PORT;
+    String rawPort = blankToNull(env.get("GAMEDAY_PORT"));
+    if (rawPort != null) {
+      try {
+        port = Integer.parseInt(rawPort.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("GAMEDAY_PORT must be a number, got '" + rawPort + "'");
+      }
+    }
+    String publicUrl = Optional.ofNullable(blankToNull(env.get("GAMEDAY_PUBLIC_URL")))
+        .orElse("http://localhost:" + port);
+    return new Config(
+        Optional.ofNullable(blankToNull(env.get("GAMEDAY_DATABASE_URL"))),
+        Path.of(Optional.ofNullable(blankToNull(env.get("GAMEDAY_DATA_DIR"))).orElse(".gameday")),
+        port,
+        Path.of(Optional.ofNullable(blankToNull(env.get("GAMEDAY_EXERCISES"))).orElse("exercises")),
+        publicUrl,
+        Optional.ofNullable(blankToNull(env.get("GAMEDAY_CONTACT")))
+            .orElse("the recruiter who sent you this invitation"));
+  }
+
+  public Config withPort(int newPort) {
+    String url = publicUrl.equals("http://localhost:" + port) ? "http://localhost:" + newPort : publicUrl;
+    return new Config(databaseUrl, dataDir, newPort, exercisesDir, url, contact);
+  }
+
+  public Config withDatabaseUrl(String url) {
+    return new Config(Optional.of(url), dataDir, port, exercisesDir, publicUrl, contact);
+  }
+
+  public Config withExercisesDir(Path dir) {
+    return new Config(databaseUrl, dataDir, port, dir, publicUrl, contact);
+  }
+
+  /** True when cookies must carry {@code Secure} and the {@code __Host-} prefix. */
+  public boolean https() {
+    return publicUrl.startsWith("https://");
+  }
+
+  public boolean embedded() {
+    return databaseUrl.isEmpty();
+  }
+
+  private static void requirePostgresUrl(String url) {
+    URI uri;
+    try {
+      uri = URI.create(url);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("GAMEDAY_DATABASE_URL is not a valid URL");
+    }
+    if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
+      throw new IllegalArgumentException("GAMEDAY_DATABASE_URL must be a postgresql:// URL");
+    }
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+}

@@ -1,0 +1,129 @@
+package dev.gameday;
+
+import dev.gameday.account.Accounts;
+import dev.gameday.account.SetupRoutes;
+import dev.gameday.candidate.CandidateRoutes;
+import dev.gameday.candidate.CandidateService;
+import dev.gameday.candidate.Invitations;
+import dev.gameday.db.EmbeddedDatabase;
+import dev.gameday.db.Migrations;
+import dev.gameday.exercise.Catalog;
+import dev.gameday.exercise.ExerciseLoader;
+import dev.gameday.web.HttpVerticle;
+import dev.gameday.web.Pages;
+import dev.gameday.web.Sessions;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The application's parts wired together: database, catalog, services. Built by the CLI commands and by tests.
+ * Construction blocks (database start, migrations, exercise loading); it runs before anything listens.
+ */
+public final class Gameday implements AutoCloseable {
+  public final Config config;
+  public final Vertx vertx;
+  public final Pool pool;
+  public final Catalog catalog;
+  public final Invitations invitations;
+  public final CandidateService candidates;
+  public final Accounts accounts;
+  private final EmbeddedDatabase embedded;
+  private String deploymentId;
+
+  private Gameday(Config config, EmbeddedDatabase embedded, String url, ExerciseLoader.Result library) {
+    this.config = config;
+    this.embedded = embedded;
+    this.vertx = Vertx.vertx();
+    PgConnectOptions connect = PgConnectOptions.fromUri(url).setCachePreparedStatements(true).setPipeliningLimit(16);
+    this.pool = PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(16).setMaxWaitQueueSize(2000).setConnectionTimeout(5)
+            .setConnectionTimeoutUnit(TimeUnit.SECONDS).setIdleTimeout(5).setIdleTimeoutUnit(TimeUnit.MINUTES)
+            .setMaxLifetime(30).setMaxLifetimeUnit(TimeUnit.MINUTES))
+        .connectingTo(connect).using(vertx).build();
+    this.catalog = new Catalog(pool);
+    this.invitations = new Invitations(pool, catalog);
+    this.candidates = new CandidateService(pool, catalog);
+    this.accounts = new Accounts(vertx, pool);
+    await(catalog.store(library));
+  }
+
+  /** Loads the library (failing with every problem listed), opens the database, migrates, stores the library. */
+  public static Gameday open(Config config) throws Exception {
+    ExerciseLoader.Result library = ExerciseLoader.load(config.exercisesDir());
+    if (!library.ok()) {
+      throw new LibraryException(library);
+    }
+    EmbeddedDatabase embedded = null;
+    String url;
+    if (config.embedded()) {
+      embedded = EmbeddedDatabase.startOrAttach(config.dataDir());
+      url = embedded.url();
+    } else {
+      url = config.databaseUrl().get();
+    }
+    try {
+      Migrations.migrate(url);
+      return new Gameday(config, embedded, url, library);
+    } catch (Exception | Error e) {
+      if (embedded != null) {
+        embedded.close();
+      }
+      throw e;
+    }
+  }
+
+  /** Deploys one HTTP verticle per event loop and waits until they listen. */
+  public void serve() {
+    Pages pages = new Pages(vertx);
+    await(vertx.executeBlocking(() -> pages.warm()).compose(f -> f));
+    Sessions sessions = new Sessions(pool, config.https());
+    CandidateRoutes candidateRoutes = new CandidateRoutes(candidates, catalog, sessions, pages, config);
+    SetupRoutes setupRoutes = new SetupRoutes(accounts, sessions, pages, config.https());
+    int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+    deploymentId = await(vertx.deployVerticle(() -> new HttpVerticle(config, pool, sessions, pages, router -> {
+      candidateRoutes.mount(router);
+      setupRoutes.mount(router);
+    }), new DeploymentOptions().setInstances(instances)));
+  }
+
+  /** Blocks the calling thread (never an event loop) until the future completes. */
+  public static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      await(vertx.close());
+    } finally {
+      if (embedded != null) {
+        embedded.close();
+      }
+    }
+  }
+
+  /** The library has problems: the message lists them as file:line: message. */
+  public static final class LibraryException extends Exception {
+    public final ExerciseLoader.Result result;
+
+    LibraryException(ExerciseLoader.Result result) {
+      super(String.join("\n", result.problems().stream().map(Object::toString).toList()));
+      this.result = result;
+    }
+  }
+}

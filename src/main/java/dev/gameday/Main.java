@@ -1,0 +1,163 @@
+package dev.gameday;
+
+import dev.gameday.candidate.Invitations.Created;
+import dev.gameday.exercise.ExerciseLoader;
+import dev.gameday.web.Http.ClientError;
+import dev.gameday.web.Tokens;
+import io.vertx.sqlclient.Tuple;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar gameday.jar [serve|invite|check]}: one jar, one configuration, one database. */
+@Command(name = "gameday", mixinStandardHelpOptions = true, version = "gameday 0.1",
+    description = "Self-paced SRE assessments. Configuration comes from GAMEDAY_* environment variables.",
+    subcommands = {Main.Serve.class, Main.Invite.class, Main.Check.class})
+public final class Main implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  public static void main(String[] args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      if (ex instanceof Gameday.LibraryException le) {
+        cmd.getErr().println("The exercise library has problems:");
+        cmd.getErr().println(le.getMessage());
+        return 1;
+      }
+      if (ex instanceof ClientError || ex instanceof IllegalArgumentException) {
+        cmd.getErr().println("gameday: " + ex.getMessage());
+        return 2;
+      }
+      LOG.error("gameday failed", ex);
+      cmd.getErr().println("gameday: " + ex);
+      return 1;
+    });
+    // serve blocks until the process is stopped; the other commands return their exit code
+    System.exit(cli.execute(args));
+  }
+
+  /** No subcommand: serve. */
+  @Override
+  public Integer call() throws Exception {
+    return new Serve().call();
+  }
+
+  static Config config() {
+    return Config.fromEnvironment(System.getenv());
+  }
+
+  @Command(name = "serve", description = "Start the web server (the default).")
+  static final class Serve implements Callable<Integer> {
+    @Option(names = "--port", description = "HTTP port (overrides GAMEDAY_PORT).")
+    Integer port;
+
+    @Override
+    public Integer call() throws Exception {
+      Config config = port == null ? config() : config().withPort(port);
+      Gameday app = Gameday.open(config);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          app.close();
+        } catch (Exception e) {
+          LOG.warn("shutdown: {}", e.toString());
+        }
+      }));
+      app.serve();
+      PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+      out.println();
+      out.println("Gameday is running at " + config.publicUrl() + "/");
+      if (!Gameday.await(app.accounts.adminExists())) {
+        String token = Gameday.await(app.accounts.newFirstAdminToken());
+        out.println("Create the first admin account (one-time link, valid 24 hours): "
+            + config.publicUrl() + "/setup/" + token);
+      }
+      if (config.embedded()) {
+        out.println("Demo invitation (embedded database only): " + demoLink(app, config));
+      }
+      out.println("Data: " + (config.embedded() ? "embedded Postgres in " + config.dataDir().toAbsolutePath()
+          : "GAMEDAY_DATABASE_URL") + ". Stop with Ctrl+C.");
+      new CountDownLatch(1).await();
+      return 0;
+    }
+
+    /** The demo link is kept in the data directory so a restart can print it again (tokens are stored hashed). */
+    private static String demoLink(Gameday app, Config config) throws Exception {
+      Path file = config.dataDir().resolve("demo-invitation.txt");
+      if (Files.isRegularFile(file)) {
+        String token = Files.readString(file, StandardCharsets.UTF_8).strip();
+        boolean usable = Gameday.await(app.pool.preparedQuery(
+                "select 1 from invitations where token_hash = $1 and state = 'draft' and closes_at > now()")
+            .execute(Tuple.of(Tokens.hash(token)))).size() == 1;
+        if (usable) {
+          return config.publicUrl() + "/i/" + token;
+        }
+      }
+      String track = app.catalog.tracks().get(0).track().id();
+      Created created = Gameday.await(app.invitations.create(track, "Demo Candidate", "demo@example.com", 30,
+          BigDecimal.ONE, true));
+      Files.createDirectories(config.dataDir());
+      Files.writeString(file, created.token() + "\n", StandardCharsets.UTF_8);
+      try {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system; the data directory's own permissions apply
+      }
+      return created.url(config.publicUrl());
+    }
+  }
+
+  @Command(name = "invite", description = "Invite a candidate; prints the invitation URL as the last line.")
+  static final class Invite implements Callable<Integer> {
+    @Option(names = "--track", required = true, description = "Track id, e.g. sre-senior.")
+    String track;
+    @Option(names = "--name", required = true, description = "Candidate's name (never shown to reviewers).")
+    String name;
+    @Option(names = "--email", required = true, description = "Candidate's email (never shown to reviewers).")
+    String email;
+    @Option(names = "--deadline-days", description = "Days until the invitation closes (default: the track's).")
+    Integer deadlineDays;
+    @Option(names = "--time-multiplier", description = "Accommodation: multiplies the track's time limit (1 to 5). Private.")
+    BigDecimal multiplier;
+
+    @Override
+    public Integer call() throws Exception {
+      Config config = config();
+      try (Gameday app = Gameday.open(config)) {
+        Created created = Gameday.await(app.invitations.create(track, name, email, deadlineDays, multiplier, false));
+        System.out.println("Invited " + name + " to " + track + " as " + created.pseudonym() + ".");
+        System.out.println(created.url(config.publicUrl()));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "check", description = "Validate the exercise library; prints file:line: message per problem.")
+  static final class Check implements Callable<Integer> {
+    @Option(names = "--exercises", description = "Exercise folder (default: GAMEDAY_EXERCISES or exercises).")
+    Path dir;
+
+    @Override
+    public Integer call() {
+      Path root = dir != null ? dir : config().exercisesDir();
+      ExerciseLoader.Result result = ExerciseLoader.load(root);
+      result.problems().forEach(p -> System.out.println(p));
+      if (!result.ok()) {
+        System.err.println(result.problems().size() + " problem(s) in " + root);
+        return 1;
+      }
+      System.out.println(result.exercises().size() + " exercises and " + result.tracks().size()
+          + " track(s) in " + root + ": no problems.");
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,393 @@
+package dev.gameday.candidate;
+
+import dev.gameday.Config;
+import dev.gameday.candidate.CandidateService.ExerciseStatus;
+import dev.gameday.candidate.CandidateService.Overview;
+import dev.gameday.exercise.Model.Evidence;
+import dev.gameday.exercise.Model.Exercise;
+import dev.gameday.web.Http;
+import dev.gameday.web.Http.ClientError;
+import dev.gameday.web.Markdown;
+import dev.gameday.web.Pages;
+import dev.gameday.web.Session;
+import dev.gameday.web.Sessions;
+import dev.gameday.exercise.Catalog;
+import io.vertx.core.Future;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The candidate's pages and JSON API (contract: README, "HTTP contract"). */
+public final class CandidateRoutes {
+  private static final DateTimeFormatter HUMAN = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy, HH:mm 'UTC'");
+
+  private final CandidateService service;
+  private final Catalog catalog;
+  private final Sessions sessions;
+  private final Pages pages;
+  private final Config config;
+
+  public CandidateRoutes(CandidateService service, Catalog catalog, Sessions sessions, Pages pages, Config config) {
+    this.service = service;
+    this.catalog = catalog;
+    this.sessions = sessions;
+    this.pages = pages;
+    this.config = config;
+  }
+
+  public void mount(Router router) {
+    router.get("/i/:token").handler(this::redeem);
+    router.get("/candidate").handler(this::overviewPage);
+    router.get("/candidate/exercises/:exerciseId").handler(this::exercisePage);
+    router.get("/candidate/exercises/:exerciseId/evidence/:index").handler(this::evidenceFile);
+    router.get("/candidate/review").handler(this::reviewPage);
+    router.post("/candidate/submit").handler(this::submitForm);
+    router.get("/candidate/receipt").handler(this::receiptPage);
+
+    router.get("/api/v1/candidate").handler(this::overviewJson);
+    router.get("/api/v1/candidate/answers/:exerciseId").handler(this::answerJson);
+    router.put("/api/v1/candidate/answers/:exerciseId").handler(this::saveJson);
+    router.post("/api/v1/candidate/submit").handler(this::submitJson);
+    router.post("/api/v1/candidate/preview").handler(this::previewJson);
+  }
+
+  private void redeem(RoutingContext ctx) {
+    service.redeem(ctx.pathParam("token"))
+        .compose(id -> id.isEmpty() ? Future.succeededFuture(false)
+            : sessions.start(ctx, "candidate", id.get(), null, null).map(true))
+        .onSuccess(ok -> {
+          if (ok) {
+            Http.redirect(ctx, "/candidate");
+          } else {
+            pages.render(ctx, 404, "invalid-link", Map.of("title", "This link is not valid"));
+          }
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** The signed-in candidate's invitation id, or a 401 answered (page or JSON) and null returned. */
+  private Long candidate(RoutingContext ctx) {
+    Session s = ctx.get(Session.KEY);
+    if (s == null || !s.candidate()) {
+      ctx.fail(401, new ClientError(401, "no_session",
+          "You are not signed in. Open your invitation link again; everything you saved is kept."));
+      return null;
+    }
+    return s.invitationId();
+  }
+
+  private void overviewPage(RoutingContext ctx) {
+    Long id = candidate(ctx);
+    if (id == null) {
+      return;
+    }
+    service.overview(id).map(o -> {
+      Map<String, Object> m = base(o);
+      m.put("title", o.track().getString("title"));
+      m.put("trackDescription", Markdown.toSafeHtml(o.track().getString("description")));
+      m.put("totalMinutes", o.exercises().stream().mapToInt(e -> e.version().exercise().minutes()).sum());
+      m.put("exercises", o.exercises().stream().map(this::exerciseItem).toList());
+      m.put("contact", config.contact());
+      return m;
+    }).onSuccess(m -> pages.render(ctx, 200, "candidate-overview", m)).onFailure(ctx::fail);
+  }
+
+  private Map<String, Object> base(Overview o) {
+    Map<String, Object> m = new HashMap<>();
+    m.put("pseudonym", o.pseudonym());
+    m.put("submitted", o.submitted());
+    m.put("open", o.open() && !o.submitted());
+    m.put("closed", !o.open() && !o.submitted());
+    m.put("deadline", human(o.deadline()));
+    m.put("deadlineIso", o.deadline().toString());
+    m.put("closesAt", human(o.closesAt()));
+    m.put("closesAtIso", o.closesAt().toString());
+    m.put("closesEarly", o.closesAt().isBefore(o.deadline()));
+    m.put("timeLimitMinutes", o.timeLimitMinutes());
+    m.put("trackTitle", o.track().getString("title"));
+    return m;
+  }
+
+  private Map<String, Object> exerciseItem(ExerciseStatus e) {
+    Exercise ex = e.version().exercise();
+    Map<String, Object> m = new HashMap<>();
+    m.put("id", ex.id());
+    m.put("title", ex.title());
+    m.put("minutes", ex.minutes());
+    m.put("summary", ex.summary());
+    m.put("status", e.status());
+    m.put("started", !"not_started".equals(e.status()));
+    m.put("words", e.wordsWritten());
+    m.put("savedAt", e.savedAt() == null ? null : human(e.savedAt()));
+    return m;
+  }
+
+  private void exercisePage(RoutingContext ctx) {
+    Long id = candidate(ctx);
+    if (id == null) {
+      return;
+    }
+    String exerciseId = ctx.pathParam("exerciseId");
+    service.overview(id).compose(o -> {
+      ExerciseStatus status = o.exercise(exerciseId).orElse(null);
+      if (status == null) {
+        return Future.failedFuture(CandidateService.unknownExercise(exerciseId));
+      }
+      Exercise ex0 = status.version().exercise();
+      List<Future<String>> docs = ex0.evidence().stream()
+          .map(ev -> "markdown".equals(ev.kind()) ? catalog.text(status.version().id(), ev.file()).map(Markdown::toSafeHtml)
+              : Future.succeededFuture((String) null)).toList();
+      return Future.all(docs).compose(d -> service.answer(id, exerciseId)).map(answer -> {
+        Exercise ex = status.version().exercise();
+        Map<String, Object> m = base(o);
+        m.put("title", ex.title());
+        m.put("exercise", exerciseItem(status));
+        m.put("brief", Markdown.toSafeHtml(ex.brief()));
+        List<Map<String, Object>> evidence = new ArrayList<>();
+        for (Evidence ev : ex.evidence()) {
+          Map<String, Object> e = new HashMap<>();
+          e.put("title", ev.title());
+          e.put("name", ev.name());
+          e.put("kind", ev.kind());
+          e.put("description", ev.description());
+          e.put("src", "/candidate/exercises/" + ex.id() + "/evidence/" + ev.index());
+          e.put("markdown", "markdown".equals(ev.kind()));
+          e.put("html", docs.get(ev.index()).result());
+          e.put("config", new JsonObject().put("title", ev.title())
+              .put("charts", new JsonArray(ev.charts().stream().map(JsonObject::mapFrom).toList()))
+              .put("annotations", new JsonArray(ev.annotations().stream().map(JsonObject::mapFrom).toList()))
+              .encode());
+          evidence.add(e);
+        }
+        m.put("evidence", evidence);
+        m.put("hasCharts", ex.evidence().stream().anyMatch(ev -> "csv".equals(ev.kind())));
+        m.put("criteria", ex.rubric().stream().map(c -> Map.of("title", c.title(), "description", c.description(),
+            "value", c.value())).toList());
+        m.put("sections", ex.sections().stream().map(s -> Map.<String, Object>of("id", s.id(), "title", s.title(),
+            "prompt", s.prompt(), "words", s.words(), "text", answer.sections().get(s.id()))).toList());
+        m.put("rev", answer.rev());
+        m.put("maxChars", CandidateService.MAX_SECTION_CHARS);
+        List<ExerciseStatus> all = o.exercises();
+        int i = all.indexOf(status);
+        m.put("previous", i > 0 ? exerciseItem(all.get(i - 1)) : null);
+        m.put("next", i < all.size() - 1 ? exerciseItem(all.get(i + 1)) : null);
+        return m;
+      });
+    }).onSuccess(m -> pages.render(ctx, 200, "candidate-exercise", m))
+        .onFailure(ctx::fail);
+  }
+
+  /** Evidence files (markdown ones too, raw) for the viewer; ETag is the file's SHA-256. */
+  private void evidenceFile(RoutingContext ctx) {
+    Long id = candidate(ctx);
+    if (id == null) {
+      return;
+    }
+    String exerciseId = ctx.pathParam("exerciseId");
+    int index;
+    try {
+      index = Integer.parseInt(ctx.pathParam("index"));
+    } catch (NumberFormatException e) {
+      ctx.fail(404, new ClientError(404, "not_found", "There is no such evidence file."));
+      return;
+    }
+    String etag = ctx.request().getHeader("If-None-Match");
+    service.answer(id, exerciseId).compose(a -> {
+      Evidence ev = a.exercise().evidence().stream().filter(e -> e.index() == index).findFirst().orElse(null);
+      if (ev == null) {
+        return Future.failedFuture(new ClientError(404, "not_found", "There is no such evidence file."));
+      }
+      return catalog.file(a.versionId(), ev.file(), etag == null ? null : etag.replace("\"", ""))
+          .map(f -> {
+            if (f == null) {
+              throw new ClientError(404, "not_found", "There is no such evidence file.");
+            }
+            var res = ctx.response().putHeader("ETag", "\"" + f.sha256() + "\"")
+                .putHeader("Cache-Control", "private, max-age=0, must-revalidate");
+            if (f.content() == null) {
+              res.setStatusCode(304).end();
+            } else {
+              String type = switch (ev.kind()) {
+                case "csv" -> "text/csv; charset=utf-8";
+                case "markdown" -> "text/markdown; charset=utf-8";
+                default -> "text/plain; charset=utf-8";
+              };
+              res.putHeader("Content-Type", type).end(f.content());
+            }
+            return null;
+          });
+    }).onFailure(ctx::fail);
+  }
+
+  private void reviewPage(RoutingContext ctx) {
+    Long id = candidate(ctx);
+    if (id == null) {
+      return;
+    }
+    service.overview(id).compose(o -> {
+      List<Future<Map<String, Object>>> items = new ArrayList<>();
+      for (ExerciseStatus e : o.exercises()) {
+        items.add(service.answer(id, e.version().exercise().id()).map(a -> {
+          Map<String, Object> item = exerciseItem(e);
+          List<Map<String, Object>> secs = new ArrayList<>();
+          int empty = 0;
+          for (var s : a.exercise().sections()) {
+            String text = a.sections().get(s.id());
+            boolean isEmpty = text == null || text.isBlank();
+            empty += isEmpty ? 1 : 0;
+            secs.add(Map.of("title", s.title(), "html", Markdown.toSafeHtml(text), "empty", isEmpty));
+          }
+          item.put("sections", secs);
+          item.put("emptySections", empty);
+          return item;
+        }));
+      }
+      return Future.all(items).map(all -> {
+        Map<String, Object> m = base(o);
+        m.put("title", "Review and submit");
+        List<Map<String, Object>> list = all.list();
+        m.put("exercises", list);
+        m.put("emptyTotal", list.stream().mapToInt(x -> (int) x.get("emptySections")).sum());
+        Session s = ctx.get(Session.KEY);
+        m.put("csrf", s.csrfToken());
+        return m;
+      });
+    }).onSuccess(m -> pages.render(ctx, 200, "candidate-review", m)).onFailure(ctx::fail);
+  }
+
+  private void submitForm(RoutingContext ctx) {
+    Long id = candidate(ctx);
+    if (id == null) {
+      return;
+    }
+    service.submit(id).onSuccess(r -> Http.redirect(ctx, "/candidate/receipt")).onFailure(ctx::fail);
+  }
+
+  private void receiptPage(RoutingContext ctx) {
+    Long id = candidate(ctx);
+    if (id == null) {
+      return;
+    }
+    service.overview(id).compose(o -> service.receipt(id).map(r -> {
+      if (r.isEmpty()) {
+        return null;
+      }
+      Map<String, Object> m = base(o);
+      m.put("title", "Submitted");
+      m.put("submissionId", r.get().submissionId().toString());
+      m.put("submittedAt", human(r.get().submittedAt()));
+      m.put("submittedAtIso", r.get().submittedAt().toString());
+      m.put("sha256", r.get().sha256());
+      m.put("contact", config.contact());
+      return m;
+    })).onSuccess(m -> {
+      if (m == null) {
+        Http.redirect(ctx, "/candidate/review");
+      } else {
+        pages.render(ctx, 200, "candidate-receipt", m);
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private void overviewJson(RoutingContext ctx) {
+    Long id = candidate(ctx);
+    if (id == null) {
+      return;
+    }
+    service.overview(id).map(o -> {
+      JsonArray exercises = new JsonArray();
+      for (ExerciseStatus e : o.exercises()) {
+        Exercise ex = e.version().exercise();
+        exercises.add(new JsonObject().put("id", ex.id()).put("title", ex.title()).put("minutes", ex.minutes())
+            .put("status", o.submitted() ? "submitted" : e.status()).put("rev", e.rev())
+            .put("savedAt", e.savedAt() == null ? null : e.savedAt().toString()));
+      }
+      return new JsonObject()
+          .put("track", new JsonObject().put("id", o.track().getString("id")).put("title", o.track().getString("title")))
+          .put("pseudonym", o.pseudonym())
+          .put("deadline", o.deadline().toString())
+          .put("closesAt", o.closesAt().toString())
+          .put("open", o.open() && !o.submitted())
+          .put("submitted", o.submitted())
+          .put("submittedAt", o.submittedAt() == null ? null : o.submittedAt().toString())
+          .put("exercises", exercises);
+    }).onSuccess(json -> Http.json(ctx, 200, json)).onFailure(ctx::fail);
+  }
+
+  private void answerJson(RoutingContext ctx) {
+    Long id = candidate(ctx);
+    if (id == null) {
+      return;
+    }
+    service.answer(id, ctx.pathParam("exerciseId")).onSuccess(a -> Http.json(ctx, 200, a.toJson())).onFailure(ctx::fail);
+  }
+
+  private void saveJson(RoutingContext ctx) {
+    Long id = candidate(ctx);
+    if (id == null) {
+      return;
+    }
+    JsonObject body = jsonBody(ctx);
+    if (body == null) {
+      return;
+    }
+    service.save(id, ctx.pathParam("exerciseId"), body).onSuccess(s -> Http.json(ctx, 200, s.toJson()))
+        .onFailure(ctx::fail);
+  }
+
+  private void submitJson(RoutingContext ctx) {
+    Long id = candidate(ctx);
+    if (id == null) {
+      return;
+    }
+    service.submit(id).onSuccess(r -> Http.json(ctx, 200, r.toJson())).onFailure(ctx::fail);
+  }
+
+  private void previewJson(RoutingContext ctx) {
+    Long id = candidate(ctx);
+    if (id == null) {
+      return;
+    }
+    JsonObject body = jsonBody(ctx);
+    if (body == null) {
+      return;
+    }
+    Object md = body.getValue("markdown");
+    if (!(md instanceof String text)) {
+      ctx.fail(400, new ClientError(400, "invalid_markdown", "'markdown' must be a text."));
+      return;
+    }
+    if (text.length() > CandidateService.MAX_SECTION_CHARS * 2) {
+      ctx.fail(413, new ClientError(413, "too_large", "The text is too long to preview."));
+      return;
+    }
+    Http.json(ctx, 200, new JsonObject().put("html", Markdown.toSafeHtml(text)));
+  }
+
+  /** The request body as a JSON object, or null after answering 400. */
+  static JsonObject jsonBody(RoutingContext ctx) {
+    try {
+      JsonObject body = ctx.body().asJsonObject();
+      if (body == null) {
+        ctx.fail(400, new ClientError(400, "malformed_json", "The request body must be a JSON object."));
+      }
+      return body;
+    } catch (DecodeException | ClassCastException e) {
+      ctx.fail(400, new ClientError(400, "malformed_json", "The request body is not valid JSON."));
+      return null;
+    }
+  }
+
+  static String human(OffsetDateTime t) {
+    return t == null ? null : t.withOffsetSameInstant(ZoneOffset.UTC).format(HUMAN);
+  }
+}

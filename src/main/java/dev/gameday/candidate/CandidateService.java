@@ -1,0 +1,328 @@
+package dev.gameday.candidate;
+
+import dev.gameday.exercise.Catalog;
+import dev.gameday.exercise.Catalog.Version;
+import dev.gameday.exercise.Model.Exercise;
+import dev.gameday.exercise.Model.Section;
+import dev.gameday.web.Http.ClientError;
+import dev.gameday.web.Tokens;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The candidate's side: redeeming the invitation, reading and saving answers, submitting once.
+ *
+ * <p>Two rules carry the "nothing is ever lost" promise. A save stores a revision only if it is newer than the
+ * stored one, in one statement that also appends it to the history. A submit is one conditional update in the
+ * transaction that seals the snapshot; a save holds a share lock on the invitation, so a save and a submit are
+ * ordered: either the save lands before the snapshot is taken, or it is refused as {@code submitted}.
+ */
+public final class CandidateService {
+  public static final int MAX_SECTION_CHARS = 100_000;
+
+  private static final String REDEEM = """
+      update invitations
+         set first_opened_at = coalesce(first_opened_at, now()),
+             closes_at = case when first_opened_at is null and time_limit_minutes > 0
+                              then least(deadline, now() + make_interval(mins => time_limit_minutes))
+                              else closes_at end
+       where token_hash = $1 and state = 'draft' and closes_at > now()
+      returning id""";
+  private static final String INVITATION = """
+      select i.id, i.pseudonym, i.track_id, i.state, i.deadline, i.closes_at, i.submitted_at, i.time_limit_minutes,
+             i.first_opened_at, i.closes_at > now() as open, t.definition as track
+        from invitations i join tracks t on t.id = i.track_id where i.id = $1""";
+  private static final String EXERCISES = """
+      select ie.exercise_id, ie.version_id, a.rev, a.saved_at, a.sections
+        from invitation_exercises ie
+        left join answers a on a.invitation_id = ie.invitation_id and a.exercise_id = ie.exercise_id
+       where ie.invitation_id = $1 order by ie.position""";
+  private static final String ANSWER = """
+      select ie.version_id, a.rev, a.saved_at, a.sections
+        from invitation_exercises ie
+        left join answers a on a.invitation_id = ie.invitation_id and a.exercise_id = ie.exercise_id
+       where ie.invitation_id = $1 and ie.exercise_id = $2""";
+  private static final String SAVE = """
+      with inv as (
+        select id from invitations where id = $1 and state = 'draft' and now() < closes_at for share
+      ), up as (
+        insert into answers (invitation_id, exercise_id, rev, sections, saved_at)
+        select inv.id, $2, $3, $4, now() from inv
+        on conflict (invitation_id, exercise_id) do update
+           set rev = excluded.rev, sections = answers.sections || excluded.sections, saved_at = excluded.saved_at
+         where answers.rev < excluded.rev
+        returning invitation_id, exercise_id, rev, sections, saved_at
+      ), hist as (
+        insert into answer_history (invitation_id, exercise_id, rev, sections, saved_at)
+        select invitation_id, exercise_id, rev, sections, saved_at from up
+      )
+      select rev, saved_at from up""";
+  private static final String AFTER_REFUSED_SAVE = """
+      select i.state, now() < i.closes_at as open, a.rev, a.sections, a.saved_at
+        from invitations i
+        left join answers a on a.invitation_id = i.id and a.exercise_id = $2
+       where i.id = $1""";
+  private static final String SUBMIT = """
+      update invitations set state = 'submitted', submitted_at = now()
+       where id = $1 and state = 'draft' and now() < closes_at
+      returning submitted_at""";
+  private static final String INSERT_SUBMISSION =
+      "insert into submissions (id, invitation_id, submitted_at, sha256, snapshot) values ($1, $2, $3, $4, $5)";
+  private static final String RECEIPT =
+      "select id, submitted_at, sha256 from submissions where invitation_id = $1";
+
+  private final Pool pool;
+  private final Catalog catalog;
+
+  public CandidateService(Pool pool, Catalog catalog) {
+    this.pool = pool;
+    this.catalog = catalog;
+  }
+
+  /** The invitation a token opens, if it exists, is not submitted and has not closed. Starts any time limit. */
+  public Future<Optional<Long>> redeem(String token) {
+    if (token == null || token.length() < 20 || token.length() > 100) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return pool.preparedQuery(REDEEM).execute(Tuple.of(Tokens.hash(token)))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong("id")));
+  }
+
+  /** One exercise as the candidate sees it in lists. */
+  public record ExerciseStatus(Version version, long rev, OffsetDateTime savedAt, int wordsWritten) {
+    public String status() {
+      return rev == 0 || wordsWritten == 0 ? "not_started" : "in_progress";
+    }
+  }
+
+  public record Overview(long invitationId, String pseudonym, JsonObject track, String state, OffsetDateTime deadline,
+                         OffsetDateTime closesAt, boolean open, OffsetDateTime submittedAt, int timeLimitMinutes,
+                         List<ExerciseStatus> exercises) {
+    public boolean submitted() {
+      return "submitted".equals(state);
+    }
+
+    public Optional<ExerciseStatus> exercise(String id) {
+      return exercises.stream().filter(e -> e.version().exercise().id().equals(id)).findFirst();
+    }
+  }
+
+  public Future<Overview> overview(long invitationId) {
+    return pool.preparedQuery(INVITATION).execute(Tuple.of(invitationId)).compose(inv -> {
+      Row i = inv.iterator().next();
+      return pool.preparedQuery(EXERCISES).execute(Tuple.of(invitationId)).compose(rows -> {
+        List<Future<ExerciseStatus>> items = new ArrayList<>();
+        for (Row r : rows) {
+          long rev = r.getLong("rev") == null ? 0 : r.getLong("rev");
+          OffsetDateTime saved = r.getOffsetDateTime("saved_at");
+          int words = words(r.getJsonObject("sections"));
+          items.add(catalog.version(r.getLong("version_id")).map(v -> new ExerciseStatus(v, rev, saved, words)));
+        }
+        return Future.all(items).map(all -> new Overview(invitationId, i.getString("pseudonym"),
+            i.getJsonObject("track"), i.getString("state"), i.getOffsetDateTime("deadline"),
+            i.getOffsetDateTime("closes_at"), i.getBoolean("open"), i.getOffsetDateTime("submitted_at"),
+            i.getInteger("time_limit_minutes"), all.list()));
+      });
+    });
+  }
+
+  private static int words(JsonObject sections) {
+    if (sections == null) {
+      return 0;
+    }
+    int n = 0;
+    for (String k : sections.fieldNames()) {
+      String s = sections.getString(k, "").strip();
+      if (!s.isEmpty()) {
+        n += s.split("\\s+").length;
+      }
+    }
+    return n;
+  }
+
+  /** An answer: the revision and every section of the exercise (empty when unwritten). */
+  public record Answer(long versionId, Exercise exercise, long rev, OffsetDateTime savedAt, Map<String, String> sections) {
+    public JsonObject toJson() {
+      JsonObject s = new JsonObject();
+      sections.forEach(s::put);
+      return new JsonObject().put("rev", rev).put("savedAt", savedAt == null ? null : savedAt.toString())
+          .put("sections", s);
+    }
+  }
+
+  public Future<Answer> answer(long invitationId, String exerciseId) {
+    return pool.preparedQuery(ANSWER).execute(Tuple.of(invitationId, exerciseId)).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.failedFuture(unknownExercise(exerciseId));
+      }
+      Row r = rows.iterator().next();
+      JsonObject stored = r.getJsonObject("sections") == null ? new JsonObject() : r.getJsonObject("sections");
+      long rev = r.getLong("rev") == null ? 0 : r.getLong("rev");
+      OffsetDateTime savedAt = r.getOffsetDateTime("saved_at");
+      return catalog.version(r.getLong("version_id")).map(v -> {
+        Map<String, String> sections = new LinkedHashMap<>();
+        for (Section s : v.exercise().sections()) {
+          sections.put(s.id(), stored.getString(s.id(), ""));
+        }
+        return new Answer(v.id(), v.exercise(), rev, savedAt, sections);
+      });
+    });
+  }
+
+  public record Saved(long rev, OffsetDateTime savedAt) {
+    public JsonObject toJson() {
+      return new JsonObject().put("rev", rev).put("savedAt", savedAt.toString());
+    }
+  }
+
+  /**
+   * Stores sections (merged into the stored answer) if {@code rev} is newer than the stored revision. A repeat of
+   * the stored revision with the same text is answered as the first time; an older one is refused with the
+   * stored revision.
+   */
+  public Future<Saved> save(long invitationId, String exerciseId, JsonObject body) {
+    Object rawRev = body.getValue("rev");
+    Object rawSections = body.getValue("sections");
+    if (!(rawRev instanceof Number n) || n.doubleValue() != Math.floor(n.doubleValue()) || n.longValue() < 1
+        || n.longValue() > 9_007_199_254_740_991L) {
+      return Future.failedFuture(new ClientError(400, "invalid_rev", "'rev' must be a whole number of at least 1."));
+    }
+    if (!(rawSections instanceof JsonObject sections)) {
+      return Future.failedFuture(new ClientError(400, "invalid_sections",
+          "'sections' must be an object mapping section ids to Markdown text."));
+    }
+    long rev = n.longValue();
+    return answer(invitationId, exerciseId).compose(current -> {
+      for (String key : sections.fieldNames()) {
+        if (current.exercise().section(key) == null) {
+          return Future.failedFuture(new ClientError(400, "unknown_section",
+              "This exercise has no section '" + truncate(key) + "'."));
+        }
+        if (!(sections.getValue(key) instanceof String text)) {
+          return Future.failedFuture(new ClientError(400, "invalid_sections", "Section '" + key + "' must be a text."));
+        }
+        if (text.codePointCount(0, text.length()) > MAX_SECTION_CHARS) {
+          return Future.failedFuture(new ClientError(413, "too_large", "Section '" + key + "' is longer than "
+              + MAX_SECTION_CHARS + " characters. Shorten it or move part of it to another section."));
+        }
+      }
+      return pool.preparedQuery(SAVE).execute(Tuple.of(invitationId, exerciseId, rev, sections))
+          .compose(rows -> rows.size() == 1 ? Future.succeededFuture(saved(rows))
+              : explainRefusedSave(invitationId, exerciseId, rev, sections));
+    });
+  }
+
+  private static Saved saved(RowSet<Row> rows) {
+    Row r = rows.iterator().next();
+    return new Saved(r.getLong("rev"), r.getOffsetDateTime("saved_at"));
+  }
+
+  private Future<Saved> explainRefusedSave(long invitationId, String exerciseId, long rev, JsonObject sections) {
+    return pool.preparedQuery(AFTER_REFUSED_SAVE).execute(Tuple.of(invitationId, exerciseId)).compose(rows -> {
+      Row r = rows.iterator().next();
+      if ("submitted".equals(r.getString("state"))) {
+        return Future.failedFuture(new ClientError(409, "submitted",
+            "These answers were submitted and can no longer be changed."));
+      }
+      if (!r.getBoolean("open")) {
+        return Future.failedFuture(new ClientError(410, "expired",
+            "The time for this assessment has ended, so changes are no longer saved."));
+      }
+      long stored = r.getLong("rev") == null ? 0 : r.getLong("rev");
+      JsonObject storedSections = r.getJsonObject("sections");
+      if (stored == rev && storedSections != null && sections.fieldNames().stream()
+          .allMatch(k -> sections.getString(k).equals(storedSections.getString(k)))) {
+        return Future.succeededFuture(new Saved(stored, r.getOffsetDateTime("saved_at")));
+      }
+      return Future.failedFuture(new ClientError(409, "stale_rev",
+          "A newer revision (" + stored + ") is already saved, for example from another device.",
+          new JsonObject().put("rev", stored)));
+    });
+  }
+
+  public record Receipt(UUID submissionId, OffsetDateTime submittedAt, String sha256) {
+    public JsonObject toJson() {
+      return new JsonObject().put("submissionId", submissionId.toString())
+          .put("submittedAt", submittedAt.toString()).put("sha256", sha256);
+    }
+  }
+
+  /** Submits once: a second call (or a concurrent one) gets the same receipt. */
+  public Future<Receipt> submit(long invitationId) {
+    return pool.withTransaction(conn -> conn.preparedQuery(SUBMIT).execute(Tuple.of(invitationId)).compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture((Receipt) null);
+          }
+          OffsetDateTime at = rows.iterator().next().getOffsetDateTime("submitted_at");
+          return conn.preparedQuery(INVITATION).execute(Tuple.of(invitationId))
+              .compose(inv -> conn.preparedQuery(EXERCISES).execute(Tuple.of(invitationId))
+                  .compose(ex -> snapshot(inv.iterator().next(), ex, at)))
+              .compose(snapshot -> {
+                byte[] bytes = snapshot.encode().getBytes(StandardCharsets.UTF_8);
+                Receipt receipt = new Receipt(UUID.randomUUID(), at, Tokens.sha256Hex(bytes));
+                return conn.preparedQuery(INSERT_SUBMISSION).execute(Tuple.of(receipt.submissionId(), invitationId,
+                    at, receipt.sha256(), new String(bytes, StandardCharsets.UTF_8))).map(receipt);
+              });
+        }))
+        .compose(receipt -> receipt != null ? Future.succeededFuture(receipt) : existingReceipt(invitationId));
+  }
+
+  private Future<JsonObject> snapshot(Row inv, RowSet<Row> exercises, OffsetDateTime at) {
+    List<Future<JsonObject>> items = new ArrayList<>();
+    for (Row r : exercises) {
+      JsonObject stored = r.getJsonObject("sections") == null ? new JsonObject() : r.getJsonObject("sections");
+      long rev = r.getLong("rev") == null ? 0 : r.getLong("rev");
+      items.add(catalog.version(r.getLong("version_id")).map(v -> {
+        JsonObject sections = new JsonObject();
+        for (Section s : v.exercise().sections()) {
+          sections.put(s.id(), stored.getString(s.id(), ""));
+        }
+        return new JsonObject().put("exerciseId", v.exercise().id()).put("versionId", v.id())
+            .put("contentHash", v.contentHash()).put("rev", rev).put("sections", sections);
+      }));
+    }
+    return Future.all(items).map(all -> new JsonObject()
+        .put("pseudonym", inv.getString("pseudonym"))
+        .put("track", inv.getString("track_id"))
+        .put("submittedAt", at.toString())
+        .put("exercises", new JsonArray(all.list())));
+  }
+
+  private Future<Receipt> existingReceipt(long invitationId) {
+    return pool.preparedQuery(RECEIPT).execute(Tuple.of(invitationId)).compose(rows -> {
+      if (rows.size() == 1) {
+        Row r = rows.iterator().next();
+        return Future.succeededFuture(new Receipt(r.getUUID("id"), r.getOffsetDateTime("submitted_at"), r.getString("sha256")));
+      }
+      return Future.failedFuture(new ClientError(410, "expired",
+          "The time for this assessment has ended, so it can no longer be submitted."));
+    });
+  }
+
+  public Future<Optional<Receipt>> receipt(long invitationId) {
+    return pool.preparedQuery(RECEIPT).execute(Tuple.of(invitationId)).map(rows -> rows.size() == 0 ? Optional.empty()
+        : Optional.of(new Receipt(rows.iterator().next().getUUID("id"),
+            rows.iterator().next().getOffsetDateTime("submitted_at"), rows.iterator().next().getString("sha256"))));
+  }
+
+  static ClientError unknownExercise(String id) {
+    return new ClientError(404, "unknown_exercise", "There is no exercise '" + truncate(id) + "' in this assessment.");
+  }
+
+  private static String truncate(String s) {
+    return s.length() > 64 ? s.substring(0, 64) + "..." : s;
+  }
+}

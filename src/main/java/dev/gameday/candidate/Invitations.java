@@ -1,0 +1,97 @@
+package dev.gameday.candidate;
+
+import dev.gameday.exercise.Catalog;
+import dev.gameday.exercise.Catalog.CurrentTrack;
+import dev.gameday.web.Http.ClientError;
+import dev.gameday.web.Tokens;
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Creates invitations (CLI, demo, later the admin pages): a token for the candidate, only its hash stored. */
+public final class Invitations {
+  private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]{1,189}\\.[^@\\s]{1,63}$");
+  private static final String INSERT = """
+      insert into invitations (token_hash, pseudonym, track_id, candidate_name, candidate_email, time_multiplier,
+                               deadline, time_limit_minutes, closes_at, demo)
+      values ($1, $2, $3, $4, $5, $6, now() + make_interval(days => $7), $8, now() + make_interval(days => $7), $9)
+      returning id""";
+
+  /** What the CLI prints: the link is the only place the token ever appears. */
+  public record Created(long id, String token, String pseudonym) {
+    public String url(String publicUrl) {
+      return publicUrl + "/i/" + token;
+    }
+  }
+
+  private final Pool pool;
+  private final Catalog catalog;
+
+  public Invitations(Pool pool, Catalog catalog) {
+    this.pool = pool;
+    this.catalog = catalog;
+  }
+
+  public Future<Created> create(String trackId, String name, String email, Integer deadlineDays,
+                                BigDecimal multiplier, boolean demo) {
+    CurrentTrack track = catalog.track(trackId).orElse(null);
+    if (track == null) {
+      return Future.failedFuture(new ClientError(400, "unknown_track", "There is no track '" + trackId
+          + "'. Known tracks: " + String.join(", ", catalog.tracks().stream().map(t -> t.track().id()).toList()) + "."));
+    }
+    String cleanName = name == null ? "" : name.strip();
+    String cleanEmail = email == null ? "" : email.strip();
+    if (cleanName.isEmpty() || cleanName.length() > 200) {
+      return Future.failedFuture(new ClientError(400, "invalid_name", "The name must be 1 to 200 characters."));
+    }
+    if (cleanEmail.length() > 254 || !EMAIL.matcher(cleanEmail).matches()) {
+      return Future.failedFuture(new ClientError(400, "invalid_email", "The email address is not valid."));
+    }
+    int days = deadlineDays == null ? track.track().deadlineDays() : deadlineDays;
+    if (days < 1 || days > 365) {
+      return Future.failedFuture(new ClientError(400, "invalid_deadline", "The deadline must be 1 to 365 days away."));
+    }
+    BigDecimal m = multiplier == null ? BigDecimal.ONE : multiplier;
+    if (m.compareTo(BigDecimal.ONE) < 0 || m.compareTo(BigDecimal.valueOf(5)) > 0) {
+      return Future.failedFuture(new ClientError(400, "invalid_multiplier", "The time multiplier must be between 1 and 5."));
+    }
+    int limit = BigDecimal.valueOf(track.track().timeLimitMinutes()).multiply(m).intValue();
+    String token = Tokens.newToken();
+    return insert(track, token, cleanName, cleanEmail, days, m, limit, demo, 0)
+        .map(r -> new Created(r.id(), token, r.pseudonym()));
+  }
+
+  private record Inserted(long id, String pseudonym) {
+  }
+
+  private Future<Inserted> insert(CurrentTrack track, String token, String name, String email, int days,
+                                  BigDecimal m, int limit, boolean demo, int attempt) {
+    // "Candidate 7F3A": short enough to say aloud; on the rare collision, try another (longer after a few tries)
+    String pseudonym = "Candidate " + Tokens.randomHex(attempt < 5 ? 4 : 8);
+    return pool.withTransaction(conn -> conn.preparedQuery(INSERT)
+            .execute(Tuple.from(List.of(Tokens.hash(token), pseudonym, track.track().id(), name, email, m, days, limit, demo)))
+            .compose(rows -> {
+              long id = rows.iterator().next().getLong("id");
+              List<Tuple> pins = new ArrayList<>();
+              for (int i = 0; i < track.versions().size(); i++) {
+                var v = track.versions().get(i);
+                pins.add(Tuple.of(id, v.exercise().id(), v.id(), i));
+              }
+              return conn.preparedQuery(
+                      "insert into invitation_exercises (invitation_id, exercise_id, version_id, position) values ($1, $2, $3, $4)")
+                  .executeBatch(pins).map(new Inserted(id, pseudonym));
+            }))
+        .recover(err -> {
+          if (err instanceof PgException pg && "23505".equals(pg.getSqlState()) && attempt < 10
+              && String.valueOf(pg.getConstraint()).contains("pseudonym")) {
+            return insert(track, token, name, email, days, m, limit, demo, attempt + 1);
+          }
+          return Future.failedFuture(err);
+        });
+  }
+}

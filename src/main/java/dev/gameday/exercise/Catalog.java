@@ -1,0 +1,171 @@
+package dev.gameday.exercise;
+
+import dev.gameday.exercise.Model.Exercise;
+import dev.gameday.exercise.Model.LoadedExercise;
+import dev.gameday.exercise.Model.Track;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The exercise library as stored in Postgres. A version row is immutable, so versions are cached in memory once
+ * read; the tracks' current versions are what new invitations get.
+ */
+public final class Catalog {
+  private static final String INSERT_VERSION = """
+      insert into exercise_versions (exercise_id, content_hash, title, definition) values ($1, $2, $3, $4)
+      on conflict (exercise_id, content_hash) do nothing returning id""";
+  private static final String FIND_VERSION =
+      "select id from exercise_versions where exercise_id = $1 and content_hash = $2";
+  private static final String INSERT_FILE =
+      "insert into exercise_files (version_id, path, content, sha256) values ($1, $2, $3, $4)";
+  private static final String UPSERT_TRACK = """
+      insert into tracks (id, title, content_hash, definition) values ($1, $2, $3, $4)
+      on conflict (id) do update set title = excluded.title, content_hash = excluded.content_hash,
+        definition = excluded.definition, updated_at = now()""";
+  private static final String READ_VERSION =
+      "select definition, content_hash from exercise_versions where id = $1";
+  private static final String READ_FILE = """
+      select f.sha256, case when f.sha256 = $3 then null else f.content end as content
+        from exercise_files f where f.version_id = $1 and f.path = $2""";
+
+  /** An exercise version: its id in the database, its content hash and its definition. */
+  public record Version(long id, String contentHash, Exercise exercise) {
+  }
+
+  /** A track as it stands now, with the versions new invitations get. */
+  public record CurrentTrack(Track track, List<Version> versions) {
+  }
+
+  private final Pool pool;
+  private final Map<Long, Version> versions = new ConcurrentHashMap<>();
+  private final Map<String, CurrentTrack> tracks = new ConcurrentHashMap<>();
+  private final Map<String, String> texts = new ConcurrentHashMap<>();
+
+  public Catalog(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Stores what the loader read (new versions only) and makes it current. One transaction. */
+  public Future<Void> store(ExerciseLoader.Result result) {
+    return pool.withTransaction(conn -> {
+      Future<Map<String, Version>> stored = Future.succeededFuture(new ConcurrentHashMap<>());
+      for (LoadedExercise loaded : result.exercises()) {
+        stored = stored.compose(map -> storeVersion(conn, loaded).map(v -> {
+          map.put(v.exercise().id(), v);
+          return map;
+        }));
+      }
+      return stored.compose(map -> {
+        Future<Void> f = Future.succeededFuture();
+        List<CurrentTrack> current = new ArrayList<>();
+        for (Track t : result.tracks()) {
+          List<Version> vs = t.exercises().stream().map(map::get).toList();
+          current.add(new CurrentTrack(t, vs));
+          String hash = vs.stream().map(Version::contentHash).reduce(JsonObject.mapFrom(t).encode(), String::concat);
+          f = f.compose(v -> conn.preparedQuery(UPSERT_TRACK)
+                  .execute(Tuple.of(t.id(), t.title(), dev.gameday.web.Tokens.sha256Hex(hash.getBytes(java.nio.charset.StandardCharsets.UTF_8)), JsonObject.mapFrom(t))))
+              .compose(v -> conn.preparedQuery("delete from track_exercises where track_id = $1").execute(Tuple.of(t.id())))
+              .compose(v -> {
+                List<Tuple> rows = new ArrayList<>();
+                for (int i = 0; i < vs.size(); i++) {
+                  rows.add(Tuple.of(t.id(), i, vs.get(i).exercise().id(), vs.get(i).id()));
+                }
+                return conn.preparedQuery("insert into track_exercises (track_id, position, exercise_id, version_id) values ($1, $2, $3, $4)")
+                    .executeBatch(rows).mapEmpty();
+              });
+        }
+        return f.map(v -> {
+          tracks.clear();
+          current.forEach(ct -> tracks.put(ct.track().id(), ct));
+          return null;
+        });
+      });
+    });
+  }
+
+  private Future<Version> storeVersion(SqlConnection conn, LoadedExercise loaded) {
+    Exercise e = loaded.exercise();
+    return conn.preparedQuery(INSERT_VERSION)
+        .execute(Tuple.of(e.id(), loaded.contentHash(), e.title(), JsonObject.mapFrom(e)))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return conn.preparedQuery(FIND_VERSION).execute(Tuple.of(e.id(), loaded.contentHash()))
+                .map(r -> r.iterator().next().getLong("id"));
+          }
+          long id = rows.iterator().next().getLong("id");
+          List<Tuple> files = new ArrayList<>();
+          loaded.files().forEach((path, bytes) -> files.add(
+              Tuple.of(id, path, Buffer.buffer(bytes), dev.gameday.web.Tokens.sha256Hex(bytes))));
+          return conn.preparedQuery(INSERT_FILE).executeBatch(files).map(id);
+        })
+        .map(id -> {
+          Version v = new Version(id, loaded.contentHash(), e);
+          versions.put(id, v);
+          return v;
+        });
+  }
+
+  public Optional<CurrentTrack> track(String id) {
+    return Optional.ofNullable(tracks.get(id));
+  }
+
+  public List<CurrentTrack> tracks() {
+    return tracks.values().stream().sorted((a, b) -> a.track().id().compareTo(b.track().id())).toList();
+  }
+
+  /** A stored version by id (cached; versions never change). */
+  public Future<Version> version(long id) {
+    Version cached = versions.get(id);
+    if (cached != null) {
+      return Future.succeededFuture(cached);
+    }
+    return pool.preparedQuery(READ_VERSION).execute(Tuple.of(id)).map(rows -> {
+      if (rows.size() == 0) {
+        throw new IllegalStateException("exercise version " + id + " does not exist");
+      }
+      Row r = rows.iterator().next();
+      Version v = new Version(id, r.getString("content_hash"), r.getJsonObject("definition").mapTo(Exercise.class));
+      versions.put(id, v);
+      return v;
+    });
+  }
+
+  /** An evidence file's bytes, or empty content when the client's ETag still matches. Null when absent. */
+  public Future<FileContent> file(long versionId, String path, String etag) {
+    return pool.preparedQuery(READ_FILE).execute(Tuple.of(versionId, path, etag == null ? "" : etag)).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row r = rows.iterator().next();
+      return new FileContent(r.getString("sha256"), r.getBuffer("content"));
+    });
+  }
+
+  /** A text file of a version (cached: versions never change), e.g. a Markdown evidence document. */
+  public Future<String> text(long versionId, String path) {
+    String key = versionId + "/" + path;
+    String cached = texts.get(key);
+    if (cached != null) {
+      return Future.succeededFuture(cached);
+    }
+    return file(versionId, path, null).map(f -> {
+      String text = f == null ? "" : f.content().toString(java.nio.charset.StandardCharsets.UTF_8);
+      texts.put(key, text);
+      return text;
+    });
+  }
+
+  /** @param content null when unchanged from the client's copy */
+  public record FileContent(String sha256, Buffer content) {
+  }
+}

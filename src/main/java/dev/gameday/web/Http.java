@@ -1,0 +1,59 @@
+package dev.gameday.web;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** Shared HTTP answers: JSON errors in one shape, and the decision between a JSON and an HTML answer. */
+public final class Http {
+  private Http() {
+  }
+
+  /** A client error with a code and a sentence: {@code {"error": code, "message": sentence}}. */
+  public static final class ClientError extends RuntimeException {
+    private final int status;
+    private final String code;
+    private final JsonObject extra;
+
+    public ClientError(int status, String code, String message) {
+      this(status, code, message, null);
+    }
+
+    public ClientError(int status, String code, String message, JsonObject extra) {
+      super(message, null, false, false);
+      this.status = status;
+      this.code = code;
+      this.extra = extra;
+    }
+
+    public int status() {
+      return status;
+    }
+
+    public String code() {
+      return code;
+    }
+
+    public JsonObject body() {
+      JsonObject body = new JsonObject().put("error", code).put("message", getMessage());
+      if (extra != null) {
+        body.mergeIn(extra);
+      }
+      return body;
+    }
+  }
+
+  public static boolean isApi(RoutingContext ctx) {
+    return ctx.normalizedPath().startsWith("/api/");
+  }
+
+  public static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status)
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .putHeader("Cache-Control", "no-store")
+        .end(body.encode());
+  }
+
+  public static void redirect(RoutingContext ctx, String location) {
+    ctx.response().setStatusCode(303).putHeader("Location", location).end();
+  }
+}

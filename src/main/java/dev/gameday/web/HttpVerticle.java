@@ -1,0 +1,108 @@
+package dev.gameday.web;
+
+import dev.gameday.Config;
+import dev.gameday.web.Http.ClientError;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.sqlclient.Pool;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One HTTP server instance (deployed once per event loop); features mount their routes on its router. */
+public final class HttpVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+  /** Twelve sections of 100,000 characters of 4-byte UTF-8 fit; anything larger is a client's mistake. */
+  public static final int API_BODY_LIMIT = 5 * 1024 * 1024;
+  private static final int FORM_BODY_LIMIT = 64 * 1024;
+
+  private final Config config;
+  private final Pool pool;
+  private final Sessions sessions;
+  private final Pages pages;
+  private final Consumer<Router> features;
+
+  public HttpVerticle(Config config, Pool pool, Sessions sessions, Pages pages, Consumer<Router> features) {
+    this.config = config;
+    this.pool = pool;
+    this.sessions = sessions;
+    this.pages = pages;
+    this.features = features;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    Guards guards = new Guards(config.https(), config.publicUrl());
+    router.route().handler(guards::headers);
+    router.get("/health").handler(ctx -> Http.json(ctx, 200, new JsonObject().put("status", "up")));
+    router.get("/ready").handler(this::ready);
+    router.route("/static/*").handler(StaticHandler.create("webroot").setCachingEnabled(true).setMaxAgeSeconds(3600));
+    router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86400));
+
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(API_BODY_LIMIT));
+    router.route().handler(BodyHandler.create(false).setBodyLimit(FORM_BODY_LIMIT));
+    router.route().handler(sessions::load);
+    router.route().handler(guards::csrf);
+    router.get("/").handler(ctx -> pages.render(ctx, 200, "home", Map.of("title", "Gameday")));
+    router.post("/logout").handler(ctx -> sessions.end(ctx).onSuccess(v -> Http.redirect(ctx, "/")).onFailure(ctx::fail));
+    features.accept(router);
+
+    router.route().last().handler(ctx -> ctx.fail(404, new ClientError(404, "not_found", "There is nothing at this address.")));
+    router.route().failureHandler(this::failure);
+
+    return vertx.createHttpServer(new HttpServerOptions().setPort(config.port()).setCompressionSupported(true))
+        .requestHandler(router)
+        .listen();
+  }
+
+  private void ready(RoutingContext ctx) {
+    pool.query("select 1").execute()
+        .timeout(2, java.util.concurrent.TimeUnit.SECONDS)
+        .onSuccess(r -> Http.json(ctx, 200, new JsonObject().put("status", "ready")))
+        .onFailure(err -> Http.json(ctx, 503, new JsonObject().put("error", "not_ready")
+            .put("message", "The database is not reachable.")));
+  }
+
+  /** One place that turns failures into a JSON error or an error page; never a stack trace. */
+  private void failure(RoutingContext ctx) {
+    Throwable err = ctx.failure();
+    ClientError ce;
+    if (err instanceof ClientError c) {
+      ce = c;
+    } else {
+      int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+      ce = switch (status) {
+        case 400 -> new ClientError(400, "bad_request", "The request could not be understood.");
+        case 401 -> new ClientError(401, "no_session", "You are not signed in.");
+        case 403 -> new ClientError(403, "forbidden", "You may not do this.");
+        case 404 -> new ClientError(404, "not_found", "There is nothing at this address.");
+        case 405 -> new ClientError(405, "method_not_allowed", "This address does not accept that method.");
+        case 413 -> new ClientError(413, "too_large", "The request is too large.");
+        case 415 -> new ClientError(415, "unsupported_media_type", "Send the body as application/json.");
+        default -> null;
+      };
+      if (ce == null) {
+        LOG.error("{} {} failed", ctx.request().method(), ctx.normalizedPath(), err);
+        ce = new ClientError(500, "internal_error",
+            "Something went wrong on our side. Nothing you saved before is lost; please try again.");
+      }
+    }
+    if (ctx.response().ended() || ctx.response().headWritten()) {
+      return;
+    }
+    if (Http.isApi(ctx)) {
+      Http.json(ctx, ce.status(), ce.body());
+    } else {
+      pages.render(ctx, ce.status(), "error", Map.of("title", ce.status() == 500 ? "Something went wrong" : "Sorry",
+          "status", ce.status(), "message", ce.getMessage(), "noSession", ce.status() == 401));
+    }
+  }
+}

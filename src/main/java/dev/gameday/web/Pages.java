@@ -1,0 +1,58 @@
+package dev.gameday.web;
+
+import com.github.jknack.handlebars.Handlebars;
+import com.github.jknack.handlebars.Helper;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.templ.handlebars.HandlebarsTemplateEngine;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** Renders {@code src/main/resources/templates/*.hbs}. Templates are compiled once, at start-up. */
+public final class Pages {
+  public static final List<String> TEMPLATES = List.of("home", "error", "invalid-link", "candidate-overview",
+      "candidate-exercise", "candidate-review", "candidate-receipt", "setup", "setup-done");
+
+  private final HandlebarsTemplateEngine engine;
+
+  public Pages(Vertx vertx) {
+    engine = HandlebarsTemplateEngine.create(vertx);
+    Handlebars hb = engine.unwrap();
+    hb.registerHelper("eq", (Helper<Object>) (a, options) -> Objects.equals(String.valueOf(a), String.valueOf(options.param(0))));
+    hb.registerHelper("plural", (Helper<Object>) (n, options) ->
+        (n instanceof Number num && num.longValue() == 1) ? options.param(0) : options.param(1));
+  }
+
+  /** Compiles every template (reads the files: call off the event loop, before serving). */
+  public Future<Void> warm() {
+    List<Future<?>> all = new ArrayList<>();
+    for (String t : TEMPLATES) {
+      all.add(engine.render(new HashMap<>(), path(t)));
+    }
+    return Future.all(all).mapEmpty();
+  }
+
+  public void render(RoutingContext ctx, int status, String template, Map<String, Object> data) {
+    Map<String, Object> model = new HashMap<>(data);
+    Session s = ctx.get(Session.KEY);
+    model.putIfAbsent("signedIn", s != null && !s.candidate());
+    model.putIfAbsent("candidateSession", s != null && s.candidate());
+    model.putIfAbsent("csrf", s != null ? s.csrfToken() : null);
+    engine.render(model, path(template)).onSuccess(html -> {
+      if (!ctx.response().ended()) {
+        ctx.response().setStatusCode(status)
+            .putHeader("Content-Type", "text/html; charset=utf-8")
+            .putHeader("Cache-Control", "no-store")
+            .end(html);
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private static String path(String name) {
+    return "templates/" + name + ".hbs";
+  }
+}

@@ -1,0 +1,15 @@
+package dev.gameday.web;
+
+/**
+ * A signed-in visitor, resolved from the session cookie on every request.
+ *
+ * @param invitationId set for candidates
+ * @param accountId    set for reviewers and admins
+ */
+public record Session(byte[] idHash, String kind, Long invitationId, Long accountId, String role, String csrfToken) {
+  public static final String KEY = "gameday.session";
+
+  public boolean candidate() {
+    return "candidate".equals(kind);
+  }
+}

@@ -1,0 +1,287 @@
+// The answer editor: keeps every keystroke in this browser at once, sends it to the server a few seconds later,
+// and retries with backoff until the server has it. Revisions are numbered here; the server keeps only the
+// newest, so a late or repeated request never overwrites newer text. If another device saved in between, the
+// two versions are merged so that no text is dropped.
+(function () {
+  'use strict';
+  var form = document.getElementById('answer');
+  if (!form) { return; }
+  var exerciseId = form.dataset.exercise;
+  var open = form.dataset.open === 'true';
+  var storageKey = 'gameday:' + form.dataset.scope + ':' + exerciseId;
+  var api = '/api/v1/candidate/answers/' + encodeURIComponent(exerciseId);
+  var statusEl = document.getElementById('save-status');
+  var areas = Array.prototype.slice.call(form.querySelectorAll('textarea'));
+  var maxChars = Number(form.dataset.max) || 100000;
+
+  var serverRev = Number(form.dataset.rev) || 0; // newest revision the server confirmed
+  var base = current();                            // the text of that revision
+  var dirty = false;                               // text differs from what the server has
+  var inFlight = false;
+  var saveTimer = null;
+  var retryTimer = null;
+  var retryDelay = 1000;
+  var firstUnsavedAt = 0;
+  var lastSavedAt = null;
+  var blocked = null;                              // 'submitted' | 'expired' | 'nosession' | 'invalid'
+  var lastFocused = areas[0] || null;
+
+  function current() {
+    var s = {};
+    areas.forEach(function (a) { s[a.name] = a.value; });
+    return s;
+  }
+
+  function same(a, b) {
+    return Object.keys(a).every(function (k) { return a[k] === b[k]; });
+  }
+
+  function csrfToken() {
+    var m = document.cookie.match(/(?:^|;\s*)XSRF-TOKEN=([^;]*)/);
+    return m ? decodeURIComponent(m[1]) : '';
+  }
+
+  function readLocal() {
+    try { return JSON.parse(window.localStorage.getItem(storageKey) || 'null'); } catch (e) { return null; }
+  }
+
+  function writeLocal() {
+    try {
+      window.localStorage.setItem(storageKey, JSON.stringify({ baseRev: serverRev, base: base, text: current(), dirty: dirty, at: Date.now() }));
+    } catch (e) {
+      // storage full or disabled: the server copy is the only copy; say so while unsaved
+    }
+  }
+
+  function clock(d) {
+    return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  }
+
+  function setStatus(kind, text) {
+    statusEl.className = 'save-status ' + kind;
+    statusEl.textContent = text;
+  }
+
+  function showState() {
+    if (blocked === 'submitted') { setStatus('ok', 'Submitted. This answer can no longer be changed.'); return; }
+    if (blocked === 'expired') { setStatus('error', 'The time for this assessment has ended; changes are no longer saved. Your text is kept in this browser.'); return; }
+    if (blocked === 'nosession') { setStatus('error', 'You are signed out. Your text is kept in this browser: open your invitation link again, then come back to this page to save it.'); return; }
+    if (inFlight) { setStatus('busy', 'Saving\u2026'); return; }
+    if (retryTimer) {
+      setStatus('warning', 'Not saved to the server yet: ' + (navigator.onLine ? 'the server did not answer' : 'you are offline') +
+        '. Your text is kept in this browser and will be sent automatically' + (lastSavedAt ? ' (last saved ' + clock(lastSavedAt) + ').' : '.'));
+      return;
+    }
+    if (dirty) { setStatus('busy', 'Unsaved changes\u2026'); return; }
+    setStatus('ok', lastSavedAt ? 'Saved ' + clock(lastSavedAt) : (serverRev ? 'All changes saved' : 'Nothing written yet'));
+  }
+
+  // Three-way merge per section: keep whichever side changed; when both did, keep both texts.
+  function merge(mine, theirs, ancestor, when) {
+    var out = {};
+    Object.keys(theirs).forEach(function (k) {
+      var m = mine[k] === undefined ? ancestor[k] : mine[k];
+      var t = theirs[k];
+      var a = ancestor[k] === undefined ? '' : ancestor[k];
+      if (m === t || m === a) { out[k] = t; }
+      else if (t === a || t === '') { out[k] = m; }
+      else { out[k] = m + '\n\n---\n*Text saved from another device at ' + when + ':*\n\n' + t; }
+    });
+    return out;
+  }
+
+  function apply(sections) {
+    areas.forEach(function (a) {
+      if (sections[a.name] !== undefined && a.value !== sections[a.name]) { a.value = sections[a.name]; }
+      countWords(a);
+    });
+  }
+
+  function schedule(delay) {
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(save, delay);
+  }
+
+  function retryLater() {
+    clearTimeout(retryTimer);
+    var wait = retryDelay + Math.floor(Math.random() * 500);
+    retryDelay = Math.min(retryDelay * 2, 30000);
+    retryTimer = setTimeout(function () { retryTimer = null; save(); }, wait);
+    showState();
+  }
+
+  function save() {
+    if (!open || blocked || inFlight || !dirty) { return; }
+    clearTimeout(saveTimer);
+    var text = current();
+    var rev = serverRev + 1;
+    inFlight = true;
+    showState();
+    fetch(api, {
+      method: 'PUT',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'X-XSRF-TOKEN': csrfToken() },
+      body: JSON.stringify({ rev: rev, sections: text })
+    }).then(function (res) {
+      return res.json().catch(function () { return {}; }).then(function (body) { return { res: res, body: body }; });
+    }).then(function (r) {
+      inFlight = false;
+      var res = r.res, body = r.body;
+      if (res.ok) {
+        serverRev = body.rev;
+        base = text;
+        lastSavedAt = new Date(body.savedAt || Date.now());
+        retryDelay = 1000;
+        clearTimeout(retryTimer); retryTimer = null;
+        dirty = !same(current(), text);
+        if (!dirty) { firstUnsavedAt = 0; }
+        writeLocal();
+        showState();
+        if (dirty) { schedule(1500); }
+        return;
+      }
+      if (res.status === 409 && body.error === 'stale_rev') { return reconcile().then(function () { schedule(0); }); }
+      if (res.status === 409 && body.error === 'submitted') { lock('submitted'); return; }
+      if (res.status === 410) { lock('expired'); return; }
+      if (res.status === 401) { blocked = 'nosession'; showState(); return; }
+      if (res.status === 400 || res.status === 413) {
+        setStatus('error', (body.message || 'The answer could not be saved.') + ' Your text is kept in this browser.');
+        return; // a client mistake: retrying the same text would fail again; the next edit tries again
+      }
+      retryLater(); // 403 (token changed in another tab), 5xx, 503: try again shortly
+    }).catch(function () {
+      inFlight = false;
+      retryLater();
+    });
+  }
+
+  function reconcile() {
+    return fetch(api, { credentials: 'same-origin' }).then(function (res) {
+      if (!res.ok) { throw new Error('status ' + res.status); }
+      return res.json();
+    }).then(function (server) {
+      var when = new Date(server.savedAt || Date.now());
+      var merged = merge(current(), server.sections, base, clock(when));
+      serverRev = server.rev;
+      base = server.sections;
+      apply(merged);
+      dirty = !same(merged, server.sections);
+      writeLocal();
+      if (!same(merged, server.sections) && !same(server.sections, merged)) {
+        setStatus('warning', 'This answer was also changed on another device; both versions are kept in the text. Check it, then carry on.');
+      }
+    }).catch(function () { retryLater(); });
+  }
+
+  function lock(reason) {
+    blocked = reason;
+    areas.forEach(function (a) { a.readOnly = true; });
+    if (reason === 'submitted') { try { window.localStorage.removeItem(storageKey); } catch (e) { /* ignore */ } }
+    showState();
+  }
+
+  function countWords(a) {
+    var el = document.getElementById('wc-' + a.name);
+    if (!el) { return; }
+    var t = a.value.trim();
+    var n = t ? t.split(/\s+/).length : 0;
+    var limit = Number(a.dataset.words) || 0;
+    var msg = n + (n === 1 ? ' word' : ' words') + (limit ? ' of about ' + limit : '');
+    if (a.value.length > maxChars) { msg += ' \u2013 longer than ' + maxChars + ' characters: shorten it so it can be saved'; }
+    el.textContent = msg;
+    el.className = 'wordcount' + (a.value.length > maxChars ? ' error' : (limit && n > limit * 1.25 ? ' over' : ''));
+  }
+
+  var localTimer = null;
+  function onInput(e) {
+    if (!open || blocked === 'submitted' || blocked === 'expired') { return; }
+    dirty = true;
+    if (!firstUnsavedAt) { firstUnsavedAt = Date.now(); }
+    countWords(e.target);
+    clearTimeout(localTimer);
+    localTimer = setTimeout(writeLocal, 250);
+    if (blocked === 'nosession') { writeLocal(); return; }
+    showState();
+    // save after a pause in typing, and at least every 10 s while typing goes on
+    schedule(Date.now() - firstUnsavedAt > 10000 ? 0 : 2000);
+  }
+
+  areas.forEach(function (a) {
+    a.addEventListener('input', onInput);
+    a.addEventListener('focus', function () { lastFocused = a; });
+    countWords(a);
+  });
+
+  // Write / Preview per section; the preview is rendered by the server exactly as reviewers will see it.
+  form.querySelectorAll('.answer-section').forEach(function (section) {
+    var ta = section.querySelector('textarea');
+    var preview = section.querySelector('.preview');
+    section.querySelectorAll('.mode').forEach(function (btn) {
+      btn.addEventListener('click', function () {
+        var toPreview = btn.dataset.mode === 'preview';
+        section.querySelectorAll('.mode').forEach(function (b) { b.setAttribute('aria-pressed', String(b === btn)); });
+        if (!toPreview) { preview.hidden = true; ta.hidden = false; ta.focus(); return; }
+        preview.textContent = 'Rendering preview\u2026';
+        preview.hidden = false; ta.hidden = true;
+        fetch('/api/v1/candidate/preview', {
+          method: 'POST', credentials: 'same-origin',
+          headers: { 'Content-Type': 'application/json', 'X-XSRF-TOKEN': csrfToken() },
+          body: JSON.stringify({ markdown: ta.value })
+        }).then(function (res) { return res.ok ? res.json() : Promise.reject(res.status); })
+          .then(function (body) { preview.innerHTML = body.html || '<p><em>Nothing written yet.</em></p>'; })
+          .catch(function () { preview.textContent = 'The preview is not available right now (no connection). Your text is safe.'; });
+      });
+    });
+  });
+
+  // Citations from the evidence viewer go into the answer box used last.
+  document.addEventListener('gameday:cite', function (e) {
+    var ta = lastFocused || areas[0];
+    if (!ta || ta.readOnly || !open) { return; }
+    var text = (e.detail && e.detail.text) || '';
+    var start = ta.selectionStart, end = ta.selectionEnd;
+    var before = ta.value.slice(0, start);
+    var insert = (before && !/\n$/.test(before) ? '\n' : '') + text + '\n';
+    ta.value = before + insert + ta.value.slice(end);
+    ta.selectionStart = ta.selectionEnd = start + insert.length;
+    ta.dispatchEvent(new Event('input', { bubbles: true }));
+    ta.focus();
+  });
+
+  window.addEventListener('online', function () { clearTimeout(retryTimer); retryTimer = null; retryDelay = 1000; save(); });
+  window.addEventListener('beforeunload', function (e) {
+    if (open && !blocked && (dirty || inFlight)) { writeLocal(); e.preventDefault(); e.returnValue = ''; }
+  });
+  document.addEventListener('visibilitychange', function () {
+    if (document.visibilityState === 'hidden') { writeLocal(); if (dirty && !inFlight) { save(); } }
+  });
+
+  // Start: the page came with the server's text; a newer unsent draft in this browser wins, merged if needed.
+  if (!open) {
+    var stale = readLocal();
+    if (stale && stale.dirty && !same(stale.text, current())) {
+      setStatus('error', 'This browser holds text that did not reach the server before the assessment closed. It is shown below each read-only box so you can copy it.');
+      areas.forEach(function (a) {
+        if (stale.text[a.name] !== undefined && stale.text[a.name] !== a.value) {
+          var pre = document.createElement('pre');
+          pre.className = 'unsent';
+          pre.textContent = stale.text[a.name];
+          a.parentNode.insertBefore(pre, a.nextSibling);
+        }
+      });
+    } else {
+      showState();
+    }
+    areas.forEach(function (a) { a.readOnly = true; });
+    return;
+  }
+  var local = readLocal();
+  if (local && local.dirty && local.text) {
+    var merged = local.baseRev === serverRev ? local.text : merge(local.text, current(), local.base || {}, 'another time');
+    apply(merged);
+    dirty = !same(merged, base);
+    if (dirty) { firstUnsavedAt = Date.now(); schedule(0); }
+  }
+  writeLocal();
+  showState();
+}());
