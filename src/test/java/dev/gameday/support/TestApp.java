@@ -1,0 +1,63 @@
+package dev.gameday.support;
+
+import dev.gameday.Config;
+import dev.gameday.Gameday;
+import dev.gameday.candidate.Invitations.Created;
+import dev.gameday.support.PostgresExtension.TestDatabase;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/** The whole application on a free port against a test class's database, with the real exercise library. */
+public final class TestApp implements AutoCloseable {
+  public final Gameday app;
+  public final int port;
+
+  private TestApp(Gameday app, int port) {
+    this.app = app;
+    this.port = port;
+  }
+
+  public static TestApp start(TestDatabase db) throws Exception {
+    return start(db, Path.of("exercises"));
+  }
+
+  public static TestApp start(TestDatabase db, Path exercises) throws Exception {
+    int port = freePort();
+    Config config = Config.fromEnvironment(Map.of()).withPort(port).withDatabaseUrl(db.url()).withExercisesDir(exercises);
+    Gameday app = Gameday.open(config);
+    app.serve();
+    return new TestApp(app, port);
+  }
+
+  /** A new invitation to the sre-senior track; returns its token. */
+  public Created invite(String name, String email) {
+    return Gameday.await(app.invitations.create("sre-senior", name, email, 7, BigDecimal.ONE, false));
+  }
+
+  public RowSet<Row> sql(String sql, Object... params) {
+    return Gameday.await(app.pool.preparedQuery(sql).execute(Tuple.from(params)));
+  }
+
+  public Optional<Row> one(String sql, Object... params) {
+    RowSet<Row> rows = sql(sql, params);
+    return rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next());
+  }
+
+  @Override
+  public void close() throws Exception {
+    app.close();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

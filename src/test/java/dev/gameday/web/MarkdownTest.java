@@ -1,0 +1,46 @@
+package dev.gameday.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class MarkdownTest {
+  @Test
+  @DisplayName("raw HTML in an answer is shown as text, never run")
+  void rawHtmlEscaped() {
+    String html = Markdown.toSafeHtml("<img src=x onerror=alert(1)> <b>hi</b>");
+    assertFalse(html.contains("<img"), html);
+    assertFalse(html.contains("<b>"), html);
+    assertTrue(html.contains("&lt;b&gt;"), html);
+  }
+
+  @Test
+  @DisplayName("links keep http, https and mailto; javascript: and data: are removed")
+  void linkSchemes() {
+    String html = Markdown.toSafeHtml("[a](https://a.example) [m](mailto:x@example.com) [j](javascript:alert(1)) [d](data:text/html;base64,PHNjcmlwdD4=)");
+    assertTrue(html.contains("href=\"https://a.example\""), html);
+    assertTrue(html.contains("href=\"mailto:x&#64;example.com\""), html);
+    assertFalse(html.contains("javascript"), html);
+    assertFalse(html.contains("data:"), html);
+    assertTrue(html.matches("(?s).*rel=\"[^\"]*nofollow[^\"]*\".*") && html.matches("(?s).*rel=\"[^\"]*noopener[^\"]*\".*"), html);
+  }
+
+  @Test
+  @DisplayName("tables, lists and code blocks render")
+  void structure() {
+    String html = Markdown.toSafeHtml("| a | b |\n|---|---|\n| 1 | 2 |\n\n- one\n- two\n\n```\ncode\n```\n");
+    assertTrue(html.contains("<table>") && html.contains("<td>1</td>"), html);
+    assertTrue(html.contains("<li>one</li>"), html);
+    assertTrue(html.contains("<pre><code>code"), html);
+  }
+
+  @Test
+  @DisplayName("empty input gives empty output")
+  void empty() {
+    assertEquals("", Markdown.toSafeHtml(""));
+    assertEquals("", Markdown.toSafeHtml(null));
+  }
+}
