@@ -22,7 +22,7 @@
   var retryTimer = null;
   var retryDelay = 1000;
   var firstUnsavedAt = 0;
-  var lastSavedAt = null;
+  var lastSavedAt = form.dataset.savedAt ? new Date(form.dataset.savedAt) : null;
   var blocked = null;                              // 'submitted' | 'expired' | 'nosession' | 'invalid'
   var lastFocused = areas[0] || null;
 

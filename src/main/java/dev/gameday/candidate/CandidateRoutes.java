@@ -175,6 +175,7 @@ public final class CandidateRoutes {
         m.put("sections", ex.sections().stream().map(s -> Map.<String, Object>of("id", s.id(), "title", s.title(),
             "prompt", s.prompt(), "words", s.words(), "text", answer.sections().get(s.id()))).toList());
         m.put("rev", answer.rev());
+        m.put("savedAtIso", answer.savedAt() == null ? "" : answer.savedAt().toString());
         m.put("maxChars", CandidateService.MAX_SECTION_CHARS);
         List<ExerciseStatus> all = o.exercises();
         int i = all.indexOf(status);
