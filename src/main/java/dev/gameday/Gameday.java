@@ -84,7 +84,7 @@ public final class Gameday implements AutoCloseable {
     await(vertx.executeBlocking(() -> pages.warm()).compose(f -> f));
     Sessions sessions = new Sessions(pool, config.https());
     CandidateRoutes candidateRoutes = new CandidateRoutes(candidates, catalog, sessions, pages, config);
-    SetupRoutes setupRoutes = new SetupRoutes(accounts, sessions, pages, config.https());
+    SetupRoutes setupRoutes = new SetupRoutes(accounts, sessions, pages, pool, config.https(), config.publicUrl());
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     deploymentId = await(vertx.deployVerticle(() -> new HttpVerticle(config, pool, sessions, pages, router -> {
       candidateRoutes.mount(router);

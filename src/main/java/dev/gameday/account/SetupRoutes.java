@@ -1,19 +1,24 @@
 package dev.gameday.account;
 
+import dev.gameday.account.Accounts.Account;
+import dev.gameday.audit.Audit;
 import dev.gameday.web.Http;
 import dev.gameday.web.Http.ClientError;
 import dev.gameday.web.Pages;
+import dev.gameday.web.Session;
 import dev.gameday.web.Sessions;
 import dev.gameday.web.Tokens;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The first-admin link printed at start-up. {@code GET /setup/{token}} moves the token into a short-lived
+ * Signing in and out, the one-time account links (the first admin's, printed at start-up, and those admins send to
+ * reviewers), and the admin page listing accounts. {@code GET /setup/{token}} moves the token into a short-lived
  * HttpOnly cookie and redirects to {@code /setup}, so the secret does not stay in the address bar or history.
  */
 public final class SetupRoutes {
@@ -22,25 +27,49 @@ public final class SetupRoutes {
   private final Accounts accounts;
   private final Sessions sessions;
   private final Pages pages;
+  private final Pool pool;
   private final boolean https;
+  private final String publicUrl;
 
-  public SetupRoutes(Accounts accounts, Sessions sessions, Pages pages, boolean https) {
+  public SetupRoutes(Accounts accounts, Sessions sessions, Pages pages, Pool pool, boolean https, String publicUrl) {
     this.accounts = accounts;
     this.sessions = sessions;
     this.pages = pages;
+    this.pool = pool;
     this.https = https;
+    this.publicUrl = publicUrl;
   }
 
   public void mount(Router router) {
     router.get("/setup/:token").handler(this::exchange);
     router.get("/setup").handler(this::form);
     router.post("/setup").handler(this::create);
+    router.get("/login").handler(ctx -> renderLogin(ctx, 200, Map.of()));
+    router.post("/login").handler(this::login);
+    router.get("/admin/accounts").handler(this::accountsPage);
+    router.post("/admin/accounts/invite").handler(this::invite);
+    router.get("/admin/audit").handler(this::auditPage);
+    router.get("/api/v1/admin/audit").handler(this::auditJson);
+  }
+
+  /** The signed-in account, or null after answering 401 (nobody) or 403 (a candidate, or not an admin). */
+  public static Account account(RoutingContext ctx, boolean adminOnly) {
+    Session s = ctx.get(Session.KEY);
+    if (s == null) {
+      ctx.fail(401, new ClientError(401, "no_session", "Sign in to see this page."));
+      return null;
+    }
+    if (!s.account() || adminOnly && !s.admin()) {
+      ctx.fail(403, new ClientError(403, "forbidden", "Your account may not see this."));
+      return null;
+    }
+    return new Account(s.accountId(), s.email(), s.name(), s.role());
   }
 
   private void exchange(RoutingContext ctx) {
     String token = ctx.pathParam("token");
-    accounts.setupTokenValid(token).onSuccess(valid -> {
-      if (!valid) {
+    accounts.setupTokenRole(token).onSuccess(role -> {
+      if (role == null) {
         pages.render(ctx, 404, "invalid-link", Map.of("title", "This link is not valid"));
         return;
       }
@@ -52,25 +81,35 @@ public final class SetupRoutes {
 
   private void form(RoutingContext ctx) {
     Cookie c = ctx.request().getCookie(COOKIE);
-    String token = c == null ? null : c.getValue();
-    accounts.setupTokenValid(token).onSuccess(valid -> {
-      if (!valid) {
+    accounts.setupTokenRole(c == null ? null : c.getValue()).onSuccess(role -> {
+      if (role == null) {
         pages.render(ctx, 404, "invalid-link", Map.of("title", "This link is not valid"));
         return;
       }
-      render(ctx, 200, Map.of());
+      renderSetup(ctx, 200, Map.of("role", role));
     }).onFailure(ctx::fail);
   }
 
-  private void render(RoutingContext ctx, int status, Map<String, Object> extra) {
-    Map<String, Object> m = new HashMap<>(extra);
-    m.put("title", "Create the first admin account");
-    Cookie csrf = ctx.request().getCookie("XSRF-TOKEN");
-    String token = csrf == null ? Tokens.newToken() : csrf.getValue();
-    if (csrf == null) {
-      sessions.setCsrfCookie(ctx, token);
+  /** Pages used before sign-in carry a double-submit CSRF token: the XSRF-TOKEN cookie, echoed in a form field. */
+  private String preSessionCsrf(RoutingContext ctx) {
+    Session s = ctx.get(Session.KEY);
+    if (s != null) {
+      return s.csrfToken();
     }
-    m.put("csrf", token);
+    Cookie csrf = ctx.request().getCookie("XSRF-TOKEN");
+    if (csrf != null && !csrf.getValue().isEmpty()) {
+      return csrf.getValue();
+    }
+    String token = Tokens.newToken();
+    sessions.setCsrfCookie(ctx, token);
+    return token;
+  }
+
+  private void renderSetup(RoutingContext ctx, int status, Map<String, Object> extra) {
+    Map<String, Object> m = new HashMap<>(extra);
+    m.putIfAbsent("role", "reviewer");
+    m.put("title", "Create your " + m.get("role") + " account");
+    m.put("csrf", preSessionCsrf(ctx));
     pages.render(ctx, status, "setup", m);
   }
 
@@ -85,23 +124,109 @@ public final class SetupRoutes {
       return;
     }
     if (password != null && !password.equals(form.get("password2"))) {
-      render(ctx, 400, Map.of("error", "The two passwords differ.", "name", nz(name), "email", nz(email)));
+      renderSetup(ctx, 400, Map.of("error", "The two passwords differ.", "name", nz(name), "email", nz(email)));
       return;
     }
     accounts.createWithSetupToken(c.getValue(), name, email, password)
-        .compose(account -> sessions.start(ctx, "account", null, account.id(), account.role()).map(account))
-        .onSuccess(account -> {
+        .compose(a -> sessions.start(ctx, "account", null, a.id(), a.role(), a.email(), a.name()).map(a))
+        .onSuccess(a -> {
           ctx.response().addCookie(Cookie.cookie(COOKIE, "").setPath("/setup").setMaxAge(0));
-          pages.render(ctx, 200, "setup-done", Map.of("title", "Your account is ready", "name", account.name(),
-              "email", account.email(), "role", account.role()));
+          pages.render(ctx, 200, "setup-done", Map.of("title", "Your account is ready", "name", a.name(),
+              "email", a.email(), "role", a.role(), "admin", a.admin(), "signedIn", true));
         })
         .onFailure(err -> {
-          if (err instanceof ClientError ce && ce.status() == 400 || err instanceof ClientError ce2 && ce2.status() == 409) {
-            render(ctx, ((ClientError) err).status(), Map.of("error", err.getMessage(), "name", nz(name), "email", nz(email)));
+          if (err instanceof ClientError ce && (ce.status() == 400 || ce.status() == 409)) {
+            renderSetup(ctx, ce.status(), Map.of("error", ce.getMessage(), "name", nz(name), "email", nz(email)));
           } else {
             ctx.fail(err);
           }
         });
+  }
+
+  private void renderLogin(RoutingContext ctx, int status, Map<String, Object> extra) {
+    Map<String, Object> m = new HashMap<>(extra);
+    m.put("title", "Sign in");
+    m.put("csrf", preSessionCsrf(ctx));
+    pages.render(ctx, status, "login", m);
+  }
+
+  private void login(RoutingContext ctx) {
+    var form = ctx.request().formAttributes();
+    String email = form.get("email");
+    String address = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+    accounts.login(email, form.get("password"), address)
+        .compose(a -> sessions.start(ctx, "account", null, a.id(), a.role(), a.email(), a.name()))
+        .onSuccess(s -> Http.redirect(ctx, "/review"))
+        .onFailure(err -> {
+          if (err instanceof ClientError ce) {
+            renderLogin(ctx, ce.status(), Map.of("error", ce.getMessage(), "email", nz(email)));
+          } else {
+            ctx.fail(err);
+          }
+        });
+  }
+
+  private void accountsPage(RoutingContext ctx) {
+    Account me = account(ctx, true);
+    if (me == null) {
+      return;
+    }
+    accounts.list().onSuccess(list -> pages.render(ctx, 200, "admin-accounts", Map.of("title", "Accounts",
+        "accounts", list, "admin", true))).onFailure(ctx::fail);
+  }
+
+  private void invite(RoutingContext ctx) {
+    Account me = account(ctx, true);
+    if (me == null) {
+      return;
+    }
+    String role = ctx.request().getFormAttribute("role");
+    accounts.inviteToken(role == null ? "reviewer" : role, me)
+        .compose(token -> accounts.list().map(list -> Map.<String, Object>of("title", "Accounts", "accounts", list,
+            "admin", true, "link", publicUrl + "/setup/" + token, "linkRole", role == null ? "reviewer" : role)))
+        .onSuccess(m -> pages.render(ctx, 200, "admin-accounts", m))
+        .onFailure(ctx::fail);
+  }
+
+  private void auditPage(RoutingContext ctx) {
+    Account me = account(ctx, true);
+    if (me == null) {
+      return;
+    }
+    String action = ctx.request().getParam("action");
+    String text = ctx.request().getParam("q");
+    Long before = parseLong(ctx.request().getParam("before"));
+    Audit.list(pool, action, text, before).onSuccess(entries -> {
+      Map<String, Object> m = new HashMap<>();
+      m.put("title", "Audit log");
+      m.put("admin", true);
+      m.put("entries", entries.stream().map(e -> Map.of("at", e.at(), "actor", e.actor(), "action", e.action(),
+          "subject", e.subject() == null ? "" : e.subject(), "detail", e.detail().encode())).toList());
+      m.put("action", action == null ? "" : action);
+      m.put("q", text == null ? "" : text);
+      if (entries.size() == Audit.PAGE_SIZE) {
+        m.put("older", entries.get(entries.size() - 1).id());
+      }
+      pages.render(ctx, 200, "admin-audit", m);
+    }).onFailure(ctx::fail);
+  }
+
+  private void auditJson(RoutingContext ctx) {
+    Account me = account(ctx, true);
+    if (me == null) {
+      return;
+    }
+    Audit.list(pool, ctx.request().getParam("action"), ctx.request().getParam("q"), parseLong(ctx.request().getParam("before")))
+        .onSuccess(entries -> Http.json(ctx, 200, new io.vertx.core.json.JsonObject().put("entries", Audit.toJson(entries))))
+        .onFailure(ctx::fail);
+  }
+
+  static Long parseLong(String s) {
+    try {
+      return s == null || s.isBlank() ? null : Long.parseLong(s.trim());
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   private static String nz(String s) {

@@ -81,6 +81,16 @@ public final class CandidateService {
       returning submitted_at""";
   private static final String INSERT_SUBMISSION =
       "insert into submissions (id, invitation_id, submitted_at, sha256, snapshot) values ($1, $2, $3, $4, $5)";
+  /** The submission's exercises become review items, each wanting the track's number of reviews. */
+  private static final String INSERT_REVIEW_ITEMS = """
+      insert into review_items (submission_id, exercise_id, version_id, track_id, pseudonym, submitted_at, reviews_required)
+      select s.id, ie.exercise_id, ie.version_id, i.track_id, i.pseudonym, s.submitted_at,
+             coalesce((t.definition->>'reviewsRequired')::int, 2)
+        from submissions s
+        join invitations i on i.id = s.invitation_id
+        join invitation_exercises ie on ie.invitation_id = i.id
+        join tracks t on t.id = i.track_id
+       where s.id = $1 and i.id = $2""";
   private static final String RECEIPT =
       "select id, submitted_at, sha256 from submissions where invitation_id = $1";
 
@@ -274,7 +284,9 @@ public final class CandidateService {
                 byte[] bytes = snapshot.encode().getBytes(StandardCharsets.UTF_8);
                 Receipt receipt = new Receipt(UUID.randomUUID(), at, Tokens.sha256Hex(bytes));
                 return conn.preparedQuery(INSERT_SUBMISSION).execute(Tuple.of(receipt.submissionId(), invitationId,
-                    at, receipt.sha256(), new String(bytes, StandardCharsets.UTF_8))).map(receipt);
+                        at, receipt.sha256(), new String(bytes, StandardCharsets.UTF_8)))
+                    .compose(v -> conn.preparedQuery(INSERT_REVIEW_ITEMS).execute(Tuple.of(receipt.submissionId(), invitationId)))
+                    .map(receipt);
               });
         }))
         .compose(receipt -> receipt != null ? Future.succeededFuture(receipt) : existingReceipt(invitationId));

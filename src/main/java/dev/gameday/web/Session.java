@@ -6,10 +6,19 @@ package dev.gameday.web;
  * @param invitationId set for candidates
  * @param accountId    set for reviewers and admins
  */
-public record Session(byte[] idHash, String kind, Long invitationId, Long accountId, String role, String csrfToken) {
+public record Session(byte[] idHash, String kind, Long invitationId, Long accountId, String role, String csrfToken,
+                      String email, String name) {
   public static final String KEY = "gameday.session";
 
   public boolean candidate() {
     return "candidate".equals(kind);
+  }
+
+  public boolean account() {
+    return "account".equals(kind);
+  }
+
+  public boolean admin() {
+    return account() && "admin".equals(role);
   }
 }

@@ -25,7 +25,7 @@ public final class Sessions {
   public static final Duration ACCOUNT_ABSOLUTE = Duration.ofHours(12);
 
   private static final String LOOKUP = """
-      select s.kind, s.invitation_id, s.account_id, s.csrf_token, a.role,
+      select s.kind, s.invitation_id, s.account_id, s.csrf_token, a.role, a.email, a.name,
              s.last_seen_at < now() - interval '1 minute' as stale
         from sessions s left join accounts a on a.id = s.account_id
        where s.id_hash = $1 and s.expires_at > now()
@@ -65,7 +65,7 @@ public final class Sessions {
 
   private Future<Void> use(RoutingContext ctx, byte[] idHash, Row r) {
     ctx.put(Session.KEY, new Session(idHash, r.getString("kind"), r.getLong("invitation_id"), r.getLong("account_id"),
-        r.getString("role"), r.getString("csrf_token")));
+        r.getString("role"), r.getString("csrf_token"), r.getString("email"), r.getString("name")));
     if (Boolean.TRUE.equals(r.getBoolean("stale"))) {
       return pool.preparedQuery(TOUCH).execute(Tuple.of(idHash)).mapEmpty();
     }
@@ -74,6 +74,11 @@ public final class Sessions {
 
   /** Starts a new session (a new id every time: never reuses one from before sign-in) and sets its cookies. */
   public Future<Session> start(RoutingContext ctx, String kind, Long invitationId, Long accountId, String role) {
+    return start(ctx, kind, invitationId, accountId, role, null, null);
+  }
+
+  public Future<Session> start(RoutingContext ctx, String kind, Long invitationId, Long accountId, String role,
+                               String email, String name) {
     String id = Tokens.newToken();
     String csrf = Tokens.newToken();
     byte[] idHash = Tokens.hash(id);
@@ -87,7 +92,7 @@ public final class Sessions {
           ctx.response().addCookie(Cookie.cookie(cookieName(), id).setPath("/").setHttpOnly(true).setSecure(https)
               .setSameSite(CookieSameSite.LAX).setMaxAge(absolute.getSeconds()));
           setCsrfCookie(ctx, csrf);
-          Session s = new Session(idHash, kind, invitationId, accountId, role, csrf);
+          Session s = new Session(idHash, kind, invitationId, accountId, role, csrf, email, name);
           ctx.put(Session.KEY, s);
           return s;
         });

@@ -1,0 +1,57 @@
+package dev.gameday.audit;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The append-only audit log: who did what to which object, when. Rows are only ever inserted. */
+public final class Audit {
+  public static final int PAGE_SIZE = 100;
+  private static final String INSERT = "insert into audit_log (actor, action, subject, detail) values ($1, $2, $3, $4)";
+  private static final String LIST = """
+      select id, at, actor, action, subject, detail from audit_log
+       where ($1::text is null or action like $1 || '%')
+         and ($2::text is null or actor ilike '%' || $2 || '%' or subject ilike '%' || $2 || '%')
+         and ($3::bigint is null or id < $3)
+       order by id desc limit $4""";
+
+  private Audit() {
+  }
+
+  public static Future<Void> record(SqlClient client, String actor, String action, String subject, JsonObject detail) {
+    return client.preparedQuery(INSERT).execute(Tuple.of(actor, action, subject, detail == null ? new JsonObject() : detail))
+        .mapEmpty();
+  }
+
+  public record Entry(long id, String at, String actor, String action, String subject, JsonObject detail) {
+    public JsonObject toJson() {
+      return new JsonObject().put("id", id).put("at", at).put("actor", actor).put("action", action)
+          .put("subject", subject).put("detail", detail);
+    }
+  }
+
+  /** Newest first; {@code before} pages backwards by id. */
+  public static Future<List<Entry>> list(SqlClient client, String actionPrefix, String text, Long before) {
+    return client.preparedQuery(LIST).execute(Tuple.of(blank(actionPrefix), blank(text), before, PAGE_SIZE)).map(rows -> {
+      List<Entry> out = new ArrayList<>();
+      for (Row r : rows) {
+        out.add(new Entry(r.getLong("id"), r.getOffsetDateTime("at").toString(), r.getString("actor"), r.getString("action"),
+            r.getString("subject"), r.getJsonObject("detail")));
+      }
+      return out;
+    });
+  }
+
+  public static JsonArray toJson(List<Entry> entries) {
+    return new JsonArray(entries.stream().map(Entry::toJson).toList());
+  }
+
+  private static String blank(String s) {
+    return s == null || s.isBlank() ? null : s.strip();
+  }
+}

@@ -1,0 +1,412 @@
+package dev.gameday.review;
+
+import dev.gameday.account.Accounts.Account;
+import dev.gameday.audit.Audit;
+import dev.gameday.exercise.Catalog;
+import dev.gameday.exercise.Catalog.Version;
+import dev.gameday.exercise.Model.Criterion;
+import dev.gameday.exercise.Model.Exercise;
+import dev.gameday.web.Http.ClientError;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Blind, independent review. The unit of review is one exercise of one submission (an "item"), so a reviewer can
+ * score the same question across candidates. No query here selects a candidate's name or email, except
+ * {@link #reveal}, which only an admin reaches, only after a decision, and which is audited.
+ */
+public final class ReviewService {
+  public static final int PAGE_SIZE = 50;
+  public static final int MAX_NOTE = 2000;
+  public static final List<String> RECOMMENDATIONS = List.of("strong_no", "no", "yes", "strong_yes");
+  public static final List<String> DECISIONS = List.of("advance", "hold", "decline");
+  public static final Set<String> STATUSES = Set.of("all", "mine", "more", "disagreement", "decided");
+
+  private static final String QUEUE = """
+      select ri.submission_id, ri.exercise_id, ri.version_id, ri.track_id, ri.pseudonym, ri.submitted_at,
+             ri.reviews_required, ri.reviews_active, ri.reviews_submitted, ri.disagreement, ri.decided, r.state as my_state
+        from review_items ri
+        left join reviews r on r.submission_id = ri.submission_id and r.exercise_id = ri.exercise_id and r.reviewer_id = $1
+       where ($2::text is null or ri.track_id = $2) and ($3::text is null or ri.exercise_id = $3)
+         and case $4
+               when 'mine' then not ri.decided and r.state is distinct from 'submitted'
+                                and (r.id is not null or ri.reviews_active < ri.reviews_required)
+               when 'more' then not ri.decided and ri.reviews_submitted < ri.reviews_required
+               when 'disagreement' then ri.disagreement
+               when 'decided' then ri.decided
+               else true end
+       order by ri.submitted_at desc, ri.submission_id, ri.exercise_id
+       limit $5 offset $6""";
+  private static final String ITEM = """
+      select ri.submission_id, ri.exercise_id, ri.version_id, ri.track_id, ri.pseudonym, ri.submitted_at,
+             ri.reviews_required, ri.reviews_active, ri.reviews_submitted, ri.disagreement, ri.decided, r.state as my_state
+        from review_items ri
+        left join reviews r on r.submission_id = ri.submission_id and r.exercise_id = ri.exercise_id and r.reviewer_id = $3
+       where ri.submission_id = $1 and ri.exercise_id = $2""";
+  private static final String ITEMS_OF_SUBMISSION = """
+      select ri.submission_id, ri.exercise_id, ri.version_id, ri.track_id, ri.pseudonym, ri.submitted_at,
+             ri.reviews_required, ri.reviews_active, ri.reviews_submitted, ri.disagreement, ri.decided, r.state as my_state
+        from review_items ri
+        left join reviews r on r.submission_id = ri.submission_id and r.exercise_id = ri.exercise_id and r.reviewer_id = $2
+        join invitation_exercises ie on ie.exercise_id = ri.exercise_id
+        join submissions s on s.id = ri.submission_id and s.invitation_id = ie.invitation_id
+       where ri.submission_id = $1 order by ie.position""";
+  private static final String REVIEWS = """
+      select r.id, r.reviewer_id, a.name as reviewer_name, r.state, r.recommendation, r.scores, r.submitted_at, r.updated_at
+        from reviews r join accounts a on a.id = r.reviewer_id
+       where r.submission_id = $1 and r.exercise_id = $2 order by r.submitted_at nulls last, r.id""";
+  private static final String SAVE_DRAFT = """
+      insert into reviews (submission_id, exercise_id, reviewer_id, scores, recommendation)
+      select $1, $2, $3, $4, $5 from review_items ri
+       where ri.submission_id = $1 and ri.exercise_id = $2 and not ri.decided
+      on conflict (submission_id, exercise_id, reviewer_id) do update
+         set scores = excluded.scores, recommendation = excluded.recommendation, updated_at = now()
+       where reviews.state = 'draft'
+      returning id""";
+  private static final String SUBMIT = """
+      update reviews set state = 'submitted', submitted_at = now(), updated_at = now()
+       where submission_id = $1 and exercise_id = $2 and reviewer_id = $3 and state = 'draft'
+         and not exists (select 1 from review_items ri where ri.submission_id = $1 and ri.exercise_id = $2 and ri.decided)
+      returning id""";
+  private static final String RECOUNT = """
+      update review_items ri set
+        reviews_active = (select count(*) from reviews r where r.submission_id = ri.submission_id and r.exercise_id = ri.exercise_id),
+        reviews_submitted = (select count(*) from reviews r
+                              where r.submission_id = ri.submission_id and r.exercise_id = ri.exercise_id and r.state = 'submitted'),
+        disagreement = coalesce((select bool_or(spread >= 2) from (
+            select max((s.value->>'level')::int) - min((s.value->>'level')::int) as spread
+              from reviews r, jsonb_each(r.scores) as s
+             where r.submission_id = ri.submission_id and r.exercise_id = ri.exercise_id and r.state = 'submitted'
+             group by s.key) x), false)
+       where ri.submission_id = $1 and ri.exercise_id = $2""";
+
+  private final Pool pool;
+  private final Catalog catalog;
+
+  public ReviewService(Pool pool, Catalog catalog) {
+    this.pool = pool;
+    this.catalog = catalog;
+  }
+
+  /** One exercise of one submission, as a reviewer sees it: a pseudonym, never a name. */
+  public record Item(UUID submissionId, String exerciseId, Version version, String trackId, String pseudonym,
+                     OffsetDateTime submittedAt, int reviewsRequired, int reviewsActive, int reviewsSubmitted,
+                     boolean disagreement, boolean decided, String myState) {
+    public boolean iSubmitted() {
+      return "submitted".equals(myState);
+    }
+
+    public String status() {
+      if (decided) {
+        return "decided";
+      }
+      if (disagreement) {
+        return "disagreement";
+      }
+      return reviewsSubmitted >= reviewsRequired ? "reviewed" : "needs_reviews";
+    }
+
+    public JsonObject toJson() {
+      return new JsonObject().put("submissionId", submissionId.toString()).put("exerciseId", exerciseId)
+          .put("exerciseTitle", version.exercise().title()).put("track", trackId).put("pseudonym", pseudonym)
+          .put("submittedAt", submittedAt.toString()).put("reviewsRequired", reviewsRequired)
+          .put("reviewsSubmitted", reviewsSubmitted).put("disagreement", disagreement).put("decided", decided)
+          .put("status", status()).put("myReview", myState == null ? "none" : myState);
+    }
+  }
+
+  private Future<Item> item(Row r) {
+    return catalog.version(r.getLong("version_id")).map(v -> new Item(r.getUUID("submission_id"), r.getString("exercise_id"), v,
+        r.getString("track_id"), r.getString("pseudonym"), r.getOffsetDateTime("submitted_at"), r.getInteger("reviews_required"),
+        r.getInteger("reviews_active"), r.getInteger("reviews_submitted"), r.getBoolean("disagreement"), r.getBoolean("decided"),
+        r.getString("my_state")));
+  }
+
+  private Future<List<Item>> items(io.vertx.sqlclient.RowSet<Row> rows) {
+    List<Future<Item>> all = new ArrayList<>();
+    rows.forEach(r -> all.add(item(r)));
+    return Future.all(all).map(f -> f.list());
+  }
+
+  /** A page of the queue, newest first; one more row than the page is read to know whether another page exists. */
+  public Future<List<Item>> queue(Account me, String track, String exercise, String status, int page) {
+    String s = status == null || !STATUSES.contains(status) ? "all" : status;
+    return pool.preparedQuery(QUEUE)
+        .execute(Tuple.of(me.id(), blank(track), blank(exercise), s, PAGE_SIZE + 1, Math.max(0, page) * PAGE_SIZE))
+        .compose(this::items);
+  }
+
+  public Future<Item> item(UUID submissionId, String exerciseId, Account me) {
+    return pool.preparedQuery(ITEM).execute(Tuple.of(submissionId, exerciseId, me.id())).compose(rows -> rows.size() == 0
+        ? Future.failedFuture(notFound()) : item(rows.iterator().next()));
+  }
+
+  public Future<List<Item>> itemsOf(UUID submissionId, Account me) {
+    return pool.preparedQuery(ITEMS_OF_SUBMISSION).execute(Tuple.of(submissionId, me.id())).compose(rows -> rows.size() == 0
+        ? Future.failedFuture(notFound()) : items(rows));
+  }
+
+  static ClientError notFound() {
+    return new ClientError(404, "not_found", "There is no such submission.");
+  }
+
+  /** The answer the candidate sealed for this exercise: section id to Markdown. */
+  public Future<Map<String, String>> answer(UUID submissionId, String exerciseId) {
+    return pool.preparedQuery("select snapshot from submissions where id = $1").execute(Tuple.of(submissionId)).map(rows -> {
+      JsonObject snap = new JsonObject(rows.iterator().next().getString("snapshot"));
+      Map<String, String> out = new LinkedHashMap<>();
+      for (Object o : snap.getJsonArray("exercises")) {
+        JsonObject e = (JsonObject) o;
+        if (e.getString("exerciseId").equals(exerciseId)) {
+          e.getJsonObject("sections").forEach(en -> out.put(en.getKey(), String.valueOf(en.getValue())));
+        }
+      }
+      return out;
+    });
+  }
+
+  /** A review as stored. {@code scores}: criterion id to level and note. */
+  public record Review(long id, long reviewerId, String reviewerName, String state, String recommendation,
+                       JsonObject scores) {
+    public Integer level(String criterionId) {
+      JsonObject s = scores.getJsonObject(criterionId);
+      return s == null ? null : s.getInteger("level");
+    }
+
+    public String note(String criterionId) {
+      JsonObject s = scores.getJsonObject(criterionId);
+      return s == null ? "" : s.getString("note", "");
+    }
+
+    public JsonObject toJson() {
+      return new JsonObject().put("reviewer", reviewerName).put("state", state).put("recommendation", recommendation)
+          .put("scores", scores);
+    }
+  }
+
+  public Future<List<Review>> reviews(UUID submissionId, String exerciseId) {
+    return pool.preparedQuery(REVIEWS).execute(Tuple.of(submissionId, exerciseId)).map(rows -> {
+      List<Review> out = new ArrayList<>();
+      rows.forEach(r -> out.add(new Review(r.getLong("id"), r.getLong("reviewer_id"), r.getString("reviewer_name"),
+          r.getString("state"), r.getString("recommendation"), r.getJsonObject("scores"))));
+      return out;
+    });
+  }
+
+  /**
+   * Whose reviews {@code me} may see on an item: always their own; others' submitted reviews only once their own is
+   * submitted (independence), or as an admin who is not reviewing it; never another reviewer's draft.
+   */
+  public static List<Review> visible(List<Review> all, Item item, Account me) {
+    boolean reviewing = all.stream().anyMatch(r -> r.reviewerId() == me.id());
+    boolean seeOthers = item.iSubmitted() || me.admin() && !reviewing;
+    return all.stream().filter(r -> r.reviewerId() == me.id() || seeOthers && "submitted".equals(r.state())).toList();
+  }
+
+  /** Validates scores against the rubric. {@code complete}: every criterion and a recommendation are required. */
+  static JsonObject validScores(Exercise exercise, JsonObject scores, String recommendation, boolean complete) {
+    if (recommendation != null && !RECOMMENDATIONS.contains(recommendation)) {
+      throw new ClientError(400, "invalid_recommendation", "The recommendation must be one of " + RECOMMENDATIONS + ".");
+    }
+    JsonObject clean = new JsonObject();
+    for (String key : scores.fieldNames()) {
+      Criterion c = exercise.rubric().stream().filter(x -> x.id().equals(key)).findFirst().orElse(null);
+      if (c == null) {
+        throw new ClientError(400, "unknown_criterion", "The rubric has no criterion '" + key + "'.");
+      }
+      Object raw = scores.getValue(key);
+      if (!(raw instanceof JsonObject s)) {
+        throw new ClientError(400, "invalid_scores", "Each score must be an object with 'level' and 'note'.");
+      }
+      Object level = s.getValue("level");
+      Object note = s.getValue("note");
+      if (level != null && (!(level instanceof Number n) || n.intValue() < 1 || n.intValue() > 4 || n.doubleValue() != n.intValue())) {
+        throw new ClientError(400, "invalid_level", "A level must be 1, 2, 3 or 4.");
+      }
+      if (note != null && !(note instanceof String)) {
+        throw new ClientError(400, "invalid_scores", "A note must be text.");
+      }
+      String text = note == null ? "" : ((String) note).strip();
+      if (text.length() > MAX_NOTE) {
+        throw new ClientError(400, "note_too_long", "An evidence note may be at most " + MAX_NOTE + " characters.");
+      }
+      JsonObject out = new JsonObject().put("note", text);
+      if (level != null) {
+        out.put("level", ((Number) level).intValue());
+      }
+      clean.put(key, out);
+    }
+    if (complete) {
+      for (Criterion c : exercise.rubric()) {
+        JsonObject s = clean.getJsonObject(c.id());
+        if (s == null || s.getInteger("level") == null) {
+          throw new ClientError(400, "incomplete", "Pick a level for every criterion before submitting ('" + c.title() + "' has none).");
+        }
+      }
+      if (recommendation == null) {
+        throw new ClientError(400, "incomplete", "Choose an overall recommendation before submitting.");
+      }
+    }
+    return clean;
+  }
+
+  /** Saves my draft; with {@code submit}, also submits it (all criteria and a recommendation required). */
+  public Future<Void> save(Item item, Account me, JsonObject scores, String recommendation, boolean submit) {
+    if (item.decided()) {
+      return Future.failedFuture(new ClientError(409, "decided", "A decision has been made; the reviews are read-only."));
+    }
+    if (item.iSubmitted()) {
+      return Future.failedFuture(new ClientError(409, "already_submitted", "You have already submitted your review of this answer."));
+    }
+    JsonObject clean;
+    try {
+      clean = validScores(item.version().exercise(), scores, recommendation, submit);
+    } catch (ClientError e) {
+      return Future.failedFuture(e);
+    }
+    return pool.withTransaction(conn -> conn.preparedQuery(SAVE_DRAFT)
+        .execute(Tuple.of(item.submissionId(), item.exerciseId(), me.id(), clean, recommendation))
+        .compose(rows -> rows.size() == 0
+            ? Future.failedFuture(new ClientError(409, "already_submitted", "This review can no longer be changed."))
+            : Future.succeededFuture())
+        .compose(v -> submit ? conn.preparedQuery(SUBMIT).execute(Tuple.of(item.submissionId(), item.exerciseId(), me.id()))
+            .compose(rows -> rows.size() == 0
+                ? Future.failedFuture(new ClientError(409, "decided", "This review can no longer be submitted."))
+                : Future.succeededFuture()) : Future.succeededFuture())
+        .compose(v -> conn.preparedQuery(RECOUNT).execute(Tuple.of(item.submissionId(), item.exerciseId())))
+        .compose(v -> Audit.record(conn, me.email(), submit ? "review.submitted" : "review.draft_saved",
+            "submission:" + item.submissionId() + "/" + item.exerciseId(),
+            new JsonObject().put("scores", clean).put("recommendation", recommendation))));
+  }
+
+  /** Weighted aggregate of submitted reviews: per criterion mean, overall weighted mean (levels 1-4). */
+  public record Aggregate(Map<String, Double> criterionMeans, Double overall, int reviews, boolean disagreement) {
+    public JsonObject toJson() {
+      JsonObject c = new JsonObject();
+      criterionMeans.forEach(c::put);
+      return new JsonObject().put("criteria", c).put("overall", overall).put("reviews", reviews).put("disagreement", disagreement);
+    }
+  }
+
+  public static Aggregate aggregate(Exercise exercise, List<Review> reviews) {
+    List<Review> done = reviews.stream().filter(r -> "submitted".equals(r.state())).toList();
+    Map<String, Double> means = new LinkedHashMap<>();
+    double weighted = 0;
+    int weights = 0;
+    boolean disagreement = false;
+    for (Criterion c : exercise.rubric()) {
+      List<Integer> levels = done.stream().map(r -> r.level(c.id())).filter(l -> l != null).toList();
+      if (levels.isEmpty()) {
+        continue;
+      }
+      double mean = levels.stream().mapToInt(Integer::intValue).average().orElse(0);
+      means.put(c.id(), Math.round(mean * 100) / 100.0);
+      weighted += mean * c.weight();
+      weights += c.weight();
+      int spread = levels.stream().mapToInt(Integer::intValue).max().getAsInt() - levels.stream().mapToInt(Integer::intValue).min().getAsInt();
+      disagreement |= spread >= 2;
+    }
+    Double overall = weights == 0 ? null : Math.round(weighted / weights * 100) / 100.0;
+    return new Aggregate(means, overall, done.size(), disagreement);
+  }
+
+  public record Decision(String decision, String rationale, String decidedBy, OffsetDateTime decidedAt) {
+    public JsonObject toJson() {
+      return new JsonObject().put("decision", decision).put("rationale", rationale).put("decidedBy", decidedBy)
+          .put("decidedAt", decidedAt.toString());
+    }
+  }
+
+  public Future<Decision> decision(UUID submissionId) {
+    return pool.preparedQuery("""
+        select d.decision, d.rationale, a.name, d.decided_at from decisions d join accounts a on a.id = d.decided_by
+         where d.submission_id = $1""").execute(Tuple.of(submissionId)).map(rows -> rows.size() == 0 ? null
+        : new Decision(rows.iterator().next().getString("decision"), rows.iterator().next().getString("rationale"),
+            rows.iterator().next().getString("name"), rows.iterator().next().getOffsetDateTime("decided_at")));
+  }
+
+  /** An admin's decision; once made, the submission's reviews are read-only. */
+  public Future<Void> decide(UUID submissionId, Account admin, String decision, String rationale) {
+    if (!admin.admin()) {
+      return Future.failedFuture(new ClientError(403, "forbidden", "Only an admin can decide."));
+    }
+    if (decision == null || !DECISIONS.contains(decision)) {
+      return Future.failedFuture(new ClientError(400, "invalid_decision", "The decision must be advance, hold or decline."));
+    }
+    String why = rationale == null ? "" : rationale.strip();
+    if (why.isEmpty() || why.length() > 5000) {
+      return Future.failedFuture(new ClientError(400, "invalid_rationale", "Write a rationale of 1 to 5,000 characters."));
+    }
+    return pool.withTransaction(conn -> conn.preparedQuery("""
+            insert into decisions (submission_id, decision, rationale, decided_by)
+            select $1, $2, $3, $4 where exists (select 1 from submissions where id = $1)
+            on conflict (submission_id) do nothing returning submission_id""")
+        .execute(Tuple.of(submissionId, decision, why, admin.id()))
+        .compose(rows -> rows.size() == 0
+            ? pool.preparedQuery("select 1 from submissions where id = $1").execute(Tuple.of(submissionId))
+                .compose(s -> Future.failedFuture(s.size() == 0 ? notFound()
+                    : new ClientError(409, "decided", "This submission has already been decided.")))
+            : Future.succeededFuture())
+        .compose(v -> conn.preparedQuery("update review_items set decided = true where submission_id = $1").execute(Tuple.of(submissionId)))
+        .compose(v -> Audit.record(conn, admin.email(), "decision.made", "submission:" + submissionId,
+            new JsonObject().put("decision", decision).put("rationale", why))));
+  }
+
+  /** Candidate identity, for an admin, after a decision; every reveal is written to the audit log. */
+  public Future<JsonObject> reveal(UUID submissionId, Account admin) {
+    if (!admin.admin()) {
+      return Future.failedFuture(new ClientError(403, "forbidden", "Only an admin can reveal identity."));
+    }
+    return pool.withTransaction(conn -> conn.preparedQuery("""
+            select i.candidate_name, i.candidate_email, i.pseudonym, d.decision
+              from submissions s join invitations i on i.id = s.invitation_id
+              left join decisions d on d.submission_id = s.id where s.id = $1""").execute(Tuple.of(submissionId))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(notFound());
+          }
+          Row r = rows.iterator().next();
+          if (r.getString("decision") == null) {
+            return Future.failedFuture(new ClientError(409, "not_decided", "Identity can be revealed only after a decision."));
+          }
+          JsonObject id = new JsonObject().put("pseudonym", r.getString("pseudonym")).put("name", r.getString("candidate_name"))
+              .put("email", r.getString("candidate_email"));
+          return Audit.record(conn, admin.email(), "identity.revealed", "submission:" + submissionId,
+              new JsonObject().put("pseudonym", r.getString("pseudonym"))).map(id);
+        }));
+  }
+
+  /** Tracks' ids and their exercises, for the queue's filters. */
+  public List<Map<String, Object>> filters() {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (var t : catalog.tracks()) {
+      out.add(Map.of("id", t.track().id(), "title", t.track().title(), "exercises",
+          t.versions().stream().map(v -> Map.of("id", v.exercise().id(), "title", v.exercise().title())).toList()));
+    }
+    return out;
+  }
+
+  SqlClient client() {
+    return pool;
+  }
+
+  private static String blank(String s) {
+    return s == null || s.isBlank() ? null : s.strip();
+  }
+
+  static JsonArray toJson(List<Item> items) {
+    return new JsonArray(items.stream().map(Item::toJson).toList());
+  }
+}
