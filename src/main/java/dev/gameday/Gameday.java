@@ -9,6 +9,11 @@ import dev.gameday.db.EmbeddedDatabase;
 import dev.gameday.db.Migrations;
 import dev.gameday.exercise.Catalog;
 import dev.gameday.exercise.ExerciseLoader;
+import dev.gameday.review.CalibrationRoutes;
+import dev.gameday.review.ExportRoutes;
+import dev.gameday.review.ReviewRoutes;
+import dev.gameday.review.ReviewService;
+import dev.gameday.review.RubricRoutes;
 import dev.gameday.web.HttpVerticle;
 import dev.gameday.web.Pages;
 import dev.gameday.web.Sessions;
@@ -34,7 +39,6 @@ public final class Gameday implements AutoCloseable {
   public final CandidateService candidates;
   public final Accounts accounts;
   private final EmbeddedDatabase embedded;
-  private String deploymentId;
 
   private Gameday(Config config, EmbeddedDatabase embedded, String url, ExerciseLoader.Result library) {
     this.config = config;
@@ -85,10 +89,19 @@ public final class Gameday implements AutoCloseable {
     Sessions sessions = new Sessions(pool, config.https());
     CandidateRoutes candidateRoutes = new CandidateRoutes(candidates, catalog, sessions, pages, config);
     SetupRoutes setupRoutes = new SetupRoutes(accounts, sessions, pages, pool, config.https(), config.publicUrl());
+    ReviewService reviews = new ReviewService(pool, catalog);
+    CalibrationRoutes calibrationRoutes = new CalibrationRoutes(vertx, pool, catalog, pages);
+    ReviewRoutes reviewRoutes = new ReviewRoutes(reviews, catalog, pages);
+    RubricRoutes rubricRoutes = new RubricRoutes(catalog, pages);
+    ExportRoutes exportRoutes = new ExportRoutes(pool, catalog);
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    deploymentId = await(vertx.deployVerticle(() -> new HttpVerticle(config, pool, sessions, pages, router -> {
+    await(vertx.deployVerticle(() -> new HttpVerticle(config, pool, sessions, pages, router -> {
       candidateRoutes.mount(router);
       setupRoutes.mount(router);
+      calibrationRoutes.mount(router);
+      reviewRoutes.mount(router);
+      rubricRoutes.mount(router);
+      exportRoutes.mount(router);
     }), new DeploymentOptions().setInstances(instances)));
   }
 

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 /** {@code java -jar gameday.jar [serve|invite|check]}: one jar, one configuration, one database. */
 @Command(name = "gameday", mixinStandardHelpOptions = true, version = "gameday 0.1",
     description = "Self-paced SRE assessments. Configuration comes from GAMEDAY_* environment variables.",
-    subcommands = {Main.Serve.class, Main.Invite.class, Main.Check.class})
+    subcommands = {Main.Serve.class, Main.Invite.class, Main.Check.class, Main.Reviewer.class})
 public final class Main implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -136,6 +136,49 @@ public final class Main implements Callable<Integer> {
         Created created = Gameday.await(app.invitations.create(track, name, email, deadlineDays, multiplier, false));
         System.out.println("Invited " + name + " to " + track + " as " + created.pseudonym() + ".");
         System.out.println(created.url(config.publicUrl()));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "reviewer", description = "Manage reviewer and admin accounts.", subcommands = {Main.ReviewerAdd.class})
+  static final class Reviewer implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      spec.commandLine().usage(System.err);
+      return 2;
+    }
+  }
+
+  @Command(name = "add", description = "Add an account; reads the password from standard input (first line).")
+  static final class ReviewerAdd implements Callable<Integer> {
+    @Option(names = "--email", required = true, description = "Sign-in email.")
+    String email;
+    @Option(names = "--name", required = true, description = "Name shown to other reviewers.")
+    String name;
+    @Option(names = "--admin", description = "An admin: decides, reveals identity after a decision, invites reviewers.")
+    boolean admin;
+
+    @Override
+    public Integer call() throws Exception {
+      String password;
+      java.io.Console console = System.console();
+      if (console != null) {
+        char[] chars = console.readPassword("Password for %s: ", email);
+        password = chars == null ? null : new String(chars);
+      } else {
+        password = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+      }
+      if (password == null || password.isEmpty()) {
+        System.err.println("gameday: no password given on standard input");
+        return 2;
+      }
+      try (Gameday app = Gameday.open(config())) {
+        var account = Gameday.await(app.accounts.add(name, email, password, admin ? "admin" : "reviewer"));
+        System.out.println("Added " + account.role() + " " + account.name() + " <" + account.email() + ">.");
       }
       return 0;
     }

@@ -15,7 +15,9 @@ import java.util.Objects;
 /** Renders {@code src/main/resources/templates/*.hbs}. Templates are compiled once, at start-up. */
 public final class Pages {
   public static final List<String> TEMPLATES = List.of("home", "error", "invalid-link", "candidate-overview",
-      "candidate-exercise", "candidate-review", "candidate-receipt", "setup", "setup-done");
+      "candidate-exercise", "candidate-review", "candidate-receipt", "setup", "setup-done", "login", "admin-accounts",
+      "admin-audit", "review-queue", "review-submission", "review-item", "review-calibration", "calibration-item", "rubrics",
+      "rubric");
 
   private final HandlebarsTemplateEngine engine;
 
@@ -39,7 +41,9 @@ public final class Pages {
   public void render(RoutingContext ctx, int status, String template, Map<String, Object> data) {
     Map<String, Object> model = new HashMap<>(data);
     Session s = ctx.get(Session.KEY);
-    model.putIfAbsent("signedIn", s != null && !s.candidate());
+    model.putIfAbsent("signedIn", s != null && s.account());
+    model.putIfAbsent("isAdmin", s != null && s.admin());
+    model.putIfAbsent("accountName", s != null && s.account() ? s.name() : null);
     model.putIfAbsent("candidateSession", s != null && s.candidate());
     model.putIfAbsent("csrf", s != null ? s.csrfToken() : null);
     engine.render(model, path(template)).onSuccess(html -> {

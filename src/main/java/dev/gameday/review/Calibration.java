@@ -1,0 +1,100 @@
+package dev.gameday.review;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
+
+/**
+ * The figures on the calibration page, computed from plain ratings so that they can be checked by hand:
+ * each reviewer against the reference scores of the calibration answers, and reviewers against each other on real
+ * submissions, per criterion (quadratic-weighted Cohen's kappa per pair, Krippendorff's ordinal alpha across all).
+ */
+public final class Calibration {
+  private Calibration() {
+  }
+
+  /** One level given to one criterion of one rated thing (a submission's exercise, or a calibration answer). */
+  public record Rating(String reviewer, String unit, String criterion, int level) {
+  }
+
+  /** A reviewer's practice ratings beside the reference. */
+  public record ReferenceAgreement(String reviewer, int ratings, double exact, double withinOne, OptionalDouble kappa) {
+  }
+
+  public record PairAgreement(String first, String second, int items, OptionalDouble kappa) {
+  }
+
+  public record CriterionAgreement(String criterion, int ratings, int units, OptionalDouble alpha, List<PairAgreement> pairs) {
+  }
+
+  /** @param practice a reviewer's ratings; @param reference level per (unit, criterion) key "unit|criterion" */
+  public static List<ReferenceAgreement> againstReference(List<Rating> practice, Map<String, Integer> reference) {
+    Map<String, List<int[]>> byReviewer = new TreeMap<>();
+    for (Rating r : practice) {
+      Integer ref = reference.get(r.unit() + "|" + r.criterion());
+      if (ref != null) {
+        byReviewer.computeIfAbsent(r.reviewer(), k -> new ArrayList<>()).add(new int[] {r.level(), ref});
+      }
+    }
+    List<ReferenceAgreement> out = new ArrayList<>();
+    byReviewer.forEach((reviewer, pairs) -> {
+      int[] mine = pairs.stream().mapToInt(p -> p[0]).toArray();
+      int[] ref = pairs.stream().mapToInt(p -> p[1]).toArray();
+      long exact = pairs.stream().filter(p -> p[0] == p[1]).count();
+      long within = pairs.stream().filter(p -> Math.abs(p[0] - p[1]) <= 1).count();
+      out.add(new ReferenceAgreement(reviewer, pairs.size(), (double) exact / pairs.size(), (double) within / pairs.size(),
+          Agreement.quadraticWeightedKappa(mine, ref, 1, 4)));
+    });
+    return out;
+  }
+
+  /** Agreement between reviewers per criterion, over the units that two or more of them rated. */
+  public static List<CriterionAgreement> betweenReviewers(List<Rating> ratings) {
+    Map<String, Map<String, Map<String, Integer>>> byCriterion = new TreeMap<>(); // criterion -> unit -> reviewer -> level
+    for (Rating r : ratings) {
+      byCriterion.computeIfAbsent(r.criterion(), k -> new LinkedHashMap<>())
+          .computeIfAbsent(r.unit(), k -> new LinkedHashMap<>()).put(r.reviewer(), r.level());
+    }
+    List<CriterionAgreement> out = new ArrayList<>();
+    byCriterion.forEach((criterion, units) -> {
+      List<int[]> values = new ArrayList<>();
+      int pairable = 0;
+      for (Map<String, Integer> byReviewer : units.values()) {
+        if (byReviewer.size() >= 2) {
+          values.add(byReviewer.values().stream().mapToInt(Integer::intValue).toArray());
+          pairable += byReviewer.size();
+        }
+      }
+      Map<String, List<int[]>> pairs = new TreeMap<>();
+      for (Map<String, Integer> byReviewer : units.values()) {
+        List<String> names = new ArrayList<>(byReviewer.keySet());
+        names.sort(String::compareTo);
+        for (int i = 0; i < names.size(); i++) {
+          for (int j = i + 1; j < names.size(); j++) {
+            pairs.computeIfAbsent(names.get(i) + "\u0000" + names.get(j), k -> new ArrayList<>())
+                .add(new int[] {byReviewer.get(names.get(i)), byReviewer.get(names.get(j))});
+          }
+        }
+      }
+      List<PairAgreement> pairList = new ArrayList<>();
+      pairs.forEach((key, list) -> {
+        String[] names = key.split("\u0000");
+        pairList.add(new PairAgreement(names[0], names[1], list.size(), Agreement.quadraticWeightedKappa(
+            list.stream().mapToInt(p -> p[0]).toArray(), list.stream().mapToInt(p -> p[1]).toArray(), 1, 4)));
+      });
+      out.add(new CriterionAgreement(criterion, pairable, values.size(),
+          Agreement.krippendorffAlphaOrdinal(values, 1, 4), pairList));
+    });
+    return out;
+  }
+
+  static Map<String, Object> format(OptionalDouble d) {
+    Map<String, Object> m = new HashMap<>();
+    m.put("value", d.isPresent() ? String.format("%.2f", d.getAsDouble()) : "n/a");
+    return m;
+  }
+}

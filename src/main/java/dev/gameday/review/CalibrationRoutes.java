@@ -1,0 +1,257 @@
+package dev.gameday.review;
+
+import static dev.gameday.account.SetupRoutes.account;
+
+import dev.gameday.account.Accounts.Account;
+import dev.gameday.audit.Audit;
+import dev.gameday.exercise.Catalog;
+import dev.gameday.exercise.Catalog.Version;
+import dev.gameday.exercise.Model.Criterion;
+import dev.gameday.exercise.Model.Exercise;
+import dev.gameday.review.Calibration.CriterionAgreement;
+import dev.gameday.review.Calibration.Rating;
+import dev.gameday.review.Calibration.ReferenceAgreement;
+import dev.gameday.web.Http;
+import dev.gameday.web.Http.ClientError;
+import dev.gameday.web.Markdown;
+import dev.gameday.web.Pages;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * Calibration: reviewers score each exercise's sample answers (never counted as reviews) and compare with the
+ * reference; the page also shows how well reviewers agree with each other on real submissions.
+ */
+public final class CalibrationRoutes {
+  private final Vertx vertx;
+  private final Pool pool;
+  private final Catalog catalog;
+  private final Pages pages;
+
+  public CalibrationRoutes(Vertx vertx, Pool pool, Catalog catalog, Pages pages) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.catalog = catalog;
+    this.pages = pages;
+  }
+
+  public void mount(Router router) {
+    router.get("/review/calibration").order(-1).handler(this::page);
+    router.get("/review/calibration/:ex/:name").order(-1).handler(this::itemPage);
+    router.post("/review/calibration/:ex/:name").order(-1).handler(this::score);
+    router.get("/api/v1/review/calibration").handler(this::json);
+  }
+
+  private List<Version> current() {
+    Map<String, Version> byId = new LinkedHashMap<>();
+    catalog.tracks().forEach(t -> t.versions().forEach(v -> byId.putIfAbsent(v.exercise().id(), v)));
+    return new ArrayList<>(byId.values());
+  }
+
+  /** The figures: practice against reference, and real reviews against each other. Computed off the event loop. */
+  record Figures(List<ReferenceAgreement> reference, List<CriterionAgreement> criteria) {
+  }
+
+  private Future<Figures> figures() {
+    Future<List<Rating>> practice = pool.query("""
+        select a.name, cr.version_id, cr.exercise_id, cr.calibration_name, cr.scores
+          from calibration_reviews cr join accounts a on a.id = cr.reviewer_id""").execute().compose(rows -> {
+      List<Future<List<Rating>>> all = new ArrayList<>();
+      for (Row r : rows) {
+        all.add(Future.succeededFuture(ratings(r.getString("name"),
+            r.getLong("version_id") + "|" + r.getString("calibration_name"), r.getString("exercise_id"), r.getJsonObject("scores"))));
+      }
+      return Future.all(all).map(f -> f.<List<Rating>>list().stream().flatMap(List::stream).toList());
+    });
+    Future<Map<String, Integer>> reference = pool.query("select distinct version_id from calibration_reviews").execute()
+        .compose(rows -> {
+          List<Future<Version>> vs = new ArrayList<>();
+          rows.forEach(r -> vs.add(catalog.version(r.getLong("version_id"))));
+          return Future.all(vs).map(f -> {
+            Map<String, Integer> ref = new HashMap<>();
+            for (Version v : f.<Version>list()) {
+              for (var cal : v.exercise().calibration()) {
+                cal.scores().forEach((crit, level) -> ref.put(v.id() + "|" + cal.name() + "|" + v.exercise().id() + ":" + crit, level));
+              }
+            }
+            return ref;
+          });
+        });
+    Future<List<Rating>> real = pool.query("""
+        select a.name, r.submission_id, r.exercise_id, r.scores from reviews r join accounts a on a.id = r.reviewer_id
+         where r.state = 'submitted'""").execute().map(rows -> {
+      List<Rating> out = new ArrayList<>();
+      rows.forEach(r -> out.addAll(ratings(r.getString("name"), r.getUUID("submission_id") + "/" + r.getString("exercise_id"),
+          r.getString("exercise_id"), r.getJsonObject("scores"))));
+      return out;
+    });
+    return Future.all(practice, reference, real).compose(f -> vertx.executeBlocking(() -> new Figures(
+        Calibration.againstReference(practice.result(), reference.result()), Calibration.betweenReviewers(real.result()))));
+  }
+
+  /** Ratings keyed by criterion "exerciseId:criterionId" (criteria of different exercises are different questions). */
+  private static List<Rating> ratings(String reviewer, String unit, String exerciseId, JsonObject scores) {
+    List<Rating> out = new ArrayList<>();
+    for (String k : scores.fieldNames()) {
+      Integer level = scores.getJsonObject(k).getInteger("level");
+      if (level != null) {
+        out.add(new Rating(reviewer, unit, exerciseId + ":" + k, level));
+      }
+    }
+    return out;
+  }
+
+  private static String fmt(OptionalDouble d) {
+    return d.isPresent() ? String.format("%.2f", d.getAsDouble()) : "n/a";
+  }
+
+  private void page(RoutingContext ctx) {
+    Account me = account(ctx, false);
+    if (me == null) {
+      return;
+    }
+    pool.preparedQuery("select version_id, calibration_name from calibration_reviews where reviewer_id = $1")
+        .execute(Tuple.of(me.id()))
+        .compose(done -> figures().map(fig -> {
+          List<String> mine = new ArrayList<>();
+          done.forEach(r -> mine.add(r.getLong("version_id") + "|" + r.getString("calibration_name")));
+          Map<String, Object> m = new HashMap<>();
+          m.put("title", "Calibration");
+          m.put("answers", current().stream().map(v -> Map.of("exerciseId", v.exercise().id(), "title", v.exercise().title(),
+              "items", v.exercise().calibration().stream().map(c -> Map.of("name", c.name(), "label", c.label(),
+                  "done", mine.contains(v.id() + "|" + c.name()))).toList())).toList());
+          m.put("reference", fig.reference().stream().map(r -> Map.of("reviewer", r.reviewer(), "ratings", r.ratings(),
+              "exact", Math.round(r.exact() * 100), "withinOne", Math.round(r.withinOne() * 100), "kappa", fmt(r.kappa()))).toList());
+          m.put("criteria", fig.criteria().stream().map(c -> Map.of("criterion", c.criterion(), "ratings", c.ratings(),
+              "units", c.units(), "alpha", fmt(c.alpha()), "pairs", c.pairs().stream().map(p -> Map.of("first", p.first(),
+                  "second", p.second(), "items", p.items(), "kappa", fmt(p.kappa()))).toList())).toList());
+          m.put("admin", me.admin());
+          return m;
+        }))
+        .onSuccess(m -> pages.render(ctx, 200, "review-calibration", m)).onFailure(ctx::fail);
+  }
+
+  private void json(RoutingContext ctx) {
+    Account me = account(ctx, false);
+    if (me == null) {
+      return;
+    }
+    figures().map(fig -> new JsonObject()
+        .put("reference", new JsonArray(fig.reference().stream().map(r -> new JsonObject().put("reviewer", r.reviewer())
+            .put("ratings", r.ratings()).put("exact", r.exact()).put("withinOne", r.withinOne())
+            .put("kappa", r.kappa().isPresent() ? r.kappa().getAsDouble() : null)).toList()))
+        .put("criteria", new JsonArray(fig.criteria().stream().map(c -> new JsonObject().put("criterion", c.criterion())
+            .put("ratings", c.ratings()).put("units", c.units()).put("alpha", c.alpha().isPresent() ? c.alpha().getAsDouble() : null)
+            .put("pairs", new JsonArray(c.pairs().stream().map(p -> new JsonObject().put("first", p.first()).put("second", p.second())
+                .put("items", p.items()).put("kappa", p.kappa().isPresent() ? p.kappa().getAsDouble() : null)).toList()))).toList())))
+        .onSuccess(j -> Http.json(ctx, 200, j)).onFailure(ctx::fail);
+  }
+
+  private record Target(Version version, dev.gameday.exercise.Model.Calibration answer) {
+  }
+
+  private Target target(RoutingContext ctx) {
+    Version v = current().stream().filter(x -> x.exercise().id().equals(ctx.pathParam("ex"))).findFirst().orElse(null);
+    var cal = v == null ? null : v.exercise().calibration().stream().filter(c -> c.name().equals(ctx.pathParam("name"))).findFirst().orElse(null);
+    if (cal == null) {
+      ctx.fail(404, new ClientError(404, "not_found", "There is no such calibration answer."));
+      return null;
+    }
+    return new Target(v, cal);
+  }
+
+  private void itemPage(RoutingContext ctx) {
+    Account me = account(ctx, false);
+    Target t = me == null ? null : target(ctx);
+    if (t == null) {
+      return;
+    }
+    mine(me, t).onSuccess(mine -> pages.render(ctx, 200, "calibration-item", model(t, mine, null))).onFailure(ctx::fail);
+  }
+
+  private Future<JsonObject> mine(Account me, Target t) {
+    return pool.preparedQuery("select scores, recommendation from calibration_reviews where reviewer_id = $1 and version_id = $2 and calibration_name = $3")
+        .execute(Tuple.of(me.id(), t.version().id(), t.answer().name()))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getJsonObject("scores"));
+  }
+
+  private Map<String, Object> model(Target t, JsonObject mine, String error) {
+    Exercise ex = t.version().exercise();
+    Map<String, Object> m = new HashMap<>();
+    m.put("title", "Calibration: " + ex.title());
+    m.put("exerciseTitle", ex.title());
+    m.put("label", t.answer().label());
+    m.put("exerciseId", ex.id());
+    m.put("name", t.answer().name());
+    m.put("sections", ex.sections().stream().map(s -> Map.of("title", s.title(),
+        "html", Markdown.toSafeHtml(t.answer().sections().getOrDefault(s.id(), "")))).toList());
+    m.put("done", mine != null);
+    List<Map<String, Object>> criteria = new ArrayList<>();
+    for (Criterion c : ex.rubric()) {
+      Integer my = mine == null || mine.getJsonObject(c.id()) == null ? null : mine.getJsonObject(c.id()).getInteger("level");
+      Map<String, Object> cm = new HashMap<>();
+      cm.put("id", c.id());
+      cm.put("title", c.title());
+      cm.put("description", c.description());
+      cm.put("levels", c.levels().stream().map(l -> Map.of("score", l.score(), "label", l.label(), "descriptor", l.descriptor(),
+          "checked", my != null && my == l.score())).toList());
+      if (mine != null) {
+        int ref = t.answer().scores().getOrDefault(c.id(), 0);
+        cm.put("mine", my);
+        cm.put("reference", ref);
+        cm.put("match", my != null && my == ref);
+        cm.put("rationale", t.answer().rationale().getOrDefault(c.id(), ""));
+      }
+      criteria.add(cm);
+    }
+    m.put("criteria", criteria);
+    m.put("error", error);
+    return m;
+  }
+
+  private void score(RoutingContext ctx) {
+    Account me = account(ctx, false);
+    Target t = me == null ? null : target(ctx);
+    if (t == null) {
+      return;
+    }
+    MultiMap f = ctx.request().formAttributes();
+    JsonObject scores = new JsonObject();
+    for (Criterion c : t.version().exercise().rubric()) {
+      String level = f.get("level." + c.id());
+      try {
+        int l = Integer.parseInt(level == null ? "" : level);
+        if (l < 1 || l > 4) {
+          throw new NumberFormatException();
+        }
+        scores.put(c.id(), new JsonObject().put("level", l));
+      } catch (NumberFormatException e) {
+        pages.render(ctx, 400, "calibration-item", model(t, null, "Pick a level for every criterion ('" + c.title() + "' has none)."));
+        return;
+      }
+    }
+    pool.withTransaction(conn -> conn.preparedQuery("""
+            insert into calibration_reviews (reviewer_id, exercise_id, version_id, calibration_name, scores)
+            values ($1, $2, $3, $4, $5)
+            on conflict (reviewer_id, version_id, calibration_name) do update set scores = excluded.scores, submitted_at = now()""")
+        .execute(Tuple.of(me.id(), t.version().exercise().id(), t.version().id(), t.answer().name(), scores))
+        .compose(v -> Audit.record(conn, me.email(), "calibration.scored", "calibration:" + t.version().exercise().id() + "/" + t.answer().name(),
+            new JsonObject().put("scores", scores))))
+        .onSuccess(v -> Http.redirect(ctx, "/review/calibration/" + t.version().exercise().id() + "/" + t.answer().name()))
+        .onFailure(ctx::fail);
+  }
+}

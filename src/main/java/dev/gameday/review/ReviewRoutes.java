@@ -1,0 +1,487 @@
+package dev.gameday.review;
+
+import static dev.gameday.account.SetupRoutes.account;
+
+import dev.gameday.account.Accounts.Account;
+import dev.gameday.exercise.Catalog;
+import dev.gameday.exercise.Model.Criterion;
+import dev.gameday.exercise.Model.Evidence;
+import dev.gameday.exercise.Model.Exercise;
+import dev.gameday.review.ReviewService.Aggregate;
+import dev.gameday.review.ReviewService.Item;
+import dev.gameday.review.ReviewService.Review;
+import dev.gameday.web.Http;
+import dev.gameday.web.Http.ClientError;
+import dev.gameday.web.Markdown;
+import dev.gameday.web.Pages;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Reviewer pages and the review JSON API. Every handler resolves the account first and checks its role. */
+public final class ReviewRoutes {
+  private static final Map<String, String> RECOMMENDATION_LABELS = Map.of("strong_no", "Strong no", "no", "No",
+      "yes", "Yes", "strong_yes", "Strong yes");
+
+  private final ReviewService service;
+  private final Catalog catalog;
+  private final Pages pages;
+
+  public ReviewRoutes(ReviewService service, Catalog catalog, Pages pages) {
+    this.service = service;
+    this.catalog = catalog;
+    this.pages = pages;
+  }
+
+  public void mount(Router router) {
+    router.get("/review").handler(this::queuePage);
+    router.get("/review/:sid").handler(this::submissionPage);
+    router.post("/review/:sid/decision").handler(this::decisionForm);
+    router.post("/review/:sid/reveal").handler(this::revealForm);
+    router.get("/review/:sid/:ex").handler(this::itemPage);
+    router.post("/review/:sid/:ex").handler(this::itemForm);
+    router.get("/review/:sid/:ex/evidence/:index").handler(this::evidence);
+
+    router.get("/api/v1/review/queue").handler(this::queueJson);
+    router.get("/api/v1/review/submissions/:sid").handler(this::submissionJson);
+    router.post("/api/v1/review/submissions/:sid/decision").handler(this::decisionJson);
+    router.post("/api/v1/review/submissions/:sid/reveal").handler(this::revealJson);
+    router.get("/api/v1/review/submissions/:sid/exercises/:ex").handler(this::itemJson);
+    router.put("/api/v1/review/submissions/:sid/exercises/:ex/review").handler(ctx -> saveJson(ctx, false));
+    router.post("/api/v1/review/submissions/:sid/exercises/:ex/review/submit").handler(ctx -> saveJson(ctx, true));
+  }
+
+  static UUID uuid(RoutingContext ctx) {
+    try {
+      return UUID.fromString(ctx.pathParam("sid"));
+    } catch (IllegalArgumentException e) {
+      ctx.fail(404, ReviewService.notFound());
+      return null;
+    }
+  }
+
+  private static int page(RoutingContext ctx) {
+    try {
+      String p = ctx.request().getParam("page");
+      return p == null ? 0 : Math.max(0, Math.min(100_000, Integer.parseInt(p)));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  // ---- queue
+
+  private void queuePage(RoutingContext ctx) {
+    Account me = account(ctx, false);
+    if (me == null) {
+      return;
+    }
+    String track = ctx.request().getParam("track");
+    String exercise = ctx.request().getParam("exercise");
+    String status = ctx.request().getParam("status") == null ? "mine" : ctx.request().getParam("status");
+    int page = page(ctx);
+    service.queue(me, track, exercise, status, page).map(items -> {
+      Map<String, Object> m = new HashMap<>();
+      m.put("title", "Review queue");
+      boolean more = items.size() > ReviewService.PAGE_SIZE;
+      m.put("items", items.stream().limit(ReviewService.PAGE_SIZE).map(ReviewRoutes::itemRow).toList());
+      m.put("empty", items.isEmpty());
+      m.put("filters", service.filters());
+      m.put("track", track == null ? "" : track);
+      m.put("exercise", exercise == null ? "" : exercise);
+      m.put("status", status);
+      m.put("statuses", List.of(Map.of("id", "mine", "label", "Needs my review"), Map.of("id", "more", "label", "Needs more reviews"),
+          Map.of("id", "disagreement", "label", "Disagreement"), Map.of("id", "decided", "label", "Decided"),
+          Map.of("id", "all", "label", "All")));
+      String q = "track=" + enc(track) + "&exercise=" + enc(exercise) + "&status=" + enc(status);
+      if (page > 0) {
+        m.put("prev", "/review?" + q + "&page=" + (page - 1));
+      }
+      if (more) {
+        m.put("next", "/review?" + q + "&page=" + (page + 1));
+      }
+      m.put("admin", me.admin());
+      return m;
+    }).onSuccess(m -> pages.render(ctx, 200, "review-queue", m)).onFailure(ctx::fail);
+  }
+
+  private static String enc(String s) {
+    return s == null ? "" : java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static Map<String, Object> itemRow(Item i) {
+    Map<String, Object> m = new HashMap<>();
+    m.put("submissionId", i.submissionId().toString());
+    m.put("exerciseId", i.exerciseId());
+    m.put("exerciseTitle", i.version().exercise().title());
+    m.put("pseudonym", i.pseudonym());
+    m.put("track", i.trackId());
+    m.put("submittedAt", i.submittedAt().toLocalDate().toString());
+    m.put("reviewsSubmitted", i.reviewsSubmitted());
+    m.put("reviewsRequired", i.reviewsRequired());
+    m.put("disagreement", i.disagreement());
+    m.put("decided", i.decided());
+    m.put("myState", i.myState() == null ? "Not started" : "submitted".equals(i.myState()) ? "Submitted" : "Draft");
+    return m;
+  }
+
+  private void queueJson(RoutingContext ctx) {
+    Account me = account(ctx, false);
+    if (me == null) {
+      return;
+    }
+    int page = page(ctx);
+    service.queue(me, ctx.request().getParam("track"), ctx.request().getParam("exercise"), ctx.request().getParam("status"), page)
+        .onSuccess(items -> Http.json(ctx, 200, new JsonObject()
+            .put("items", ReviewService.toJson(items.stream().limit(ReviewService.PAGE_SIZE).toList()))
+            .put("page", page).put("hasMore", items.size() > ReviewService.PAGE_SIZE)))
+        .onFailure(ctx::fail);
+  }
+
+  // ---- submission
+
+  private record SubmissionView(List<Item> items, Map<String, Aggregate> aggregates, ReviewService.Decision decision) {
+  }
+
+  private Future<SubmissionView> submission(UUID sid, Account me) {
+    return service.itemsOf(sid, me).compose(items -> {
+      List<Future<List<Review>>> all = items.stream().map(i -> service.reviews(sid, i.exerciseId())).toList();
+      return Future.all(all).compose(f -> service.decision(sid).map(d -> {
+        Map<String, Aggregate> aggs = new HashMap<>();
+        for (int k = 0; k < items.size(); k++) {
+          Item i = items.get(k);
+          List<Review> visible = ReviewService.visible(f.resultAt(k), i, me);
+          if (i.iSubmitted() || me.admin()) {
+            aggs.put(i.exerciseId(), ReviewService.aggregate(i.version().exercise(), visible));
+          }
+        }
+        return new SubmissionView(items, aggs, d);
+      }));
+    });
+  }
+
+  private void submissionPage(RoutingContext ctx) {
+    Account me = account(ctx, false);
+    UUID sid = me == null ? null : uuid(ctx);
+    if (sid == null) {
+      return;
+    }
+    submission(sid, me).map(v -> submissionModel(v, me)).onSuccess(m -> pages.render(ctx, 200, "review-submission", m))
+        .onFailure(ctx::fail);
+  }
+
+  private Map<String, Object> submissionModel(SubmissionView v, Account me) {
+    Item first = v.items().get(0);
+    Map<String, Object> m = new HashMap<>();
+    m.put("title", first.pseudonym());
+    m.put("pseudonym", first.pseudonym());
+    m.put("submissionId", first.submissionId().toString());
+    m.put("track", first.trackId());
+    m.put("submittedAt", first.submittedAt().toString());
+    List<Map<String, Object>> rows = new ArrayList<>();
+    double weighted = 0;
+    int weights = 0;
+    for (Item i : v.items()) {
+      Map<String, Object> r = itemRow(i);
+      Aggregate a = v.aggregates().get(i.exerciseId());
+      if (a != null && a.overall() != null) {
+        r.put("overall", String.format("%.2f", a.overall()));
+        int w = i.version().exercise().rubric().stream().mapToInt(Criterion::weight).sum();
+        weighted += a.overall() * w;
+        weights += w;
+      }
+      rows.add(r);
+    }
+    m.put("items", rows);
+    if (me.admin() && weights > 0) {
+      m.put("overall", String.format("%.2f", weighted / weights));
+    }
+    m.put("admin", me.admin());
+    if (v.decision() != null) {
+      m.put("decision", Map.of("decision", v.decision().decision(), "rationale", v.decision().rationale(),
+          "decidedBy", v.decision().decidedBy(), "decidedAt", v.decision().decidedAt().toString()));
+    }
+    m.put("decisions", ReviewService.DECISIONS);
+    return m;
+  }
+
+  private void submissionJson(RoutingContext ctx) {
+    Account me = account(ctx, false);
+    UUID sid = me == null ? null : uuid(ctx);
+    if (sid == null) {
+      return;
+    }
+    submission(sid, me).map(v -> {
+      JsonArray exercises = new JsonArray();
+      for (Item i : v.items()) {
+        JsonObject e = i.toJson();
+        Aggregate a = v.aggregates().get(i.exerciseId());
+        if (a != null) {
+          e.put("aggregate", a.toJson());
+        }
+        exercises.add(e);
+      }
+      Item first = v.items().get(0);
+      return new JsonObject().put("submissionId", first.submissionId().toString()).put("pseudonym", first.pseudonym())
+          .put("track", first.trackId()).put("submittedAt", first.submittedAt().toString()).put("exercises", exercises)
+          .put("decision", v.decision() == null ? null : v.decision().toJson());
+    }).onSuccess(json -> Http.json(ctx, 200, json)).onFailure(ctx::fail);
+  }
+
+  private void decisionForm(RoutingContext ctx) {
+    Account me = account(ctx, true);
+    UUID sid = me == null ? null : uuid(ctx);
+    if (sid == null) {
+      return;
+    }
+    MultiMap f = ctx.request().formAttributes();
+    service.decide(sid, me, f.get("decision"), f.get("rationale"))
+        .onSuccess(v -> Http.redirect(ctx, "/review/" + sid)).onFailure(ctx::fail);
+  }
+
+  private void decisionJson(RoutingContext ctx) {
+    Account me = account(ctx, true);
+    UUID sid = me == null ? null : uuid(ctx);
+    JsonObject body = sid == null ? null : json(ctx);
+    if (body == null) {
+      return;
+    }
+    service.decide(sid, me, body.getValue("decision") instanceof String s ? s : null,
+            body.getValue("rationale") instanceof String s ? s : null)
+        .compose(v -> service.decision(sid))
+        .onSuccess(d -> Http.json(ctx, 200, d.toJson())).onFailure(ctx::fail);
+  }
+
+  private void revealForm(RoutingContext ctx) {
+    Account me = account(ctx, true);
+    UUID sid = me == null ? null : uuid(ctx);
+    if (sid == null) {
+      return;
+    }
+    service.reveal(sid, me).compose(identity -> submission(sid, me).map(v -> {
+      Map<String, Object> m = submissionModel(v, me);
+      m.put("identity", Map.of("name", identity.getString("name"), "email", identity.getString("email")));
+      return m;
+    })).onSuccess(m -> pages.render(ctx, 200, "review-submission", m)).onFailure(ctx::fail);
+  }
+
+  private void revealJson(RoutingContext ctx) {
+    Account me = account(ctx, true);
+    UUID sid = me == null ? null : uuid(ctx);
+    if (sid == null) {
+      return;
+    }
+    service.reveal(sid, me).onSuccess(id -> Http.json(ctx, 200, id)).onFailure(ctx::fail);
+  }
+
+  // ---- one item
+
+  private record ItemView(Item item, Map<String, String> answer, List<Review> visible, Review mine) {
+  }
+
+  private Future<ItemView> itemView(UUID sid, String ex, Account me) {
+    return service.item(sid, ex, me).compose(item -> service.answer(sid, ex).compose(answer -> service.reviews(sid, ex)
+        .map(all -> {
+          List<Review> visible = ReviewService.visible(all, item, me);
+          Review mine = all.stream().filter(r -> r.reviewerId() == me.id()).findFirst().orElse(null);
+          return new ItemView(item, answer, visible, mine);
+        })));
+  }
+
+  private void itemPage(RoutingContext ctx) {
+    Account me = account(ctx, false);
+    UUID sid = me == null ? null : uuid(ctx);
+    if (sid == null) {
+      return;
+    }
+    itemView(sid, ctx.pathParam("ex"), me).map(v -> itemModel(v, me, null, null))
+        .onSuccess(m -> pages.render(ctx, 200, "review-item", m)).onFailure(ctx::fail);
+  }
+
+  private Map<String, Object> itemModel(ItemView v, Account me, JsonObject formScores, String formError) {
+    Exercise ex = v.item().version().exercise();
+    Map<String, Object> m = new HashMap<>();
+    m.put("title", v.item().pseudonym() + ": " + ex.title());
+    m.put("item", itemRow(v.item()));
+    m.put("exerciseTitle", ex.title());
+    m.put("sections", ex.sections().stream().map(s -> Map.of("title", s.title(), "prompt", s.prompt(),
+        "html", Markdown.toSafeHtml(v.answer().getOrDefault(s.id(), "")),
+        "empty", v.answer().getOrDefault(s.id(), "").isBlank())).toList());
+    List<Map<String, Object>> evidence = new ArrayList<>();
+    for (Evidence e : ex.evidence()) {
+      evidence.add(Map.of("title", e.title(), "name", e.name(),
+          "src", "/review/" + v.item().submissionId() + "/" + ex.id() + "/evidence/" + e.index()));
+    }
+    m.put("evidence", evidence);
+    boolean editable = !v.item().decided() && !v.item().iSubmitted();
+    m.put("editable", editable);
+    m.put("submitted", v.item().iSubmitted());
+    JsonObject scores = formScores != null ? formScores : v.mine() == null ? new JsonObject() : v.mine().scores();
+    String myRec = v.mine() == null ? null : v.mine().recommendation();
+    List<Map<String, Object>> criteria = new ArrayList<>();
+    for (Criterion c : ex.rubric()) {
+      JsonObject s = scores.getJsonObject(c.id(), new JsonObject());
+      Integer chosen = s.getInteger("level");
+      Map<String, Object> cm = new HashMap<>();
+      cm.put("id", c.id());
+      cm.put("title", c.title());
+      cm.put("value", c.value());
+      cm.put("weight", c.weight());
+      cm.put("description", c.description());
+      cm.put("note", s.getString("note", ""));
+      cm.put("levels", c.levels().stream().map(l -> Map.of("score", l.score(), "label", l.label(), "descriptor", l.descriptor(),
+          "checked", chosen != null && chosen == l.score())).toList());
+      List<Map<String, Object>> others = new ArrayList<>();
+      for (Review r : v.visible()) {
+        if (v.mine() != null && r.id() == v.mine().id()) {
+          continue;
+        }
+        others.add(Map.of("reviewer", r.reviewerName(), "level", r.level(c.id()) == null ? "-" : r.level(c.id()),
+            "note", r.note(c.id())));
+      }
+      cm.put("others", others);
+      criteria.add(cm);
+    }
+    m.put("criteria", criteria);
+    m.put("recommendations", ReviewService.RECOMMENDATIONS.stream().map(r -> Map.of("id", r, "label", RECOMMENDATION_LABELS.get(r),
+        "checked", r.equals(myRec))).toList());
+    List<Review> others = v.visible().stream().filter(r -> v.mine() == null || r.id() != v.mine().id()).toList();
+    m.put("othersVisible", !others.isEmpty());
+    m.put("otherRecommendations", others.stream().map(r -> Map.of("reviewer", r.reviewerName(),
+        "recommendation", r.recommendation() == null ? "-" : RECOMMENDATION_LABELS.get(r.recommendation()))).toList());
+    if (v.item().iSubmitted() || me.admin()) {
+      Aggregate a = ReviewService.aggregate(ex, v.visible());
+      if (a.reviews() > 0) {
+        m.put("aggregate", Map.of("overall", a.overall() == null ? "-" : String.format("%.2f", a.overall()),
+            "reviews", a.reviews(), "disagreement", a.disagreement(),
+            "criteria", ex.rubric().stream().filter(c -> a.criterionMeans().containsKey(c.id()))
+                .map(c -> Map.of("title", c.title(), "mean", String.format("%.2f", a.criterionMeans().get(c.id())), "weight", c.weight())).toList()));
+      }
+    }
+    m.put("hiddenOthers", !v.item().iSubmitted() && !me.admin() && v.item().reviewsSubmitted() > 0);
+    m.put("error", formError);
+    m.put("admin", me.admin());
+    return m;
+  }
+
+  private void itemForm(RoutingContext ctx) {
+    Account me = account(ctx, false);
+    UUID sid = me == null ? null : uuid(ctx);
+    if (sid == null) {
+      return;
+    }
+    String ex = ctx.pathParam("ex");
+    MultiMap f = ctx.request().formAttributes();
+    boolean submit = "submit".equals(f.get("action"));
+    service.item(sid, ex, me).compose(item -> {
+      JsonObject scores = new JsonObject();
+      for (Criterion c : item.version().exercise().rubric()) {
+        JsonObject s = new JsonObject().put("note", f.get("note." + c.id()) == null ? "" : f.get("note." + c.id()));
+        String level = f.get("level." + c.id());
+        if (level != null) {
+          try {
+            s.put("level", Integer.parseInt(level));
+          } catch (NumberFormatException e) {
+            s.put("level", -1);
+          }
+        }
+        scores.put(c.id(), s);
+      }
+      String rec = f.get("recommendation");
+      return service.save(item, me, scores, rec == null || rec.isBlank() ? null : rec, submit)
+          .map(v -> (Map<String, Object>) null)
+          .recover(err -> err instanceof ClientError ce && ce.status() == 400
+              ? itemView(sid, ex, me).map(v -> itemModel(v, me, scores, ce.getMessage()))
+              : Future.failedFuture(err));
+    }).onSuccess(model -> {
+      if (model == null) {
+        Http.redirect(ctx, "/review/" + sid + "/" + ex + (submit ? "" : "?saved=1"));
+      } else {
+        pages.render(ctx, 400, "review-item", model);
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private void itemJson(RoutingContext ctx) {
+    Account me = account(ctx, false);
+    UUID sid = me == null ? null : uuid(ctx);
+    if (sid == null) {
+      return;
+    }
+    itemView(sid, ctx.pathParam("ex"), me).map(v -> {
+      Exercise ex = v.item().version().exercise();
+      JsonObject answer = new JsonObject();
+      v.answer().forEach((k, text) -> answer.put(k, new JsonObject().put("markdown", text).put("html", Markdown.toSafeHtml(text))));
+      JsonObject json = v.item().toJson().put("answer", answer)
+          .put("rubric", RubricRoutes.rubricJson(ex, v.item().version().contentHash(), false))
+          .put("myReview", v.mine() == null ? null : v.mine().toJson())
+          .put("otherReviews", new JsonArray(v.visible().stream().filter(r -> v.mine() == null || r.id() != v.mine().id())
+              .map(Review::toJson).toList()));
+      if (v.item().iSubmitted() || me.admin()) {
+        json.put("aggregate", ReviewService.aggregate(ex, v.visible()).toJson());
+      }
+      return json;
+    }).onSuccess(json -> Http.json(ctx, 200, json)).onFailure(ctx::fail);
+  }
+
+  private void saveJson(RoutingContext ctx, boolean submit) {
+    Account me = account(ctx, false);
+    UUID sid = me == null ? null : uuid(ctx);
+    JsonObject body = sid == null ? null : json(ctx);
+    if (body == null) {
+      return;
+    }
+    Object scores = body.getValue("scores", new JsonObject());
+    Object rec = body.getValue("recommendation");
+    if (!(scores instanceof JsonObject s) || rec != null && !(rec instanceof String)) {
+      ctx.fail(400, new ClientError(400, "invalid_scores", "'scores' must be an object and 'recommendation' a text."));
+      return;
+    }
+    String ex = ctx.pathParam("ex");
+    service.item(sid, ex, me).compose(item -> service.save(item, me, s, (String) rec, submit))
+        .compose(v -> service.reviews(sid, ex)).map(all -> all.stream().filter(r -> r.reviewerId() == me.id()).findFirst().orElseThrow())
+        .onSuccess(r -> Http.json(ctx, 200, r.toJson())).onFailure(ctx::fail);
+  }
+
+  private void evidence(RoutingContext ctx) {
+    Account me = account(ctx, false);
+    UUID sid = me == null ? null : uuid(ctx);
+    if (sid == null) {
+      return;
+    }
+    service.item(sid, ctx.pathParam("ex"), me).compose(item -> {
+      Evidence ev = item.version().exercise().evidence().stream()
+          .filter(e -> String.valueOf(e.index()).equals(ctx.pathParam("index"))).findFirst().orElse(null);
+      if (ev == null) {
+        return Future.failedFuture(new ClientError(404, "not_found", "There is no such evidence file."));
+      }
+      return catalog.file(item.version().id(), ev.file(), null).map(f -> {
+        ctx.response().putHeader("Content-Type", "csv".equals(ev.kind()) ? "text/csv; charset=utf-8" : "text/plain; charset=utf-8")
+            .putHeader("Cache-Control", "private, max-age=3600").end(f.content());
+        return null;
+      });
+    }).onFailure(ctx::fail);
+  }
+
+  static JsonObject json(RoutingContext ctx) {
+    try {
+      JsonObject body = ctx.body().asJsonObject();
+      if (body == null) {
+        ctx.fail(400, new ClientError(400, "malformed_json", "The request body must be a JSON object."));
+      }
+      return body;
+    } catch (DecodeException | ClassCastException e) {
+      ctx.fail(400, new ClientError(400, "malformed_json", "The request body is not valid JSON."));
+      return null;
+    }
+  }
+}

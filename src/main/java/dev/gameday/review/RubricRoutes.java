@@ -1,0 +1,116 @@
+package dev.gameday.review;
+
+import dev.gameday.exercise.Catalog;
+import dev.gameday.exercise.Catalog.Version;
+import dev.gameday.exercise.Model.Criterion;
+import dev.gameday.exercise.Model.Exercise;
+import dev.gameday.web.Http;
+import dev.gameday.web.Http.ClientError;
+import dev.gameday.web.Markdown;
+import dev.gameday.web.Pages;
+import dev.gameday.web.Session;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The published rubrics: public pages and JSON (what candidates are scored against), plus reviewer notes and the
+ * ground truth for signed-in reviewers only. A rubric's version is its exercise's content hash, so a changed
+ * rubric is a new version and scores already given keep pointing at the one they used.
+ */
+public final class RubricRoutes {
+  private final Catalog catalog;
+  private final Pages pages;
+
+  public RubricRoutes(Catalog catalog, Pages pages) {
+    this.catalog = catalog;
+    this.pages = pages;
+  }
+
+  public void mount(Router router) {
+    router.get("/rubrics").handler(this::listPage);
+    router.get("/rubrics/:exerciseId").handler(this::rubricPage);
+    router.get("/api/v1/rubrics").handler(this::listJson);
+    router.get("/api/v1/rubrics/:exerciseId").handler(this::rubricJson);
+  }
+
+  private List<Version> current() {
+    Map<String, Version> byId = new LinkedHashMap<>();
+    catalog.tracks().forEach(t -> t.versions().forEach(v -> byId.putIfAbsent(v.exercise().id(), v)));
+    return new ArrayList<>(byId.values());
+  }
+
+  private Version find(RoutingContext ctx) {
+    String id = ctx.pathParam("exerciseId");
+    Version v = current().stream().filter(x -> x.exercise().id().equals(id)).findFirst().orElse(null);
+    if (v == null) {
+      ctx.fail(404, new ClientError(404, "unknown_exercise", "There is no exercise with that id."));
+    }
+    return v;
+  }
+
+  private static boolean reviewer(RoutingContext ctx) {
+    Session s = ctx.get(Session.KEY);
+    return s != null && s.account();
+  }
+
+  public static JsonObject rubricJson(Exercise ex, String version, boolean withNotes) {
+    JsonArray criteria = new JsonArray();
+    for (Criterion c : ex.rubric()) {
+      JsonArray levels = new JsonArray();
+      c.levels().forEach(l -> levels.add(new JsonObject().put("score", l.score()).put("label", l.label()).put("descriptor", l.descriptor())));
+      criteria.add(new JsonObject().put("id", c.id()).put("title", c.title()).put("value", c.value()).put("weight", c.weight())
+          .put("description", c.description()).put("levels", levels));
+    }
+    JsonObject json = new JsonObject().put("exerciseId", ex.id()).put("title", ex.title()).put("version", version)
+        .put("criteria", criteria);
+    if (withNotes) {
+      json.put("reviewerNotes", ex.reviewerNotes());
+    }
+    return json;
+  }
+
+  private void listJson(RoutingContext ctx) {
+    JsonArray all = new JsonArray();
+    current().forEach(v -> all.add(rubricJson(v.exercise(), v.contentHash(), reviewer(ctx))));
+    Http.json(ctx, 200, new JsonObject().put("rubrics", all));
+  }
+
+  private void rubricJson(RoutingContext ctx) {
+    Version v = find(ctx);
+    if (v != null) {
+      Http.json(ctx, 200, rubricJson(v.exercise(), v.contentHash(), reviewer(ctx)));
+    }
+  }
+
+  private void listPage(RoutingContext ctx) {
+    pages.render(ctx, 200, "rubrics", Map.of("title", "Rubrics", "exercises", current().stream().map(v -> Map.of(
+        "id", v.exercise().id(), "title", v.exercise().title(), "minutes", v.exercise().minutes(),
+        "criteria", v.exercise().rubric().size())).toList()));
+  }
+
+  private void rubricPage(RoutingContext ctx) {
+    Version v = find(ctx);
+    if (v == null) {
+      return;
+    }
+    Exercise ex = v.exercise();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("title", "Rubric: " + ex.title());
+    m.put("exerciseTitle", ex.title());
+    m.put("exerciseId", ex.id());
+    m.put("version", v.contentHash().substring(0, 12));
+    m.put("totalWeight", ex.rubric().stream().mapToInt(Criterion::weight).sum());
+    m.put("criteria", ex.rubric().stream().map(c -> Map.of("id", c.id(), "title", c.title(), "value", c.value(),
+        "weight", c.weight(), "description", c.description(), "levels", c.levels())).toList());
+    if (reviewer(ctx)) {
+      m.put("notes", Markdown.toSafeHtml(ex.reviewerNotes()));
+    }
+    pages.render(ctx, 200, "rubric", m);
+  }
+}
