@@ -25,6 +25,11 @@
   var lastSavedAt = form.dataset.savedAt ? new Date(form.dataset.savedAt) : null;
   var blocked = null;                              // 'submitted' | 'expired' | 'nosession' | 'invalid'
   var lastFocused = areas[0] || null;
+  var unconfirmed = [];                            // { rev, text } of saves sent since the server last confirmed one
+  var note = null;                                 // { text, until }: what a merge did, kept on screen for a while
+  var noteTimer = null;
+  var SAVE_TIMEOUT = 20000;                        // a save with no answer by then is given up and retried
+  var NOTE_MS = 60000;
 
   function current() {
     var s = {};
@@ -62,32 +67,65 @@
     statusEl.textContent = text;
   }
 
+  function sectionTitle(name) {
+    var label = form.querySelector('label[for="s-' + name + '"]');
+    return '\u201c' + (label ? label.textContent.trim() : name) + '\u201d';
+  }
+
+  // A message about a merge stays in the status for NOTE_MS, in front of the saving state, so it can be read.
+  function setNote(text) {
+    note = { text: text, until: Date.now() + NOTE_MS };
+    clearTimeout(noteTimer);
+    noteTimer = setTimeout(showState, NOTE_MS + 50);
+  }
+
+  function currentNote() {
+    if (note && Date.now() >= note.until) { note = null; }
+    return note ? note.text + ' ' : '';
+  }
+
   function showState() {
     if (blocked === 'submitted') { setStatus('ok', 'Submitted. This answer can no longer be changed.'); return; }
     if (blocked === 'expired') { setStatus('error', 'The time for this assessment has ended; changes are no longer saved. Your text is kept in this browser.'); return; }
     if (blocked === 'nosession') { setStatus('error', 'You are signed out. Your text is kept in this browser: open your invitation link again, then come back to this page to save it.'); return; }
-    if (inFlight) { setStatus('busy', 'Saving\u2026'); return; }
+    var n = currentNote();
+    if (inFlight) { setStatus(n ? 'warning' : 'busy', n + 'Saving\u2026'); return; }
     if (retryTimer) {
-      setStatus('warning', 'Not saved to the server yet: ' + (navigator.onLine ? 'the server did not answer' : 'you are offline') +
+      setStatus('warning', n + 'Not saved to the server yet: ' + (navigator.onLine ? 'the server did not answer' : 'you are offline') +
         '. Your text is kept in this browser and will be sent automatically' + (lastSavedAt ? ' (last saved ' + clock(lastSavedAt) + ').' : '.'));
       return;
     }
-    if (dirty) { setStatus('busy', 'Unsaved changes\u2026'); return; }
-    setStatus('ok', lastSavedAt ? 'Saved ' + clock(lastSavedAt) : (serverRev ? 'All changes saved' : 'Nothing written yet'));
+    if (dirty) { setStatus(n ? 'warning' : 'busy', n + 'Unsaved changes\u2026'); return; }
+    setStatus(n ? 'warning' : 'ok', n + (lastSavedAt ? 'Saved ' + clock(lastSavedAt) : (serverRev ? 'All changes saved' : 'Nothing written yet')));
   }
 
   // Three-way merge per section: keep whichever side changed; when both did, keep both texts.
-  function merge(mine, theirs, ancestor, when) {
+  // report (optional) collects the section names where both sides changed (both) and where only theirs did (theirs).
+  function merge(mine, theirs, ancestor, when, report) {
     var out = {};
+    report = report || { both: [], theirs: [] };
     Object.keys(theirs).forEach(function (k) {
       var m = mine[k] === undefined ? ancestor[k] : mine[k];
       var t = theirs[k];
       var a = ancestor[k] === undefined ? '' : ancestor[k];
-      if (m === t || m === a) { out[k] = t; }
+      if (m === t || m === a) { out[k] = t; if (m !== t) { report.theirs.push(k); } }
       else if (t === a || t === '') { out[k] = m; }
-      else { out[k] = m + '\n\n---\n*Text saved from another device at ' + when + ':*\n\n' + t; }
+      else { out[k] = m + '\n\n---\n*Text saved from another device at ' + when + ':*\n\n' + t; report.both.push(k); }
     });
     return out;
+  }
+
+  function mergeNote(report) {
+    var parts = [];
+    if (report.both.length) {
+      parts.push(report.both.map(sectionTitle).join(', ') + (report.both.length === 1 ? ' was' : ' were') +
+        ' also changed on another device: both versions are kept, the other one below a line marked' +
+        ' \u201cText saved from another device\u201d. Check it and remove what you do not need.');
+    }
+    if (report.theirs.length) {
+      parts.push('Text saved on another device was loaded into ' + report.theirs.map(sectionTitle).join(', ') + '.');
+    }
+    return parts.join(' ');
   }
 
   function apply(sections) {
@@ -110,24 +148,35 @@
     showState();
   }
 
+  // Signed out ('nosession') is retried on the next edit or when the page is shown again: the candidate may have
+  // opened the invitation link again in another tab in the meantime.
   function save() {
-    if (!open || blocked || inFlight || !dirty) { return; }
+    if (!open || (blocked && blocked !== 'nosession') || inFlight || !dirty) { return; }
     clearTimeout(saveTimer);
     var text = current();
     var rev = serverRev + 1;
     inFlight = true;
+    unconfirmed.push({ rev: rev, text: text });
     showState();
+    // a request the network swallows (no answer, no error) must not leave the page "Saving..." for ever
+    var ctrl = typeof AbortController === 'function' ? new AbortController() : null;
+    var timeout = setTimeout(function () { if (ctrl) { ctrl.abort(); } }, SAVE_TIMEOUT);
     fetch(api, {
       method: 'PUT',
       credentials: 'same-origin',
       headers: { 'Content-Type': 'application/json', 'X-XSRF-TOKEN': csrfToken() },
-      body: JSON.stringify({ rev: rev, sections: text })
+      body: JSON.stringify({ rev: rev, sections: text }),
+      signal: ctrl ? ctrl.signal : undefined
     }).then(function (res) {
       return res.json().catch(function () { return {}; }).then(function (body) { return { res: res, body: body }; });
     }).then(function (r) {
+      clearTimeout(timeout);
       inFlight = false;
       var res = r.res, body = r.body;
+      if (res.ok && typeof body.rev !== 'number') { retryLater(); return; } // not our API answering (a portal, a proxy)
       if (res.ok) {
+        if (blocked === 'nosession') { blocked = null; }
+        unconfirmed = [];
         serverRev = body.rev;
         base = text;
         lastSavedAt = new Date(body.savedAt || Date.now());
@@ -140,7 +189,9 @@
         if (dirty) { schedule(1500); }
         return;
       }
-      if (res.status === 409 && body.error === 'stale_rev') { return reconcile().then(function () { schedule(0); }); }
+      if (res.status === 409 && body.error === 'stale_rev') {
+        return reconcile().then(function (ok) { if (ok) { schedule(0); } });
+      }
       if (res.status === 409 && body.error === 'submitted') { lock('submitted'); return; }
       if (res.status === 410) { lock('expired'); return; }
       if (res.status === 401) { blocked = 'nosession'; showState(); return; }
@@ -150,6 +201,7 @@
       }
       retryLater(); // 403 (token changed in another tab), 5xx, 503: try again shortly
     }).catch(function () {
+      clearTimeout(timeout);
       inFlight = false;
       retryLater();
     });
@@ -160,17 +212,27 @@
       if (!res.ok) { throw new Error('status ' + res.status); }
       return res.json();
     }).then(function (server) {
-      var when = new Date(server.savedAt || Date.now());
-      var merged = merge(current(), server.sections, base, clock(when));
+      if (blocked === 'nosession') { blocked = null; }
+      var sections = server.sections || {};
+      // our own earlier save reached the server but its answer was lost: that text is the ancestor, not a rival
+      var ours = unconfirmed.filter(function (u) {
+        return u.rev === server.rev && same(sections, u.text) && same(u.text, sections);
+      }).length > 0;
+      unconfirmed = [];
+      var ancestor = ours ? sections : base;
+      var report = { both: [], theirs: [] };
+      var merged = merge(current(), sections, ancestor, clock(new Date(server.savedAt || Date.now())), report);
       serverRev = server.rev;
-      base = server.sections;
+      base = sections;
+      if (ours) { lastSavedAt = new Date(server.savedAt || Date.now()); }
       apply(merged);
-      dirty = !same(merged, server.sections);
+      dirty = !same(merged, sections);
+      if (!dirty) { firstUnsavedAt = 0; }
       writeLocal();
-      if (!same(merged, server.sections) && !same(server.sections, merged)) {
-        setStatus('warning', 'This answer was also changed on another device; both versions are kept in the text. Check it, then carry on.');
-      }
-    }).catch(function () { retryLater(); });
+      if (report.both.length || report.theirs.length) { setNote(mergeNote(report)); }
+      showState();
+      return true;
+    }).catch(function () { retryLater(); return false; });
   }
 
   function lock(reason) {
@@ -200,10 +262,11 @@
     countWords(e.target);
     clearTimeout(localTimer);
     localTimer = setTimeout(writeLocal, 250);
-    if (blocked === 'nosession') { writeLocal(); return; }
+    if (blocked === 'nosession') { writeLocal(); }
     showState();
-    // save after a pause in typing, and at least every 10 s while typing goes on
-    schedule(Date.now() - firstUnsavedAt > 10000 ? 0 : 2000);
+    // save after a pause in typing, and at least every 10 s while typing goes on (while saves fail, only after a
+    // pause: the retry timer keeps trying meanwhile)
+    schedule(!retryTimer && !blocked && Date.now() - firstUnsavedAt > 10000 ? 0 : 2000);
   }
 
   areas.forEach(function (a) {
@@ -238,6 +301,10 @@
   document.addEventListener('gameday:cite', function (e) {
     var ta = lastFocused || areas[0];
     if (!ta || ta.readOnly || !open) { return; }
+    if (ta.hidden) { // the box shows its preview: back to Write, so that the citation can be seen
+      var write = ta.parentNode.querySelector('.mode[data-mode="write"]');
+      if (write) { write.click(); }
+    }
     var text = (e.detail && e.detail.text) || '';
     var start = ta.selectionStart, end = ta.selectionEnd;
     var before = ta.value.slice(0, start);
@@ -254,7 +321,9 @@
   });
   document.addEventListener('visibilitychange', function () {
     if (document.visibilityState === 'hidden') { writeLocal(); if (dirty && !inFlight) { save(); } }
+    else if (blocked === 'nosession' && dirty) { save(); }
   });
+  window.addEventListener('focus', function () { if (blocked === 'nosession' && dirty) { save(); } });
 
   // Start: the page came with the server's text; a newer unsent draft in this browser wins, merged if needed.
   if (!open) {
@@ -270,17 +339,22 @@
         }
       });
     } else {
-      showState();
+      setStatus('ok', 'Read-only: changes are no longer possible' + (lastSavedAt ? ' (last saved ' + clock(lastSavedAt) + ').' : '.'));
     }
     areas.forEach(function (a) { a.readOnly = true; });
     return;
   }
   var local = readLocal();
   if (local && local.dirty && local.text) {
-    var merged = local.baseRev === serverRev ? local.text : merge(local.text, current(), local.base || {}, 'another time');
+    var report = { both: [], theirs: [] };
+    var merged = local.baseRev === serverRev ? local.text : merge(local.text, current(), local.base || {}, 'another time', report);
     apply(merged);
     dirty = !same(merged, base);
-    if (dirty) { firstUnsavedAt = Date.now(); schedule(0); }
+    if (dirty) {
+      firstUnsavedAt = Date.now();
+      setNote(('Text typed in this browser that had not reached the server yet was restored. ' + mergeNote(report)).trim());
+      schedule(0);
+    }
   }
   writeLocal();
   showState();

@@ -50,9 +50,10 @@ public final class CalibrationRoutes {
   }
 
   public void mount(Router router) {
-    router.get("/review/calibration").order(-1).handler(this::page);
-    router.get("/review/calibration/:ex/:name").order(-1).handler(this::itemPage);
-    router.post("/review/calibration/:ex/:name").order(-1).handler(this::score);
+    // mounted before ReviewRoutes, so that /review/calibration is not taken for a submission id
+    router.get("/review/calibration").handler(this::page);
+    router.get("/review/calibration/:ex/:name").handler(this::itemPage);
+    router.post("/review/calibration/:ex/:name").handler(this::score);
     router.get("/api/v1/review/calibration").handler(this::json);
   }
 

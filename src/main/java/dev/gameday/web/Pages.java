@@ -24,9 +24,15 @@ public final class Pages {
   public Pages(Vertx vertx) {
     engine = HandlebarsTemplateEngine.create(vertx);
     Handlebars hb = engine.unwrap();
-    hb.registerHelper("eq", (Helper<Object>) (a, options) -> Objects.equals(String.valueOf(a), String.valueOf(options.param(0))));
-    hb.registerHelper("plural", (Helper<Object>) (n, options) ->
-        (n instanceof Number num && num.longValue() == 1) ? options.param(0) : options.param(1));
+    hb.registerHelper("eq", (Helper<Object>) (a, options) -> {
+      Object other = options.param(0);
+      return Objects.equals(String.valueOf(a), String.valueOf(other));
+    });
+    hb.registerHelper("plural", (Helper<Object>) (n, options) -> {
+      Object one = options.param(0);
+      Object many = options.param(1);
+      return n instanceof Number num && num.longValue() == 1 ? one : many;
+    });
   }
 
   /** Compiles every template (reads the files: call off the event loop, before serving). */

@@ -1,0 +1,57 @@
+package dev.gameday;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CheckCommandTest {
+  @TempDir
+  Path tmp;
+
+  private record Run(int code, String out) {
+  }
+
+  private static Run check(Path dir) {
+    PrintStream old = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    try {
+      int code = new CommandLine(new Main()).execute("check", "--exercises", dir.toString());
+      return new Run(code, buf.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(old);
+    }
+  }
+
+  @Test
+  @DisplayName("check passes on the shipped library")
+  void shipped() {
+    Run r = check(Path.of("exercises"));
+    assertEquals(0, r.code(), r.out());
+    assertTrue(r.out().contains("5 exercises and 1 track(s)"), r.out());
+  }
+
+  @Test
+  @DisplayName("check exits non-zero and names the file and line of a broken exercise")
+  void broken() throws Exception {
+    Path ex = tmp.resolve("exercises/broken-one");
+    Files.createDirectories(ex);
+    Files.createDirectories(tmp.resolve("exercises/tracks"));
+    Files.writeString(ex.resolve("exercise.yaml"), "id: broken-one\ntitle: Broken\nminutes: ninety\nsummary: s\nsections: []\n");
+    Files.writeString(tmp.resolve("exercises/tracks/t.yaml"), "id: t\ntitle: T\ndescription: d\nexercises:\n  - broken-one\n");
+    Run r = check(tmp.resolve("exercises"));
+    assertEquals(1, r.code());
+    assertTrue(r.out().contains("exercises/broken-one/exercise.yaml:3: 'minutes' must be a whole number"), r.out());
+    assertTrue(r.out().contains("exercises/broken-one/rubric.yaml:1: missing rubric.yaml"), r.out());
+    assertTrue(r.out().contains("exercises/tracks/t.yaml:5: exercise 'broken-one' does not exist or has problems"), r.out());
+  }
+}

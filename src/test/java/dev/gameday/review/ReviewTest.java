@@ -1,0 +1,428 @@
+package dev.gameday.review;
+
+import static dev.gameday.Gameday.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gameday.candidate.Invitations.Created;
+import dev.gameday.exercise.Model.Criterion;
+import dev.gameday.support.Browser;
+import dev.gameday.support.PostgresExtension;
+import dev.gameday.support.PostgresExtension.TestDatabase;
+import dev.gameday.support.TestApp;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith({VertxExtension.class, PostgresExtension.class})
+class ReviewTest {
+  static final String PASSWORD = "correct horse battery staple";
+  static final String EX = "incident-postmortem";
+  static final String PLANTED_NAME = "Zebulon Plantedname";
+  static final String PLANTED_EMAIL = "zebulon.planted@example.com";
+  static TestApp app;
+  static Vertx vertx;
+  static List<Criterion> rubric;
+  static final AtomicInteger counter = new AtomicInteger();
+
+  @BeforeAll
+  static void start(TestDatabase db) throws Exception {
+    app = TestApp.start(db);
+    vertx = Vertx.vertx();
+    rubric = app.app.catalog.track("sre-senior").orElseThrow().versions().get(0).exercise().rubric();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    app.close();
+    await(vertx.close());
+  }
+
+  // ---- helpers
+
+  static String account(String role) {
+    String email = role + counter.incrementAndGet() + "@example.com";
+    await(app.app.accounts.add("Person " + counter.get(), email, PASSWORD, role));
+    return email;
+  }
+
+  static Browser signIn(String email) {
+    Browser b = new Browser(vertx, app.port);
+    await(b.get("/login"));
+    HttpResponse<Buffer> r = await(b.postForm("/login", MultiMap.caseInsensitiveMultiMap()
+        .add("email", email).add("password", PASSWORD).add("_csrf", b.cookie("XSRF-TOKEN"))));
+    assertEquals(303, r.statusCode(), r.bodyAsString());
+    return b;
+  }
+
+  /** A candidate who submits an answer; returns the submission id. */
+  static String submittedCandidate(String name, String email) {
+    Created c = app.invite(name, email);
+    Browser cand = new Browser(vertx, app.port);
+    await(cand.get("/i/" + c.token()));
+    await(cand.put("/api/v1/candidate/answers/" + EX, new JsonObject().put("rev", 1)
+        .put("sections", new JsonObject().put("summary", "Answer by the candidate: the pool was exhausted."))));
+    return await(cand.post("/api/v1/candidate/submit", null)).bodyAsJsonObject().getString("submissionId");
+  }
+
+  static JsonObject scores(int level) {
+    JsonObject s = new JsonObject();
+    rubric.forEach(c -> s.put(c.id(), new JsonObject().put("level", level).put("note", "note " + level)));
+    return s;
+  }
+
+  static String item(String sid) {
+    return "/api/v1/review/submissions/" + sid + "/exercises/" + EX;
+  }
+
+  static HttpResponse<Buffer> submitReview(Browser b, String sid, JsonObject scores, String rec) {
+    return await(b.post(item(sid) + "/review/submit", new JsonObject().put("scores", scores).put("recommendation", rec)));
+  }
+
+  static void assertError(HttpResponse<Buffer> r, int status) {
+    assertEquals(status, r.statusCode(), r.bodyAsString());
+  }
+
+  // ---- sign-in
+
+  @Test
+  @DisplayName("a wrong password and an unknown email get the same answer; a good one gets a new session id")
+  void signInAnswers() {
+    String email = account("reviewer");
+    Browser b = new Browser(vertx, app.port);
+    await(b.get("/login"));
+    MultiMap wrong = MultiMap.caseInsensitiveMultiMap().add("email", email).add("password", "not the password").add("_csrf", b.cookie("XSRF-TOKEN"));
+    MultiMap unknown = MultiMap.caseInsensitiveMultiMap().add("email", "nobody" + counter.incrementAndGet() + "@example.com")
+        .add("password", "not the password").add("_csrf", b.cookie("XSRF-TOKEN"));
+    HttpResponse<Buffer> r1 = await(b.postForm("/login", wrong));
+    HttpResponse<Buffer> r2 = await(b.postForm("/login", unknown));
+    assertEquals(401, r1.statusCode());
+    assertEquals(r1.statusCode(), r2.statusCode());
+    assertEquals(r1.bodyAsString().replace(email, "X"), r2.bodyAsString().replaceAll("nobody\\d+@example.com", "X"));
+    Browser ok = signIn(email);
+    String first = ok.cookie("gameday");
+    await(ok.postForm("/login", MultiMap.caseInsensitiveMultiMap().add("email", email).add("password", PASSWORD).add("_csrf", ok.cookie("XSRF-TOKEN"))));
+    assertNotEquals(first, ok.cookie("gameday"), "signing in again issues a new session id");
+    assertEquals(401, await(new Browser(vertx, app.port).get("/api/v1/review/queue", Map.of("Cookie", "gameday=" + first))).statusCode(),
+        "the old session id no longer works");
+  }
+
+  @Test
+  @DisplayName("after five failures an account is throttled, even with the right password")
+  void throttled() {
+    String email = account("reviewer");
+    Browser b = new Browser(vertx, app.port);
+    await(b.get("/login"));
+    for (int i = 0; i < 5; i++) {
+      assertEquals(401, await(b.postForm("/login", MultiMap.caseInsensitiveMultiMap().add("email", email).add("password", "wrong password " + i)
+          .add("_csrf", b.cookie("XSRF-TOKEN")))).statusCode());
+    }
+    HttpResponse<Buffer> r = await(b.postForm("/login", MultiMap.caseInsensitiveMultiMap().add("email", email).add("password", PASSWORD)
+        .add("_csrf", b.cookie("XSRF-TOKEN"))));
+    assertEquals(429, r.statusCode());
+    assertNull(b.cookie("gameday"));
+  }
+
+  @Test
+  @DisplayName("logout ends the session on the server")
+  void logout() {
+    Browser b = signIn(account("reviewer"));
+    String cookie = b.cookie("gameday");
+    assertEquals(200, await(b.get("/api/v1/review/queue")).statusCode());
+    assertEquals(303, await(b.postForm("/logout", MultiMap.caseInsensitiveMultiMap().add("_csrf", b.cookie("XSRF-TOKEN")))).statusCode());
+    assertEquals(401, await(new Browser(vertx, app.port).get("/api/v1/review/queue", Map.of("Cookie", "gameday=" + cookie))).statusCode());
+  }
+
+  @Test
+  @DisplayName("an admin's invitation link lets a new reviewer create an account and sign in")
+  void inviteReviewer() {
+    Browser admin = signIn(account("admin"));
+    HttpResponse<Buffer> page = await(admin.postForm("/admin/accounts/invite", MultiMap.caseInsensitiveMultiMap()
+        .add("role", "reviewer").add("_csrf", admin.cookie("XSRF-TOKEN"))));
+    assertEquals(200, page.statusCode());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("/setup/([A-Za-z0-9_-]{43})").matcher(page.bodyAsString());
+    assertTrue(m.find());
+    Browser fresh = new Browser(vertx, app.port);
+    assertEquals(303, await(fresh.get("/setup/" + m.group(1))).statusCode());
+    assertEquals(200, await(fresh.get("/setup")).statusCode());
+    String email = "invited" + counter.incrementAndGet() + "@example.com";
+    HttpResponse<Buffer> created = await(fresh.postForm("/setup", MultiMap.caseInsensitiveMultiMap().add("name", "New Reviewer")
+        .add("email", email).add("password", PASSWORD).add("password2", PASSWORD).add("_csrf", fresh.cookie("XSRF-TOKEN"))));
+    assertEquals(200, created.statusCode(), created.bodyAsString());
+    assertEquals("reviewer", app.one("select role from accounts where email = $1", email).orElseThrow().getString("role"));
+    assertEquals(404, await(new Browser(vertx, app.port).get("/setup/" + m.group(1))).statusCode(), "the link works once");
+    signIn(email);
+  }
+
+  // ---- blind and independent
+
+  @Test
+  @DisplayName("a planted candidate name and email appear in no reviewer-facing response for a blind submission")
+  void blind() {
+    String sid = submittedCandidate(PLANTED_NAME, PLANTED_EMAIL);
+    Browser r = signIn(account("reviewer"));
+    submitReview(r, sid, scores(3), "yes");
+    List<String> paths = List.of("/review", "/review?status=all", "/api/v1/review/queue?status=all", "/review/" + sid,
+        "/api/v1/review/submissions/" + sid, "/review/" + sid + "/" + EX, item(sid), "/review/calibration",
+        "/api/v1/review/calibration", "/api/v1/admin/export.csv", "/rubrics", "/api/v1/rubrics", "/review/" + sid + "/" + EX + "/evidence/0");
+    for (String p : paths) {
+      HttpResponse<Buffer> res = await(r.get(p));
+      assertEquals(200, res.statusCode(), p);
+      String body = res.bodyAsString();
+      assertFalse(body.contains("Zebulon") || body.contains("Plantedname") || body.contains("zebulon.planted"), p + " leaks identity");
+    }
+    assertTrue(await(r.get(item(sid))).bodyAsString().contains("Answer by the candidate"), "the answer itself is shown");
+  }
+
+  @Test
+  @DisplayName("a reviewer sees another reviewer's scores only after submitting their own")
+  void independence() {
+    String sid = submittedCandidate("Ind Candidate", "ind@example.com");
+    Browser a = signIn(account("reviewer"));
+    Browser b = signIn(account("reviewer"));
+    assertEquals(200, submitReview(a, sid, scores(4), "strong_yes").statusCode());
+    await(b.put(item(sid) + "/review", new JsonObject().put("scores", scores(2))));
+    JsonObject before = await(b.get(item(sid))).bodyAsJsonObject();
+    assertEquals(0, before.getJsonArray("otherReviews").size());
+    assertNull(before.getJsonObject("aggregate"));
+    String page = await(b.get("/review/" + sid + "/" + EX)).bodyAsString();
+    assertFalse(page.contains("class=\"others\""), "no other reviewer's levels or recommendation before submitting");
+    assertTrue(page.contains("Their scores appear here after you submit yours"));
+    assertEquals(200, submitReview(b, sid, scores(2), "no").statusCode());
+    JsonObject after = await(b.get(item(sid))).bodyAsJsonObject();
+    assertEquals(1, after.getJsonArray("otherReviews").size());
+    assertEquals(4, after.getJsonArray("otherReviews").getJsonObject(0).getJsonObject("scores").getJsonObject(rubric.get(0).id()).getInteger("level"));
+    assertEquals(3.0, after.getJsonObject("aggregate").getDouble("overall"));
+  }
+
+  @Test
+  @DisplayName("a reviewer never sees another reviewer's draft, and a submitted review cannot be changed")
+  void drafts() {
+    String sid = submittedCandidate("Draft Candidate", "draft@example.com");
+    Browser a = signIn(account("reviewer"));
+    Browser b = signIn(account("reviewer"));
+    await(a.put(item(sid) + "/review", new JsonObject().put("scores", scores(1))));
+    submitReview(b, sid, scores(3), "yes");
+    assertEquals(0, await(b.get(item(sid))).bodyAsJsonObject().getJsonArray("otherReviews").size());
+    assertError(submitReview(b, sid, scores(4), "yes"), 409);
+  }
+
+  @Test
+  @DisplayName("two reviewers two or more levels apart on a criterion raise the disagreement flag")
+  void disagreement() {
+    String sid = submittedCandidate("Disagree Candidate", "dis@example.com");
+    Browser a = signIn(account("reviewer"));
+    Browser b = signIn(account("reviewer"));
+    submitReview(a, sid, scores(3), "yes");
+    JsonObject oneApart = scores(3);
+    oneApart.getJsonObject(rubric.get(0).id()).put("level", 2);
+    submitReview(b, sid, oneApart, "yes");
+    assertFalse(app.one("select disagreement from review_items where submission_id = $1::uuid and exercise_id = $2", sid, EX)
+        .orElseThrow().getBoolean("disagreement"), "one level apart is no disagreement");
+    Browser c = signIn(account("reviewer"));
+    JsonObject twoApart = scores(3);
+    twoApart.getJsonObject(rubric.get(1).id()).put("level", 1);
+    submitReview(c, sid, twoApart, "no");
+    assertTrue(await(c.get(item(sid))).bodyAsJsonObject().getBoolean("disagreement"));
+    JsonArray flagged = await(c.get("/api/v1/review/queue?status=disagreement")).bodyAsJsonObject().getJsonArray("items");
+    assertTrue(flagged.stream().anyMatch(o -> ((JsonObject) o).getString("submissionId").equals(sid)));
+  }
+
+  @Test
+  @DisplayName("incomplete or invalid scores are refused with 400 and a sentence")
+  void invalidScores() {
+    String sid = submittedCandidate("Invalid Candidate", "inv@example.com");
+    Browser a = signIn(account("reviewer"));
+    JsonObject partial = new JsonObject().put(rubric.get(0).id(), new JsonObject().put("level", 3));
+    assertError(submitReview(a, sid, partial, "yes"), 400);
+    assertError(submitReview(a, sid, scores(5), "yes"), 400);
+    assertError(submitReview(a, sid, scores(3), "maybe"), 400);
+    JsonObject unknown = scores(3).put("charisma", new JsonObject().put("level", 4));
+    assertError(submitReview(a, sid, unknown, "yes"), 400);
+    JsonObject longNote = scores(3);
+    longNote.getJsonObject(rubric.get(0).id()).put("note", "x".repeat(2001));
+    assertError(await(a.put(item(sid) + "/review", new JsonObject().put("scores", longNote))), 400);
+    assertEquals(400, await(a.putRaw(item(sid) + "/review", "{not json")).statusCode());
+  }
+
+  // ---- decisions and identity
+
+  @Test
+  @DisplayName("an admin decides with a rationale; then reviews are read-only, and deciding again is refused")
+  void decide() {
+    String sid = submittedCandidate("Decide Candidate", "decide@example.com");
+    Browser reviewer = signIn(account("reviewer"));
+    Browser admin = signIn(account("admin"));
+    assertError(await(reviewer.post("/api/v1/review/submissions/" + sid + "/decision",
+        new JsonObject().put("decision", "advance").put("rationale", "good"))), 403);
+    assertError(await(admin.post("/api/v1/review/submissions/" + sid + "/decision", new JsonObject().put("decision", "advance"))), 400);
+    HttpResponse<Buffer> ok = await(admin.post("/api/v1/review/submissions/" + sid + "/decision",
+        new JsonObject().put("decision", "hold").put("rationale", "Strong analysis, weak action items.")));
+    assertEquals(200, ok.statusCode(), ok.bodyAsString());
+    assertEquals("hold", ok.bodyAsJsonObject().getString("decision"));
+    assertError(await(admin.post("/api/v1/review/submissions/" + sid + "/decision",
+        new JsonObject().put("decision", "advance").put("rationale", "changed my mind"))), 409);
+    assertError(submitReview(reviewer, sid, scores(3), "yes"), 409);
+    assertEquals(1L, app.one("select count(*) as n from audit_log where action = 'decision.made' and subject = $1", "submission:" + sid)
+        .orElseThrow().getLong("n"));
+  }
+
+  @Test
+  @DisplayName("identity is revealed only to an admin, only after a decision, and each reveal is audited")
+  void reveal() {
+    String sid = submittedCandidate(PLANTED_NAME, PLANTED_EMAIL);
+    Browser reviewer = signIn(account("reviewer"));
+    Browser admin = signIn(account("admin"));
+    assertError(await(admin.post("/api/v1/review/submissions/" + sid + "/reveal", null)), 409);
+    await(admin.post("/api/v1/review/submissions/" + sid + "/decision", new JsonObject().put("decision", "decline").put("rationale", "r")));
+    assertError(await(reviewer.post("/api/v1/review/submissions/" + sid + "/reveal", null)), 403);
+    HttpResponse<Buffer> r = await(admin.post("/api/v1/review/submissions/" + sid + "/reveal", null));
+    assertEquals(200, r.statusCode());
+    assertEquals(PLANTED_NAME, r.bodyAsJsonObject().getString("name"));
+    assertEquals(PLANTED_EMAIL, r.bodyAsJsonObject().getString("email"));
+    assertEquals(1L, app.one("select count(*) as n from audit_log where action = 'identity.revealed' and subject = $1", "submission:" + sid)
+        .orElseThrow().getLong("n"));
+    HttpResponse<Buffer> audit = await(admin.get("/api/v1/admin/audit?action=identity."));
+    assertTrue(audit.bodyAsString().contains("submission:" + sid));
+  }
+
+  @Test
+  @DisplayName("the CSV export has a row per submission; identity columns only for an admin, filled only once decided")
+  void export() {
+    String sid = submittedCandidate(PLANTED_NAME, PLANTED_EMAIL);
+    Browser reviewer = signIn(account("reviewer"));
+    submitReview(reviewer, sid, scores(3), "yes");
+    Browser admin = signIn(account("admin"));
+    String before = await(admin.get("/api/v1/admin/export.csv")).bodyAsString();
+    assertTrue(before.startsWith("submission_id,pseudonym,track,submitted_at"));
+    assertTrue(before.lines().findFirst().orElseThrow().endsWith(",name,email"));
+    String row = before.lines().filter(l -> l.startsWith(sid)).findFirst().orElseThrow();
+    assertFalse(row.contains(PLANTED_NAME), "undecided: identity not filled");
+    assertTrue(row.contains("3.00"), row);
+    await(admin.post("/api/v1/review/submissions/" + sid + "/decision", new JsonObject().put("decision", "advance").put("rationale", "r")));
+    String after = await(admin.get("/api/v1/admin/export.csv")).bodyAsString();
+    assertTrue(after.lines().filter(l -> l.startsWith(sid)).findFirst().orElseThrow().contains(PLANTED_EMAIL));
+    String asReviewer = await(reviewer.get("/api/v1/admin/export.csv")).bodyAsString();
+    assertFalse(asReviewer.lines().findFirst().orElseThrow().contains("email"));
+    assertFalse(asReviewer.contains(PLANTED_NAME) || asReviewer.contains(PLANTED_EMAIL));
+  }
+
+  // ---- access and CSRF
+
+  @Test
+  @DisplayName("access matrix: anonymous 401, candidate 403, reviewer 403 on admin endpoints, unknown objects 404; never data")
+  void accessMatrix() {
+    String sid = submittedCandidate("Matrix Candidate", "matrix@example.com");
+    Browser anonymous = new Browser(vertx, app.port);
+    Created c = app.invite("Other Candidate", "other@example.com");
+    Browser candidate = new Browser(vertx, app.port);
+    await(candidate.get("/i/" + c.token()));
+    Browser reviewer = signIn(account("reviewer"));
+    Browser admin = signIn(account("admin"));
+    String missing = "00000000-0000-0000-0000-000000000000";
+    List<String> reviewerGets = List.of("/review", "/review/" + sid, "/review/" + sid + "/" + EX, "/review/calibration",
+        "/api/v1/review/queue", "/api/v1/review/submissions/" + sid, item(sid), "/api/v1/review/calibration",
+        "/api/v1/admin/export.csv", "/review/" + sid + "/" + EX + "/evidence/0", "/review/calibration/" + EX + "/strong");
+    List<String> adminGets = List.of("/admin/accounts", "/admin/audit", "/api/v1/admin/audit");
+    for (String p : reviewerGets) {
+      assertEquals(401, await(anonymous.get(p)).statusCode(), "anonymous " + p);
+      assertEquals(403, await(candidate.get(p)).statusCode(), "candidate " + p);
+      assertEquals(200, await(reviewer.get(p)).statusCode(), "reviewer " + p);
+    }
+    for (String p : adminGets) {
+      assertEquals(401, await(anonymous.get(p)).statusCode(), "anonymous " + p);
+      assertEquals(403, await(candidate.get(p)).statusCode(), "candidate " + p);
+      assertEquals(403, await(reviewer.get(p)).statusCode(), "reviewer " + p);
+      assertEquals(200, await(admin.get(p)).statusCode(), "admin " + p);
+    }
+    for (String p : List.of("/review/" + missing, "/api/v1/review/submissions/" + missing, "/review/" + missing + "/" + EX,
+        "/api/v1/review/submissions/" + missing + "/exercises/" + EX, "/review/not-a-uuid", "/review/" + sid + "/no-such-exercise")) {
+      HttpResponse<Buffer> r = await(admin.get(p));
+      assertEquals(404, r.statusCode(), "admin " + p);
+    }
+    // a reviewer's state changes on admin objects, and a candidate's on review objects
+    assertEquals(403, await(reviewer.post("/api/v1/review/submissions/" + sid + "/reveal", null)).statusCode());
+    assertEquals(403, await(candidate.post(item(sid) + "/review/submit", new JsonObject())).statusCode());
+    assertEquals(401, await(anonymous.post(item(sid) + "/review/submit", new JsonObject())).statusCode());
+    // reviewers cannot reach candidate answers through the candidate API
+    assertEquals(401, await(reviewer.get("/api/v1/candidate/answers/" + EX)).statusCode());
+  }
+
+  @Test
+  @DisplayName("every form refuses a request without its CSRF token")
+  void csrfOnEveryForm() {
+    String sid = submittedCandidate("Csrf Candidate", "csrf@example.com");
+    String adminEmail = account("admin");
+    Browser admin = signIn(adminEmail);
+    MultiMap none = MultiMap.caseInsensitiveMultiMap();
+    Map<String, MultiMap> forms = Map.of(
+        "/review/" + sid + "/" + EX, MultiMap.caseInsensitiveMultiMap().add("action", "save"),
+        "/review/" + sid + "/decision", MultiMap.caseInsensitiveMultiMap().add("decision", "advance").add("rationale", "x"),
+        "/review/" + sid + "/reveal", none,
+        "/review/calibration/" + EX + "/strong", none,
+        "/admin/accounts/invite", MultiMap.caseInsensitiveMultiMap().add("role", "reviewer"),
+        "/logout", none);
+    forms.forEach((path, form) -> assertEquals(403, await(admin.postForm(path, form)).statusCode(), path));
+    assertEquals(200, await(admin.get("/api/v1/review/queue")).statusCode(), "still signed in after the refused logout");
+    Browser anon = new Browser(vertx, app.port);
+    await(anon.get("/login"));
+    assertEquals(403, await(anon.postForm("/login", MultiMap.caseInsensitiveMultiMap().add("email", adminEmail).add("password", PASSWORD))).statusCode());
+    assertEquals(403, await(anon.postForm("/setup", MultiMap.caseInsensitiveMultiMap().add("name", "x"))).statusCode());
+    assertEquals(0L, app.one("select count(*) as n from decisions where submission_id = $1::uuid", sid).orElseThrow().getLong("n"));
+  }
+
+  // ---- rubrics and calibration
+
+  @Test
+  @DisplayName("rubric JSON has criteria with value, weight and four levels; reviewer notes only for signed-in reviewers")
+  void rubrics() {
+    JsonObject anon = await(new Browser(vertx, app.port).get("/api/v1/rubrics/" + EX)).bodyAsJsonObject();
+    assertEquals(EX, anon.getString("exerciseId"));
+    assertNotNull(anon.getString("version"));
+    JsonObject first = anon.getJsonArray("criteria").getJsonObject(0);
+    for (String k : List.of("id", "title", "value", "weight", "description", "levels")) {
+      assertTrue(first.containsKey(k), k);
+    }
+    assertEquals(4, first.getJsonArray("levels").size());
+    assertEquals(List.of("score", "label", "descriptor"), new ArrayList<>(first.getJsonArray("levels").getJsonObject(0).fieldNames()));
+    assertNull(anon.getString("reviewerNotes"));
+    assertFalse(await(new Browser(vertx, app.port).get("/rubrics/" + EX)).bodyAsString().contains("Reviewer notes"));
+    Browser r = signIn(account("reviewer"));
+    assertNotNull(await(r.get("/api/v1/rubrics/" + EX)).bodyAsJsonObject().getString("reviewerNotes"));
+    assertTrue(await(r.get("/rubrics/" + EX)).bodyAsString().contains("Reviewer notes"));
+    assertEquals(5, await(r.get("/api/v1/rubrics")).bodyAsJsonObject().getJsonArray("rubrics").size());
+    assertEquals(404, await(r.get("/api/v1/rubrics/nope")).statusCode());
+  }
+
+  @Test
+  @DisplayName("scoring a calibration answer shows the reference and never counts as a review")
+  void calibrationPractice() {
+    Browser r = signIn(account("reviewer"));
+    long reviewsBefore = app.one("select count(*) as n from reviews").orElseThrow().getLong("n");
+    MultiMap form = MultiMap.caseInsensitiveMultiMap().add("_csrf", r.cookie("XSRF-TOKEN"));
+    rubric.forEach(c -> form.add("level." + c.id(), "4"));
+    assertEquals(303, await(r.postForm("/review/calibration/" + EX + "/strong", form)).statusCode());
+    String page = await(r.get("/review/calibration/" + EX + "/strong")).bodyAsString();
+    assertTrue(page.contains("reference: <strong>"), "the reference is shown after scoring");
+    assertEquals(reviewsBefore, app.one("select count(*) as n from reviews").orElseThrow().getLong("n"));
+    JsonObject figures = await(r.get("/api/v1/review/calibration")).bodyAsJsonObject();
+    assertTrue(figures.getJsonArray("reference").stream().anyMatch(o -> ((JsonObject) o).getInteger("ratings") == rubric.size()));
+  }
+}
