@@ -411,6 +411,28 @@ class ReviewTest {
     assertEquals(404, await(r.get("/api/v1/rubrics/nope")).statusCode());
   }
 
+  /** How Handlebars escapes {{text}}. */
+  static String html(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
+        .replace("'", "&#x27;").replace("`", "&#x60;").replace("=", "&#x3D;");
+  }
+
+  @Test
+  @DisplayName("every exercise's rubric page renders every criterion with its four level descriptors")
+  void everyRubricPage() {
+    Browser anonymous = new Browser(vertx, app.port);
+    assertEquals(200, await(anonymous.get("/rubrics")).statusCode());
+    for (var v : app.app.catalog.track("sre-senior").orElseThrow().versions()) {
+      HttpResponse<Buffer> res = await(anonymous.get("/rubrics/" + v.exercise().id()));
+      assertEquals(200, res.statusCode());
+      String page = res.bodyAsString();
+      for (Criterion c : v.exercise().rubric()) {
+        assertTrue(page.contains(html(c.title())), v.exercise().id() + " " + c.id());
+        c.levels().forEach(l -> assertTrue(page.contains(html(l.descriptor())), v.exercise().id() + " " + c.id() + " level " + l.score()));
+      }
+    }
+  }
+
   @Test
   @DisplayName("scoring a calibration answer shows the reference and never counts as a review")
   void calibrationPractice() {
