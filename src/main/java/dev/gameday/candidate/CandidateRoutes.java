@@ -13,7 +13,6 @@ import dev.gameday.web.Session;
 import dev.gameday.web.Sessions;
 import dev.gameday.exercise.Catalog;
 import io.vertx.core.Future;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -337,7 +336,7 @@ public final class CandidateRoutes {
     if (id == null) {
       return;
     }
-    JsonObject body = jsonBody(ctx);
+    JsonObject body = Http.jsonBody(ctx);
     if (body == null) {
       return;
     }
@@ -358,7 +357,7 @@ public final class CandidateRoutes {
     if (id == null) {
       return;
     }
-    JsonObject body = jsonBody(ctx);
+    JsonObject body = Http.jsonBody(ctx);
     if (body == null) {
       return;
     }
@@ -372,20 +371,6 @@ public final class CandidateRoutes {
       return;
     }
     Http.json(ctx, 200, new JsonObject().put("html", Markdown.toSafeHtml(text)));
-  }
-
-  /** The request body as a JSON object, or null after answering 400. */
-  static JsonObject jsonBody(RoutingContext ctx) {
-    try {
-      JsonObject body = ctx.body().asJsonObject();
-      if (body == null) {
-        ctx.fail(400, new ClientError(400, "malformed_json", "The request body must be a JSON object."));
-      }
-      return body;
-    } catch (DecodeException | ClassCastException e) {
-      ctx.fail(400, new ClientError(400, "malformed_json", "The request body is not valid JSON."));
-      return null;
-    }
   }
 
   static String human(OffsetDateTime t) {

@@ -3,6 +3,7 @@ package dev.gameday.exercise;
 import dev.gameday.exercise.Model.Exercise;
 import dev.gameday.exercise.Model.LoadedExercise;
 import dev.gameday.exercise.Model.Track;
+import dev.gameday.web.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -10,6 +11,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +75,7 @@ public final class Catalog {
           current.add(new CurrentTrack(t, vs));
           String hash = vs.stream().map(Version::contentHash).reduce(JsonObject.mapFrom(t).encode(), String::concat);
           f = f.compose(v -> conn.preparedQuery(UPSERT_TRACK)
-                  .execute(Tuple.of(t.id(), t.title(), dev.gameday.web.Tokens.sha256Hex(hash.getBytes(java.nio.charset.StandardCharsets.UTF_8)), JsonObject.mapFrom(t))))
+                  .execute(Tuple.of(t.id(), t.title(), Tokens.sha256Hex(hash.getBytes(StandardCharsets.UTF_8)), JsonObject.mapFrom(t))))
               .compose(v -> conn.preparedQuery("delete from track_exercises where track_id = $1").execute(Tuple.of(t.id())))
               .compose(v -> {
                 List<Tuple> rows = new ArrayList<>();
@@ -105,7 +107,7 @@ public final class Catalog {
           long id = rows.iterator().next().getLong("id");
           List<Tuple> files = new ArrayList<>();
           loaded.files().forEach((path, bytes) -> files.add(
-              Tuple.of(id, path, Buffer.buffer(bytes), dev.gameday.web.Tokens.sha256Hex(bytes))));
+              Tuple.of(id, path, Buffer.buffer(bytes), Tokens.sha256Hex(bytes))));
           return conn.preparedQuery(INSERT_FILE).executeBatch(files).map(id);
         })
         .map(id -> {
@@ -121,6 +123,13 @@ public final class Catalog {
 
   public List<CurrentTrack> tracks() {
     return tracks.values().stream().sorted((a, b) -> a.track().id().compareTo(b.track().id())).toList();
+  }
+
+  /** The current version of every exercise any track serves, in track order. */
+  public List<Version> currentVersions() {
+    Map<String, Version> byId = new java.util.LinkedHashMap<>();
+    tracks().forEach(t -> t.versions().forEach(v -> byId.putIfAbsent(v.exercise().id(), v)));
+    return new ArrayList<>(byId.values());
   }
 
   /** A stored version by id (cached; versions never change). */
@@ -159,7 +168,7 @@ public final class Catalog {
       return Future.succeededFuture(cached);
     }
     return file(versionId, path, null).map(f -> {
-      String text = f == null ? "" : f.content().toString(java.nio.charset.StandardCharsets.UTF_8);
+      String text = f == null ? "" : f.content().toString(StandardCharsets.UTF_8);
       texts.put(key, text);
       return text;
     });

@@ -1,7 +1,6 @@
 package dev.gameday.review;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,11 +89,5 @@ public final class Calibration {
           Agreement.krippendorffAlphaOrdinal(values, 1, 4), pairList));
     });
     return out;
-  }
-
-  static Map<String, Object> format(OptionalDouble d) {
-    Map<String, Object> m = new HashMap<>();
-    m.put("value", d.isPresent() ? String.format("%.2f", d.getAsDouble()) : "n/a");
-    return m;
   }
 }

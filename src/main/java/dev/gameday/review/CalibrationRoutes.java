@@ -57,12 +57,6 @@ public final class CalibrationRoutes {
     router.get("/api/v1/review/calibration").handler(this::json);
   }
 
-  private List<Version> current() {
-    Map<String, Version> byId = new LinkedHashMap<>();
-    catalog.tracks().forEach(t -> t.versions().forEach(v -> byId.putIfAbsent(v.exercise().id(), v)));
-    return new ArrayList<>(byId.values());
-  }
-
   /** The figures: practice against reference, and real reviews against each other. Computed off the event loop. */
   record Figures(List<ReferenceAgreement> reference, List<CriterionAgreement> criteria) {
   }
@@ -132,7 +126,7 @@ public final class CalibrationRoutes {
           done.forEach(r -> mine.add(r.getLong("version_id") + "|" + r.getString("calibration_name")));
           Map<String, Object> m = new HashMap<>();
           m.put("title", "Calibration");
-          m.put("answers", current().stream().map(v -> Map.of("exerciseId", v.exercise().id(), "title", v.exercise().title(),
+          m.put("answers", catalog.currentVersions().stream().map(v -> Map.of("exerciseId", v.exercise().id(), "title", v.exercise().title(),
               "items", v.exercise().calibration().stream().map(c -> Map.of("name", c.name(), "label", c.label(),
                   "done", mine.contains(v.id() + "|" + c.name()))).toList())).toList());
           m.put("reference", fig.reference().stream().map(r -> Map.of("reviewer", r.reviewer(), "ratings", r.ratings(),
@@ -166,7 +160,7 @@ public final class CalibrationRoutes {
   }
 
   private Target target(RoutingContext ctx) {
-    Version v = current().stream().filter(x -> x.exercise().id().equals(ctx.pathParam("ex"))).findFirst().orElse(null);
+    Version v = catalog.currentVersions().stream().filter(x -> x.exercise().id().equals(ctx.pathParam("ex"))).findFirst().orElse(null);
     var cal = v == null ? null : v.exercise().calibration().stream().filter(c -> c.name().equals(ctx.pathParam("name"))).findFirst().orElse(null);
     if (cal == null) {
       ctx.fail(404, new ClientError(404, "not_found", "There is no such calibration answer."));

@@ -16,7 +16,6 @@ import dev.gameday.web.Markdown;
 import dev.gameday.web.Pages;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -251,7 +250,7 @@ public final class ReviewRoutes {
   private void decisionJson(RoutingContext ctx) {
     Account me = account(ctx, true);
     UUID sid = me == null ? null : uuid(ctx);
-    JsonObject body = sid == null ? null : json(ctx);
+    JsonObject body = sid == null ? null : Http.jsonBody(ctx);
     if (body == null) {
       return;
     }
@@ -436,7 +435,7 @@ public final class ReviewRoutes {
   private void saveJson(RoutingContext ctx, boolean submit) {
     Account me = account(ctx, false);
     UUID sid = me == null ? null : uuid(ctx);
-    JsonObject body = sid == null ? null : json(ctx);
+    JsonObject body = sid == null ? null : Http.jsonBody(ctx);
     if (body == null) {
       return;
     }
@@ -470,18 +469,5 @@ public final class ReviewRoutes {
         return null;
       });
     }).onFailure(ctx::fail);
-  }
-
-  static JsonObject json(RoutingContext ctx) {
-    try {
-      JsonObject body = ctx.body().asJsonObject();
-      if (body == null) {
-        ctx.fail(400, new ClientError(400, "malformed_json", "The request body must be a JSON object."));
-      }
-      return body;
-    } catch (DecodeException | ClassCastException e) {
-      ctx.fail(400, new ClientError(400, "malformed_json", "The request body is not valid JSON."));
-      return null;
-    }
   }
 }

@@ -12,7 +12,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -396,10 +395,6 @@ public final class ReviewService {
           t.versions().stream().map(v -> Map.of("id", v.exercise().id(), "title", v.exercise().title())).toList()));
     }
     return out;
-  }
-
-  SqlClient client() {
-    return pool;
   }
 
   private static String blank(String s) {

@@ -39,15 +39,9 @@ public final class RubricRoutes {
     router.get("/api/v1/rubrics/:exerciseId").handler(this::rubricJson);
   }
 
-  private List<Version> current() {
-    Map<String, Version> byId = new LinkedHashMap<>();
-    catalog.tracks().forEach(t -> t.versions().forEach(v -> byId.putIfAbsent(v.exercise().id(), v)));
-    return new ArrayList<>(byId.values());
-  }
-
   private Version find(RoutingContext ctx) {
     String id = ctx.pathParam("exerciseId");
-    Version v = current().stream().filter(x -> x.exercise().id().equals(id)).findFirst().orElse(null);
+    Version v = catalog.currentVersions().stream().filter(x -> x.exercise().id().equals(id)).findFirst().orElse(null);
     if (v == null) {
       ctx.fail(404, new ClientError(404, "unknown_exercise", "There is no exercise with that id."));
     }
@@ -77,7 +71,7 @@ public final class RubricRoutes {
 
   private void listJson(RoutingContext ctx) {
     JsonArray all = new JsonArray();
-    current().forEach(v -> all.add(rubricJson(v.exercise(), v.contentHash(), reviewer(ctx))));
+    catalog.currentVersions().forEach(v -> all.add(rubricJson(v.exercise(), v.contentHash(), reviewer(ctx))));
     Http.json(ctx, 200, new JsonObject().put("rubrics", all));
   }
 
@@ -89,7 +83,7 @@ public final class RubricRoutes {
   }
 
   private void listPage(RoutingContext ctx) {
-    pages.render(ctx, 200, "rubrics", Map.of("title", "Rubrics", "exercises", current().stream().map(v -> Map.of(
+    pages.render(ctx, 200, "rubrics", Map.of("title", "Rubrics", "exercises", catalog.currentVersions().stream().map(v -> Map.of(
         "id", v.exercise().id(), "title", v.exercise().title(), "minutes", v.exercise().minutes(),
         "criteria", v.exercise().rubric().size())).toList()));
   }

@@ -53,6 +53,20 @@ public final class Http {
         .end(body.encode());
   }
 
+  /** The request body as a JSON object, or null after failing the request with 400. */
+  public static JsonObject jsonBody(RoutingContext ctx) {
+    try {
+      JsonObject body = ctx.body().asJsonObject();
+      if (body == null) {
+        ctx.fail(400, new ClientError(400, "malformed_json", "The request body must be a JSON object."));
+      }
+      return body;
+    } catch (io.vertx.core.json.DecodeException | ClassCastException e) {
+      ctx.fail(400, new ClientError(400, "malformed_json", "The request body is not valid JSON."));
+      return null;
+    }
+  }
+
   public static void redirect(RoutingContext ctx, String location) {
     ctx.response().setStatusCode(303).putHeader("Location", location).end();
   }
