@@ -43,6 +43,7 @@ public final class ReviewRoutes {
 
   public void mount(Router router) {
     router.get("/review").handler(this::queuePage);
+    router.get("/review/next").handler(this::next);
     router.get("/review/:sid").handler(this::submissionPage);
     router.post("/review/:sid/decision").handler(this::decisionForm);
     router.post("/review/:sid/reveal").handler(this::revealForm);
@@ -144,6 +145,16 @@ public final class ReviewRoutes {
             .put("items", ReviewService.toJson(items.stream().limit(ReviewService.PAGE_SIZE).toList()))
             .put("page", page).put("hasMore", items.size() > ReviewService.PAGE_SIZE)))
         .onFailure(ctx::fail);
+  }
+
+  private void next(RoutingContext ctx) {
+    Account me = account(ctx, false);
+    if (me == null) {
+      return;
+    }
+    String exercise = ctx.request().getParam("exercise");
+    service.next(me, exercise).onSuccess(item -> Http.redirect(ctx, item == null ? "/review?status=mine&empty=1"
+        : "/review/" + item.submissionId() + "/" + item.exerciseId())).onFailure(ctx::fail);
   }
 
   // ---- submission
@@ -284,16 +295,23 @@ public final class ReviewRoutes {
 
   // ---- one item
 
-  private record ItemView(Item item, Map<String, String> answer, List<Review> visible, Review mine) {
+  /** @param documents rendered Markdown evidence by evidence index */
+  private record ItemView(Item item, Map<String, String> answer, List<Review> visible, Review mine,
+                          Map<Integer, String> documents) {
   }
 
   private Future<ItemView> itemView(UUID sid, String ex, Account me) {
-    return service.item(sid, ex, me).compose(item -> service.answer(sid, ex).compose(answer -> service.reviews(sid, ex)
-        .map(all -> {
-          List<Review> visible = ReviewService.visible(all, item, me);
-          Review mine = all.stream().filter(r -> r.reviewerId() == me.id()).findFirst().orElse(null);
-          return new ItemView(item, answer, visible, mine);
-        })));
+    return service.item(sid, ex, me).compose(item -> {
+      Map<Integer, String> docs = new java.util.concurrent.ConcurrentHashMap<>();
+      List<Future<String>> reads = item.version().exercise().evidence().stream().filter(e -> "markdown".equals(e.kind()))
+          .map(e -> catalog.text(item.version().id(), e.file()).map(t -> docs.put(e.index(), Markdown.toSafeHtml(t))))
+          .toList();
+      return Future.all(reads).compose(x -> service.answer(sid, ex)).compose(answer -> service.reviews(sid, ex).map(all -> {
+        List<Review> visible = ReviewService.visible(all, item, me);
+        Review mine = all.stream().filter(r -> r.reviewerId() == me.id()).findFirst().orElse(null);
+        return new ItemView(item, answer, visible, mine, docs);
+      }));
+    });
   }
 
   private void itemPage(RoutingContext ctx) {
@@ -317,10 +335,20 @@ public final class ReviewRoutes {
         "empty", v.answer().getOrDefault(s.id(), "").isBlank())).toList());
     List<Map<String, Object>> evidence = new ArrayList<>();
     for (Evidence e : ex.evidence()) {
-      evidence.add(Map.of("title", e.title(), "name", e.name(),
-          "src", "/review/" + v.item().submissionId() + "/" + ex.id() + "/evidence/" + e.index()));
+      Map<String, Object> em = new HashMap<>();
+      em.put("title", e.title());
+      em.put("name", e.name());
+      em.put("kind", e.kind());
+      em.put("src", "/review/" + v.item().submissionId() + "/" + ex.id() + "/evidence/" + e.index());
+      em.put("markdown", "markdown".equals(e.kind()));
+      em.put("html", v.documents().get(e.index()));
+      em.put("config", new JsonObject().put("title", e.title())
+          .put("charts", new JsonArray(e.charts().stream().map(JsonObject::mapFrom).toList()))
+          .put("annotations", new JsonArray(e.annotations().stream().map(JsonObject::mapFrom).toList())).encode());
+      evidence.add(em);
     }
     m.put("evidence", evidence);
+    m.put("hasCharts", ex.evidence().stream().anyMatch(e -> "csv".equals(e.kind())));
     boolean editable = !v.item().decided() && !v.item().iSubmitted();
     m.put("editable", editable);
     m.put("submitted", v.item().iSubmitted());

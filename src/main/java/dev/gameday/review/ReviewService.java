@@ -147,6 +147,23 @@ public final class ReviewService {
         .compose(this::items);
   }
 
+  /**
+   * The next item for me: undecided, still short of reviewers, not yet reviewed by me; the fewest reviews first,
+   * then the oldest submission, so that work spreads evenly and nobody waits longest.
+   */
+  public Future<Item> next(Account me, String exercise) {
+    return pool.preparedQuery("""
+        select ri.submission_id, ri.exercise_id from review_items ri
+         where not ri.decided and ri.reviews_active < ri.reviews_required
+           and ($2::text is null or ri.exercise_id = $2)
+           and not exists (select 1 from reviews r where r.submission_id = ri.submission_id
+                             and r.exercise_id = ri.exercise_id and r.reviewer_id = $1)
+         order by ri.reviews_active, ri.submitted_at, ri.submission_id, ri.exercise_id
+         limit 1""").execute(Tuple.of(me.id(), blank(exercise)))
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture()
+            : item(rows.iterator().next().getUUID("submission_id"), rows.iterator().next().getString("exercise_id"), me));
+  }
+
   public Future<Item> item(UUID submissionId, String exerciseId, Account me) {
     return pool.preparedQuery(ITEM).execute(Tuple.of(submissionId, exerciseId, me.id())).compose(rows -> rows.size() == 0
         ? Future.failedFuture(notFound()) : item(rows.iterator().next()));
