@@ -225,6 +225,24 @@ class ReviewTest {
   }
 
   @Test
+  @DisplayName("'review the next answer' picks an open answer with the fewest reviews, never one I already review")
+  void nextSpreadsWork() {
+    submittedCandidate("Next Candidate", "next@example.com");
+    Browser a = signIn(account("reviewer"));
+    HttpResponse<Buffer> first = await(a.get("/review/next?exercise=" + EX));
+    assertEquals(303, first.statusCode());
+    String location = first.getHeader("Location");
+    String sid = location.split("/")[2];
+    long min = app.one("select min(reviews_active) as m from review_items where exercise_id = $1 and not decided"
+        + " and reviews_active < reviews_required", EX).orElseThrow().getLong("m");
+    assertEquals(min, app.one("select reviews_active as n from review_items where submission_id = $1::uuid and exercise_id = $2", sid, EX)
+        .orElseThrow().getLong("n"));
+    await(a.put(item(sid) + "/review", new JsonObject().put("scores", scores(3))));
+    String second = await(a.get("/review/next?exercise=" + EX)).getHeader("Location");
+    assertNotEquals(location, second, "an answer I already review is not offered again");
+  }
+
+  @Test
   @DisplayName("two reviewers two or more levels apart on a criterion raise the disagreement flag")
   void disagreement() {
     String sid = submittedCandidate("Disagree Candidate", "dis@example.com");
