@@ -150,7 +150,8 @@
 
   // Signed out ('nosession') is retried on the next edit or when the page is shown again: the candidate may have
   // opened the invitation link again in another tab in the meantime.
-  function save() {
+  // leaving: the page is being closed or left; keepalive lets the request outlive it (browsers cap such bodies at 64 KB)
+  function save(leaving) {
     if (!open || (blocked && blocked !== 'nosession') || inFlight || !dirty) { return; }
     clearTimeout(saveTimer);
     var text = current();
@@ -161,11 +162,13 @@
     // a request the network swallows (no answer, no error) must not leave the page "Saving..." for ever
     var ctrl = typeof AbortController === 'function' ? new AbortController() : null;
     var timeout = setTimeout(function () { if (ctrl) { ctrl.abort(); } }, SAVE_TIMEOUT);
+    var payload = JSON.stringify({ rev: rev, sections: text });
     fetch(api, {
       method: 'PUT',
       credentials: 'same-origin',
       headers: { 'Content-Type': 'application/json', 'X-XSRF-TOKEN': csrfToken() },
-      body: JSON.stringify({ rev: rev, sections: text }),
+      body: payload,
+      keepalive: leaving === true && payload.length < 60000,
       signal: ctrl ? ctrl.signal : undefined
     }).then(function (res) {
       return res.json().catch(function () { return {}; }).then(function (body) { return { res: res, body: body }; });
@@ -308,7 +311,9 @@
     var text = (e.detail && e.detail.text) || '';
     var start = ta.selectionStart, end = ta.selectionEnd;
     var before = ta.value.slice(0, start);
-    var insert = (before && !/\n$/.test(before) ? '\n' : '') + text + '\n';
+    // its own paragraph: with single line breaks Markdown would run the citation into the text around it
+    var sep = !before || /\n\n$/.test(before) ? '' : (/\n$/.test(before) ? '\n' : '\n\n');
+    var insert = sep + text + '\n\n';
     ta.value = before + insert + ta.value.slice(end);
     ta.selectionStart = ta.selectionEnd = start + insert.length;
     ta.dispatchEvent(new Event('input', { bubbles: true }));
@@ -317,10 +322,14 @@
 
   window.addEventListener('online', function () { clearTimeout(retryTimer); retryTimer = null; retryDelay = 1000; save(); });
   window.addEventListener('beforeunload', function (e) {
-    if (open && !blocked && (dirty || inFlight)) { writeLocal(); e.preventDefault(); e.returnValue = ''; }
+    if (open && !blocked && (dirty || inFlight)) {
+      writeLocal();
+      if (dirty && !inFlight) { save(true); } // e.g. "Review and submit" clicked right after typing
+      e.preventDefault(); e.returnValue = '';
+    }
   });
   document.addEventListener('visibilitychange', function () {
-    if (document.visibilityState === 'hidden') { writeLocal(); if (dirty && !inFlight) { save(); } }
+    if (document.visibilityState === 'hidden') { writeLocal(); if (dirty && !inFlight) { save(true); } }
     else if (blocked === 'nosession' && dirty) { save(); }
   });
   window.addEventListener('focus', function () { if (blocked === 'nosession' && dirty) { save(); } });

@@ -25,12 +25,15 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The application's parts wired together: database, catalog, services. Built by the CLI commands and by tests.
  * Construction blocks (database start, migrations, exercise loading); it runs before anything listens.
  */
 public final class Gameday implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Gameday.class);
   public final Config config;
   public final Vertx vertx;
   public final Pool pool;
@@ -103,6 +106,11 @@ public final class Gameday implements AutoCloseable {
       rubricRoutes.mount(router);
       exportRoutes.mount(router);
     }), new DeploymentOptions().setInstances(instances)));
+    // housekeeping: expired sessions and old sign-in attempts serve no one (the audit log keeps the history)
+    vertx.setPeriodic(10_000, 3_600_000, id -> pool
+        .query("delete from sessions where expires_at < now() or last_seen_at < now() - interval '1 day'").execute()
+        .compose(v -> pool.query("delete from login_attempts where at < now() - interval '1 day'").execute())
+        .onFailure(err -> LOG.warn("housekeeping failed: {}", err.toString())));
   }
 
   /** Blocks the calling thread (never an event loop) until the future completes. */

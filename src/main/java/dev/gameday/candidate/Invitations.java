@@ -1,10 +1,12 @@
 package dev.gameday.candidate;
 
+import dev.gameday.audit.Audit;
 import dev.gameday.exercise.Catalog;
 import dev.gameday.exercise.Catalog.CurrentTrack;
 import dev.gameday.web.Http.ClientError;
 import dev.gameday.web.Tokens;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -84,7 +86,10 @@ public final class Invitations {
               }
               return conn.preparedQuery(
                       "insert into invitation_exercises (invitation_id, exercise_id, version_id, position) values ($1, $2, $3, $4)")
-                  .executeBatch(pins).map(new Inserted(id, pseudonym));
+                  .executeBatch(pins)
+                  .compose(v -> Audit.record(conn, demo ? "demo" : "command line", "invitation.created", "invitation:" + id,
+                      new JsonObject().put("track", track.track().id()).put("pseudonym", pseudonym).put("deadlineDays", days)))
+                  .map(new Inserted(id, pseudonym));
             }))
         .recover(err -> {
           if (err instanceof PgException pg && "23505".equals(pg.getSqlState()) && attempt < 10
