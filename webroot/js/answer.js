@@ -168,7 +168,7 @@
       credentials: 'same-origin',
       headers: { 'Content-Type': 'application/json', 'X-XSRF-TOKEN': csrfToken() },
       body: payload,
-      keepalive: leaving === true && payload.length < 60000,
+      keepalive: leaving === true && (typeof Blob === 'function' ? new Blob([payload]).size : payload.length * 3) < 60000,
       signal: ctrl ? ctrl.signal : undefined
     }).then(function (res) {
       return res.json().catch(function () { return {}; }).then(function (body) { return { res: res, body: body }; });
@@ -241,7 +241,8 @@
   function lock(reason) {
     blocked = reason;
     areas.forEach(function (a) { a.readOnly = true; });
-    if (reason === 'submitted') { try { window.localStorage.removeItem(storageKey); } catch (e) { /* ignore */ } }
+    // unsent text stays in this browser: the read-only page shows it so that it can still be copied
+    if (dirty) { writeLocal(); } else { try { window.localStorage.removeItem(storageKey); } catch (e) { /* ignore */ } }
     showState();
   }
 
