@@ -126,7 +126,7 @@ public final class Main implements Callable<Integer> {
     String email;
     @Option(names = "--deadline-days", description = "Days until the invitation closes (default: the track's).")
     Integer deadlineDays;
-    @Option(names = "--time-multiplier", description = "Accommodation: multiplies the track's time limit (1 to 5). Private.")
+    @Option(names = "--time-multiplier", description = "Accommodation (1 to 5): multiplies the deadline window and any working-time limit. Private.")
     BigDecimal multiplier;
 
     @Override

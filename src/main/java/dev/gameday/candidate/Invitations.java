@@ -15,13 +15,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Creates invitations (CLI, demo, later the admin pages): a token for the candidate, only its hash stored. */
+/**
+ * Creates invitations (CLI, demo): a token for the candidate, only its hash stored. The time multiplier is an
+ * accommodation: it stretches both the deadline window and the track's working-time limit, and it is never shown to
+ * reviewers.
+ */
 public final class Invitations {
   private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]{1,189}\\.[^@\\s]{1,63}$");
   private static final String INSERT = """
       insert into invitations (token_hash, pseudonym, track_id, candidate_name, candidate_email, time_multiplier,
                                deadline, time_limit_minutes, closes_at, demo)
-      values ($1, $2, $3, $4, $5, $6, now() + make_interval(days => $7), $8, now() + make_interval(days => $7), $9)
+      values ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => ($7::int * 86400 * $6::numeric)::float8), $8, now() + make_interval(secs => ($7::int * 86400 * $6::numeric)::float8), $9)
       returning id""";
 
   /** What the CLI prints: the link is the only place the token ever appears. */

@@ -354,6 +354,20 @@ class CandidateApiTest {
     assertTrue(row.getBoolean("early") && row.getBoolean("later") && row.getBoolean("sooner"));
   }
 
+  @Test
+  @DisplayName("a time multiplier stretches the deadline window and never reaches the candidate's JSON")
+  void timeMultiplier() {
+    Created c = await(app.app.invitations.create("sre-senior", "Extra Time", "extra@example.com", 10,
+        new java.math.BigDecimal("1.5"), false));
+    var row = app.one("select deadline > now() + interval '14 days 23 hours' as later,"
+        + " deadline < now() + interval '15 days 1 hour' as sooner from invitations where id = $1", c.id()).orElseThrow();
+    assertTrue(row.getBoolean("later") && row.getBoolean("sooner"), "10 days x 1.5 = 15 days");
+    Browser b = new Browser(vertx, app.port);
+    await(b.get("/i/" + c.token()));
+    String json = await(b.get("/api/v1/candidate")).bodyAsString();
+    assertFalse(json.contains("1.5") || json.contains("multiplier"), json);
+  }
+
   private Created inviteWithTimeLimit() {
     Created c = app.invite("Timed Person", "timed@example.com");
     app.sql("update invitations set time_limit_minutes = 60 where id = $1", c.id());
