@@ -153,19 +153,8 @@ public final class CandidateRoutes {
         m.put("brief", Markdown.toSafeHtml(ex.brief()));
         List<Map<String, Object>> evidence = new ArrayList<>();
         for (Evidence ev : ex.evidence()) {
-          Map<String, Object> e = new HashMap<>();
-          e.put("title", ev.title());
-          e.put("name", ev.name());
-          e.put("kind", ev.kind());
-          e.put("description", ev.description());
-          e.put("src", "/candidate/exercises/" + ex.id() + "/evidence/" + ev.index());
-          e.put("markdown", "markdown".equals(ev.kind()));
-          e.put("html", docs.get(ev.index()).result());
-          e.put("config", new JsonObject().put("title", ev.title())
-              .put("charts", new JsonArray(ev.charts().stream().map(JsonObject::mapFrom).toList()))
-              .put("annotations", new JsonArray(ev.annotations().stream().map(JsonObject::mapFrom).toList()))
-              .encode());
-          evidence.add(e);
+          evidence.add(Pages.evidence(ev, "/candidate/exercises/" + ex.id() + "/evidence/" + ev.index(),
+              docs.get(ev.index()).result()));
         }
         m.put("evidence", evidence);
         m.put("hasCharts", ex.evidence().stream().anyMatch(ev -> "csv".equals(ev.kind())));

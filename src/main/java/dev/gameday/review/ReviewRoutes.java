@@ -335,17 +335,8 @@ public final class ReviewRoutes {
         "empty", v.answer().getOrDefault(s.id(), "").isBlank())).toList());
     List<Map<String, Object>> evidence = new ArrayList<>();
     for (Evidence e : ex.evidence()) {
-      Map<String, Object> em = new HashMap<>();
-      em.put("title", e.title());
-      em.put("name", e.name());
-      em.put("kind", e.kind());
-      em.put("src", "/review/" + v.item().submissionId() + "/" + ex.id() + "/evidence/" + e.index());
-      em.put("markdown", "markdown".equals(e.kind()));
-      em.put("html", v.documents().get(e.index()));
-      em.put("config", new JsonObject().put("title", e.title())
-          .put("charts", new JsonArray(e.charts().stream().map(JsonObject::mapFrom).toList()))
-          .put("annotations", new JsonArray(e.annotations().stream().map(JsonObject::mapFrom).toList())).encode());
-      evidence.add(em);
+      evidence.add(Pages.evidence(e, "/review/" + v.item().submissionId() + "/" + ex.id() + "/evidence/" + e.index(),
+          v.documents().get(e.index())));
     }
     m.put("evidence", evidence);
     m.put("hasCharts", ex.evidence().stream().anyMatch(e -> "csv".equals(e.kind())));

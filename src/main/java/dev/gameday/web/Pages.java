@@ -2,7 +2,10 @@ package dev.gameday.web;
 
 import com.github.jknack.handlebars.Handlebars;
 import com.github.jknack.handlebars.Helper;
+import dev.gameday.exercise.Model.Evidence;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.templ.handlebars.HandlebarsTemplateEngine;
@@ -60,6 +63,26 @@ public final class Pages {
             .end(html);
       }
     }).onFailure(ctx::fail);
+  }
+
+  /**
+   * The model of one evidence file for the viewer (webroot/js/evidence.js): its kind, where to fetch it, its chart
+   * settings as JSON, and for Markdown documents the sanitized HTML.
+   */
+  public static Map<String, Object> evidence(Evidence ev, String src, String html) {
+    Map<String, Object> e = new HashMap<>();
+    e.put("title", ev.title());
+    e.put("name", ev.name());
+    e.put("kind", ev.kind());
+    e.put("description", ev.description());
+    e.put("src", src);
+    e.put("markdown", "markdown".equals(ev.kind()));
+    e.put("html", html);
+    e.put("config", new JsonObject().put("title", ev.title())
+        .put("charts", new JsonArray(ev.charts().stream().map(JsonObject::mapFrom).toList()))
+        .put("annotations", new JsonArray(ev.annotations().stream().map(JsonObject::mapFrom).toList()))
+        .encode());
+    return e;
   }
 
   private static String path(String name) {
