@@ -55,6 +55,8 @@ public final class CalibrationRoutes {
     router.get("/review/calibration/:ex/:name").handler(this::itemPage);
     router.post("/review/calibration/:ex/:name").handler(this::score);
     router.get("/api/v1/review/calibration").handler(this::json);
+    router.get("/api/v1/review/calibration/:ex/:name").handler(this::getJson);
+    router.post("/api/v1/review/calibration/:ex/:name").handler(this::scoreJson);
   }
 
   /** The figures: practice against reference, and real reviews against each other. Computed off the event loop. */
@@ -218,6 +220,37 @@ public final class CalibrationRoutes {
     return m;
   }
 
+  /** Levels from the form (level.<criterion>) or JSON ({"scores": {"<criterion>": {"level": n}}}); null if incomplete. */
+  private static JsonObject levels(Target t, java.util.function.Function<String, Object> read) {
+    JsonObject scores = new JsonObject();
+    for (Criterion c : t.version().exercise().rubric()) {
+      Object raw = read.apply(c.id());
+      int l;
+      try {
+        l = raw instanceof Number n && n.doubleValue() == n.intValue() ? n.intValue() : Integer.parseInt(String.valueOf(raw));
+      } catch (NumberFormatException e) {
+        return null;
+      }
+      if (l < 1 || l > 4) {
+        return null;
+      }
+      scores.put(c.id(), new JsonObject().put("level", l));
+    }
+    return scores;
+  }
+
+  private Future<Void> store(Account me, Target t, JsonObject scores) {
+    return pool.withTransaction(conn -> conn.preparedQuery("""
+            insert into calibration_reviews (reviewer_id, exercise_id, version_id, calibration_name, scores)
+            values ($1, $2, $3, $4, $5)
+            on conflict (reviewer_id, version_id, calibration_name) do update set scores = excluded.scores, submitted_at = now()""")
+        .execute(Tuple.of(me.id(), t.version().exercise().id(), t.version().id(), t.answer().name(), scores))
+        .compose(v -> Audit.record(conn, me.email(), "calibration.scored",
+            "calibration:" + t.version().exercise().id() + "/" + t.answer().name(), new JsonObject().put("scores", scores))));
+  }
+
+  private static final String INCOMPLETE = "Pick a level from 1 to 4 for every criterion.";
+
   private void score(RoutingContext ctx) {
     Account me = account(ctx, false);
     Target t = me == null ? null : target(ctx);
@@ -225,28 +258,56 @@ public final class CalibrationRoutes {
       return;
     }
     MultiMap f = ctx.request().formAttributes();
-    JsonObject scores = new JsonObject();
-    for (Criterion c : t.version().exercise().rubric()) {
-      String level = f.get("level." + c.id());
-      try {
-        int l = Integer.parseInt(level == null ? "" : level);
-        if (l < 1 || l > 4) {
-          throw new NumberFormatException();
-        }
-        scores.put(c.id(), new JsonObject().put("level", l));
-      } catch (NumberFormatException e) {
-        pages.render(ctx, 400, "calibration-item", model(t, null, "Pick a level for every criterion ('" + c.title() + "' has none)."));
-        return;
-      }
+    JsonObject scores = levels(t, id -> f.get("level." + id));
+    if (scores == null) {
+      pages.render(ctx, 400, "calibration-item", model(t, null, INCOMPLETE));
+      return;
     }
-    pool.withTransaction(conn -> conn.preparedQuery("""
-            insert into calibration_reviews (reviewer_id, exercise_id, version_id, calibration_name, scores)
-            values ($1, $2, $3, $4, $5)
-            on conflict (reviewer_id, version_id, calibration_name) do update set scores = excluded.scores, submitted_at = now()""")
-        .execute(Tuple.of(me.id(), t.version().exercise().id(), t.version().id(), t.answer().name(), scores))
-        .compose(v -> Audit.record(conn, me.email(), "calibration.scored", "calibration:" + t.version().exercise().id() + "/" + t.answer().name(),
-            new JsonObject().put("scores", scores))))
+    store(me, t, scores)
         .onSuccess(v -> Http.redirect(ctx, "/review/calibration/" + t.version().exercise().id() + "/" + t.answer().name()))
         .onFailure(ctx::fail);
   }
+
+  /** The sample answer and, once I have scored it, my levels beside the reference levels and rationale. */
+  private JsonObject itemJson(Target t, JsonObject mine) {
+    JsonObject answer = new JsonObject();
+    t.answer().sections().forEach(answer::put);
+    JsonObject json = new JsonObject().put("exerciseId", t.version().exercise().id()).put("name", t.answer().name())
+        .put("version", t.version().contentHash()).put("sections", answer).put("scored", mine != null);
+    if (mine != null) {
+      JsonArray criteria = new JsonArray();
+      for (Criterion c : t.version().exercise().rubric()) {
+        criteria.add(new JsonObject().put("id", c.id()).put("mine", mine.getJsonObject(c.id(), new JsonObject()).getInteger("level"))
+            .put("reference", t.answer().scores().get(c.id())).put("rationale", t.answer().rationale().get(c.id())));
+      }
+      json.put("label", t.answer().label()).put("criteria", criteria);
+    }
+    return json;
+  }
+
+  private void getJson(RoutingContext ctx) {
+    Account me = account(ctx, false);
+    Target t = me == null ? null : target(ctx);
+    if (t == null) {
+      return;
+    }
+    mine(me, t).onSuccess(mine -> Http.json(ctx, 200, itemJson(t, mine))).onFailure(ctx::fail);
+  }
+
+  private void scoreJson(RoutingContext ctx) {
+    Account me = account(ctx, false);
+    Target t = me == null ? null : target(ctx);
+    JsonObject body = t == null ? null : Http.jsonBody(ctx);
+    if (body == null) {
+      return;
+    }
+    JsonObject given = body.getValue("scores") instanceof JsonObject s ? s : new JsonObject();
+    JsonObject scores = levels(t, id -> given.getValue(id) instanceof JsonObject o ? o.getValue("level") : null);
+    if (scores == null) {
+      ctx.fail(400, new ClientError(400, "incomplete", INCOMPLETE));
+      return;
+    }
+    store(me, t, scores).onSuccess(v -> Http.json(ctx, 200, itemJson(t, scores))).onFailure(ctx::fail);
+  }
+
 }

@@ -462,7 +462,13 @@ class ReviewTest {
     String page = await(r.get("/review/calibration/" + EX + "/strong")).bodyAsString();
     assertTrue(page.contains("reference: <strong>"), "the reference is shown after scoring");
     assertEquals(reviewsBefore, app.one("select count(*) as n from reviews").orElseThrow().getLong("n"));
+    HttpResponse<Buffer> viaJson = await(r.post("/api/v1/review/calibration/" + EX + "/weak", new JsonObject().put("scores", scores(2))));
+    assertEquals(200, viaJson.statusCode(), viaJson.bodyAsString());
+    JsonObject compared = viaJson.bodyAsJsonObject().getJsonArray("criteria").getJsonObject(0);
+    assertEquals(2, compared.getInteger("mine"));
+    assertNotNull(compared.getInteger("reference"));
+    assertEquals(400, await(r.post("/api/v1/review/calibration/" + EX + "/weak", new JsonObject().put("scores", new JsonObject()))).statusCode());
     JsonObject figures = await(r.get("/api/v1/review/calibration")).bodyAsJsonObject();
-    assertTrue(figures.getJsonArray("reference").stream().anyMatch(o -> ((JsonObject) o).getInteger("ratings") == rubric.size()));
+    assertTrue(figures.getJsonArray("reference").stream().anyMatch(o -> ((JsonObject) o).getInteger("ratings") == 2 * rubric.size()), "both practice answers count");
   }
 }
