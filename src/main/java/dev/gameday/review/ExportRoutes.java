@@ -13,6 +13,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -23,7 +24,8 @@ import java.util.Set;
 /**
  * {@code GET /api/v1/admin/export.csv}: one row per submission with the per-criterion means, the weighted overall,
  * the recommendations and the decision. Name and email columns exist only in an admin's export, and are filled
- * only for decided submissions (identity is revealed after a decision, and the export is audited).
+ * only for decided submissions (identity is revealed after a decision, and the export is audited). A reviewer's
+ * export lists decided submissions only.
  */
 public final class ExportRoutes {
   private final Pool pool;
@@ -43,13 +45,16 @@ public final class ExportRoutes {
     if (me == null) {
       return;
     }
-    Future<io.vertx.sqlclient.RowSet<Row>> subs = pool.query("""
+    // a reviewer's export holds decided submissions only: before a decision, other reviewers' scores are visible to a
+    // reviewer only through their own submitted review (independence)
+    Future<io.vertx.sqlclient.RowSet<Row>> subs = pool.preparedQuery("""
         select s.id, i.pseudonym, i.track_id, s.submitted_at, d.decision, d.rationale,
                case when d.decision is not null then i.candidate_name end as name,
                case when d.decision is not null then i.candidate_email end as email
           from submissions s join invitations i on i.id = s.invitation_id
           left join decisions d on d.submission_id = s.id
-         order by s.submitted_at desc""").execute();
+         where $1 or d.decision is not null
+         order by s.submitted_at desc""").execute(Tuple.of(me.admin()));
     Future<io.vertx.sqlclient.RowSet<Row>> reviews = pool.query("""
         select r.submission_id, r.exercise_id, ri.version_id, r.recommendation, r.scores
           from reviews r join review_items ri on ri.submission_id = r.submission_id and ri.exercise_id = r.exercise_id

@@ -322,7 +322,7 @@ class ReviewTest {
   }
 
   @Test
-  @DisplayName("the CSV export has a row per submission; identity columns only for an admin, filled only once decided")
+  @DisplayName("the CSV export: a row per submission for admins, decided ones for reviewers; identity only for admins, once decided")
   void export() {
     String sid = submittedCandidate(PLANTED_NAME, PLANTED_EMAIL);
     Browser reviewer = signIn(account("reviewer"));
@@ -332,12 +332,15 @@ class ReviewTest {
     assertTrue(before.startsWith("submission_id,pseudonym,track,submitted_at"));
     assertTrue(before.lines().findFirst().orElseThrow().endsWith(",name,email"));
     String row = before.lines().filter(l -> l.startsWith(sid)).findFirst().orElseThrow();
+    assertFalse(await(reviewer.get("/api/v1/admin/export.csv")).bodyAsString().contains(sid),
+        "a reviewer's export holds no undecided submission, so it cannot show others' scores early");
     assertFalse(row.contains(PLANTED_NAME), "undecided: identity not filled");
     assertTrue(row.contains("3.00"), row);
     await(admin.post("/api/v1/review/submissions/" + sid + "/decision", new JsonObject().put("decision", "advance").put("rationale", "r")));
     String after = await(admin.get("/api/v1/admin/export.csv")).bodyAsString();
     assertTrue(after.lines().filter(l -> l.startsWith(sid)).findFirst().orElseThrow().contains(PLANTED_EMAIL));
     String asReviewer = await(reviewer.get("/api/v1/admin/export.csv")).bodyAsString();
+    assertTrue(asReviewer.contains(sid), "decided: now in the reviewer's export");
     assertFalse(asReviewer.lines().findFirst().orElseThrow().contains("email"));
     assertFalse(asReviewer.contains(PLANTED_NAME) || asReviewer.contains(PLANTED_EMAIL));
   }
