@@ -58,7 +58,9 @@ public final class HttpVerticle extends VerticleBase {
     router.route().last().handler(ctx -> ctx.fail(404, new ClientError(404, "not_found", "There is nothing at this address.")));
     router.route().failureHandler(this::failure);
 
-    return vertx.createHttpServer(new HttpServerOptions().setPort(config.port()).setCompressionSupported(true))
+    // form fields carry up to 5,000 characters (a decision rationale), up to 4 bytes each once decoded
+    return vertx.createHttpServer(new HttpServerOptions().setPort(config.port()).setCompressionSupported(true)
+            .setMaxFormAttributeSize(FORM_BODY_LIMIT))
         .requestHandler(router)
         .listen();
   }

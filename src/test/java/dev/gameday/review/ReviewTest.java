@@ -303,6 +303,20 @@ class ReviewTest {
   }
 
   @Test
+  @DisplayName("the decision form takes a 5,000-character rationale in any script, and refuses a longer one")
+  void longRationaleForm() {
+    String sid = submittedCandidate("Form Candidate", "form@example.com");
+    Browser admin = signIn(account("admin"));
+    HttpResponse<Buffer> tooLong = await(admin.postForm("/review/" + sid + "/decision", MultiMap.caseInsensitiveMultiMap()
+        .add("_csrf", admin.cookie("XSRF-TOKEN")).add("decision", "hold").add("rationale", "x".repeat(5001))));
+    assertEquals(400, tooLong.statusCode());
+    HttpResponse<Buffer> ok = await(admin.postForm("/review/" + sid + "/decision", MultiMap.caseInsensitiveMultiMap()
+        .add("_csrf", admin.cookie("XSRF-TOKEN")).add("decision", "hold").add("rationale", "\u00e9\u6f22".repeat(2500))));
+    assertEquals(303, ok.statusCode(), ok.bodyAsString());
+    assertEquals(5000, app.one("select length(rationale) as n from decisions where submission_id = $1::uuid", sid).orElseThrow().getInteger("n"));
+  }
+
+  @Test
   @DisplayName("identity is revealed only to an admin, only after a decision, and each reveal is audited")
   void reveal() {
     String sid = submittedCandidate(PLANTED_NAME, PLANTED_EMAIL);
