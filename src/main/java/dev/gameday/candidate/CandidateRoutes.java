@@ -27,7 +27,7 @@ import java.util.Map;
 
 /** The candidate's pages and JSON API (contract: README, "HTTP contract"). */
 public final class CandidateRoutes {
-  private static final DateTimeFormatter HUMAN = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy, HH:mm 'UTC'");
+  private static final DateTimeFormatter HUMAN = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy, HH:mm 'UTC'", java.util.Locale.ENGLISH);
 
   private final CandidateService service;
   private final Catalog catalog;
