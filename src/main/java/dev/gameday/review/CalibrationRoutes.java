@@ -112,7 +112,7 @@ public final class CalibrationRoutes {
   }
 
   private static String fmt(OptionalDouble d) {
-    return d.isPresent() ? String.format("%.2f", d.getAsDouble()) : "n/a";
+    return d.isPresent() ? String.format(java.util.Locale.ROOT, "%.2f", d.getAsDouble()) : "n/a";
   }
 
   private void page(RoutingContext ctx) {

@@ -119,12 +119,12 @@ public final class ExportRoutes {
             row.add("");
           } else {
             double mean = ls.stream().mapToInt(Integer::intValue).average().orElse(0);
-            row.add(String.format("%.2f", mean));
+            row.add(String.format(java.util.Locale.ROOT, "%.2f", mean));
             weighted += mean * weights.get(c);
             total += weights.get(c);
           }
         }
-        row.add(total == 0 ? "" : String.format("%.2f", weighted / total));
+        row.add(total == 0 ? "" : String.format(java.util.Locale.ROOT, "%.2f", weighted / total));
         row.add(String.valueOf(rs.size()));
         row.add(String.join("; ", recs));
         row.add(s.getString("decision") == null ? "" : s.getString("decision"));

@@ -204,7 +204,7 @@ public final class ReviewRoutes {
       Map<String, Object> r = itemRow(i);
       Aggregate a = v.aggregates().get(i.exerciseId());
       if (a != null && a.overall() != null) {
-        r.put("overall", String.format("%.2f", a.overall()));
+        r.put("overall", String.format(java.util.Locale.ROOT, "%.2f", a.overall()));
         int w = i.version().exercise().rubric().stream().mapToInt(Criterion::weight).sum();
         weighted += a.overall() * w;
         weights += w;
@@ -213,7 +213,7 @@ public final class ReviewRoutes {
     }
     m.put("items", rows);
     if (me.admin() && weights > 0) {
-      m.put("overall", String.format("%.2f", weighted / weights));
+      m.put("overall", String.format(java.util.Locale.ROOT, "%.2f", weighted / weights));
     }
     m.put("admin", me.admin());
     if (v.decision() != null) {
@@ -379,10 +379,10 @@ public final class ReviewRoutes {
     if (v.item().iSubmitted() || me.admin()) {
       Aggregate a = ReviewService.aggregate(ex, v.visible());
       if (a.reviews() > 0) {
-        m.put("aggregate", Map.of("overall", a.overall() == null ? "-" : String.format("%.2f", a.overall()),
+        m.put("aggregate", Map.of("overall", a.overall() == null ? "-" : String.format(java.util.Locale.ROOT, "%.2f", a.overall()),
             "reviews", a.reviews(), "disagreement", a.disagreement(),
             "criteria", ex.rubric().stream().filter(c -> a.criterionMeans().containsKey(c.id()))
-                .map(c -> Map.of("title", c.title(), "mean", String.format("%.2f", a.criterionMeans().get(c.id())), "weight", c.weight())).toList()));
+                .map(c -> Map.of("title", c.title(), "mean", String.format(java.util.Locale.ROOT, "%.2f", a.criterionMeans().get(c.id())), "weight", c.weight())).toList()));
       }
     }
     m.put("hiddenOthers", !v.item().iSubmitted() && !me.admin() && v.item().reviewsSubmitted() > 0);
