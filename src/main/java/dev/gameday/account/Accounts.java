@@ -1,8 +1,11 @@
 package dev.gameday.account;
 
 import dev.gameday.audit.Audit;
+import dev.gameday.web.Emails;
 import dev.gameday.web.Http.ClientError;
 import dev.gameday.web.Passwords;
+import dev.gameday.web.Session;
+import io.vertx.ext.web.RoutingContext;
 import dev.gameday.web.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,11 +16,9 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /** Reviewer and admin accounts, sign-in with throttling, and the one-time links that create accounts. */
 public final class Accounts {
-  private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]{1,189}\\.[^@\\s]{1,63}$");
   public static final int MAX_FAILURES_PER_ACCOUNT = 5;
   public static final int MAX_FAILURES_PER_ADDRESS = 20;
   private static final String THROTTLE = """
@@ -39,6 +40,20 @@ public final class Accounts {
   public Accounts(Vertx vertx, Pool pool) {
     this.vertx = vertx;
     this.pool = pool;
+  }
+
+  /** The signed-in account, or null after answering 401 (nobody) or 403 (a candidate, or not an admin). */
+  public static Account signedIn(RoutingContext ctx, boolean adminOnly) {
+    Session s = ctx.get(Session.KEY);
+    if (s == null) {
+      ctx.fail(401, new ClientError(401, "no_session", "Sign in to see this page."));
+      return null;
+    }
+    if (!s.account() || adminOnly && !s.admin()) {
+      ctx.fail(403, new ClientError(403, "forbidden", "Your account may not see this."));
+      return null;
+    }
+    return new Account(s.accountId(), s.email(), s.name(), s.role());
   }
 
   public Future<Boolean> adminExists() {
@@ -195,7 +210,7 @@ public final class Accounts {
     if (name == null || name.isBlank() || name.strip().length() > 200) {
       return "Enter a name (at most 200 characters).";
     }
-    if (email == null || email.strip().length() > 254 || !EMAIL.matcher(email.strip()).matches()) {
+    if (email == null || !Emails.valid(email.strip())) {
       return "Enter a valid email address.";
     }
     return Passwords.problem(password);

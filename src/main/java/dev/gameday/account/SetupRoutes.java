@@ -1,5 +1,8 @@
 package dev.gameday.account;
 
+import static dev.gameday.account.Accounts.signedIn;
+
+
 import dev.gameday.account.Accounts.Account;
 import dev.gameday.audit.Audit;
 import dev.gameday.web.Http;
@@ -50,20 +53,6 @@ public final class SetupRoutes {
     router.post("/admin/accounts/invite").handler(this::invite);
     router.get("/admin/audit").handler(this::auditPage);
     router.get("/api/v1/admin/audit").handler(this::auditJson);
-  }
-
-  /** The signed-in account, or null after answering 401 (nobody) or 403 (a candidate, or not an admin). */
-  public static Account account(RoutingContext ctx, boolean adminOnly) {
-    Session s = ctx.get(Session.KEY);
-    if (s == null) {
-      ctx.fail(401, new ClientError(401, "no_session", "Sign in to see this page."));
-      return null;
-    }
-    if (!s.account() || adminOnly && !s.admin()) {
-      ctx.fail(403, new ClientError(403, "forbidden", "Your account may not see this."));
-      return null;
-    }
-    return new Account(s.accountId(), s.email(), s.name(), s.role());
   }
 
   private void exchange(RoutingContext ctx) {
@@ -167,7 +156,7 @@ public final class SetupRoutes {
   }
 
   private void accountsPage(RoutingContext ctx) {
-    Account me = account(ctx, true);
+    Account me = signedIn(ctx, true);
     if (me == null) {
       return;
     }
@@ -176,7 +165,7 @@ public final class SetupRoutes {
   }
 
   private void invite(RoutingContext ctx) {
-    Account me = account(ctx, true);
+    Account me = signedIn(ctx, true);
     if (me == null) {
       return;
     }
@@ -189,7 +178,7 @@ public final class SetupRoutes {
   }
 
   private void auditPage(RoutingContext ctx) {
-    Account me = account(ctx, true);
+    Account me = signedIn(ctx, true);
     if (me == null) {
       return;
     }
@@ -212,7 +201,7 @@ public final class SetupRoutes {
   }
 
   private void auditJson(RoutingContext ctx) {
-    Account me = account(ctx, true);
+    Account me = signedIn(ctx, true);
     if (me == null) {
       return;
     }

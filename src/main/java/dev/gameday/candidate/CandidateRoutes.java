@@ -141,12 +141,11 @@ public final class CandidateRoutes {
       if (status == null) {
         return Future.failedFuture(CandidateService.unknownExercise(exerciseId));
       }
-      Exercise ex0 = status.version().exercise();
-      List<Future<String>> docs = ex0.evidence().stream()
+      Exercise ex = status.version().exercise();
+      List<Future<String>> docs = ex.evidence().stream()
           .map(ev -> "markdown".equals(ev.kind()) ? catalog.text(status.version().id(), ev.file()).map(Markdown::toSafeHtml)
               : Future.succeededFuture((String) null)).toList();
       return Future.all(docs).compose(d -> service.answer(id, exerciseId)).map(answer -> {
-        Exercise ex = status.version().exercise();
         Map<String, Object> m = base(o);
         m.put("title", ex.title());
         m.put("exercise", exerciseItem(status));
@@ -190,12 +189,12 @@ public final class CandidateRoutes {
       return;
     }
     String etag = ctx.request().getHeader("If-None-Match");
-    service.answer(id, exerciseId).compose(a -> {
-      Evidence ev = a.exercise().evidence().stream().filter(e -> e.index() == index).findFirst().orElse(null);
+    service.version(id, exerciseId).compose(v -> {
+      Evidence ev = v.exercise().evidence().stream().filter(e -> e.index() == index).findFirst().orElse(null);
       if (ev == null) {
         return Future.failedFuture(new ClientError(404, "not_found", "There is no such evidence file."));
       }
-      return catalog.file(a.versionId(), ev.file(), etag == null ? null : etag.replace("\"", ""))
+      return catalog.file(v.id(), ev.file(), etag == null ? null : etag.replace("\"", ""))
           .map(f -> {
             if (f == null) {
               throw new ClientError(404, "not_found", "There is no such evidence file.");

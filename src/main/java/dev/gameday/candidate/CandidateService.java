@@ -55,6 +55,8 @@ public final class CandidateService {
         from invitation_exercises ie
         left join answers a on a.invitation_id = ie.invitation_id and a.exercise_id = ie.exercise_id
        where ie.invitation_id = $1 and ie.exercise_id = $2""";
+  private static final String PINNED_VERSION =
+      "select version_id from invitation_exercises where invitation_id = $1 and exercise_id = $2";
   private static final String SAVE = """
       with inv as (
         select id from invitations where id = $1 and state = 'draft' and now() < closes_at for share
@@ -164,13 +166,19 @@ public final class CandidateService {
   }
 
   /** An answer: the revision and every section of the exercise (empty when unwritten). */
-  public record Answer(long versionId, Exercise exercise, long rev, OffsetDateTime savedAt, Map<String, String> sections) {
+  public record Answer(Exercise exercise, long rev, OffsetDateTime savedAt, Map<String, String> sections) {
     public JsonObject toJson() {
       JsonObject s = new JsonObject();
       sections.forEach(s::put);
       return new JsonObject().put("rev", rev).put("savedAt", savedAt == null ? null : savedAt.toString())
           .put("sections", s);
     }
+  }
+
+  /** The exercise version pinned to this invitation (cached after the first read), or 404 for another exercise. */
+  public Future<Version> version(long invitationId, String exerciseId) {
+    return pool.preparedQuery(PINNED_VERSION).execute(Tuple.of(invitationId, exerciseId)).compose(rows -> rows.size() == 0
+        ? Future.failedFuture(unknownExercise(exerciseId)) : catalog.version(rows.iterator().next().getLong("version_id")));
   }
 
   public Future<Answer> answer(long invitationId, String exerciseId) {
@@ -187,7 +195,7 @@ public final class CandidateService {
         for (Section s : v.exercise().sections()) {
           sections.put(s.id(), stored.getString(s.id(), ""));
         }
-        return new Answer(v.id(), v.exercise(), rev, savedAt, sections);
+        return new Answer(v.exercise(), rev, savedAt, sections);
       });
     });
   }
@@ -215,7 +223,7 @@ public final class CandidateService {
           "'sections' must be an object mapping section ids to Markdown text."));
     }
     long rev = n.longValue();
-    return answer(invitationId, exerciseId).compose(current -> {
+    return version(invitationId, exerciseId).compose(current -> {
       for (String key : sections.fieldNames()) {
         if (current.exercise().section(key) == null) {
           return Future.failedFuture(new ClientError(400, "unknown_section",
@@ -314,20 +322,19 @@ public final class CandidateService {
   }
 
   private Future<Receipt> existingReceipt(long invitationId) {
-    return pool.preparedQuery(RECEIPT).execute(Tuple.of(invitationId)).compose(rows -> {
-      if (rows.size() == 1) {
-        Row r = rows.iterator().next();
-        return Future.succeededFuture(new Receipt(r.getUUID("id"), r.getOffsetDateTime("submitted_at"), r.getString("sha256")));
-      }
-      return Future.failedFuture(new ClientError(410, "expired",
-          "The time for this assessment has ended, so it can no longer be submitted."));
-    });
+    return receipt(invitationId).compose(r -> r.isPresent() ? Future.succeededFuture(r.get())
+        : Future.failedFuture(new ClientError(410, "expired",
+            "The time for this assessment has ended, so it can no longer be submitted.")));
   }
 
   public Future<Optional<Receipt>> receipt(long invitationId) {
-    return pool.preparedQuery(RECEIPT).execute(Tuple.of(invitationId)).map(rows -> rows.size() == 0 ? Optional.empty()
-        : Optional.of(new Receipt(rows.iterator().next().getUUID("id"),
-            rows.iterator().next().getOffsetDateTime("submitted_at"), rows.iterator().next().getString("sha256"))));
+    return pool.preparedQuery(RECEIPT).execute(Tuple.of(invitationId)).map(rows -> {
+      if (rows.size() == 0) {
+        return Optional.empty();
+      }
+      Row r = rows.iterator().next();
+      return Optional.of(new Receipt(r.getUUID("id"), r.getOffsetDateTime("submitted_at"), r.getString("sha256")));
+    });
   }
 
   static ClientError unknownExercise(String id) {

@@ -3,6 +3,7 @@ package dev.gameday.candidate;
 import dev.gameday.audit.Audit;
 import dev.gameday.exercise.Catalog;
 import dev.gameday.exercise.Catalog.CurrentTrack;
+import dev.gameday.web.Emails;
 import dev.gameday.web.Http.ClientError;
 import dev.gameday.web.Tokens;
 import io.vertx.core.Future;
@@ -13,7 +14,6 @@ import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Creates invitations (CLI, demo): a token for the candidate, only its hash stored. The time multiplier is an
@@ -21,7 +21,6 @@ import java.util.regex.Pattern;
  * reviewers.
  */
 public final class Invitations {
-  private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]{1,189}\\.[^@\\s]{1,63}$");
   private static final String INSERT = """
       insert into invitations (token_hash, pseudonym, track_id, candidate_name, candidate_email, time_multiplier,
                                deadline, time_limit_minutes, closes_at, demo)
@@ -55,7 +54,7 @@ public final class Invitations {
     if (cleanName.isEmpty() || cleanName.length() > 200) {
       return Future.failedFuture(new ClientError(400, "invalid_name", "The name must be 1 to 200 characters."));
     }
-    if (cleanEmail.length() > 254 || !EMAIL.matcher(cleanEmail).matches()) {
+    if (!Emails.valid(cleanEmail)) {
       return Future.failedFuture(new ClientError(400, "invalid_email", "The email address is not valid."));
     }
     int days = deadlineDays == null ? track.track().deadlineDays() : deadlineDays;

@@ -1,6 +1,6 @@
 package dev.gameday.review;
 
-import static dev.gameday.account.SetupRoutes.account;
+import static dev.gameday.account.Accounts.signedIn;
 
 import dev.gameday.account.Accounts.Account;
 import dev.gameday.audit.Audit;
@@ -23,7 +23,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -65,13 +64,11 @@ public final class CalibrationRoutes {
   private Future<Figures> figures() {
     Future<List<Rating>> practice = pool.query("""
         select a.name, cr.version_id, cr.exercise_id, cr.calibration_name, cr.scores
-          from calibration_reviews cr join accounts a on a.id = cr.reviewer_id""").execute().compose(rows -> {
-      List<Future<List<Rating>>> all = new ArrayList<>();
-      for (Row r : rows) {
-        all.add(Future.succeededFuture(ratings(r.getString("name"),
-            r.getLong("version_id") + "|" + r.getString("calibration_name"), r.getString("exercise_id"), r.getJsonObject("scores"))));
-      }
-      return Future.all(all).map(f -> f.<List<Rating>>list().stream().flatMap(List::stream).toList());
+          from calibration_reviews cr join accounts a on a.id = cr.reviewer_id""").execute().map(rows -> {
+      List<Rating> out = new ArrayList<>();
+      rows.forEach(r -> out.addAll(ratings(r.getString("name"), r.getLong("version_id") + "|" + r.getString("calibration_name"),
+          r.getString("exercise_id"), r.getJsonObject("scores"))));
+      return out;
     });
     Future<Map<String, Integer>> reference = pool.query("select distinct version_id from calibration_reviews").execute()
         .compose(rows -> {
@@ -116,7 +113,7 @@ public final class CalibrationRoutes {
   }
 
   private void page(RoutingContext ctx) {
-    Account me = account(ctx, false);
+    Account me = signedIn(ctx, false);
     if (me == null) {
       return;
     }
@@ -142,7 +139,7 @@ public final class CalibrationRoutes {
   }
 
   private void json(RoutingContext ctx) {
-    Account me = account(ctx, false);
+    Account me = signedIn(ctx, false);
     if (me == null) {
       return;
     }
@@ -171,7 +168,7 @@ public final class CalibrationRoutes {
   }
 
   private void itemPage(RoutingContext ctx) {
-    Account me = account(ctx, false);
+    Account me = signedIn(ctx, false);
     Target t = me == null ? null : target(ctx);
     if (t == null) {
       return;
@@ -251,7 +248,7 @@ public final class CalibrationRoutes {
   private static final String INCOMPLETE = "Pick a level from 1 to 4 for every criterion.";
 
   private void score(RoutingContext ctx) {
-    Account me = account(ctx, false);
+    Account me = signedIn(ctx, false);
     Target t = me == null ? null : target(ctx);
     if (t == null) {
       return;
@@ -285,7 +282,7 @@ public final class CalibrationRoutes {
   }
 
   private void getJson(RoutingContext ctx) {
-    Account me = account(ctx, false);
+    Account me = signedIn(ctx, false);
     Target t = me == null ? null : target(ctx);
     if (t == null) {
       return;
@@ -294,7 +291,7 @@ public final class CalibrationRoutes {
   }
 
   private void scoreJson(RoutingContext ctx) {
-    Account me = account(ctx, false);
+    Account me = signedIn(ctx, false);
     Target t = me == null ? null : target(ctx);
     JsonObject body = t == null ? null : Http.jsonBody(ctx);
     if (body == null) {

@@ -1,6 +1,6 @@
 package dev.gameday.review;
 
-import static dev.gameday.account.SetupRoutes.account;
+import static dev.gameday.account.Accounts.signedIn;
 
 import dev.gameday.account.Accounts.Account;
 import dev.gameday.audit.Audit;
@@ -41,7 +41,7 @@ public final class ExportRoutes {
   }
 
   private void export(RoutingContext ctx) {
-    Account me = account(ctx, false);
+    Account me = signedIn(ctx, false);
     if (me == null) {
       return;
     }

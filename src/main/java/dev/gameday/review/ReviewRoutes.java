@@ -1,6 +1,6 @@
 package dev.gameday.review;
 
-import static dev.gameday.account.SetupRoutes.account;
+import static dev.gameday.account.Accounts.signedIn;
 
 import dev.gameday.account.Accounts.Account;
 import dev.gameday.exercise.Catalog;
@@ -81,7 +81,7 @@ public final class ReviewRoutes {
   // ---- queue
 
   private void queuePage(RoutingContext ctx) {
-    Account me = account(ctx, false);
+    Account me = signedIn(ctx, false);
     if (me == null) {
       return;
     }
@@ -135,7 +135,7 @@ public final class ReviewRoutes {
   }
 
   private void queueJson(RoutingContext ctx) {
-    Account me = account(ctx, false);
+    Account me = signedIn(ctx, false);
     if (me == null) {
       return;
     }
@@ -148,7 +148,7 @@ public final class ReviewRoutes {
   }
 
   private void next(RoutingContext ctx) {
-    Account me = account(ctx, false);
+    Account me = signedIn(ctx, false);
     if (me == null) {
       return;
     }
@@ -180,7 +180,7 @@ public final class ReviewRoutes {
   }
 
   private void submissionPage(RoutingContext ctx) {
-    Account me = account(ctx, false);
+    Account me = signedIn(ctx, false);
     UUID sid = me == null ? null : uuid(ctx);
     if (sid == null) {
       return;
@@ -225,7 +225,7 @@ public final class ReviewRoutes {
   }
 
   private void submissionJson(RoutingContext ctx) {
-    Account me = account(ctx, false);
+    Account me = signedIn(ctx, false);
     UUID sid = me == null ? null : uuid(ctx);
     if (sid == null) {
       return;
@@ -248,7 +248,7 @@ public final class ReviewRoutes {
   }
 
   private void decisionForm(RoutingContext ctx) {
-    Account me = account(ctx, true);
+    Account me = signedIn(ctx, true);
     UUID sid = me == null ? null : uuid(ctx);
     if (sid == null) {
       return;
@@ -259,7 +259,7 @@ public final class ReviewRoutes {
   }
 
   private void decisionJson(RoutingContext ctx) {
-    Account me = account(ctx, true);
+    Account me = signedIn(ctx, true);
     UUID sid = me == null ? null : uuid(ctx);
     JsonObject body = sid == null ? null : Http.jsonBody(ctx);
     if (body == null) {
@@ -272,7 +272,7 @@ public final class ReviewRoutes {
   }
 
   private void revealForm(RoutingContext ctx) {
-    Account me = account(ctx, true);
+    Account me = signedIn(ctx, true);
     UUID sid = me == null ? null : uuid(ctx);
     if (sid == null) {
       return;
@@ -285,7 +285,7 @@ public final class ReviewRoutes {
   }
 
   private void revealJson(RoutingContext ctx) {
-    Account me = account(ctx, true);
+    Account me = signedIn(ctx, true);
     UUID sid = me == null ? null : uuid(ctx);
     if (sid == null) {
       return;
@@ -315,7 +315,7 @@ public final class ReviewRoutes {
   }
 
   private void itemPage(RoutingContext ctx) {
-    Account me = account(ctx, false);
+    Account me = signedIn(ctx, false);
     UUID sid = me == null ? null : uuid(ctx);
     if (sid == null) {
       return;
@@ -392,7 +392,7 @@ public final class ReviewRoutes {
   }
 
   private void itemForm(RoutingContext ctx) {
-    Account me = account(ctx, false);
+    Account me = signedIn(ctx, false);
     UUID sid = me == null ? null : uuid(ctx);
     if (sid == null) {
       return;
@@ -430,7 +430,7 @@ public final class ReviewRoutes {
   }
 
   private void itemJson(RoutingContext ctx) {
-    Account me = account(ctx, false);
+    Account me = signedIn(ctx, false);
     UUID sid = me == null ? null : uuid(ctx);
     if (sid == null) {
       return;
@@ -452,7 +452,7 @@ public final class ReviewRoutes {
   }
 
   private void saveJson(RoutingContext ctx, boolean submit) {
-    Account me = account(ctx, false);
+    Account me = signedIn(ctx, false);
     UUID sid = me == null ? null : uuid(ctx);
     JsonObject body = sid == null ? null : Http.jsonBody(ctx);
     if (body == null) {
@@ -471,7 +471,7 @@ public final class ReviewRoutes {
   }
 
   private void evidence(RoutingContext ctx) {
-    Account me = account(ctx, false);
+    Account me = signedIn(ctx, false);
     UUID sid = me == null ? null : uuid(ctx);
     if (sid == null) {
       return;
