@@ -8,6 +8,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,5 +55,42 @@ class CheckCommandTest {
     assertTrue(r.out().contains("exercises/broken-one/exercise.yaml:3: 'minutes' must be a whole number"), r.out());
     assertTrue(r.out().contains("exercises/broken-one/rubric.yaml:1: missing rubric.yaml"), r.out());
     assertTrue(r.out().contains("exercises/tracks/t.yaml:5: exercise 'broken-one' does not exist or has problems"), r.out());
+  }
+
+  @Test
+  @DisplayName("check rejects a published descriptor that states a scenario fact, naming its file and line")
+  void leakyDescriptor() throws Exception {
+    Path lib = tmp.resolve("exercises");
+    try (var walk = Files.walk(Path.of("exercises"))) {
+      for (Path p : walk.toList()) {
+        Path to = lib.resolve(Path.of("exercises").relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(p, to);
+        }
+      }
+    }
+    Path rubric = lib.resolve("incident-postmortem/rubric.yaml");
+    List<String> lines = new ArrayList<>(Files.readAllLines(rubric));
+    int at = -1;
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).trim().startsWith("descriptor:")) {
+        at = i;
+        break;
+      }
+    }
+    String indent = lines.get(at).substring(0, lines.get(at).indexOf("descriptor:"));
+    // a descriptor that gives the answer away: the release and the minute of the trigger, from the reviewer notes
+    lines.set(at, indent + "descriptor: Names v4.82.0 as the cause and the publish at 14:04 as the trigger.");
+    while (lines.get(at + 1).startsWith(indent + "  ")) {
+      lines.remove(at + 1);
+    }
+    Files.write(rubric, lines);
+    Run r = check(lib);
+    assertEquals(1, r.code(), r.out());
+    String expected = "exercises/incident-postmortem/rubric.yaml:" + (at + 1) + ": the published level";
+    assertTrue(r.out().contains(expected), r.out());
+    assertTrue(r.out().contains("4.82.0") && r.out().contains("14:04"), r.out());
   }
 }

@@ -170,6 +170,7 @@ public final class ExerciseLoader {
     String notes = requireText(notesFile, "reviewer-notes.md");
 
     List<Evidence> evidence = new ArrayList<>();
+    List<String> logTexts = new ArrayList<>();
     Map<String, Csv> csvs = new LinkedHashMap<>();
     int index = 0;
     for (Yaml ev : meta.list("evidence", false)) {
@@ -224,6 +225,7 @@ public final class ExerciseLoader {
           }
         } else if (kind.equals("log")) {
           checkLog(text, rel0(path));
+          logTexts.add(text);
         }
       }
       if ((!charts.isEmpty() || !annotations.isEmpty()) && !"csv".equals(kind)) {
@@ -237,7 +239,7 @@ public final class ExerciseLoader {
       checkConsistency(c, csvs);
     }
 
-    List<Criterion> rubric = loadRubric(dir.resolve("rubric.yaml"));
+    List<Criterion> rubric = loadRubric(dir.resolve("rubric.yaml"), notes, logTexts);
     List<Calibration> calibration = loadCalibration(dir.resolve("calibration"), sections, rubric);
 
     if (problems.size() > before) {
@@ -337,7 +339,11 @@ public final class ExerciseLoader {
     }
   }
 
-  private List<Criterion> loadRubric(Path file) {
+  /** A published rubric text, where it is, and what it says; checked once the whole rubric (and its anchors) is read. */
+  private record Published(Yaml node, String what, String text) {
+  }
+
+  private List<Criterion> loadRubric(Path file, String notes, List<String> logTexts) {
     List<Criterion> criteria = new ArrayList<>();
     if (!Files.isRegularFile(file)) {
       problems.add(new Problem(rel0(file), 1, "missing rubric.yaml"));
@@ -353,6 +359,8 @@ public final class ExerciseLoader {
       y.problem("a rubric needs 4 to 6 criteria, found " + nodes.size());
     }
     Set<String> ids = new HashSet<>();
+    List<Published> published = new ArrayList<>();
+    StringBuilder anchors = new StringBuilder();
     for (Yaml c : nodes) {
       String id = c.str("id", 64);
       if (id != null && (!ID.matcher(id).matches() || !ids.add(id))) {
@@ -374,12 +382,41 @@ public final class ExerciseLoader {
         if (!scores.add(score)) {
           l.problem("duplicate level score " + score);
         }
-        levels.add(new Level(score, l.str("label", 60), l.str("descriptor", 1000)));
+        String descriptor = l.str("descriptor", 1000);
+        String anchor = l.str("anchor", 2000);
+        levels.add(new Level(score, l.str("label", 60), descriptor, anchor));
+        published.add(new Published(l.get("descriptor"), "level " + score + " descriptor of '" + id + "'", descriptor));
+        anchors.append(anchor == null ? "" : anchor).append('\n');
       }
       levels.sort((a, b) -> Integer.compare(a.score(), b.score()));
-      criteria.add(new Criterion(id, c.str("title", 200), value, weight, c.str("description", 1000), levels));
+      String title = c.str("title", 200);
+      String description = c.str("description", 1000);
+      published.add(new Published(c.get("title"), "title of '" + id + "'", title));
+      published.add(new Published(c.get("description"), "description of '" + id + "'", description));
+      criteria.add(new Criterion(id, title, value, weight, description, levels));
     }
+    checkPublished(published, (notes == null ? "" : notes) + "\n" + anchors, logTexts);
     return criteria;
+  }
+
+  /**
+   * The published layer is read by candidates before they start: it may say how answers are judged, never what
+   * happened. A published text that shares a detectable scenario fact (version, time, id, token, hostname, name
+   * from the logs, number) with the reviewer notes or anchors is a problem at its own line.
+   */
+  private void checkPublished(List<Published> published, String answerKey, List<String> logTexts) {
+    Set<String> names = ScenarioFacts.names(logTexts);
+    Set<String> secret = ScenarioFacts.extract(answerKey, names);
+    for (Published p : published) {
+      if (p.text() == null || p.node() == null) {
+        continue;
+      }
+      List<String> leaked = ScenarioFacts.extract(p.text(), names).stream().filter(secret::contains).toList();
+      if (!leaked.isEmpty()) {
+        p.node().problem("the published " + p.what() + " reveals scenario facts from the reviewer notes or anchors ("
+            + String.join(", ", leaked) + "); say what quality looks like and move the facts to 'anchor'");
+      }
+    }
   }
 
   private List<Calibration> loadCalibration(Path dir, List<Section> sections, List<Criterion> rubric) {

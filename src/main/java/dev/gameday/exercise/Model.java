@@ -25,7 +25,11 @@ public final class Model {
                          List<Chart> charts, List<Annotation> annotations) {
   }
 
-  public record Level(int score, String label, String descriptor) {
+  /**
+   * @param descriptor published: what quality looks like, in general terms, never a fact of the scenario
+   * @param anchor     reviewers only: what that level means in this scenario (the answer key)
+   */
+  public record Level(int score, String label, String descriptor, String anchor) {
   }
 
   public record Criterion(String id, String title, String value, int weight, String description, List<Level> levels) {

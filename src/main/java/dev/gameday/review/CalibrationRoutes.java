@@ -200,7 +200,7 @@ public final class CalibrationRoutes {
       cm.put("id", c.id());
       cm.put("title", c.title());
       cm.put("description", c.description());
-      cm.put("levels", c.levels().stream().map(l -> Map.of("score", l.score(), "label", l.label(), "descriptor", l.descriptor(),
+      cm.put("levels", c.levels().stream().map(l -> Map.of("score", l.score(), "label", l.label(), "descriptor", l.descriptor(), "anchor", l.anchor(),
           "checked", my != null && my == l.score())).toList());
       if (mine != null) {
         int ref = t.answer().scores().getOrDefault(c.id(), 0);

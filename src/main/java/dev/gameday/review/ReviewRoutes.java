@@ -356,7 +356,7 @@ public final class ReviewRoutes {
       cm.put("weight", c.weight());
       cm.put("description", c.description());
       cm.put("note", s.getString("note", ""));
-      cm.put("levels", c.levels().stream().map(l -> Map.of("score", l.score(), "label", l.label(), "descriptor", l.descriptor(),
+      cm.put("levels", c.levels().stream().map(l -> Map.of("score", l.score(), "label", l.label(), "descriptor", l.descriptor(), "anchor", l.anchor(),
           "checked", chosen != null && chosen == l.score())).toList());
       List<Map<String, Object>> others = new ArrayList<>();
       for (Review r : v.visible()) {
@@ -440,7 +440,7 @@ public final class ReviewRoutes {
       JsonObject answer = new JsonObject();
       v.answer().forEach((k, text) -> answer.put(k, new JsonObject().put("markdown", text).put("html", Markdown.toSafeHtml(text))));
       JsonObject json = v.item().toJson().put("answer", answer)
-          .put("rubric", RubricRoutes.rubricJson(ex, v.item().version().contentHash(), false))
+          .put("rubric", RubricRoutes.rubricJson(ex, v.item().version().contentHash(), true, false))
           .put("myReview", v.mine() == null ? null : v.mine().toJson())
           .put("otherReviews", new JsonArray(v.visible().stream().filter(r -> v.mine() == null || r.id() != v.mine().id())
               .map(Review::toJson).toList()));

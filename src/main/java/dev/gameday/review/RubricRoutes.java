@@ -51,17 +51,27 @@ public final class RubricRoutes {
     return s != null && s.account();
   }
 
-  public static JsonObject rubricJson(Exercise ex, String version, boolean withNotes) {
+  /**
+   * A rubric as JSON. The published layer for everyone; {@code forReviewer} adds each level's scenario-specific
+   * {@code anchor}, and {@code withNotes} the reviewer notes: the answer key, never for candidates.
+   */
+  public static JsonObject rubricJson(Exercise ex, String version, boolean forReviewer, boolean withNotes) {
     JsonArray criteria = new JsonArray();
     for (Criterion c : ex.rubric()) {
       JsonArray levels = new JsonArray();
-      c.levels().forEach(l -> levels.add(new JsonObject().put("score", l.score()).put("label", l.label()).put("descriptor", l.descriptor())));
+      c.levels().forEach(l -> {
+        JsonObject level = new JsonObject().put("score", l.score()).put("label", l.label()).put("descriptor", l.descriptor());
+        if (forReviewer) {
+          level.put("anchor", l.anchor());
+        }
+        levels.add(level);
+      });
       criteria.add(new JsonObject().put("id", c.id()).put("title", c.title()).put("value", c.value()).put("weight", c.weight())
           .put("description", c.description()).put("levels", levels));
     }
     JsonObject json = new JsonObject().put("exerciseId", ex.id()).put("title", ex.title()).put("version", version)
         .put("criteria", criteria);
-    if (withNotes) {
+    if (forReviewer && withNotes) {
       json.put("reviewerNotes", ex.reviewerNotes());
     }
     return json;
@@ -69,14 +79,14 @@ public final class RubricRoutes {
 
   private void listJson(RoutingContext ctx) {
     JsonArray all = new JsonArray();
-    catalog.currentVersions().forEach(v -> all.add(rubricJson(v.exercise(), v.contentHash(), reviewer(ctx))));
+    catalog.currentVersions().forEach(v -> all.add(rubricJson(v.exercise(), v.contentHash(), reviewer(ctx), reviewer(ctx))));
     Http.json(ctx, 200, new JsonObject().put("rubrics", all));
   }
 
   private void rubricJson(RoutingContext ctx) {
     Version v = find(ctx);
     if (v != null) {
-      Http.json(ctx, 200, rubricJson(v.exercise(), v.contentHash(), reviewer(ctx)));
+      Http.json(ctx, 200, rubricJson(v.exercise(), v.contentHash(), reviewer(ctx), reviewer(ctx)));
     }
   }
 
@@ -98,9 +108,13 @@ public final class RubricRoutes {
     m.put("exerciseId", ex.id());
     m.put("version", v.contentHash().substring(0, 12));
     m.put("totalWeight", ex.rubric().stream().mapToInt(Criterion::weight).sum());
+    boolean reviewer = reviewer(ctx);
+    m.put("reviewer", reviewer);
     m.put("criteria", ex.rubric().stream().map(c -> Map.of("id", c.id(), "title", c.title(), "value", c.value(),
-        "weight", c.weight(), "description", c.description(), "levels", c.levels())).toList());
-    if (reviewer(ctx)) {
+        "weight", c.weight(), "description", c.description(), "levels", c.levels().stream().map(l -> Map.of(
+            "score", l.score(), "label", l.label(), "descriptor", l.descriptor(), "anchor", reviewer ? l.anchor() : ""))
+            .toList())).toList());
+    if (reviewer) {
       m.put("notes", Markdown.toSafeHtml(ex.reviewerNotes()));
     }
     pages.render(ctx, 200, "rubric", m);

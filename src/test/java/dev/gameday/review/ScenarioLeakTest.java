@@ -1,0 +1,263 @@
+package dev.gameday.review;
+
+import static dev.gameday.Gameday.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gameday.candidate.Invitations.Created;
+import dev.gameday.exercise.ExerciseLoader;
+import dev.gameday.exercise.Model.Calibration;
+import dev.gameday.exercise.Model.Criterion;
+import dev.gameday.exercise.Model.Exercise;
+import dev.gameday.exercise.Model.Level;
+import dev.gameday.exercise.Model.LoadedExercise;
+import dev.gameday.exercise.ScenarioFacts;
+import dev.gameday.support.Browser;
+import dev.gameday.support.PostgresExtension;
+import dev.gameday.support.PostgresExtension.TestDatabase;
+import dev.gameday.support.TestApp;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What candidates can read never gives away the answer key. The facts are extracted from each exercise's reviewer
+ * notes, anchors and calibration material (not a hand-written list); every public and candidate-visible page and
+ * JSON route is fetched anonymously and as a candidate, and none may contain a fact a candidate cannot already
+ * read in the brief and evidence. The published rubric itself may share no fact at all with the answer key.
+ */
+@ExtendWith(PostgresExtension.class)
+class ScenarioLeakTest {
+  static final String PASSWORD = "correct horse battery staple";
+  static TestApp app;
+  static Vertx vertx;
+  static List<Exercise> exercises;
+  /** per exercise: every fact of the answer key */
+  static final Map<String, Set<String>> keyFacts = new LinkedHashMap<>();
+  /** per exercise: the facts of the answer key a candidate cannot read in the brief, evidence or exercise file */
+  static final Map<String, Set<String>> secretFacts = new LinkedHashMap<>();
+  static final Map<String, Set<String>> names = new LinkedHashMap<>();
+
+  @BeforeAll
+  static void start(TestDatabase db) throws Exception {
+    app = TestApp.start(db);
+    vertx = Vertx.vertx();
+    ExerciseLoader.Result lib = ExerciseLoader.load(Path.of("exercises"));
+    assertTrue(lib.ok(), lib.problems().toString());
+    exercises = lib.exercises().stream().map(LoadedExercise::exercise).toList();
+    String tracks = Files.readString(Path.of("exercises/tracks/sre-senior.yaml"));
+    // what a candidate of the track can read anyway: every exercise's brief, exercise file and evidence
+    StringBuilder visible = new StringBuilder(tracks);
+    Map<String, List<String>> logs = new LinkedHashMap<>();
+    for (LoadedExercise le : lib.exercises()) {
+      visible.append('\n').append(le.exercise().brief());
+      List<String> mine = new ArrayList<>();
+      le.files().forEach((path, bytes) -> {
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        if (path.startsWith("evidence/") || path.equals("exercise.yaml")) {
+          visible.append('\n').append(text);
+        }
+        if (path.endsWith(".log")) {
+          mine.add(text);
+        }
+      });
+      logs.put(le.exercise().id(), mine);
+    }
+    for (LoadedExercise le : lib.exercises()) {
+      Exercise ex = le.exercise();
+      Set<String> n = ScenarioFacts.names(logs.get(ex.id()));
+      names.put(ex.id(), n);
+      Set<String> key = ScenarioFacts.extract(answerKey(ex), n);
+      keyFacts.put(ex.id(), key);
+      Set<String> seen = ScenarioFacts.extract(visible.toString(), n);
+      Set<String> secret = key.stream().filter(f -> !seen.contains(f))
+          // one-digit numbers are everywhere in page chrome (scores, weights); alone they carry no scenario fact
+          .filter(f -> !(f.matches("\\d")))
+          .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+      secretFacts.put(ex.id(), secret);
+    }
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    app.close();
+    await(vertx.close());
+  }
+
+  static String answerKey(Exercise ex) {
+    StringBuilder b = new StringBuilder(ex.reviewerNotes());
+    for (Criterion c : ex.rubric()) {
+      for (Level l : c.levels()) {
+        b.append('\n').append(l.anchor());
+      }
+    }
+    for (Calibration cal : ex.calibration()) {
+      cal.rationale().values().forEach(r -> b.append('\n').append(r));
+    }
+    return b.toString();
+  }
+
+  @Test
+  @DisplayName("every exercise's answer key holds facts a candidate cannot read elsewhere (the test is not vacuous)")
+  void answerKeysHaveSecrets() {
+    for (Exercise ex : exercises) {
+      assertTrue(secretFacts.get(ex.id()).size() >= 5, ex.id() + ": " + secretFacts.get(ex.id()));
+      assertTrue(keyFacts.get(ex.id()).size() >= 20, ex.id() + ": " + keyFacts.get(ex.id()));
+    }
+  }
+
+  @Test
+  @DisplayName("the published rubric (JSON, anonymous and as a candidate) shares no scenario fact with the notes and anchors")
+  void publishedRubricHasNoFacts() {
+    for (Browser who : List.of(new Browser(vertx, app.port), candidate())) {
+      for (Exercise ex : exercises) {
+        HttpResponse<Buffer> r = await(who.get("/api/v1/rubrics/" + ex.id()));
+        assertEquals(200, r.statusCode());
+        JsonObject json = r.bodyAsJsonObject();
+        assertFalse(r.bodyAsString().contains("\"anchor\""), "anchors are for reviewers only");
+        assertFalse(json.containsKey("reviewerNotes"));
+        for (Object o : json.getJsonArray("criteria")) {
+          JsonObject c = (JsonObject) o;
+          assertNoFacts(ex, keyFacts.get(ex.id()), c.getString("title") + "\n" + c.getString("description"), "criterion " + c.getString("id"));
+          for (Object lo : c.getJsonArray("levels")) {
+            JsonObject l = (JsonObject) lo;
+            assertNoFacts(ex, keyFacts.get(ex.id()), l.getString("descriptor"), "level " + l.getInteger("score") + " of " + c.getString("id"));
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("no public or candidate page, JSON answer, error page or script contains a secret scenario fact")
+  void noPageLeaks() {
+    Browser anon = new Browser(vertx, app.port);
+    Browser cand = candidate();
+    List<String> anonPaths = new ArrayList<>(List.of("/", "/login", "/rubrics", "/api/v1/rubrics", "/rubrics/no-such-exercise",
+        "/api/v1/rubrics/no-such-exercise", "/i/not-a-token", "/candidate", "/review", "/review/calibration",
+        "/api/v1/review/calibration", "/setup", "/no/such/page", "/static/js/app.js", "/static/js/answer.js",
+        "/static/js/evidence.js", "/static/js/review.js"));
+    List<String> candPaths = new ArrayList<>(List.of("/candidate", "/api/v1/candidate", "/candidate/review",
+        "/candidate/receipt", "/review", "/api/v1/review/queue", "/review/calibration", "/api/v1/review/calibration",
+        "/candidate/exercises/no-such-exercise", "/api/v1/candidate/answers/no-such-exercise"));
+    for (Exercise ex : exercises) {
+      anonPaths.add("/rubrics/" + ex.id());
+      anonPaths.add("/api/v1/rubrics/" + ex.id());
+      anonPaths.add("/candidate/exercises/" + ex.id());
+      candPaths.add("/rubrics/" + ex.id());
+      candPaths.add("/api/v1/rubrics/" + ex.id());
+      candPaths.add("/candidate/exercises/" + ex.id());
+      candPaths.add("/api/v1/candidate/answers/" + ex.id());
+      for (int i = 0; i < ex.evidence().size(); i++) {
+        candPaths.add("/candidate/exercises/" + ex.id() + "/evidence/" + i);
+      }
+      candPaths.add("/candidate/exercises/" + ex.id() + "/evidence/" + ex.evidence().size());
+      for (Calibration cal : ex.calibration()) {
+        anonPaths.add("/api/v1/review/calibration/" + ex.id() + "/" + cal.name());
+        candPaths.add("/api/v1/review/calibration/" + ex.id() + "/" + cal.name());
+        candPaths.add("/review/calibration/" + ex.id() + "/" + cal.name());
+      }
+    }
+    int fetched = 0;
+    for (var pass : List.of(Map.entry(anon, anonPaths), Map.entry(cand, candPaths))) {
+      for (String path : pass.getValue()) {
+        HttpResponse<Buffer> r = await(pass.getKey().get(path));
+        assertTrue(r.statusCode() < 500, path + " answered " + r.statusCode());
+        String body = r.bodyAsString() == null ? "" : r.bodyAsString();
+        fetched++;
+        for (Exercise ex : exercises) {
+          Set<String> facts = secretFacts.get(ex.id());
+          if (path.startsWith("/static/")) {
+            // program code is full of its own constants (timeouts, factors): only names, times and ids count there
+            facts = facts.stream().filter(f -> !ScenarioFacts.isNumber(f)).collect(Collectors.toSet());
+          }
+          assertNoFacts(ex, facts, body, path);
+          for (Calibration cal : ex.calibration()) {
+            for (String text : cal.sections().values()) {
+              String probe = text.strip().lines().findFirst().orElse("");
+              if (probe.length() >= 40) {
+                assertFalse(body.contains(probe.substring(0, 40)), path + " shows calibration answer " + ex.id() + "/" + cal.name());
+              }
+            }
+          }
+          String notesLine = ex.reviewerNotes().lines().filter(l -> l.length() > 60).skip(1).findFirst().orElseThrow();
+          assertFalse(body.contains(notesLine.substring(0, 50)), path + " shows reviewer notes of " + ex.id());
+        }
+      }
+    }
+    assertTrue(fetched > 40, "fetched " + fetched);
+  }
+
+  @Test
+  @DisplayName("reviewers see the anchors beside each level: on the scoring page, the rubric page and in JSON")
+  void reviewersSeeAnchors() {
+    String email = "anchor-reviewer@example.com";
+    await(app.app.accounts.add("Anchor Reviewer", email, PASSWORD, "reviewer"));
+    Browser rev = new Browser(vertx, app.port);
+    await(rev.get("/login"));
+    assertEquals(303, await(rev.postForm("/login", MultiMap.caseInsensitiveMultiMap().add("email", email)
+        .add("password", PASSWORD).add("_csrf", rev.cookie("XSRF-TOKEN")))).statusCode());
+    Exercise ex = exercises.stream().filter(e -> e.id().equals("incident-postmortem")).findFirst().orElseThrow();
+    Level solid = ex.rubric().get(0).levels().get(2);
+
+    JsonObject json = await(rev.get("/api/v1/rubrics/" + ex.id())).bodyAsJsonObject();
+    JsonObject level = json.getJsonArray("criteria").getJsonObject(0).getJsonArray("levels").getJsonObject(2);
+    assertEquals(solid.anchor(), level.getString("anchor"));
+    String rubricPage = await(rev.get("/rubrics/" + ex.id())).bodyAsString();
+    assertTrue(rubricPage.contains(html(solid.anchor())), "rubric page shows the anchor to a reviewer");
+
+    Browser cand = new Browser(vertx, app.port);
+    Created c = app.invite("Anchor Candidate", "anchor-candidate@example.com");
+    await(cand.get("/i/" + c.token()));
+    await(cand.put("/api/v1/candidate/answers/" + ex.id(), new JsonObject().put("rev", 1)
+        .put("sections", new JsonObject().put("summary", "An answer."))));
+    String sid = await(cand.post("/api/v1/candidate/submit", null)).bodyAsJsonObject().getString("submissionId");
+    String page = await(rev.get("/review/" + sid + "/" + ex.id())).bodyAsString();
+    for (Criterion crit : ex.rubric()) {
+      for (Level l : crit.levels()) {
+        assertTrue(page.contains(html(l.descriptor())), "scoring page shows the descriptor of " + crit.id() + "/" + l.score());
+        assertTrue(page.contains(html(l.anchor())), "scoring page shows the anchor of " + crit.id() + "/" + l.score());
+      }
+    }
+    JsonObject item = await(rev.get("/api/v1/review/submissions/" + sid + "/exercises/" + ex.id())).bodyAsJsonObject();
+    JsonArray levels = item.getJsonObject("rubric").getJsonArray("criteria").getJsonObject(0).getJsonArray("levels");
+    assertEquals(solid.anchor(), levels.getJsonObject(2).getString("anchor"));
+  }
+
+  private static String html(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
+        .replace("'", "&#x27;").replace("=", "&#x3D;").replace("`", "&#x60;");
+  }
+
+  private static Browser candidate() {
+    Browser b = new Browser(vertx, app.port);
+    Created c = app.invite("Leak Candidate", "leak" + System.nanoTime() + "@example.com");
+    assertEquals(303, await(b.get("/i/" + c.token())).statusCode());
+    return b;
+  }
+
+  private static void assertNoFacts(Exercise ex, Set<String> facts, String text, String where) {
+    Set<String> found = new HashSet<>(ScenarioFacts.extract(text, names.get(ex.id())));
+    found.retainAll(facts);
+    assertTrue(found.isEmpty(), where + " reveals facts of " + ex.id() + ": " + found);
+  }
+}
