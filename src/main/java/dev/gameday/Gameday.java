@@ -88,7 +88,7 @@ public final class Gameday implements AutoCloseable {
   /** Deploys one HTTP verticle per event loop and waits until they listen. */
   public void serve() {
     Pages pages = new Pages(vertx);
-    await(vertx.executeBlocking(() -> pages.warm()).compose(f -> f));
+    await(pages.warm());
     Sessions sessions = new Sessions(pool, config.https());
     CandidateRoutes candidateRoutes = new CandidateRoutes(candidates, catalog, sessions, pages, config);
     SetupRoutes setupRoutes = new SetupRoutes(accounts, sessions, pages, pool, config.https(), config.publicUrl());

@@ -1,32 +1,53 @@
 package dev.gameday.web;
 
+import com.github.jknack.handlebars.Context;
 import com.github.jknack.handlebars.Handlebars;
 import com.github.jknack.handlebars.Helper;
+import com.github.jknack.handlebars.Template;
+import com.github.jknack.handlebars.ValueResolver;
+import com.github.jknack.handlebars.cache.ConcurrentMapTemplateCache;
+import com.github.jknack.handlebars.context.JavaBeanValueResolver;
+import com.github.jknack.handlebars.context.MapValueResolver;
+import com.github.jknack.handlebars.context.MethodValueResolver;
+import com.github.jknack.handlebars.io.ClassPathTemplateLoader;
 import dev.gameday.exercise.Model.Evidence;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.templ.handlebars.HandlebarsTemplateEngine;
-import java.util.ArrayList;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Renders {@code src/main/resources/templates/*.hbs}. Templates are compiled once, at start-up. */
+/**
+ * Renders {@code src/main/resources/templates/*.hbs}. Every template and partial is lexed and parsed once, when
+ * {@link #warm()} compiles them at start-up, and kept: a request only applies an already compiled template. (The
+ * Vert.x Handlebars engine parses partials again on every render: its template sources have no equality, so no
+ * Handlebars template cache can hold them.)
+ */
 public final class Pages {
   public static final List<String> TEMPLATES = List.of("home", "error", "invalid-link", "candidate-overview",
       "candidate-exercise", "candidate-review", "candidate-receipt", "setup", "setup-done", "login", "admin-accounts",
       "admin-audit", "review-queue", "review-submission", "review-item", "review-calibration", "calibration-item", "rubrics",
       "rubric");
 
-  private final HandlebarsTemplateEngine engine;
+  private static final ValueResolver[] RESOLVERS = {MapValueResolver.INSTANCE, JsonValueResolver.INSTANCE,
+      JavaBeanValueResolver.INSTANCE, MethodValueResolver.INSTANCE};
+
+  private final Vertx vertx;
+  private final Handlebars hb;
+  private final Map<String, Template> compiled = new ConcurrentHashMap<>();
+  private final CountingCache cache = new CountingCache();
 
   public Pages(Vertx vertx) {
-    engine = HandlebarsTemplateEngine.create(vertx);
-    Handlebars hb = engine.unwrap();
+    this.vertx = vertx;
+    hb = new Handlebars(new ClassPathTemplateLoader("/templates", ".hbs")).with(cache);
     hb.registerHelper("eq", (Helper<Object>) (a, options) -> {
       Object other = options.param(0);
       return Objects.equals(String.valueOf(a), String.valueOf(other));
@@ -38,13 +59,56 @@ public final class Pages {
     });
   }
 
-  /** Compiles every template (reads the files: call off the event loop, before serving). */
-  public Future<Void> warm() {
-    List<Future<?>> all = new ArrayList<>();
-    for (String t : TEMPLATES) {
-      all.add(engine.render(new HashMap<>(), path(t)));
+  /** A template cache that counts how many templates it had to parse (tests check that requests parse none). */
+  static final class CountingCache extends ConcurrentMapTemplateCache {
+    final Set<String> parsed = ConcurrentHashMap.newKeySet();
+    final java.util.concurrent.atomic.AtomicLong parses = new java.util.concurrent.atomic.AtomicLong();
+
+    @Override
+    public Template get(com.github.jknack.handlebars.io.TemplateSource source, com.github.jknack.handlebars.Parser parser)
+        throws IOException {
+      return super.get(source, (src) -> {
+        parses.incrementAndGet();
+        parsed.add(src.filename());
+        return parser.parse(src);
+      });
     }
-    return Future.all(all).mapEmpty();
+  }
+
+  /** How many template files have been lexed and parsed since start-up. */
+  public long parses() {
+    return cache.parses.get();
+  }
+
+  /** Compiles every template and its partials (reads the files: blocking, so on a worker, before serving). */
+  public Future<Void> warm() {
+    return vertx.executeBlocking(() -> {
+      for (String t : TEMPLATES) {
+        Template template = hb.compile(t);
+        compiled.put(t, template);
+        // partials are loaded when first applied: apply once with an empty model so they are parsed now
+        template.apply(Context.newBuilder(new HashMap<>()).resolver(RESOLVERS).build());
+      }
+      return null;
+    });
+  }
+
+  private Template template(String name) {
+    Template t = compiled.get(name);
+    if (t != null) {
+      return t;
+    }
+    try {
+      return compiled.computeIfAbsent(name, n -> {
+        try {
+          return hb.compile(n);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (UncheckedIOException e) {
+      throw new IllegalStateException("template " + name + " cannot be read", e);
+    }
   }
 
   public void render(RoutingContext ctx, int status, String template, Map<String, Object> data) {
@@ -55,14 +119,57 @@ public final class Pages {
     model.putIfAbsent("accountName", s != null && s.account() ? s.name() : null);
     model.putIfAbsent("candidateSession", s != null && s.candidate());
     model.putIfAbsent("csrf", s != null ? s.csrfToken() : null);
-    engine.render(model, path(template)).onSuccess(html -> {
-      if (!ctx.response().ended()) {
-        ctx.response().setStatusCode(status)
-            .putHeader("Content-Type", "text/html; charset=utf-8")
-            .putHeader("Cache-Control", "no-store")
-            .end(html);
+    String html;
+    try {
+      html = html(template, model);
+    } catch (IOException | RuntimeException e) {
+      ctx.fail(e);
+      return;
+    }
+    if (!ctx.response().ended()) {
+      ctx.response().setStatusCode(status)
+          .putHeader("Content-Type", "text/html; charset=utf-8")
+          .putHeader("Cache-Control", "no-store")
+          .end(html);
+    }
+  }
+
+  /** Applies a compiled template to a model. */
+  public String html(String template, Map<String, Object> model) throws IOException {
+    return template(template).apply(Context.newBuilder(model).resolver(RESOLVERS).build());
+  }
+
+  /** JsonObject and JsonArray values in a model, read like maps and lists. */
+  private enum JsonValueResolver implements ValueResolver {
+    INSTANCE;
+
+    @Override
+    public Object resolve(Object context, String name) {
+      if (context instanceof JsonObject o) {
+        Object v = o.getValue(name);
+        return v == null && !o.containsKey(name) ? UNRESOLVED : v;
       }
-    }).onFailure(ctx::fail);
+      if (context instanceof JsonArray a && "length".equals(name)) {
+        return a.size();
+      }
+      return UNRESOLVED;
+    }
+
+    @Override
+    public Object resolve(Object context) {
+      if (context instanceof JsonObject o) {
+        return o.getMap();
+      }
+      if (context instanceof JsonArray a) {
+        return a.getList();
+      }
+      return UNRESOLVED;
+    }
+
+    @Override
+    public Set<Map.Entry<String, Object>> propertySet(Object context) {
+      return context instanceof JsonObject o ? o.getMap().entrySet() : Set.of();
+    }
   }
 
   /**
@@ -83,9 +190,5 @@ public final class Pages {
         .put("annotations", new JsonArray(ev.annotations().stream().map(JsonObject::mapFrom).toList()))
         .encode());
     return e;
-  }
-
-  private static String path(String name) {
-    return "templates/" + name + ".hbs";
   }
 }
