@@ -1,0 +1,106 @@
+package bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An open-loop autosave load: a fixed request rate, whatever the server's latency (wrk is closed-loop and hides
+ * queueing). {@code openloop HOST PORT RATE SECONDS SESSIONS_FILE}: each line of the file is
+ * {@code cookie csrf}; candidate i saves rev = base + n with ~2 KB of Markdown. Prints one JSON line: sent, ok,
+ * errors, p50/p99/max in ms, and each candidate's last acknowledged rev (to check against the database).
+ */
+public final class OpenLoop {
+  public static void main(String[] args) throws Exception {
+    String host = args[0];
+    int port = Integer.parseInt(args[1]);
+    int rate = Integer.parseInt(args[2]);
+    int seconds = Integer.parseInt(args[3]);
+    List<String[]> sessions = Files.readAllLines(Path.of(args[4])).stream().filter(l -> !l.isBlank())
+        .map(l -> l.trim().split("\\s+")).toList();
+    Vertx vertx = Vertx.vertx();
+    WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultHost(host).setDefaultPort(port)
+        .setKeepAlive(true), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(256));
+    String text = "Markdown autosave text with `code`, *emphasis* and a list:\n\n- one\n- two\n\n".repeat(25);
+    long total = (long) rate * seconds;
+    long[] latencies = new long[(int) total];
+    long[] lastRev = new long[sessions.size()];
+    AtomicLong ok = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    AtomicLong done = new AtomicLong();
+    CountDownLatch finished = new CountDownLatch(1);
+    long base = System.currentTimeMillis() * 1000;
+    long start = System.nanoTime();
+    long intervalNanos = 1_000_000_000L / rate;
+    vertx.setPeriodic(1, id -> {
+      if (sentCount.get() >= total) {
+        vertx.cancelTimer(id);
+        return;
+      }
+      long due = Math.min(total, (System.nanoTime() - start) / intervalNanos + 1);
+      while (sentCount.get() < due) {
+        long n = sentCount.getAndIncrement();
+        int c = (int) (n % sessions.size());
+        long rev = base + n;
+        String[] s = sessions.get(c);
+        long t0 = System.nanoTime();
+        inFlight.incrementAndGet();
+        client.request(HttpMethod.PUT, "/api/v1/candidate/answers/incident-postmortem")
+            .putHeader("Cookie", "gameday=" + s[0] + "; XSRF-TOKEN=" + s[1]).putHeader("X-XSRF-TOKEN", s[1])
+            .putHeader("Content-Type", "application/json")
+            .sendBuffer(Buffer.buffer(new JsonObject().put("rev", rev)
+                .put("sections", new JsonObject().put("summary", text + n)).encode()))
+            .onComplete(ar -> {
+              latencies[(int) n] = System.nanoTime() - t0;
+              if (ar.succeeded() && ar.result().statusCode() == 200) {
+                ok.incrementAndGet();
+                synchronized (lastRev) {
+                  lastRev[c] = Math.max(lastRev[c], rev);
+                }
+              } else {
+                errors.incrementAndGet();
+              }
+              inFlight.decrementAndGet();
+              if (done.incrementAndGet() == total) {
+                finished.countDown();
+              }
+            });
+      }
+    });
+    finished.await();
+    long[] sorted = Arrays.copyOf(latencies, latencies.length);
+    Arrays.sort(sorted);
+    StringBuilder revs = new StringBuilder();
+    for (int i = 0; i < lastRev.length; i++) {
+      if (lastRev[i] > 0) {
+        revs.append(sessions.get(i)[0]).append(' ').append(lastRev[i]).append('\n');
+      }
+    }
+    if (args.length > 5) {
+      Files.writeString(Path.of(args[5]), revs.toString());
+    }
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    System.out.println(new JsonObject().put("rate", rate).put("seconds", seconds).put("sent", total)
+        .put("ok", ok.get()).put("errors", errors.get()).put("elapsed_s", Math.round(elapsed * 10) / 10.0)
+        .put("p50_ms", ms(sorted, 0.50)).put("p99_ms", ms(sorted, 0.99)).put("max_ms", ms(sorted, 1.0)).encode());
+    vertx.close();
+    System.exit(0);
+  }
+
+  private static final AtomicLong sentCount = new AtomicLong();
+  private static final AtomicLong inFlight = new AtomicLong();
+
+  private static double ms(long[] sorted, double q) {
+    int i = Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1);
+    return Math.round(sorted[Math.max(0, i)] / 1e4) / 100.0;
+  }
+}
