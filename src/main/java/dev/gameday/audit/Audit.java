@@ -28,6 +28,26 @@ public final class Audit {
         .mapEmpty();
   }
 
+  /**
+   * One entry per subject, in one statement (an export may reveal thousands of identities at once); {@code details}
+   * pairs up with {@code subjects}.
+   */
+  public static Future<Void> recordEach(SqlClient client, String actor, String action, List<String> subjects,
+                                        List<JsonObject> details) {
+    if (subjects.size() != details.size()) {
+      throw new IllegalArgumentException(subjects.size() + " subjects but " + details.size() + " details");
+    }
+    if (subjects.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return client.preparedQuery("""
+            insert into audit_log (actor, action, subject, detail)
+            select $1, $2, u.subject, u.detail::jsonb from unnest($3::text[], $4::text[]) with ordinality as u(subject, detail, n)
+             order by u.n""")
+        .execute(Tuple.of(actor, action, subjects.toArray(String[]::new), details.stream().map(JsonObject::encode).toArray(String[]::new)))
+        .mapEmpty();
+  }
+
   public record Entry(long id, String at, String actor, String action, String subject, JsonObject detail) {
     public JsonObject toJson() {
       return new JsonObject().put("id", id).put("at", at).put("actor", actor).put("action", action)

@@ -11,8 +11,15 @@ import java.util.TreeMap;
  * The figures on the calibration page, computed from plain ratings so that they can be checked by hand:
  * each reviewer against the reference scores of the calibration answers, and reviewers against each other on real
  * submissions, per criterion (quadratic-weighted Cohen's kappa per pair, Krippendorff's ordinal alpha across all).
+ *
+ * <p>A between-reviewer figure is given only when at least {@link #MIN_ANSWERS} answers stand behind it; below, it
+ * is empty and marked not enough. Over one or two answers a coefficient is noise, and whether it is defined at all
+ * (alpha 0.0 or undefined) would tell whether two reviewers gave the same levels.
  */
 public final class Calibration {
+  /** The fewest answers rated by two or more reviewers (for a pair: by both) behind a figure that is shown. */
+  public static final int MIN_ANSWERS = 5;
+
   private Calibration() {
   }
 
@@ -24,10 +31,13 @@ public final class Calibration {
   public record ReferenceAgreement(String reviewer, int ratings, double exact, double withinOne, OptionalDouble kappa) {
   }
 
-  public record PairAgreement(String first, String second, int items, OptionalDouble kappa) {
+  /** {@code enough}: {@code items} reached the minimum; otherwise {@code kappa} is empty whatever the levels. */
+  public record PairAgreement(String first, String second, int items, boolean enough, OptionalDouble kappa) {
   }
 
-  public record CriterionAgreement(String criterion, int ratings, int units, OptionalDouble alpha, List<PairAgreement> pairs) {
+  /** {@code enough}: {@code units} reached the minimum; otherwise {@code alpha} is empty whatever the levels. */
+  public record CriterionAgreement(String criterion, int ratings, int units, boolean enough, OptionalDouble alpha,
+                                   List<PairAgreement> pairs) {
   }
 
   /** @param practice a reviewer's ratings; @param reference level per (unit, criterion) key "unit|criterion" */
@@ -53,6 +63,11 @@ public final class Calibration {
 
   /** Agreement between reviewers per criterion, over the units that two or more of them rated. */
   public static List<CriterionAgreement> betweenReviewers(List<Rating> ratings) {
+    return betweenReviewers(ratings, MIN_ANSWERS);
+  }
+
+  /** @param minAnswers the fewest pairable units (for a pair, shared units) behind a coefficient that is given */
+  static List<CriterionAgreement> betweenReviewers(List<Rating> ratings, int minAnswers) {
     Map<String, Map<String, Map<String, Integer>>> byCriterion = new TreeMap<>(); // criterion -> unit -> reviewer -> level
     for (Rating r : ratings) {
       byCriterion.computeIfAbsent(r.criterion(), k -> new LinkedHashMap<>())
@@ -82,11 +97,13 @@ public final class Calibration {
       List<PairAgreement> pairList = new ArrayList<>();
       pairs.forEach((key, list) -> {
         String[] names = key.split("\u0000");
-        pairList.add(new PairAgreement(names[0], names[1], list.size(), Agreement.quadraticWeightedKappa(
-            list.stream().mapToInt(p -> p[0]).toArray(), list.stream().mapToInt(p -> p[1]).toArray(), 1, 4)));
+        boolean enough = list.size() >= minAnswers;
+        pairList.add(new PairAgreement(names[0], names[1], list.size(), enough, enough ? Agreement.quadraticWeightedKappa(
+            list.stream().mapToInt(p -> p[0]).toArray(), list.stream().mapToInt(p -> p[1]).toArray(), 1, 4) : OptionalDouble.empty()));
       });
-      out.add(new CriterionAgreement(criterion, pairable, values.size(),
-          Agreement.krippendorffAlphaOrdinal(values, 1, 4), pairList));
+      boolean enough = values.size() >= minAnswers;
+      out.add(new CriterionAgreement(criterion, pairable, values.size(), enough,
+          enough ? Agreement.krippendorffAlphaOrdinal(values, 1, 4) : OptionalDouble.empty(), pairList));
     });
     return out;
   }

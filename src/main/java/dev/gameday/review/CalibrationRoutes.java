@@ -61,10 +61,19 @@ public final class CalibrationRoutes {
   record Figures(List<ReferenceAgreement> reference, List<CriterionAgreement> criteria) {
   }
 
-  private Future<Figures> figures() {
-    Future<List<Rating>> practice = pool.query("""
+  /**
+   * The figures {@code me} may see, computed only from what they may already read. Practice: a reviewer sees their
+   * own agreement with the reference, an admin everyone's. Real submissions: only the answers whose submitted reviews
+   * {@code me} may see ({@link ReviewService#seesOthers}): a reviewer's are the answers they have submitted a review
+   * on; an admin's are all answers except those where the admin holds an unsubmitted draft. So no figure says
+   * anything about reviews its reader cannot open; below {@link Calibration#MIN_ANSWERS} answers a figure is
+   * withheld as not enough.
+   */
+  private Future<Figures> figures(Account me) {
+    Future<List<Rating>> practice = pool.preparedQuery("""
         select a.name, cr.version_id, cr.exercise_id, cr.calibration_name, cr.scores
-          from calibration_reviews cr join accounts a on a.id = cr.reviewer_id""").execute().map(rows -> {
+          from calibration_reviews cr join accounts a on a.id = cr.reviewer_id
+         where $2 or cr.reviewer_id = $1""").execute(Tuple.of(me.id(), me.admin())).map(rows -> {
       List<Rating> out = new ArrayList<>();
       rows.forEach(r -> out.addAll(ratings(r.getString("name"), r.getLong("version_id") + "|" + r.getString("calibration_name"),
           r.getString("exercise_id"), r.getJsonObject("scores"))));
@@ -84,9 +93,14 @@ public final class CalibrationRoutes {
             return ref;
           });
         });
-    Future<List<Rating>> real = pool.query("""
+    Future<List<Rating>> real = pool.preparedQuery("""
         select a.name, r.submission_id, r.exercise_id, r.scores from reviews r join accounts a on a.id = r.reviewer_id
-         where r.state = 'submitted'""").execute().map(rows -> {
+         where r.state = 'submitted'
+           and case when $2 then not exists (select 1 from reviews m where m.submission_id = r.submission_id
+                                               and m.exercise_id = r.exercise_id and m.reviewer_id = $1 and m.state = 'draft')
+                    else exists (select 1 from reviews m where m.submission_id = r.submission_id
+                                   and m.exercise_id = r.exercise_id and m.reviewer_id = $1 and m.state = 'submitted') end""")
+        .execute(Tuple.of(me.id(), me.admin())).map(rows -> {
       List<Rating> out = new ArrayList<>();
       rows.forEach(r -> out.addAll(ratings(r.getString("name"), r.getUUID("submission_id") + "/" + r.getString("exercise_id"),
           r.getString("exercise_id"), r.getJsonObject("scores"))));
@@ -112,6 +126,12 @@ public final class CalibrationRoutes {
     return d.isPresent() ? String.format(java.util.Locale.ROOT, "%.2f", d.getAsDouble()) : "n/a";
   }
 
+  static final String NOT_ENOUGH = "not enough ratings yet";
+
+  private static String fmt(boolean enough, OptionalDouble d) {
+    return enough ? fmt(d) : NOT_ENOUGH;
+  }
+
   private void page(RoutingContext ctx) {
     Account me = signedIn(ctx, false);
     if (me == null) {
@@ -119,7 +139,7 @@ public final class CalibrationRoutes {
     }
     pool.preparedQuery("select version_id, calibration_name from calibration_reviews where reviewer_id = $1")
         .execute(Tuple.of(me.id()))
-        .compose(done -> figures().map(fig -> {
+        .compose(done -> figures(me).map(fig -> {
           List<String> mine = new ArrayList<>();
           done.forEach(r -> mine.add(r.getLong("version_id") + "|" + r.getString("calibration_name")));
           Map<String, Object> m = new HashMap<>();
@@ -130,8 +150,9 @@ public final class CalibrationRoutes {
           m.put("reference", fig.reference().stream().map(r -> Map.of("reviewer", r.reviewer(), "ratings", r.ratings(),
               "exact", Math.round(r.exact() * 100), "withinOne", Math.round(r.withinOne() * 100), "kappa", fmt(r.kappa()))).toList());
           m.put("criteria", fig.criteria().stream().map(c -> Map.of("criterion", c.criterion(), "ratings", c.ratings(),
-              "units", c.units(), "alpha", fmt(c.alpha()), "pairs", c.pairs().stream().map(p -> Map.of("first", p.first(),
-                  "second", p.second(), "items", p.items(), "kappa", fmt(p.kappa()))).toList())).toList());
+              "units", c.units(), "alpha", fmt(c.enough(), c.alpha()), "pairs", c.pairs().stream().map(p -> Map.of("first", p.first(),
+                  "second", p.second(), "items", p.items(), "kappa", fmt(p.enough(), p.kappa()))).toList())).toList());
+          m.put("minAnswers", Calibration.MIN_ANSWERS);
           m.put("admin", me.admin());
           return m;
         }))
@@ -143,14 +164,16 @@ public final class CalibrationRoutes {
     if (me == null) {
       return;
     }
-    figures().map(fig -> new JsonObject()
+    figures(me).map(fig -> new JsonObject().put("minAnswers", Calibration.MIN_ANSWERS)
         .put("reference", new JsonArray(fig.reference().stream().map(r -> new JsonObject().put("reviewer", r.reviewer())
             .put("ratings", r.ratings()).put("exact", r.exact()).put("withinOne", r.withinOne())
             .put("kappa", r.kappa().isPresent() ? r.kappa().getAsDouble() : null)).toList()))
         .put("criteria", new JsonArray(fig.criteria().stream().map(c -> new JsonObject().put("criterion", c.criterion())
-            .put("ratings", c.ratings()).put("units", c.units()).put("alpha", c.alpha().isPresent() ? c.alpha().getAsDouble() : null)
+            .put("ratings", c.ratings()).put("units", c.units()).put("enough", c.enough())
+            .put("alpha", c.alpha().isPresent() ? c.alpha().getAsDouble() : null)
             .put("pairs", new JsonArray(c.pairs().stream().map(p -> new JsonObject().put("first", p.first()).put("second", p.second())
-                .put("items", p.items()).put("kappa", p.kappa().isPresent() ? p.kappa().getAsDouble() : null)).toList()))).toList())))
+                .put("items", p.items()).put("enough", p.enough())
+                .put("kappa", p.kappa().isPresent() ? p.kappa().getAsDouble() : null)).toList()))).toList())))
         .onSuccess(j -> Http.json(ctx, 200, j)).onFailure(ctx::fail);
   }
 
@@ -201,7 +224,7 @@ public final class CalibrationRoutes {
       cm.put("title", c.title());
       cm.put("description", c.description());
       cm.put("levels", c.levels().stream().map(l -> Map.of("score", l.score(), "label", l.label(), "descriptor", l.descriptor(), "anchor", l.anchor(),
-          "checked", my != null && my == l.score())).toList());
+          "checked", my != null && my == l.score(), "disabled", mine != null)).toList());
       if (mine != null) {
         int ref = t.answer().scores().getOrDefault(c.id(), 0);
         cm.put("mine", my);
@@ -235,14 +258,24 @@ public final class CalibrationRoutes {
     return scores;
   }
 
+  static ClientError alreadyScored() {
+    return new ClientError(409, "already_scored",
+        "You have already scored this sample answer; your first score, given before you saw the reference, is the one that counts.");
+  }
+
+  /**
+   * Records my first score of a sample answer. Once stored it is final: scoring again after the reference has been
+   * shown would turn the figures into a measure of copying, so a second score fails with {@link #alreadyScored}.
+   */
   private Future<Void> store(Account me, Target t, JsonObject scores) {
     return pool.withTransaction(conn -> conn.preparedQuery("""
             insert into calibration_reviews (reviewer_id, exercise_id, version_id, calibration_name, scores)
             values ($1, $2, $3, $4, $5)
-            on conflict (reviewer_id, version_id, calibration_name) do update set scores = excluded.scores, submitted_at = now()""")
+            on conflict (reviewer_id, version_id, calibration_name) do nothing returning id""")
         .execute(Tuple.of(me.id(), t.version().exercise().id(), t.version().id(), t.answer().name(), scores))
-        .compose(v -> Audit.record(conn, me.email(), "calibration.scored",
-            "calibration:" + t.version().exercise().id() + "/" + t.answer().name(), new JsonObject().put("scores", scores))));
+        .compose(rows -> rows.size() == 0 ? Future.<Void>failedFuture(alreadyScored()) : Audit.record(conn, me.email(),
+            "calibration.scored", "calibration:" + t.version().exercise().id() + "/" + t.answer().name(),
+            new JsonObject().put("scores", scores))));
   }
 
   private static final String INCOMPLETE = "Pick a level from 1 to 4 for every criterion.";
@@ -255,12 +288,20 @@ public final class CalibrationRoutes {
     }
     MultiMap f = ctx.request().formAttributes();
     JsonObject scores = levels(t, id -> f.get("level." + id));
-    if (scores == null) {
-      pages.render(ctx, 400, "calibration-item", model(t, null, INCOMPLETE));
-      return;
-    }
-    store(me, t, scores)
-        .onSuccess(v -> Http.redirect(ctx, "/review/calibration/" + t.version().exercise().id() + "/" + t.answer().name()))
+    // already scored: whatever this form says, the page shows the first score beside the reference
+    mine(me, t).compose(first -> first != null ? Future.succeededFuture(first)
+            : scores == null ? Future.succeededFuture(null)
+            : store(me, t, scores).<JsonObject>map(v -> null).recover(err -> err instanceof ClientError ce && "already_scored".equals(ce.code())
+                ? mine(me, t) : Future.failedFuture(err)))
+        .onSuccess(first -> {
+          if (first != null) {
+            pages.render(ctx, 409, "calibration-item", model(t, first, alreadyScored().getMessage()));
+          } else if (scores == null) {
+            pages.render(ctx, 400, "calibration-item", model(t, null, INCOMPLETE));
+          } else {
+            Http.redirect(ctx, "/review/calibration/" + t.version().exercise().id() + "/" + t.answer().name());
+          }
+        })
         .onFailure(ctx::fail);
   }
 

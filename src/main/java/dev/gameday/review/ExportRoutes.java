@@ -24,8 +24,9 @@ import java.util.Set;
 /**
  * {@code GET /api/v1/admin/export.csv}: one row per submission with the per-criterion means, the weighted overall,
  * the recommendations and the decision. Name and email columns exist only in an admin's export, and are filled
- * only for decided submissions (identity is revealed after a decision, and the export is audited). A reviewer's
- * export lists decided submissions only.
+ * only for decided submissions (identity is revealed after a decision). Every filled name is a reveal: the audit log
+ * gets one {@code identity.revealed} entry per submission whose name the export holds, written before the file is
+ * sent, besides one {@code export.csv} entry per export. A reviewer's export lists decided submissions only.
  */
 public final class ExportRoutes {
   private final Pool pool;
@@ -61,11 +62,28 @@ public final class ExportRoutes {
          where r.state = 'submitted'""").execute();
     Future.all(subs, reviews)
         .compose(f -> build(me, subs.result(), reviews.result()))
-        .compose(csv -> Audit.record(pool, me.email(), "export.csv", null, new JsonObject().put("identity", me.admin())).map(csv))
+        .compose(csv -> audit(me, subs.result()).map(csv))
         .onSuccess(csv -> ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
             .putHeader("Content-Disposition", "attachment; filename=\"gameday-export.csv\"")
             .putHeader("Cache-Control", "no-store").end(csv))
         .onFailure(ctx::fail);
+  }
+
+  /** The export's audit entries, in one transaction: no file leaves without them. */
+  private Future<Void> audit(Account me, io.vertx.sqlclient.RowSet<Row> subs) {
+    List<String> subjects = new ArrayList<>();
+    List<JsonObject> details = new ArrayList<>();
+    if (me.admin()) {
+      for (Row s : subs) {
+        if (s.getString("name") != null || s.getString("email") != null) {
+          subjects.add("submission:" + s.getUUID("id"));
+          details.add(new JsonObject().put("pseudonym", s.getString("pseudonym")).put("via", "export.csv"));
+        }
+      }
+    }
+    return pool.withTransaction(conn -> Audit.recordEach(conn, me.email(), "identity.revealed", subjects, details)
+        .compose(v -> Audit.record(conn, me.email(), "export.csv", null,
+            new JsonObject().put("identity", me.admin()).put("revealed", subjects.size()))));
   }
 
   private Future<String> build(Account me, io.vertx.sqlclient.RowSet<Row> subs, io.vertx.sqlclient.RowSet<Row> reviews) {

@@ -128,7 +128,7 @@ public final class ReviewRoutes {
     m.put("submittedAt", i.submittedAt().toLocalDate().toString());
     m.put("reviewsSubmitted", i.reviewsSubmitted());
     m.put("reviewsRequired", i.reviewsRequired());
-    m.put("disagreement", i.disagreement());
+    m.put("disagreement", i.flagged());
     m.put("decided", i.decided());
     m.put("myState", i.myState() == null ? "Not started" : "submitted".equals(i.myState()) ? "Submitted" : "Draft");
     return m;

@@ -43,7 +43,7 @@ public final class ReviewService {
                when 'mine' then not ri.decided and r.state is distinct from 'submitted'
                                 and (r.id is not null or ri.reviews_active < ri.reviews_required)
                when 'more' then not ri.decided and ri.reviews_submitted < ri.reviews_required
-               when 'disagreement' then ri.disagreement
+               when 'disagreement' then ri.disagreement and (r.state = 'submitted' or $7 and r.id is null)
                when 'decided' then ri.decided
                else true end
        order by ri.submitted_at desc, ri.submission_id, ri.exercise_id
@@ -99,19 +99,26 @@ public final class ReviewService {
     this.catalog = catalog;
   }
 
-  /** One exercise of one submission, as a reviewer sees it: a pseudonym, never a name. */
+  /**
+   * One exercise of one submission, as a reviewer sees it: a pseudonym, never a name. {@code disagreement} is null
+   * while the viewer may not see others' reviews of it (see {@link #seesOthers}): the flag tells something about them.
+   */
   public record Item(UUID submissionId, String exerciseId, Version version, String trackId, String pseudonym,
                      OffsetDateTime submittedAt, int reviewsRequired, int reviewsActive, int reviewsSubmitted,
-                     boolean disagreement, boolean decided, String myState) {
+                     Boolean disagreement, boolean decided, String myState) {
     public boolean iSubmitted() {
       return "submitted".equals(myState);
+    }
+
+    public boolean flagged() {
+      return Boolean.TRUE.equals(disagreement);
     }
 
     public String status() {
       if (decided) {
         return "decided";
       }
-      if (disagreement) {
+      if (flagged()) {
         return "disagreement";
       }
       return reviewsSubmitted >= reviewsRequired ? "reviewed" : "needs_reviews";
@@ -126,16 +133,25 @@ public final class ReviewService {
     }
   }
 
-  private Future<Item> item(Row r) {
-    return catalog.version(r.getLong("version_id")).map(v -> new Item(r.getUUID("submission_id"), r.getString("exercise_id"), v,
-        r.getString("track_id"), r.getString("pseudonym"), r.getOffsetDateTime("submitted_at"), r.getInteger("reviews_required"),
-        r.getInteger("reviews_active"), r.getInteger("reviews_submitted"), r.getBoolean("disagreement"), r.getBoolean("decided"),
-        r.getString("my_state")));
+  /**
+   * Whether {@code me} may see what others' submitted reviews of an item say (their levels, the aggregate, the
+   * disagreement flag): after submitting my own, or as an admin who is not reviewing it. Same rule as {@link #visible}.
+   */
+  public static boolean seesOthers(String myState, Account me) {
+    return "submitted".equals(myState) || me.admin() && myState == null;
   }
 
-  private Future<List<Item>> items(io.vertx.sqlclient.RowSet<Row> rows) {
+  private Future<Item> item(Row r, Account me) {
+    String mine = r.getString("my_state");
+    Boolean disagreement = seesOthers(mine, me) ? r.getBoolean("disagreement") : null;
+    return catalog.version(r.getLong("version_id")).map(v -> new Item(r.getUUID("submission_id"), r.getString("exercise_id"), v,
+        r.getString("track_id"), r.getString("pseudonym"), r.getOffsetDateTime("submitted_at"), r.getInteger("reviews_required"),
+        r.getInteger("reviews_active"), r.getInteger("reviews_submitted"), disagreement, r.getBoolean("decided"), mine));
+  }
+
+  private Future<List<Item>> items(io.vertx.sqlclient.RowSet<Row> rows, Account me) {
     List<Future<Item>> all = new ArrayList<>();
-    rows.forEach(r -> all.add(item(r)));
+    rows.forEach(r -> all.add(item(r, me)));
     return Future.all(all).map(f -> f.list());
   }
 
@@ -143,8 +159,8 @@ public final class ReviewService {
   public Future<List<Item>> queue(Account me, String track, String exercise, String status, int page) {
     String s = status == null || !STATUSES.contains(status) ? "all" : status;
     return pool.preparedQuery(QUEUE)
-        .execute(Tuple.of(me.id(), blank(track), blank(exercise), s, PAGE_SIZE + 1, Math.max(0, page) * PAGE_SIZE))
-        .compose(this::items);
+        .execute(Tuple.of(me.id(), blank(track), blank(exercise), s, PAGE_SIZE + 1, Math.max(0, page) * PAGE_SIZE, me.admin()))
+        .compose(rows -> items(rows, me));
   }
 
   /**
@@ -166,12 +182,12 @@ public final class ReviewService {
 
   public Future<Item> item(UUID submissionId, String exerciseId, Account me) {
     return pool.preparedQuery(ITEM).execute(Tuple.of(submissionId, exerciseId, me.id())).compose(rows -> rows.size() == 0
-        ? Future.failedFuture(notFound()) : item(rows.iterator().next()));
+        ? Future.failedFuture(notFound()) : item(rows.iterator().next(), me));
   }
 
   public Future<List<Item>> itemsOf(UUID submissionId, Account me) {
     return pool.preparedQuery(ITEMS_OF_SUBMISSION).execute(Tuple.of(submissionId, me.id())).compose(rows -> rows.size() == 0
-        ? Future.failedFuture(notFound()) : items(rows));
+        ? Future.failedFuture(notFound()) : items(rows, me));
   }
 
   static ClientError notFound() {
@@ -302,9 +318,11 @@ public final class ReviewService {
                 ? Future.failedFuture(new ClientError(409, "decided", "This review can no longer be submitted."))
                 : Future.succeededFuture()) : Future.succeededFuture())
         .compose(v -> conn.preparedQuery(RECOUNT).execute(Tuple.of(item.submissionId(), item.exerciseId())))
+        // a draft is nobody else's business, not even an admin's: the log says who saved one on which answer, and
+        // keeps the content only of what was submitted
         .compose(v -> Audit.record(conn, me.email(), submit ? "review.submitted" : "review.draft_saved",
             "submission:" + item.submissionId() + "/" + item.exerciseId(),
-            new JsonObject().put("scores", clean).put("recommendation", recommendation))));
+            submit ? new JsonObject().put("scores", clean).put("recommendation", recommendation) : new JsonObject())));
   }
 
   /** Weighted aggregate of submitted reviews: per criterion mean, overall weighted mean (levels 1-4). */

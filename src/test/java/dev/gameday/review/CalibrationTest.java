@@ -48,7 +48,7 @@ class CalibrationTest {
         new Rating("A", "u1", "c", 1), new Rating("B", "u1", "c", 1), new Rating("C", "u1", "c", 2),
         new Rating("A", "u2", "c", 3), new Rating("B", "u2", "c", 3),
         new Rating("A", "u3", "c", 2), new Rating("B", "u3", "c", 3), new Rating("C", "u3", "c", 4));
-    CriterionAgreement c = Calibration.betweenReviewers(ratings).get(0);
+    CriterionAgreement c = Calibration.betweenReviewers(ratings, 2).get(0);
     assertEquals(8, c.ratings());
     assertEquals(3, c.units());
     assertEquals(709.0 / 1248.0, c.alpha().getAsDouble(), 1e-9);
@@ -59,6 +59,36 @@ class CalibrationTest {
     assertEquals(2, pairs.get("AC").items());
     assertEquals(2.0 / 7.0, pairs.get("AC").kappa().getAsDouble(), 1e-9);
     assertEquals(2.0 / 3.0, pairs.get("BC").kappa().getAsDouble(), 1e-9);
+  }
+
+  @Test
+  @DisplayName("below five answers no coefficient is given, whether or not the reviewers differed; from five it is")
+  void minimumAnswers() {
+    // one answer: two reviewers who agree (alpha undefined) and two who differ (alpha 0.0) look the same
+    CriterionAgreement agree = Calibration.betweenReviewers(List.of(new Rating("A", "u1", "c", 2), new Rating("B", "u1", "c", 2))).get(0);
+    CriterionAgreement differ = Calibration.betweenReviewers(List.of(new Rating("A", "u1", "c", 1), new Rating("B", "u1", "c", 4))).get(0);
+    for (CriterionAgreement c : List.of(agree, differ)) {
+      assertEquals(false, c.enough());
+      assertEquals(true, c.alpha().isEmpty());
+      assertEquals(false, c.pairs().get(0).enough());
+      assertEquals(true, c.pairs().get(0).kappa().isEmpty());
+    }
+    assertEquals(agree.units(), differ.units());
+    assertEquals(agree.ratings(), differ.ratings());
+    // five answers: A=[1,2,3,4,2] B=[1,3,3,3,2]
+    int[][] levels = {{1, 1}, {2, 3}, {3, 3}, {4, 3}, {2, 2}};
+    List<Rating> five = new java.util.ArrayList<>();
+    for (int i = 0; i < levels.length; i++) {
+      five.add(new Rating("A", "u" + i, "c", levels[i][0]));
+      five.add(new Rating("B", "u" + i, "c", levels[i][1]));
+    }
+    CriterionAgreement c = Calibration.betweenReviewers(five).get(0);
+    assertEquals(Calibration.MIN_ANSWERS, c.units());
+    assertEquals(true, c.enough());
+    assertEquals(Agreement.krippendorffAlphaOrdinal(java.util.Arrays.asList(levels), 1, 4), c.alpha());
+    assertEquals(true, c.pairs().get(0).enough());
+    assertEquals(Agreement.quadraticWeightedKappa(new int[] {1, 2, 3, 4, 2}, new int[] {1, 3, 3, 3, 2}, 1, 4), c.pairs().get(0).kappa());
+    assertEquals(true, Calibration.betweenReviewers(five.subList(0, 8)).get(0).alpha().isEmpty(), "four answers are not enough");
   }
 
   @Test
