@@ -7,6 +7,7 @@ import dev.gameday.web.Passwords;
 import dev.gameday.web.Session;
 import io.vertx.ext.web.RoutingContext;
 import dev.gameday.web.Tokens;
+import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -40,7 +41,7 @@ public final class Accounts {
       select coalesce(last_success_at > now() - interval '30 days', false) as known,
              case when failures < $3::int or last_failure_at is null or last_failure_at < now() - interval '24 hours' then 0
                   else extract(epoch from last_failure_at
-                       + make_interval(secs => least(power(2, failures - $3::int + 1), $4::int)) - now())::float8 end as wait
+                       + make_interval(secs => least(power(2, least(failures - $3::int + 1, 20)), $4::int)) - now())::float8 end as wait
         from login_throttle where email = $1 and address = $2 for update""";
   private static final String COUNT_ADDRESS = """
       update login_address_throttle
@@ -218,7 +219,8 @@ public final class Accounts {
     if (e.isEmpty() || e.length() > 254 || password == null || password.isEmpty() || password.length() > Passwords.MAX_LENGTH) {
       return Future.failedFuture(badCredentials());
     }
-    return claim(e, addr).compose(wait -> {
+    String key = throttleKey(addr);
+    return claim(e, key).compose(wait -> {
       if (wait > 0) {
         return Future.failedFuture(throttled(wait));
       }
@@ -231,12 +233,12 @@ public final class Accounts {
                 .compose(ok -> {
                   if (!ok) {
                     // the wait runs from the end of the failed check, not from its start
-                    return pool.preparedQuery(FAILED_PAIR).execute(Tuple.of(e, addr))
+                    return pool.preparedQuery(FAILED_PAIR).execute(Tuple.of(e, key))
                         .compose(v -> Future.failedFuture(badCredentials()));
                   }
                   Account a = account(r);
-                  return pool.preparedQuery(SUCCEEDED_PAIR).execute(Tuple.of(e, addr))
-                      .compose(v -> pool.preparedQuery(SUCCEEDED_ADDRESS).execute(Tuple.of(addr)))
+                  return pool.preparedQuery(SUCCEEDED_PAIR).execute(Tuple.of(e, key))
+                      .compose(v -> pool.preparedQuery(SUCCEEDED_ADDRESS).execute(Tuple.of(key)))
                       .compose(v -> Audit.record(pool, a.email(), "login", "account:" + a.id(), new JsonObject().put("address", addr)))
                       .map(a);
                 });
@@ -259,6 +261,19 @@ public final class Accounts {
             : conn.preparedQuery(COUNT_ADDRESS).execute(Tuple.of(address, ADDRESS_WINDOW_SECONDS))
                 .compose(v -> conn.preparedQuery(COUNT_PAIR).execute(Tuple.of(email, address)))
                 .map(0L)));
+  }
+
+  /**
+   * What the throttle counts by: an IPv4 address, or an IPv6 address's /64 (one subscriber usually holds a whole
+   * /64, so counting single IPv6 addresses would let one attacker take a fresh address per attempt).
+   */
+  static String throttleKey(String address) {
+    byte[] ip = address.indexOf(':') < 0 ? null : NetUtil.createByteArrayFromIpAddressString(address);
+    if (ip == null || ip.length != 16) {
+      return address;
+    }
+    java.util.Arrays.fill(ip, 8, 16, (byte) 0);
+    return NetUtil.bytesToIpAddress(ip) + "/64";
   }
 
   /** Forgets throttle rows that no longer hold anyone back (run now and then). */

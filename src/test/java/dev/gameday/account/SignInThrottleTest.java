@@ -196,4 +196,17 @@ class SignInThrottleTest {
     }
     assertEquals(429, login("10.9.9.200, 203.0.113.123", email, PASSWORD).statusCode());
   }
+
+  @Test
+  @DisplayName("IPv6 addresses count by their /64: a fresh address in the same /64 does not reset the count")
+  void ipv6CountsBySlash64() {
+    assertEquals("2001:db8:1:2::/64", Accounts.throttleKey("2001:db8:1:2:aaaa:bbbb:cccc:dddd"));
+    assertEquals("203.0.113.1", Accounts.throttleKey("203.0.113.1"));
+    String email = account();
+    for (int i = 0; i < 5; i++) {
+      assertEquals(401, login("2001:db8:1:2::" + (i + 1), email, "wrong " + i).statusCode());
+    }
+    assertEquals(429, login("2001:db8:1:2::99", email, PASSWORD).statusCode());
+    assertEquals(303, login("2001:db8:1:3::1", email, PASSWORD).statusCode(), "another /64 is another address");
+  }
 }
