@@ -1,5 +1,6 @@
 package dev.gameday;
 
+import dev.gameday.web.TrustedProxies;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,9 +16,10 @@ import java.util.Optional;
  * @param exercisesDir the exercise library
  * @param publicUrl   the URL people reach the server at (links printed by the CLI); defaults to localhost
  * @param contact     who candidates write to for more time or help
+ * @param trustedProxies the proxies whose {@code X-Forwarded-For} names the client; none by default
  */
 public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path exercisesDir, String publicUrl,
-                     String contact) {
+                     String contact, TrustedProxies trustedProxies) {
 
   public static final int DEFAULT_PORT = 8080;
 
@@ -26,6 +28,7 @@ public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path 
       throw new IllegalArgumentException("GAMEDAY_PORT must be between 0 and 65535, got " + port);
     }
     databaseUrl.ifPresent(Config::requirePostgresUrl);
+    trustedProxies = trustedProxies == null ? TrustedProxies.NONE : trustedProxies;
     publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
     if (!publicUrl.startsWith("http://") && !publicUrl.startsWith("https://")) {
       throw new IllegalArgumentException("GAMEDAY_PUBLIC_URL must start with http:// or https://, got " + publicUrl);
@@ -51,20 +54,25 @@ public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path 
         Path.of(Optional.ofNullable(blankToNull(env.get("GAMEDAY_EXERCISES"))).orElse("exercises")),
         publicUrl,
         Optional.ofNullable(blankToNull(env.get("GAMEDAY_CONTACT")))
-            .orElse("the recruiter who sent you this invitation"));
+            .orElse("the recruiter who sent you this invitation"),
+        TrustedProxies.parse(env.get("GAMEDAY_TRUSTED_PROXIES")));
   }
 
   public Config withPort(int newPort) {
     String url = publicUrl.equals("http://localhost:" + port) ? "http://localhost:" + newPort : publicUrl;
-    return new Config(databaseUrl, dataDir, newPort, exercisesDir, url, contact);
+    return new Config(databaseUrl, dataDir, newPort, exercisesDir, url, contact, trustedProxies);
   }
 
   public Config withDatabaseUrl(String url) {
-    return new Config(Optional.of(url), dataDir, port, exercisesDir, publicUrl, contact);
+    return new Config(Optional.of(url), dataDir, port, exercisesDir, publicUrl, contact, trustedProxies);
+  }
+
+  public Config withTrustedProxies(String csv) {
+    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, TrustedProxies.parse(csv));
   }
 
   public Config withExercisesDir(Path dir) {
-    return new Config(databaseUrl, dataDir, port, dir, publicUrl, contact);
+    return new Config(databaseUrl, dataDir, port, dir, publicUrl, contact, trustedProxies);
   }
 
   /** True when cookies must carry {@code Secure} and the {@code __Host-} prefix. */

@@ -91,7 +91,8 @@ public final class Gameday implements AutoCloseable {
     await(pages.warm());
     Sessions sessions = new Sessions(pool, config.https());
     CandidateRoutes candidateRoutes = new CandidateRoutes(candidates, catalog, sessions, pages, config);
-    SetupRoutes setupRoutes = new SetupRoutes(accounts, sessions, pages, pool, config.https(), config.publicUrl());
+    SetupRoutes setupRoutes = new SetupRoutes(accounts, sessions, pages, pool, config.https(), config.publicUrl(),
+        config.trustedProxies());
     ReviewService reviews = new ReviewService(pool, catalog);
     CalibrationRoutes calibrationRoutes = new CalibrationRoutes(vertx, pool, catalog, pages);
     ReviewRoutes reviewRoutes = new ReviewRoutes(reviews, catalog, pages);
@@ -109,7 +110,7 @@ public final class Gameday implements AutoCloseable {
     // housekeeping: expired sessions and old sign-in attempts serve no one (the audit log keeps the history)
     vertx.setPeriodic(10_000, 3_600_000, id -> pool
         .query("delete from sessions where expires_at < now() or last_seen_at < now() - interval '1 day'").execute()
-        .compose(v -> pool.query("delete from login_attempts where at < now() - interval '1 day'").execute())
+        .compose(v -> accounts.forgetOldAttempts())
         .onFailure(err -> LOG.warn("housekeeping failed: {}", err.toString())));
   }
 

@@ -11,6 +11,7 @@ import dev.gameday.web.Pages;
 import dev.gameday.web.Session;
 import dev.gameday.web.Sessions;
 import dev.gameday.web.Tokens;
+import dev.gameday.web.TrustedProxies;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.ext.web.Router;
@@ -33,14 +34,17 @@ public final class SetupRoutes {
   private final Pool pool;
   private final boolean https;
   private final String publicUrl;
+  private final TrustedProxies trustedProxies;
 
-  public SetupRoutes(Accounts accounts, Sessions sessions, Pages pages, Pool pool, boolean https, String publicUrl) {
+  public SetupRoutes(Accounts accounts, Sessions sessions, Pages pages, Pool pool, boolean https, String publicUrl,
+                     TrustedProxies trustedProxies) {
     this.accounts = accounts;
     this.sessions = sessions;
     this.pages = pages;
     this.pool = pool;
     this.https = https;
     this.publicUrl = publicUrl;
+    this.trustedProxies = trustedProxies;
   }
 
   public void mount(Router router) {
@@ -124,7 +128,12 @@ public final class SetupRoutes {
               "email", a.email(), "role", a.role(), "admin", a.admin(), "signedIn", true));
         })
         .onFailure(err -> {
-          if (err instanceof ClientError ce && (ce.status() == 400 || ce.status() == 409)) {
+          if (err instanceof ClientError ce && ce.status() == 409) {
+            // the link is used up: no form to show again
+            ctx.response().addCookie(Cookie.cookie(COOKIE, "").setPath("/setup").setMaxAge(0));
+            pages.render(ctx, 409, "error", Map.of("title", "This link has been used up", "status", 409,
+                "message", ce.getMessage()));
+          } else if (err instanceof ClientError ce && ce.status() == 400) {
             renderSetup(ctx, ce.status(), Map.of("error", ce.getMessage(), "name", nz(name), "email", nz(email)));
           } else {
             ctx.fail(err);
@@ -142,12 +151,16 @@ public final class SetupRoutes {
   private void login(RoutingContext ctx) {
     var form = ctx.request().formAttributes();
     String email = form.get("email");
-    String address = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+    String peer = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+    String address = trustedProxies.clientAddress(peer, ctx.request().headers().getAll("X-Forwarded-For"));
     accounts.login(email, form.get("password"), address)
         .compose(a -> sessions.start(ctx, "account", null, a.id(), a.role(), a.email(), a.name()))
         .onSuccess(s -> Http.redirect(ctx, "/review"))
         .onFailure(err -> {
           if (err instanceof ClientError ce) {
+            if (ce.status() == 429) {
+              ctx.response().putHeader("Retry-After", String.valueOf(ce.body().getLong("retryAfter")));
+            }
             renderLogin(ctx, ce.status(), Map.of("error", ce.getMessage(), "email", nz(email)));
           } else {
             ctx.fail(err);

@@ -4,6 +4,8 @@ import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
 
 /** Handlers that every request passes: security headers, and the CSRF check on state-changing requests. */
 public final class Guards {
@@ -16,8 +18,10 @@ public final class Guards {
 
   public Guards(boolean https, String publicUrl) {
     this.https = https;
-    URI u = URI.create(publicUrl);
-    this.publicOrigin = u.getScheme() + "://" + u.getAuthority();
+    this.publicOrigin = origin(publicUrl);
+    if (publicOrigin == null) {
+      throw new IllegalArgumentException("GAMEDAY_PUBLIC_URL has no http(s) origin: " + publicUrl);
+    }
   }
 
   public void headers(RoutingContext ctx) {
@@ -35,8 +39,11 @@ public final class Guards {
 
   /**
    * Every POST, PUT, PATCH and DELETE must echo the CSRF token: the session's own token when signed in, or the
-   * {@code XSRF-TOKEN} cookie (double submit) on pages used before sign-in. A cross-site {@code Origin} is refused
-   * outright.
+   * {@code XSRF-TOKEN} cookie (double submit) on pages used before sign-in. Before the token, the request's
+   * {@code Origin} (or, without one, its {@code Referer}) must be the origin of {@code GAMEDAY_PUBLIC_URL}: any other
+   * origin, {@code Origin: null} (sandboxed frames, {@code data:} pages, cross-origin redirects) and an origin that
+   * merely matches the request's own {@code Host} header are refused. A request with neither header (not a browser)
+   * still needs the token.
    */
   public void csrf(RoutingContext ctx) {
     HttpMethod m = ctx.request().method();
@@ -45,7 +52,8 @@ public final class Guards {
       return;
     }
     String origin = ctx.request().getHeader("Origin");
-    if (origin != null && !origin.equals("null") && !origin.equals(publicOrigin) && !sameHost(ctx, origin)) {
+    String from = origin != null ? origin : ctx.request().getHeader("Referer");
+    if (from != null && !publicOrigin.equals(origin(from))) {
       ctx.fail(403, new Http.ClientError(403, "csrf", "This request came from another site and was refused."));
       return;
     }
@@ -74,12 +82,24 @@ public final class Guards {
     ctx.next();
   }
 
-  private static boolean sameHost(RoutingContext ctx, String origin) {
+  /**
+   * The origin of an absolute http(s) URL: lower-case scheme and host, and the port unless it is the scheme's
+   * default; null for anything else ({@code null}, a relative or malformed URL, another scheme).
+   */
+  static String origin(String url) {
+    URI u;
     try {
-      String host = ctx.request().getHeader("Host");
-      return host != null && host.equalsIgnoreCase(URI.create(origin).getAuthority());
-    } catch (IllegalArgumentException e) {
-      return false;
+      u = new URI(url.strip());
+    } catch (URISyntaxException | NullPointerException e) {
+      return null;
     }
+    String scheme = u.getScheme() == null ? null : u.getScheme().toLowerCase(Locale.ROOT);
+    String host = u.getHost();
+    if (host == null || !("http".equals(scheme) || "https".equals(scheme))) {
+      return null;
+    }
+    int port = u.getPort();
+    boolean defaultPort = port == -1 || "http".equals(scheme) && port == 80 || "https".equals(scheme) && port == 443;
+    return scheme + "://" + host.toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
   }
 }
