@@ -145,8 +145,12 @@ public final class CalibrationRoutes {
           Map<String, Object> m = new HashMap<>();
           m.put("title", "Calibration");
           m.put("answers", catalog.currentVersions().stream().map(v -> Map.of("exerciseId", v.exercise().id(), "title", v.exercise().title(),
-              "items", v.exercise().calibration().stream().map(c -> Map.of("name", c.name(), "label", c.label(),
-                  "done", mine.contains(v.id() + "|" + c.name()))).toList())).toList());
+              "items", samples(v.exercise()).stream().map(c -> {
+                boolean scored = mine.contains(v.id() + "|" + c.name());
+                // the kind ("Strong answer") only once scored: before, it would steer the score
+                return Map.of("name", sampleId(v.exercise(), c.name()), "done", scored,
+                    "label", scored ? sampleTitle(v.exercise(), c.name()) + " (reference: " + c.label() + ")" : sampleTitle(v.exercise(), c.name()));
+              }).toList())).toList());
           m.put("reference", fig.reference().stream().map(r -> Map.of("reviewer", r.reviewer(), "ratings", r.ratings(),
               "exact", Math.round(r.exact() * 100), "withinOne", Math.round(r.withinOne() * 100), "kappa", fmt(r.kappa()))).toList());
           m.put("criteria", fig.criteria().stream().map(c -> Map.of("criterion", c.criterion(), "ratings", c.ratings(),
@@ -178,11 +182,44 @@ public final class CalibrationRoutes {
   }
 
   private record Target(Version version, dev.gameday.exercise.Model.Calibration answer) {
+    String id() {
+      return sampleId(version.exercise(), answer.name());
+    }
+
+    String title() {
+      return sampleTitle(version.exercise(), answer.name());
+    }
+  }
+
+  /**
+   * The sample answers of an exercise in a neutral order: by a hash of their names, not by kind, so neither the
+   * address nor the position says which is the strong one. The file name (strong, mixed, weak) would steer the score.
+   */
+  static List<dev.gameday.exercise.Model.Calibration> samples(Exercise ex) {
+    return ex.calibration().stream().sorted(java.util.Comparator.comparing(c -> java.util.HexFormat.of()
+        .formatHex(dev.gameday.web.Tokens.sha256((ex.id() + "/" + c.name()).getBytes(java.nio.charset.StandardCharsets.UTF_8)))))
+        .toList();
+  }
+
+  /** The address segment of a sample answer: {@code sample-1}, {@code sample-2}, ... in the neutral order. */
+  public static String sampleId(Exercise ex, String name) {
+    List<dev.gameday.exercise.Model.Calibration> all = samples(ex);
+    for (int i = 0; i < all.size(); i++) {
+      if (all.get(i).name().equals(name)) {
+        return "sample-" + (i + 1);
+      }
+    }
+    throw new IllegalArgumentException("no calibration answer " + name + " in " + ex.id());
+  }
+
+  static String sampleTitle(Exercise ex, String name) {
+    return "Sample answer " + sampleId(ex, name).substring("sample-".length());
   }
 
   private Target target(RoutingContext ctx) {
     Version v = catalog.currentVersions().stream().filter(x -> x.exercise().id().equals(ctx.pathParam("ex"))).findFirst().orElse(null);
-    var cal = v == null ? null : v.exercise().calibration().stream().filter(c -> c.name().equals(ctx.pathParam("name"))).findFirst().orElse(null);
+    var cal = v == null ? null : samples(v.exercise()).stream().filter(c -> sampleId(v.exercise(), c.name()).equals(ctx.pathParam("name")))
+        .findFirst().orElse(null);
     if (cal == null) {
       ctx.fail(404, new ClientError(404, "not_found", "There is no such calibration answer."));
       return null;
@@ -210,9 +247,10 @@ public final class CalibrationRoutes {
     Map<String, Object> m = new HashMap<>();
     m.put("title", "Calibration: " + ex.title());
     m.put("exerciseTitle", ex.title());
-    m.put("label", t.answer().label());
+    m.put("label", mine != null ? t.answer().label() : null);
+    m.put("sampleTitle", t.title());
     m.put("exerciseId", ex.id());
-    m.put("name", t.answer().name());
+    m.put("name", t.id());
     m.put("sections", ex.sections().stream().map(s -> Map.of("title", s.title(),
         "html", Markdown.toSafeHtml(t.answer().sections().getOrDefault(s.id(), "")))).toList());
     m.put("done", mine != null);
@@ -274,7 +312,7 @@ public final class CalibrationRoutes {
             on conflict (reviewer_id, version_id, calibration_name) do nothing returning id""")
         .execute(Tuple.of(me.id(), t.version().exercise().id(), t.version().id(), t.answer().name(), scores))
         .compose(rows -> rows.size() == 0 ? Future.<Void>failedFuture(alreadyScored()) : Audit.record(conn, me.email(),
-            "calibration.scored", "calibration:" + t.version().exercise().id() + "/" + t.answer().name(),
+            "calibration.scored", "calibration:" + t.version().exercise().id() + "/" + t.id(),
             new JsonObject().put("scores", scores))));
   }
 
@@ -299,7 +337,7 @@ public final class CalibrationRoutes {
           } else if (scores == null) {
             pages.render(ctx, 400, "calibration-item", model(t, null, INCOMPLETE));
           } else {
-            Http.redirect(ctx, "/review/calibration/" + t.version().exercise().id() + "/" + t.answer().name());
+            Http.redirect(ctx, "/review/calibration/" + t.version().exercise().id() + "/" + t.id());
           }
         })
         .onFailure(ctx::fail);
@@ -309,7 +347,8 @@ public final class CalibrationRoutes {
   private JsonObject itemJson(Target t, JsonObject mine) {
     JsonObject answer = new JsonObject();
     t.answer().sections().forEach(answer::put);
-    JsonObject json = new JsonObject().put("exerciseId", t.version().exercise().id()).put("name", t.answer().name())
+    JsonObject json = new JsonObject().put("exerciseId", t.version().exercise().id()).put("name", t.id())
+        .put("title", t.title())
         .put("version", t.version().contentHash()).put("sections", answer).put("scored", mine != null);
     if (mine != null) {
       JsonArray criteria = new JsonArray();

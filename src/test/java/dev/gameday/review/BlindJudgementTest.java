@@ -199,10 +199,10 @@ class BlindJudgementTest {
     String meEmail = account("reviewer");
     Browser me = signIn(meEmail);
     Browser other = signIn(account("reviewer"));
-    assertEquals(200, await(other.post("/api/v1/review/calibration/" + EX + "/strong",
+    assertEquals(200, await(other.post("/api/v1/review/calibration/" + EX + "/" + sample("strong"),
         new JsonObject().put("scores", scores(EX, 1)))).statusCode());
     assertEquals(0, figures(me).getJsonArray("reference").size(), "no row for another reviewer's practice");
-    assertEquals(200, await(me.post("/api/v1/review/calibration/" + EX + "/strong",
+    assertEquals(200, await(me.post("/api/v1/review/calibration/" + EX + "/" + sample("strong"),
         new JsonObject().put("scores", scores(EX, 4)))).statusCode());
     JsonArray rows = figures(me).getJsonArray("reference");
     assertEquals(1, rows.size());
@@ -294,7 +294,7 @@ class BlindJudgementTest {
   @DisplayName("after the reference is shown, a second calibration score is refused (409) and the first one stays")
   void firstCalibrationScoreIsFinal() {
     Browser r = signIn(account("reviewer"));
-    String path = "/api/v1/review/calibration/" + EX + "/weak";
+    String path = "/api/v1/review/calibration/" + EX + "/" + sample("weak");
     assertEquals(200, await(r.post(path, new JsonObject().put("scores", scores(EX, 2)))).statusCode());
     JsonObject before = figures(r);
     HttpResponse<Buffer> again = await(r.post(path, new JsonObject().put("scores", scores(EX, 4))));
@@ -305,14 +305,14 @@ class BlindJudgementTest {
     assertEquals(before, figures(r), "the recorded figures do not change");
     MultiMap form = MultiMap.caseInsensitiveMultiMap().add("_csrf", r.cookie("XSRF-TOKEN"));
     rubric(EX).forEach(c -> form.add("level." + c.id(), "4"));
-    HttpResponse<Buffer> page = await(r.postForm("/review/calibration/" + EX + "/weak", form));
+    HttpResponse<Buffer> page = await(r.postForm("/review/calibration/" + EX + "/" + sample("weak"), form));
     assertEquals(409, page.statusCode());
     assertTrue(page.bodyAsString().contains("You: <strong>2</strong>"), "the page shows the first score with the reference");
-    String view = await(r.get("/review/calibration/" + EX + "/weak")).bodyAsString();
+    String view = await(r.get("/review/calibration/" + EX + "/" + sample("weak"))).bodyAsString();
     assertFalse(view.contains("Score again"));
     assertTrue(view.contains("You: <strong>2</strong>"));
     assertEquals(1L, app.one("select count(*) as n from audit_log where action = 'calibration.scored' and subject = $1",
-        "calibration:" + EX + "/weak").orElseThrow().getLong("n"));
+        "calibration:" + EX + "/" + sample("weak")).orElseThrow().getLong("n"));
   }
 
   // ---- 11b: names in the export
@@ -338,5 +338,11 @@ class BlindJudgementTest {
     Browser reviewer = signIn(account("reviewer"));
     await(reviewer.get("/api/v1/admin/export.csv"));
     assertEquals(2L, app.one(reveals, "submission:" + decided).orElseThrow().getLong("n"), "a reviewer's export reveals nothing");
+  }
+
+  /** The neutral address of a calibration answer, by its file name. */
+  static String sample(String name) {
+    return CalibrationRoutes.sampleId(app.app.catalog.currentVersions().stream()
+        .filter(v -> v.exercise().id().equals(EX)).findFirst().orElseThrow().exercise(), name);
   }
 }

@@ -374,7 +374,7 @@ class ReviewTest {
     String missing = "00000000-0000-0000-0000-000000000000";
     List<String> reviewerGets = List.of("/review", "/review/" + sid, "/review/" + sid + "/" + EX, "/review/calibration",
         "/api/v1/review/queue", "/api/v1/review/submissions/" + sid, item(sid), "/api/v1/review/calibration",
-        "/api/v1/admin/export.csv", "/review/" + sid + "/" + EX + "/evidence/0", "/review/calibration/" + EX + "/strong");
+        "/api/v1/admin/export.csv", "/review/" + sid + "/" + EX + "/evidence/0", "/review/calibration/" + EX + "/" + sample("strong"));
     List<String> adminGets = List.of("/admin/accounts", "/admin/audit", "/api/v1/admin/audit");
     for (String p : reviewerGets) {
       assertEquals(401, await(anonymous.get(p)).statusCode(), "anonymous " + p);
@@ -411,7 +411,7 @@ class ReviewTest {
         "/review/" + sid + "/" + EX, MultiMap.caseInsensitiveMultiMap().add("action", "save"),
         "/review/" + sid + "/decision", MultiMap.caseInsensitiveMultiMap().add("decision", "advance").add("rationale", "x"),
         "/review/" + sid + "/reveal", none,
-        "/review/calibration/" + EX + "/strong", none,
+        "/review/calibration/" + EX + "/" + sample("strong"), none,
         "/admin/accounts/invite", MultiMap.caseInsensitiveMultiMap().add("role", "reviewer"),
         "/logout", none);
     forms.forEach((path, form) -> assertEquals(403, await(admin.postForm(path, form)).statusCode(), path));
@@ -475,17 +475,23 @@ class ReviewTest {
     long reviewsBefore = app.one("select count(*) as n from reviews").orElseThrow().getLong("n");
     MultiMap form = MultiMap.caseInsensitiveMultiMap().add("_csrf", r.cookie("XSRF-TOKEN"));
     rubric.forEach(c -> form.add("level." + c.id(), "4"));
-    assertEquals(303, await(r.postForm("/review/calibration/" + EX + "/strong", form)).statusCode());
-    String page = await(r.get("/review/calibration/" + EX + "/strong")).bodyAsString();
+    assertEquals(303, await(r.postForm("/review/calibration/" + EX + "/" + sample("strong"), form)).statusCode());
+    String page = await(r.get("/review/calibration/" + EX + "/" + sample("strong"))).bodyAsString();
     assertTrue(page.contains("reference: <strong>"), "the reference is shown after scoring");
     assertEquals(reviewsBefore, app.one("select count(*) as n from reviews").orElseThrow().getLong("n"));
-    HttpResponse<Buffer> viaJson = await(r.post("/api/v1/review/calibration/" + EX + "/weak", new JsonObject().put("scores", scores(2))));
+    HttpResponse<Buffer> viaJson = await(r.post("/api/v1/review/calibration/" + EX + "/" + sample("weak"), new JsonObject().put("scores", scores(2))));
     assertEquals(200, viaJson.statusCode(), viaJson.bodyAsString());
     JsonObject compared = viaJson.bodyAsJsonObject().getJsonArray("criteria").getJsonObject(0);
     assertEquals(2, compared.getInteger("mine"));
     assertNotNull(compared.getInteger("reference"));
-    assertEquals(400, await(r.post("/api/v1/review/calibration/" + EX + "/weak", new JsonObject().put("scores", new JsonObject()))).statusCode());
+    assertEquals(400, await(r.post("/api/v1/review/calibration/" + EX + "/" + sample("weak"), new JsonObject().put("scores", new JsonObject()))).statusCode());
     JsonObject figures = await(r.get("/api/v1/review/calibration")).bodyAsJsonObject();
     assertTrue(figures.getJsonArray("reference").stream().anyMatch(o -> ((JsonObject) o).getInteger("ratings") == 2 * rubric.size()), "both practice answers count");
+  }
+
+  /** The neutral address of a calibration answer, by its file name. */
+  static String sample(String name) {
+    return CalibrationRoutes.sampleId(app.app.catalog.currentVersions().stream()
+        .filter(v -> v.exercise().id().equals(EX)).findFirst().orElseThrow().exercise(), name);
   }
 }

@@ -172,9 +172,10 @@ class ScenarioLeakTest {
       }
       candPaths.add("/candidate/exercises/" + ex.id() + "/evidence/" + ex.evidence().size());
       for (Calibration cal : ex.calibration()) {
-        anonPaths.add("/api/v1/review/calibration/" + ex.id() + "/" + cal.name());
-        candPaths.add("/api/v1/review/calibration/" + ex.id() + "/" + cal.name());
-        candPaths.add("/review/calibration/" + ex.id() + "/" + cal.name());
+        String id = CalibrationRoutes.sampleId(ex, cal.name());
+        anonPaths.add("/api/v1/review/calibration/" + ex.id() + "/" + id);
+        candPaths.add("/api/v1/review/calibration/" + ex.id() + "/" + id);
+        candPaths.add("/review/calibration/" + ex.id() + "/" + id);
       }
     }
     int fetched = 0;

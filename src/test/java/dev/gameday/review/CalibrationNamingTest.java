@@ -1,0 +1,95 @@
+package dev.gameday.review;
+
+import static dev.gameday.Gameday.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gameday.exercise.Model.Calibration;
+import dev.gameday.exercise.Model.Exercise;
+import dev.gameday.support.Browser;
+import dev.gameday.support.PostgresExtension;
+import dev.gameday.support.PostgresExtension.TestDatabase;
+import dev.gameday.support.TestApp;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Issue 9, defect 8: a sample answer's kind would steer the practice score, so it stays hidden until scored. */
+@ExtendWith(PostgresExtension.class)
+class CalibrationNamingTest {
+  static final String PASSWORD = "correct horse battery staple";
+  static TestApp app;
+  static Vertx vertx;
+
+  @BeforeAll
+  static void start(TestDatabase db) throws Exception {
+    app = TestApp.start(db);
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    app.close();
+    await(vertx.close());
+  }
+
+  static Browser reviewer(String email) {
+    await(app.app.accounts.add("Neutral Reviewer", email, PASSWORD, "reviewer"));
+    Browser b = new Browser(vertx, app.port);
+    await(b.get("/login"));
+    assertEquals(303, await(b.postForm("/login", MultiMap.caseInsensitiveMultiMap().add("email", email)
+        .add("password", PASSWORD).add("_csrf", b.cookie("XSRF-TOKEN")))).statusCode());
+    return b;
+  }
+
+  @Test
+  @DisplayName("sample answers are named neutrally, in text and address, until scored; then the kind is shown")
+  void neutralUntilScored() {
+    Browser b = reviewer("neutral@example.com");
+    String page = await(b.get("/review/calibration")).bodyAsString();
+    Set<String> kinds = new HashSet<>();
+    for (var v : app.app.catalog.currentVersions()) {
+      Exercise ex = v.exercise();
+      for (Calibration c : ex.calibration()) {
+        kinds.add(c.label());
+        String id = CalibrationRoutes.sampleId(ex, c.name());
+        assertTrue(id.matches("sample-\\d"), id);
+        assertTrue(page.contains("/review/calibration/" + ex.id() + "/" + id), "link to " + id);
+        assertFalse(page.contains("/review/calibration/" + ex.id() + "/" + c.name() + "\""), "address names the kind " + c.name());
+        String item = await(b.get("/review/calibration/" + ex.id() + "/" + id)).bodyAsString();
+        assertFalse(item.contains(c.label()), ex.id() + "/" + id + " says " + c.label() + " before scoring");
+        JsonObject json = await(b.get("/api/v1/review/calibration/" + ex.id() + "/" + id)).bodyAsJsonObject();
+        assertFalse(json.encode().toLowerCase(Locale.ROOT).contains(c.kind()), "JSON names the kind " + c.kind());
+        assertEquals(404, await(b.get("/review/calibration/" + ex.id() + "/" + c.name())).statusCode(),
+            "the old, telling address is gone");
+      }
+    }
+    for (String kind : kinds) {
+      assertFalse(page.contains(kind), "the list says " + kind + " before scoring");
+    }
+    // the order is not strong, mixed, weak for every exercise (it is by a hash of the names)
+    Set<String> firsts = new HashSet<>();
+    for (var v : app.app.catalog.currentVersions()) {
+      firsts.add(CalibrationRoutes.samples(v.exercise()).get(0).kind());
+    }
+    assertTrue(firsts.size() > 1, "the first sample is of the same kind in every exercise: " + firsts);
+
+    Exercise ex = app.app.catalog.currentVersions().get(0).exercise();
+    Calibration c = ex.calibration().get(0);
+    String id = CalibrationRoutes.sampleId(ex, c.name());
+    JsonObject scores = new JsonObject();
+    ex.rubric().forEach(cr -> scores.put(cr.id(), new JsonObject().put("level", 3)));
+    assertEquals(200, await(b.post("/api/v1/review/calibration/" + ex.id() + "/" + id, new JsonObject().put("scores", scores))).statusCode());
+    assertTrue(await(b.get("/review/calibration/" + ex.id() + "/" + id)).bodyAsString().contains(c.label()), "shown once scored");
+    assertTrue(await(b.get("/review/calibration")).bodyAsString().contains(c.label()), "listed once scored");
+  }
+}
