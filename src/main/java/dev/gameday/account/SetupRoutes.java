@@ -102,6 +102,17 @@ public final class SetupRoutes {
     pages.render(ctx, status, "setup", m);
   }
 
+  /** The form again with an error, for the role the link creates (not the default "reviewer"). */
+  private void renderSetupError(RoutingContext ctx, int status, String token, Map<String, Object> extra) {
+    accounts.setupTokenRole(token).onSuccess(role -> {
+      Map<String, Object> m = new HashMap<>(extra);
+      if (role != null) {
+        m.put("role", role);
+      }
+      renderSetup(ctx, status, m);
+    }).onFailure(ctx::fail);
+  }
+
   private void create(RoutingContext ctx) {
     Cookie c = ctx.request().getCookie(COOKIE);
     var form = ctx.request().formAttributes();
@@ -113,7 +124,7 @@ public final class SetupRoutes {
       return;
     }
     if (password != null && !password.equals(form.get("password2"))) {
-      renderSetup(ctx, 400, Map.of("error", "The two passwords differ.", "name", nz(name), "email", nz(email)));
+      renderSetupError(ctx, 400, c.getValue(), Map.of("error", "The two passwords differ.", "name", nz(name), "email", nz(email)));
       return;
     }
     accounts.createWithSetupToken(c.getValue(), name, email, password)
@@ -125,7 +136,7 @@ public final class SetupRoutes {
         })
         .onFailure(err -> {
           if (err instanceof ClientError ce && (ce.status() == 400 || ce.status() == 409)) {
-            renderSetup(ctx, ce.status(), Map.of("error", ce.getMessage(), "name", nz(name), "email", nz(email)));
+            renderSetupError(ctx, ce.status(), c.getValue(), Map.of("error", ce.getMessage(), "name", nz(name), "email", nz(email)));
           } else {
             ctx.fail(err);
           }
@@ -136,6 +147,11 @@ public final class SetupRoutes {
     Map<String, Object> m = new HashMap<>(extra);
     m.put("title", "Sign in");
     m.put("csrf", preSessionCsrf(ctx));
+    String next = Http.safeNext(ctx.request().method() == io.vertx.core.http.HttpMethod.GET
+        ? ctx.request().getParam("next") : ctx.request().getFormAttribute("next"));
+    if (next != null) {
+      m.put("next", next);
+    }
     pages.render(ctx, status, "login", m);
   }
 
@@ -145,7 +161,10 @@ public final class SetupRoutes {
     String address = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
     accounts.login(email, form.get("password"), address)
         .compose(a -> sessions.start(ctx, "account", null, a.id(), a.role(), a.email(), a.name()))
-        .onSuccess(s -> Http.redirect(ctx, "/review"))
+        .onSuccess(s -> {
+          String next = Http.safeNext(form.get("next"));
+          Http.redirect(ctx, next == null ? "/review" : next);
+        })
         .onFailure(err -> {
           if (err instanceof ClientError ce) {
             renderLogin(ctx, ce.status(), Map.of("error", ce.getMessage(), "email", nz(email)));
