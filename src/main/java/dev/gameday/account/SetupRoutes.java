@@ -209,7 +209,7 @@ public final class SetupRoutes {
       m.put("title", "Audit log");
       m.put("admin", true);
       m.put("entries", entries.stream().map(e -> Map.of("at", e.at(), "actor", e.actor(), "action", e.action(),
-          "subject", e.subject() == null ? "" : e.subject(), "detail", e.detail().encode())).toList());
+          "subject", e.subject() == null ? "" : e.subject(), "detail", Audit.readable(e.detail()))).toList());
       m.put("action", action == null ? "" : action);
       m.put("q", text == null ? "" : text);
       if (entries.size() == Audit.PAGE_SIZE) {
