@@ -25,6 +25,7 @@
   var lastSavedAt = form.dataset.savedAt ? new Date(form.dataset.savedAt) : null;
   var blocked = null;                              // 'submitted' | 'expired' | 'nosession' | 'invalid'
   var lastFocused = areas[0] || null;
+  var serverError = false;                         // the last failed save got a 5xx (not silence) from the server
   var unconfirmed = [];                            // { rev, text } of saves sent since the server last confirmed one
   var note = null;                                 // { text, until }: what a merge did, kept on screen for a while
   var noteTimer = null;
@@ -91,12 +92,15 @@
     var n = currentNote();
     if (inFlight) { setStatus(n ? 'warning' : 'busy', n + 'Saving\u2026'); return; }
     if (retryTimer) {
-      setStatus('warning', n + 'Not saved to the server yet: ' + (navigator.onLine ? 'the server did not answer' : 'you are offline') +
+      setStatus('warning', n + 'Not saved to the server yet: ' + (!navigator.onLine ? 'you are offline'
+        : serverError ? 'the server had a problem' : 'the server did not answer') +
         '. Your text is kept in this browser and will be sent automatically' + (lastSavedAt ? ' (last saved ' + clock(lastSavedAt) + ').' : '.'));
       return;
     }
     if (dirty) { setStatus(n ? 'warning' : 'busy', n + 'Unsaved changes\u2026'); return; }
-    setStatus(n ? 'warning' : 'ok', n + (lastSavedAt ? 'Saved ' + clock(lastSavedAt) : (serverRev ? 'All changes saved' : 'Nothing written yet')));
+    // "Nothing written yet" is a plain state, not a success
+    setStatus(n ? 'warning' : (lastSavedAt || serverRev ? 'ok' : 'idle'),
+      n + (lastSavedAt ? 'Saved ' + clock(lastSavedAt) : (serverRev ? 'All changes saved' : 'Nothing written yet')));
   }
 
   // Three-way merge per section: keep whichever side changed; when both did, keep both texts.
@@ -202,10 +206,12 @@
         setStatus('error', (body.message || 'The answer could not be saved.') + ' Your text is kept in this browser.');
         return; // a client mistake: retrying the same text would fail again; the next edit tries again
       }
+      serverError = res.status >= 500;
       retryLater(); // 403 (token changed in another tab), 5xx, 503: try again shortly
     }).catch(function () {
       clearTimeout(timeout);
       inFlight = false;
+      serverError = false;
       retryLater();
     });
   }

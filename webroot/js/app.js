@@ -1,12 +1,13 @@
-// Shows every <time datetime> in the reader's own time zone as well as UTC.
+// Adds the reader's own local time, with its zone name, after every <time datetime> (which shows UTC).
 (function () {
   'use strict';
+  var LONG = { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' };
+  var SHORT = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' };
   document.querySelectorAll('time[datetime]').forEach(function (t) {
     var d = new Date(t.getAttribute('datetime'));
-    if (isNaN(d.getTime())) { return; }
-    var local = d.toLocaleString([], { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
-    t.title = t.textContent;
-    t.textContent = local + ' your time';
+    if (isNaN(d.getTime()) || d.getTimezoneOffset() === 0) { return; } // a reader on UTC already sees their time
+    var local = d.toLocaleString([], t.hasAttribute('data-short') ? SHORT : LONG);
+    t.textContent = t.textContent + ' (' + local + ', your time)';
   });
   document.querySelectorAll('form[data-confirm]').forEach(function (f) {
     f.addEventListener('submit', function (e) { if (!window.confirm(f.dataset.confirm)) { e.preventDefault(); } });

@@ -106,6 +106,17 @@ public final class SetupRoutes {
     pages.render(ctx, status, "setup", m);
   }
 
+  /** The form again with an error, for the role the link creates (not the default "reviewer"). */
+  private void renderSetupError(RoutingContext ctx, int status, String token, Map<String, Object> extra) {
+    accounts.setupTokenRole(token).onSuccess(role -> {
+      Map<String, Object> m = new HashMap<>(extra);
+      if (role != null) {
+        m.put("role", role);
+      }
+      renderSetup(ctx, status, m);
+    }).onFailure(ctx::fail);
+  }
+
   private void create(RoutingContext ctx) {
     Cookie c = ctx.request().getCookie(COOKIE);
     var form = ctx.request().formAttributes();
@@ -117,7 +128,7 @@ public final class SetupRoutes {
       return;
     }
     if (password != null && !password.equals(form.get("password2"))) {
-      renderSetup(ctx, 400, Map.of("error", "The two passwords differ.", "name", nz(name), "email", nz(email)));
+      renderSetupError(ctx, 400, c.getValue(), Map.of("error", "The two passwords differ.", "name", nz(name), "email", nz(email)));
       return;
     }
     accounts.createWithSetupToken(c.getValue(), name, email, password)
@@ -134,7 +145,7 @@ public final class SetupRoutes {
             pages.render(ctx, 409, "error", Map.of("title", "This link has been used up", "status", 409,
                 "message", ce.getMessage()));
           } else if (err instanceof ClientError ce && ce.status() == 400) {
-            renderSetup(ctx, ce.status(), Map.of("error", ce.getMessage(), "name", nz(name), "email", nz(email)));
+            renderSetupError(ctx, ce.status(), c.getValue(), Map.of("error", ce.getMessage(), "name", nz(name), "email", nz(email)));
           } else {
             ctx.fail(err);
           }
@@ -145,6 +156,11 @@ public final class SetupRoutes {
     Map<String, Object> m = new HashMap<>(extra);
     m.put("title", "Sign in");
     m.put("csrf", preSessionCsrf(ctx));
+    String next = Http.safeNext(ctx.request().method() == io.vertx.core.http.HttpMethod.GET
+        ? ctx.request().getParam("next") : ctx.request().getFormAttribute("next"));
+    if (next != null) {
+      m.put("next", next);
+    }
     pages.render(ctx, status, "login", m);
   }
 
@@ -155,7 +171,10 @@ public final class SetupRoutes {
     String address = trustedProxies.clientAddress(peer, ctx.request().headers().getAll("X-Forwarded-For"));
     accounts.login(email, form.get("password"), address)
         .compose(a -> sessions.start(ctx, "account", null, a.id(), a.role(), a.email(), a.name()))
-        .onSuccess(s -> Http.redirect(ctx, "/review"))
+        .onSuccess(s -> {
+          String next = Http.safeNext(form.get("next"));
+          Http.redirect(ctx, next == null ? "/review" : next);
+        })
         .onFailure(err -> {
           if (err instanceof ClientError ce) {
             if (ce.status() == 429) {
@@ -203,7 +222,7 @@ public final class SetupRoutes {
       m.put("title", "Audit log");
       m.put("admin", true);
       m.put("entries", entries.stream().map(e -> Map.of("at", e.at(), "actor", e.actor(), "action", e.action(),
-          "subject", e.subject() == null ? "" : e.subject(), "detail", e.detail().encode())).toList());
+          "subject", e.subject() == null ? "" : e.subject(), "detail", Audit.readable(e.detail()))).toList());
       m.put("action", action == null ? "" : action);
       m.put("q", text == null ? "" : text);
       if (entries.size() == Audit.PAGE_SIZE) {

@@ -67,6 +67,29 @@ public final class Audit {
     });
   }
 
+  /**
+   * An entry's detail as readable lines for the audit page: nested objects become dotted keys
+   * ({@code scores.analysis.level: 3}), arrays comma-separated values.
+   */
+  public static List<java.util.Map<String, String>> readable(JsonObject detail) {
+    List<java.util.Map<String, String>> out = new ArrayList<>();
+    flatten("", detail, out);
+    return out;
+  }
+
+  private static void flatten(String prefix, JsonObject o, List<java.util.Map<String, String>> out) {
+    for (String k : o.fieldNames()) {
+      Object v = o.getValue(k);
+      if (v instanceof JsonObject nested && !nested.isEmpty()) {
+        flatten(prefix + k + ".", nested, out);
+      } else {
+        String text = v == null ? "-" : v instanceof JsonArray a
+            ? String.join(", ", a.stream().map(String::valueOf).toList()) : String.valueOf(v);
+        out.add(java.util.Map.of("key", prefix + k, "value", text.isEmpty() ? "(empty)" : text));
+      }
+    }
+  }
+
   public static JsonArray toJson(List<Entry> entries) {
     return new JsonArray(entries.stream().map(Entry::toJson).toList());
   }

@@ -96,6 +96,8 @@ public final class CandidateRoutes {
       m.put("totalMinutes", o.exercises().stream().mapToInt(e -> e.version().exercise().minutes()).sum());
       m.put("exercises", o.exercises().stream().map(this::exerciseItem).toList());
       m.put("contact", config.contact());
+      m.put("submittedAt", human(o.submittedAt()));
+      m.put("submittedAtIso", o.submittedAt() == null ? null : o.submittedAt().toString());
       return m;
     }).onSuccess(m -> pages.render(ctx, 200, "candidate-overview", m)).onFailure(ctx::fail);
   }

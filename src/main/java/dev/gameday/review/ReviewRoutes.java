@@ -125,7 +125,7 @@ public final class ReviewRoutes {
     m.put("exerciseTitle", i.version().exercise().title());
     m.put("pseudonym", i.pseudonym());
     m.put("track", i.trackId());
-    m.put("submittedAt", i.submittedAt().toLocalDate().toString());
+    m.put("submittedAt", i.submittedAt());
     m.put("reviewsSubmitted", i.reviewsSubmitted());
     m.put("reviewsRequired", i.reviewsRequired());
     m.put("disagreement", i.flagged());
@@ -185,8 +185,26 @@ public final class ReviewRoutes {
     if (sid == null) {
       return;
     }
-    submission(sid, me).map(v -> submissionModel(v, me)).onSuccess(m -> pages.render(ctx, 200, "review-submission", m))
-        .onFailure(ctx::fail);
+    renderSubmission(ctx, sid, me, 200, Map.of());
+  }
+
+  /** The submission page; for an admin with the identity if it was revealed before (that read is not audited again). */
+  private void renderSubmission(RoutingContext ctx, UUID sid, Account me, int status, Map<String, Object> extra) {
+    submission(sid, me).compose(v -> (v.decision() == null ? Future.<JsonObject>succeededFuture(null) : service.revealed(sid, me))
+        .map(identity -> {
+          Map<String, Object> m = submissionModel(v, me);
+          if (identity != null) {
+            m.put("identity", Map.of("name", identity.getString("name"), "email", identity.getString("email"),
+                "revealedBy", identity.getString("revealedBy"), "revealedAt", identity.getString("revealedAt")));
+          }
+          m.putAll(extra);
+          return m;
+        }))
+        .onSuccess(m -> pages.render(ctx, status, "review-submission", m)).onFailure(ctx::fail);
+  }
+
+  private static boolean fullyReviewed(Item i) {
+    return i.reviewsSubmitted() >= i.reviewsRequired();
   }
 
   private Map<String, Object> submissionModel(SubmissionView v, Account me) {
@@ -196,15 +214,24 @@ public final class ReviewRoutes {
     m.put("pseudonym", first.pseudonym());
     m.put("submissionId", first.submissionId().toString());
     m.put("track", first.trackId());
-    m.put("submittedAt", first.submittedAt().toString());
+    m.put("submittedAt", first.submittedAt());
     List<Map<String, Object>> rows = new ArrayList<>();
     double weighted = 0;
     int weights = 0;
+    int complete = 0;
     for (Item i : v.items()) {
       Map<String, Object> r = itemRow(i);
       Aggregate a = v.aggregates().get(i.exerciseId());
-      if (a != null && a.overall() != null) {
-        r.put("overall", String.format(java.util.Locale.ROOT, "%.2f", a.overall()));
+      // every row sets its own score fields: a missing one would resolve to the page's overall in the template
+      r.put("scoreText", a == null ? "shown after you submit your review" : a.overall() == null ? "not scored"
+          : String.format(java.util.Locale.ROOT, "%.2f", a.overall()));
+      r.put("scored", a != null && a.overall() != null);
+      r.put("scorePartial", a != null && a.overall() != null && !fullyReviewed(i)
+          ? "partial: " + i.reviewsSubmitted() + " of " + i.reviewsRequired() + " reviews, not in the overall" : "");
+      if (fullyReviewed(i)) {
+        complete++;
+      }
+      if (a != null && a.overall() != null && fullyReviewed(i)) {
         int w = i.version().exercise().rubric().stream().mapToInt(Criterion::weight).sum();
         weighted += a.overall() * w;
         weights += w;
@@ -214,11 +241,16 @@ public final class ReviewRoutes {
     m.put("items", rows);
     if (me.admin() && weights > 0) {
       m.put("overall", String.format(java.util.Locale.ROOT, "%.2f", weighted / weights));
+      m.put("overallOver", complete == rows.size() ? "over all " + rows.size() + " exercises"
+          : "over " + complete + " of " + rows.size() + " exercises; the others are not fully reviewed");
     }
+    m.put("reviewedCount", complete);
+    m.put("exerciseCount", rows.size());
+    m.put("incomplete", complete < rows.size());
     m.put("admin", me.admin());
     if (v.decision() != null) {
       m.put("decision", Map.of("decision", v.decision().decision(), "rationale", v.decision().rationale(),
-          "decidedBy", v.decision().decidedBy(), "decidedAt", v.decision().decidedAt().toString()));
+          "decidedBy", v.decision().decidedBy(), "decidedAt", v.decision().decidedAt()));
     }
     m.put("decisions", ReviewService.DECISIONS);
     return m;
@@ -254,8 +286,39 @@ public final class ReviewRoutes {
       return;
     }
     MultiMap f = ctx.request().formAttributes();
-    service.decide(sid, me, f.get("decision"), f.get("rationale"))
-        .onSuccess(v -> Http.redirect(ctx, "/review/" + sid)).onFailure(ctx::fail);
+    boolean confirmed = f.get("confirmIncomplete") != null && !f.get("confirmIncomplete").isBlank();
+    completeOrConfirmed(sid, me, confirmed)
+        .compose(v -> service.decide(sid, me, f.get("decision"), f.get("rationale")))
+        .onSuccess(v -> Http.redirect(ctx, "/review/" + sid))
+        .onFailure(err -> {
+          if (err instanceof ClientError ce && "incomplete_reviews".equals(ce.code())) {
+            renderSubmission(ctx, sid, me, 409, Map.of("decisionError", ce.getMessage(),
+                "formDecision", f.get("decision") == null ? "" : f.get("decision"),
+                "formRationale", f.get("rationale") == null ? "" : f.get("rationale")));
+          } else {
+            ctx.fail(err);
+          }
+        });
+  }
+
+  /**
+   * A decision makes the reviews read-only, so exercises still short of reviews could never be reviewed: refused
+   * (409 {@code incomplete_reviews}) unless the admin confirmed deciding without them.
+   */
+  private Future<Void> completeOrConfirmed(UUID sid, Account me, boolean confirmed) {
+    if (confirmed) {
+      return Future.succeededFuture();
+    }
+    return service.itemsOf(sid, me).compose(items -> {
+      long reviewed = items.stream().filter(ReviewRoutes::fullyReviewed).count();
+      if (reviewed == items.size() || items.stream().anyMatch(Item::decided)) {
+        return Future.succeededFuture(); // complete, or decided already (decide answers 409 decided)
+      }
+      return Future.failedFuture(new ClientError(409, "incomplete_reviews", "Only " + reviewed + " of " + items.size()
+          + " exercises have all their reviews, and after a decision the others can never be reviewed. Confirm to decide"
+          + " with " + reviewed + " of " + items.size() + " exercises reviewed.",
+          new JsonObject().put("reviewed", reviewed).put("exercises", items.size())));
+    });
   }
 
   private void decisionJson(RoutingContext ctx) {
@@ -265,8 +328,9 @@ public final class ReviewRoutes {
     if (body == null) {
       return;
     }
-    service.decide(sid, me, body.getValue("decision") instanceof String s ? s : null,
-            body.getValue("rationale") instanceof String s ? s : null)
+    completeOrConfirmed(sid, me, Boolean.TRUE.equals(body.getValue("confirmIncomplete")))
+        .compose(x -> service.decide(sid, me, body.getValue("decision") instanceof String s ? s : null,
+            body.getValue("rationale") instanceof String s ? s : null))
         .compose(v -> service.decision(sid))
         .onSuccess(d -> Http.json(ctx, 200, d.toJson())).onFailure(ctx::fail);
   }
@@ -277,11 +341,11 @@ public final class ReviewRoutes {
     if (sid == null) {
       return;
     }
-    service.reveal(sid, me).compose(identity -> submission(sid, me).map(v -> {
-      Map<String, Object> m = submissionModel(v, me);
-      m.put("identity", Map.of("name", identity.getString("name"), "email", identity.getString("email")));
-      return m;
-    })).onSuccess(m -> pages.render(ctx, 200, "review-submission", m)).onFailure(ctx::fail);
+    if (!"yes".equals(ctx.request().getFormAttribute("confirm"))) {
+      renderSubmission(ctx, sid, me, 200, Map.of("confirmReveal", true));
+      return;
+    }
+    service.reveal(sid, me).onSuccess(identity -> Http.redirect(ctx, "/review/" + sid)).onFailure(ctx::fail);
   }
 
   private void revealJson(RoutingContext ctx) {

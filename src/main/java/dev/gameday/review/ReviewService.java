@@ -38,6 +38,8 @@ public final class ReviewService {
              ri.reviews_required, ri.reviews_active, ri.reviews_submitted, ri.disagreement, ri.decided, r.state as my_state
         from review_items ri
         left join reviews r on r.submission_id = ri.submission_id and r.exercise_id = ri.exercise_id and r.reviewer_id = $1
+        join submissions s on s.id = ri.submission_id
+        join invitation_exercises ie on ie.invitation_id = s.invitation_id and ie.exercise_id = ri.exercise_id
        where ($2::text is null or ri.track_id = $2) and ($3::text is null or ri.exercise_id = $3)
          and case $4
                when 'mine' then not ri.decided and r.state is distinct from 'submitted'
@@ -46,7 +48,7 @@ public final class ReviewService {
                when 'disagreement' then ri.disagreement and (r.state = 'submitted' or $7 and r.id is null)
                when 'decided' then ri.decided
                else true end
-       order by ri.submitted_at desc, ri.submission_id, ri.exercise_id
+       order by ri.submitted_at desc, ri.submission_id, ie.position
        limit $5 offset $6""";
   private static final String ITEM = """
       select ri.submission_id, ri.exercise_id, ri.version_id, ri.track_id, ri.pseudonym, ri.submitted_at,
@@ -403,10 +405,13 @@ public final class ReviewService {
     if (!admin.admin()) {
       return Future.failedFuture(new ClientError(403, "forbidden", "Only an admin can reveal identity."));
     }
+    // the row lock orders concurrent reveals, so only the first writes the audit entry
     return pool.withTransaction(conn -> conn.preparedQuery("""
-            select i.candidate_name, i.candidate_email, i.pseudonym, d.decision
+            select i.candidate_name, i.candidate_email, i.pseudonym, d.decision,
+                   exists (select 1 from audit_log a where a.action = 'identity.revealed' and a.subject = $2) as revealed
               from submissions s join invitations i on i.id = s.invitation_id
-              left join decisions d on d.submission_id = s.id where s.id = $1""").execute(Tuple.of(submissionId))
+              left join decisions d on d.submission_id = s.id where s.id = $1 for update of s""")
+        .execute(Tuple.of(submissionId, "submission:" + submissionId))
         .compose(rows -> {
           if (rows.size() == 0) {
             return Future.failedFuture(notFound());
@@ -417,9 +422,35 @@ public final class ReviewService {
           }
           JsonObject id = new JsonObject().put("pseudonym", r.getString("pseudonym")).put("name", r.getString("candidate_name"))
               .put("email", r.getString("candidate_email"));
+          if (r.getBoolean("revealed")) {
+            return Future.succeededFuture(id);
+          }
           return Audit.record(conn, admin.email(), "identity.revealed", "submission:" + submissionId,
               new JsonObject().put("pseudonym", r.getString("pseudonym"))).map(id);
         }));
+  }
+
+  /**
+   * For an admin's page: the identity if it has been revealed (by anyone, once: see {@link #reveal}), with who
+   * revealed it and when; else null. Reading it again writes nothing.
+   */
+  public Future<JsonObject> revealed(UUID submissionId, Account admin) {
+    if (!admin.admin()) {
+      return Future.succeededFuture(null);
+    }
+    return pool.preparedQuery("""
+        select i.candidate_name, i.candidate_email, a.actor, a.at
+          from submissions s join invitations i on i.id = s.invitation_id
+          join lateral (select actor, at from audit_log
+                         where action = 'identity.revealed' and subject = $2 order by id limit 1) a on true
+         where s.id = $1""").execute(Tuple.of(submissionId, "submission:" + submissionId)).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row r = rows.iterator().next();
+      return new JsonObject().put("name", r.getString("candidate_name")).put("email", r.getString("candidate_email"))
+          .put("revealedBy", r.getString("actor")).put("revealedAt", r.getOffsetDateTime("at").toString());
+    });
   }
 
   /** Tracks' ids and their exercises, for the queue's filters. */

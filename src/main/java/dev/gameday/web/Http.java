@@ -67,6 +67,23 @@ public final class Http {
     }
   }
 
+  /**
+   * A place to return to after signing in, if it is a path on this site: starts with a single {@code /}, with no
+   * backslash or control character (browsers read {@code //host} and {@code /\host} as another site). Else null.
+   */
+  public static String safeNext(String next) {
+    if (next == null || next.length() > 2000 || !next.startsWith("/") || next.startsWith("//")) {
+      return null;
+    }
+    for (int i = 0; i < next.length(); i++) {
+      char c = next.charAt(i);
+      if (c == '\\' || c < 0x20 || c == 0x7f) {
+        return null;
+      }
+    }
+    return next;
+  }
+
   public static void redirect(RoutingContext ctx, String location) {
     ctx.response().setStatusCode(303).putHeader("Location", location).end();
   }

@@ -103,8 +103,14 @@ public final class HttpVerticle extends VerticleBase {
     if (Http.isApi(ctx)) {
       Http.json(ctx, ce.status(), ce.body());
     } else {
-      pages.render(ctx, ce.status(), "error", Map.of("title", ce.status() == 500 ? "Something went wrong" : "Sorry",
+      Map<String, Object> m = new java.util.HashMap<>(Map.of("title", ce.status() == 500 ? "Something went wrong" : "Sorry",
           "status", ce.status(), "message", ce.getMessage(), "noSession", ce.status() == 401));
+      String back = Http.safeNext(ctx.request().uri());
+      if (ce.status() == 401 && ctx.request().method() == io.vertx.core.http.HttpMethod.GET && back != null
+          && (back.startsWith("/review") || back.startsWith("/admin"))) {
+        m.put("signInNext", java.net.URLEncoder.encode(back, java.nio.charset.StandardCharsets.UTF_8));
+      }
+      pages.render(ctx, ce.status(), "error", m);
     }
   }
 }

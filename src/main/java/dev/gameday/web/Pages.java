@@ -52,11 +52,38 @@ public final class Pages {
       Object other = options.param(0);
       return Objects.equals(String.valueOf(a), String.valueOf(other));
     });
+    hb.registerHelper("time", (Helper<Object>) (t, options) -> time(t));
     hb.registerHelper("plural", (Helper<Object>) (n, options) -> {
       Object one = options.param(0);
       Object many = options.param(1);
       return n instanceof Number num && num.longValue() == 1 ? one : many;
     });
+  }
+
+  private static final java.time.format.DateTimeFormatter SHORT =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", java.util.Locale.ROOT);
+
+  /**
+   * {@code {{time t}}}: an instant as {@code <time datetime="...Z" data-short>2026-12-01 09:17 UTC</time>} (app.js adds
+   * the reader's local time). Takes an {@code OffsetDateTime} or its ISO text; anything else is shown as it is.
+   */
+  static Object time(Object t) {
+    java.time.OffsetDateTime at = null;
+    if (t instanceof java.time.OffsetDateTime o) {
+      at = o;
+    } else if (t instanceof String s && !s.isEmpty()) {
+      try {
+        at = java.time.OffsetDateTime.parse(s);
+      } catch (java.time.format.DateTimeParseException e) {
+        return s;
+      }
+    }
+    if (at == null) {
+      return "";
+    }
+    java.time.OffsetDateTime utc = at.withOffsetSameInstant(java.time.ZoneOffset.UTC);
+    return new Handlebars.SafeString("<time datetime=\"" + utc.toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+        + "\" data-short>" + utc.format(SHORT) + "</time>");
   }
 
   /** A template cache that counts how many templates it had to parse (tests check that requests parse none). */

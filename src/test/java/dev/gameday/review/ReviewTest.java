@@ -290,13 +290,13 @@ class ReviewTest {
     Browser admin = signIn(account("admin"));
     assertError(await(reviewer.post("/api/v1/review/submissions/" + sid + "/decision",
         new JsonObject().put("decision", "advance").put("rationale", "good"))), 403);
-    assertError(await(admin.post("/api/v1/review/submissions/" + sid + "/decision", new JsonObject().put("decision", "advance"))), 400);
+    assertError(await(admin.post("/api/v1/review/submissions/" + sid + "/decision", new JsonObject().put("decision", "advance").put("confirmIncomplete", true))), 400);
     HttpResponse<Buffer> ok = await(admin.post("/api/v1/review/submissions/" + sid + "/decision",
-        new JsonObject().put("decision", "hold").put("rationale", "Strong analysis, weak action items.")));
+        new JsonObject().put("decision", "hold").put("rationale", "Strong analysis, weak action items.").put("confirmIncomplete", true)));
     assertEquals(200, ok.statusCode(), ok.bodyAsString());
     assertEquals("hold", ok.bodyAsJsonObject().getString("decision"));
     assertError(await(admin.post("/api/v1/review/submissions/" + sid + "/decision",
-        new JsonObject().put("decision", "advance").put("rationale", "changed my mind"))), 409);
+        new JsonObject().put("decision", "advance").put("rationale", "changed my mind").put("confirmIncomplete", true))), 409);
     assertError(submitReview(reviewer, sid, scores(3), "yes"), 409);
     assertEquals(1L, app.one("select count(*) as n from audit_log where action = 'decision.made' and subject = $1", "submission:" + sid)
         .orElseThrow().getLong("n"));
@@ -308,10 +308,10 @@ class ReviewTest {
     String sid = submittedCandidate("Form Candidate", "form@example.com");
     Browser admin = signIn(account("admin"));
     HttpResponse<Buffer> tooLong = await(admin.postForm("/review/" + sid + "/decision", MultiMap.caseInsensitiveMultiMap()
-        .add("_csrf", admin.cookie("XSRF-TOKEN")).add("decision", "hold").add("rationale", "x".repeat(5001))));
+        .add("_csrf", admin.cookie("XSRF-TOKEN")).add("decision", "hold").add("rationale", "x".repeat(5001)).add("confirmIncomplete", "1")));
     assertEquals(400, tooLong.statusCode());
     HttpResponse<Buffer> ok = await(admin.postForm("/review/" + sid + "/decision", MultiMap.caseInsensitiveMultiMap()
-        .add("_csrf", admin.cookie("XSRF-TOKEN")).add("decision", "hold").add("rationale", "\u00e9\u6f22".repeat(2500))));
+        .add("_csrf", admin.cookie("XSRF-TOKEN")).add("decision", "hold").add("rationale", "\u00e9\u6f22".repeat(2500)).add("confirmIncomplete", "1")));
     assertEquals(303, ok.statusCode(), ok.bodyAsString());
     assertEquals(5000, app.one("select length(rationale) as n from decisions where submission_id = $1::uuid", sid).orElseThrow().getInteger("n"));
   }
@@ -323,7 +323,7 @@ class ReviewTest {
     Browser reviewer = signIn(account("reviewer"));
     Browser admin = signIn(account("admin"));
     assertError(await(admin.post("/api/v1/review/submissions/" + sid + "/reveal", null)), 409);
-    await(admin.post("/api/v1/review/submissions/" + sid + "/decision", new JsonObject().put("decision", "decline").put("rationale", "r")));
+    await(admin.post("/api/v1/review/submissions/" + sid + "/decision", new JsonObject().put("decision", "decline").put("rationale", "r").put("confirmIncomplete", true)));
     assertError(await(reviewer.post("/api/v1/review/submissions/" + sid + "/reveal", null)), 403);
     HttpResponse<Buffer> r = await(admin.post("/api/v1/review/submissions/" + sid + "/reveal", null));
     assertEquals(200, r.statusCode());
@@ -350,7 +350,7 @@ class ReviewTest {
         "a reviewer's export holds no undecided submission, so it cannot show others' scores early");
     assertFalse(row.contains(PLANTED_NAME), "undecided: identity not filled");
     assertTrue(row.contains("3.00"), row);
-    await(admin.post("/api/v1/review/submissions/" + sid + "/decision", new JsonObject().put("decision", "advance").put("rationale", "r")));
+    await(admin.post("/api/v1/review/submissions/" + sid + "/decision", new JsonObject().put("decision", "advance").put("rationale", "r").put("confirmIncomplete", true)));
     String after = await(admin.get("/api/v1/admin/export.csv")).bodyAsString();
     assertTrue(after.lines().filter(l -> l.startsWith(sid)).findFirst().orElseThrow().contains(PLANTED_EMAIL));
     String asReviewer = await(reviewer.get("/api/v1/admin/export.csv")).bodyAsString();

@@ -1,0 +1,85 @@
+// Runs the pages' classic scripts (webroot/js) in a bare VM context with the few DOM pieces they touch, to check
+// what they write on screen. Run: node --test src/test/js/ (DefectsScriptsTest runs it from mvn verify).
+'use strict';
+process.env.TZ = 'Europe/Berlin';
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+
+const webroot = path.join(__dirname, '..', '..', '..', 'webroot', 'js');
+
+function run(file, ctx) {
+  ctx.window = ctx;
+  vm.createContext(ctx);
+  vm.runInContext(fs.readFileSync(path.join(webroot, file), 'utf8'), ctx, { filename: file });
+  return ctx;
+}
+
+test('app.js keeps the UTC time and adds the local time with its zone name', () => {
+  const t = {
+    textContent: 'Tuesday 8 December 2026, 09:17 UTC', title: '',
+    getAttribute: (n) => (n === 'datetime' ? '2026-12-08T09:17:00Z' : null), hasAttribute: () => false
+  };
+  run('app.js', { document: { querySelectorAll: (sel) => (sel.startsWith('time') ? [t] : []) } });
+  assert.match(t.textContent, /09:17 UTC/, 'the UTC time stays');
+  assert.match(t.textContent, /10:17/, 'the local time is added');
+  assert.match(t.textContent, /GMT\+1|CET/, 'the local time names its zone: ' + t.textContent);
+});
+
+/** answer.js on a page with one empty section; fetch answers with the given status. */
+function answerPage(status) {
+  const timers = new Map();
+  let nextId = 1;
+  const status_ = { className: '', textContent: '' };
+  const listeners = {};
+  const ta = {
+    name: 'summary', value: '', dataset: { words: '100' }, readOnly: false, hidden: false,
+    addEventListener: (type, fn) => { listeners[type] = fn; }
+  };
+  const form = {
+    dataset: { exercise: 'x', scope: 'C1', rev: '0', savedAt: '', open: 'true', max: '100000' },
+    querySelectorAll: (sel) => (sel === 'textarea' ? [ta] : []),
+    querySelector: () => null
+  };
+  const byId = { answer: form, 'save-status': status_, 'wc-summary': { textContent: '', className: '' } };
+  const store = {};
+  const ctx = run('answer.js', {
+    document: { getElementById: (id) => byId[id] || null, addEventListener() {}, cookie: '', visibilityState: 'visible' },
+    navigator: { onLine: true },
+    localStorage: { getItem: (k) => store[k] || null, setItem: (k, v) => { store[k] = v; }, removeItem: (k) => { delete store[k]; } },
+    addEventListener() {},
+    setTimeout: (fn) => { timers.set(nextId, fn); return nextId++; },
+    clearTimeout: (id) => { timers.delete(id); },
+    fetch: () => Promise.resolve({ ok: status < 400, status, json: () => Promise.resolve({ error: 'internal_error' }) }),
+    AbortController, Blob, Date, JSON, Math, Object, Array, Number, String, Promise
+  });
+  return {
+    status: status_,
+    type(text) { ta.value = text; listeners.input({ target: ta }); },
+    async flush() { // runs the pending timers once, then lets the fetch answers arrive
+      const due = [...timers.entries()];
+      timers.clear();
+      due.forEach(([, fn]) => fn());
+      for (let i = 0; i < 5; i++) { await new Promise((r) => setImmediate(r)); }
+    },
+    ctx
+  };
+}
+
+test('answer.js: "Nothing written yet" is not shown as a success', () => {
+  const page = answerPage(200);
+  assert.match(page.status.textContent, /Nothing written yet/);
+  assert.doesNotMatch(page.status.className, /\bok\b/, 'class: ' + page.status.className);
+});
+
+test('answer.js: a 500 says the server had a problem and the text is kept, not that it did not answer', async () => {
+  const page = answerPage(500);
+  page.type('Some text');
+  await page.flush();
+  const text = page.status.textContent;
+  assert.doesNotMatch(text, /did not answer/, text);
+  assert.match(text, /server had a problem/, text);
+  assert.match(text, /kept in this browser/, text);
+});
