@@ -122,6 +122,17 @@ public final class CalibrationRoutes {
     return out;
   }
 
+  /** "incident-postmortem:root-cause" as "Incident analysis and postmortem: Root cause and trigger, with evidence". */
+  private String criterionTitle(String key) {
+    int colon = key.indexOf(':');
+    String exerciseId = colon < 0 ? key : key.substring(0, colon);
+    String criterionId = colon < 0 ? "" : key.substring(colon + 1);
+    return catalog.currentVersions().stream().filter(v -> v.exercise().id().equals(exerciseId)).findFirst()
+        .map(v -> v.exercise().title() + ": " + v.exercise().rubric().stream().filter(c -> c.id().equals(criterionId))
+            .map(Criterion::title).findFirst().orElse(criterionId))
+        .orElse(key);
+  }
+
   private static String fmt(OptionalDouble d) {
     return d.isPresent() ? String.format(java.util.Locale.ROOT, "%.2f", d.getAsDouble()) : "n/a";
   }
@@ -153,7 +164,7 @@ public final class CalibrationRoutes {
               }).toList())).toList());
           m.put("reference", fig.reference().stream().map(r -> Map.of("reviewer", r.reviewer(), "ratings", r.ratings(),
               "exact", Math.round(r.exact() * 100), "withinOne", Math.round(r.withinOne() * 100), "kappa", fmt(r.kappa()))).toList());
-          m.put("criteria", fig.criteria().stream().map(c -> Map.of("criterion", c.criterion(), "ratings", c.ratings(),
+          m.put("criteria", fig.criteria().stream().map(c -> Map.of("criterion", criterionTitle(c.criterion()), "ratings", c.ratings(),
               "units", c.units(), "alpha", fmt(c.enough(), c.alpha()), "pairs", c.pairs().stream().map(p -> Map.of("first", p.first(),
                   "second", p.second(), "items", p.items(), "kappa", fmt(p.enough(), p.kappa()))).toList())).toList());
           m.put("minAnswers", Calibration.MIN_ANSWERS);

@@ -443,10 +443,28 @@ public final class ReviewRoutes {
     if (v.item().iSubmitted() || me.admin()) {
       Aggregate a = ReviewService.aggregate(ex, v.visible());
       if (a.reviews() > 0) {
+        // each reviewer's level beside the mean, and where they are two or more levels apart (issue 9, defect 10)
+        List<Review> done = v.visible().stream().filter(r -> "submitted".equals(r.state())).toList();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        List<String> apart = new ArrayList<>();
+        for (Criterion c : ex.rubric()) {
+          if (!a.criterionMeans().containsKey(c.id())) {
+            continue;
+          }
+          List<Integer> levels = done.stream().map(r -> r.level(c.id())).filter(java.util.Objects::nonNull).toList();
+          boolean disagree = !levels.isEmpty() && java.util.Collections.max(levels) - java.util.Collections.min(levels) >= 2;
+          if (disagree) {
+            apart.add(c.title());
+          }
+          rows.add(Map.of("title", c.title(), "weight", c.weight(),
+              "mean", String.format(java.util.Locale.ROOT, "%.2f", a.criterionMeans().get(c.id())),
+              "levels", done.stream().map(r -> r.level(c.id()) == null ? "-" : String.valueOf(r.level(c.id()))).toList(),
+              "disagree", disagree));
+        }
         m.put("aggregate", Map.of("overall", a.overall() == null ? "-" : String.format(java.util.Locale.ROOT, "%.2f", a.overall()),
             "reviews", a.reviews(), "disagreement", a.disagreement(),
-            "criteria", ex.rubric().stream().filter(c -> a.criterionMeans().containsKey(c.id()))
-                .map(c -> Map.of("title", c.title(), "mean", String.format(java.util.Locale.ROOT, "%.2f", a.criterionMeans().get(c.id())), "weight", c.weight())).toList()));
+            "reviewers", done.stream().map(Review::reviewerName).toList(), "criteria", rows));
+        m.put("disagreementOn", String.join(", ", apart));
       }
     }
     m.put("hiddenOthers", !v.item().iSubmitted() && !me.admin() && v.item().reviewsSubmitted() > 0);

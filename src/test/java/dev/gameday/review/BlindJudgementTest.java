@@ -323,7 +323,7 @@ class BlindJudgementTest {
     String decided = submittedCandidate();
     String open = submittedCandidate();
     Browser admin = signIn(account("admin"));
-    await(admin.post("/api/v1/review/submissions/" + decided + "/decision", new JsonObject().put("decision", "advance").put("rationale", "r")));
+    await(admin.post("/api/v1/review/submissions/" + decided + "/decision", new JsonObject().put("decision", "advance").put("rationale", "r").put("confirmIncomplete", true)));
     String csv = await(admin.get("/api/v1/admin/export.csv")).bodyAsString();
     assertTrue(csv.lines().filter(l -> l.startsWith(decided)).findFirst().orElseThrow().contains("@example.com"));
     String reveals = "select count(*) as n from audit_log where action = 'identity.revealed' and subject = $1";

@@ -23,9 +23,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Issue 9, defect 8: a sample answer's kind would steer the practice score, so it stays hidden until scored. */
+/** Reviewer pages as issue 9 found them: defects 8 (sample names), 9 (agreement page), 10 (aggregate and banner). */
 @ExtendWith(PostgresExtension.class)
-class CalibrationNamingTest {
+class ReviewerPagesTest {
   static final String PASSWORD = "correct horse battery staple";
   static TestApp app;
   static Vertx vertx;
@@ -91,5 +91,68 @@ class CalibrationNamingTest {
     assertEquals(200, await(b.post("/api/v1/review/calibration/" + ex.id() + "/" + id, new JsonObject().put("scores", scores))).statusCode());
     assertTrue(await(b.get("/review/calibration/" + ex.id() + "/" + id)).bodyAsString().contains(c.label()), "shown once scored");
     assertTrue(await(b.get("/review/calibration")).bodyAsString().contains(c.label()), "listed once scored");
+  }
+
+  @Test
+  @DisplayName("the agreement page names criteria by exercise and criterion title, not raw ids, and explains each figure")
+  void agreementPageReadable() {
+    Browser a = reviewer("agree-a@example.com");
+    Browser b = reviewer("agree-b@example.com");
+    var invitation = app.invite("Agree Candidate", "agree-candidate@example.com");
+    Browser cand = new Browser(vertx, app.port);
+    await(cand.get("/i/" + invitation.token()));
+    String ex = "incident-postmortem";
+    await(cand.put("/api/v1/candidate/answers/" + ex, new JsonObject().put("rev", 1)
+        .put("sections", new JsonObject().put("summary", "An answer."))));
+    String sid = await(cand.post("/api/v1/candidate/submit", null)).bodyAsJsonObject().getString("submissionId");
+    Exercise exercise = app.app.catalog.currentVersions().stream().filter(v -> v.exercise().id().equals(ex)).findFirst()
+        .orElseThrow().exercise();
+    JsonObject scores = new JsonObject();
+    exercise.rubric().forEach(c -> scores.put(c.id(), new JsonObject().put("level", 3).put("note", "n")));
+    for (Browser r : java.util.List.of(a, b)) {
+      assertEquals(200, await(r.post("/api/v1/review/submissions/" + sid + "/exercises/" + ex + "/review/submit",
+          new JsonObject().put("scores", scores).put("recommendation", "yes"))).statusCode());
+    }
+    String page = await(a.get("/review/calibration")).bodyAsString();
+    var first = exercise.rubric().get(0);
+    assertTrue(page.contains(exercise.title() + ": " + first.title()), "criterion named by its titles");
+    assertFalse(page.contains(ex + ":" + first.id()), "no raw criterion id");
+    assertTrue(page.contains("not enough ratings yet"), "one answer is below the minimum");
+    assertTrue(page.contains("<strong>Alpha</strong>") && page.contains("<strong>Kappa</strong>"), "each figure explained");
+  }
+
+  @Test
+  @DisplayName("after one's own review: each reviewer's level beside the mean, and the banner names the criteria apart")
+  void aggregateShowsLevels() {
+    Browser a = reviewer("levels-a@example.com");
+    Browser b = reviewer("levels-b@example.com");
+    var invitation = app.invite("Levels Candidate", "levels-candidate@example.com");
+    Browser cand = new Browser(vertx, app.port);
+    await(cand.get("/i/" + invitation.token()));
+    String ex = "incident-postmortem";
+    await(cand.put("/api/v1/candidate/answers/" + ex, new JsonObject().put("rev", 1)
+        .put("sections", new JsonObject().put("summary", "An answer."))));
+    String sid = await(cand.post("/api/v1/candidate/submit", null)).bodyAsJsonObject().getString("submissionId");
+    Exercise exercise = app.app.catalog.currentVersions().stream().filter(v -> v.exercise().id().equals(ex)).findFirst()
+        .orElseThrow().exercise();
+    var first = exercise.rubric().get(0);
+    var second = exercise.rubric().get(1);
+    int n = 0;
+    for (Browser r : java.util.List.of(a, b)) {
+      JsonObject scores = new JsonObject();
+      int level = n++ == 0 ? 1 : 4;
+      exercise.rubric().forEach(c -> scores.put(c.id(), new JsonObject().put("level", c == first ? level : 3).put("note", "n")));
+      assertEquals(200, await(r.post("/api/v1/review/submissions/" + sid + "/exercises/" + ex + "/review/submit",
+          new JsonObject().put("scores", scores).put("recommendation", "yes"))).statusCode());
+    }
+    String page = await(a.get("/review/" + sid + "/" + ex)).bodyAsString();
+    assertTrue(page.contains("two or more levels apart on " + first.title().replace(",", "&#x2C;"))
+        || page.contains("two or more levels apart on " + first.title()), "the banner names the criterion");
+    assertFalse(page.contains("apart on " + second.title()), "only the criteria apart");
+    String table = page.substring(page.indexOf("<h2>Aggregate</h2>"));
+    assertTrue(table.contains("Neutral Reviewer"), "each reviewer has a column");
+    String row = table.substring(table.indexOf(first.title().substring(0, 10)));
+    row = row.substring(0, row.indexOf("</tr>"));
+    assertTrue(row.contains("<td>1</td>") && row.contains("<td>4</td>") && row.contains("2.50"), row);
   }
 }
