@@ -271,6 +271,10 @@ class JourneysTest {
 
     // every criterion by keyboard only: Tab into each radio group, Space picks level 1, two arrows make it 3
     List<Criterion> rubric = rubric(EX);
+    // start where a keyboard user lands after skipping the evidence (clicking text sets where Tab starts from)
+    WebElement rubricHeading = driver.findElement(By.xpath("//h2[normalize-space()='Rubric']"));
+    scrollTo(rubricHeading);
+    rubricHeading.click();
     tabTo("input[type='radio'][name='level." + rubric.get(0).id() + "']");
     for (Criterion c : rubric) {
       assertEquals("level." + c.id(), js(driver, "return document.activeElement.name;"));
@@ -295,6 +299,9 @@ class JourneysTest {
     assertTrue(driver.findElements(By.cssSelector("ul.others")).isEmpty(), "others' scores stay hidden before submitting");
 
     // submit: the other reviewer's scores appear
+    WebElement again = driver.findElement(By.xpath("//h2[normalize-space()='Rubric']"));
+    scrollTo(again);
+    again.click();
     tabTo("button[value='submit']");
     keys(Keys.ENTER);
     Chromium.await(driver, d -> !d.findElements(By.cssSelector("ul.others")).isEmpty());
