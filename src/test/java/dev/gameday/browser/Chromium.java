@@ -43,10 +43,18 @@ final class Chromium {
   private Chromium() {
   }
 
+  static boolean present() {
+    return Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER);
+  }
+
+  static String missingMessage() {
+    return "browser tests skipped: " + BROWSER + " or " + DRIVER + " is missing (install the Debian packages "
+        + "chromium chromium-driver: apt-get install chromium chromium-driver)";
+  }
+
+  /** For a test that needs the browser: skips it (a JUnit assumption) where Chromium is missing. */
   static void assume() {
-    Assumptions.assumeTrue(Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER),
-        "browser tests skipped: " + BROWSER + " or " + DRIVER + " is missing (install the Debian packages "
-            + "`chromium chromium-driver`: apt-get install chromium chromium-driver)");
+    Assumptions.assumeTrue(present(), missingMessage());
   }
 
   static ChromeDriver start(int width, int height) {

@@ -48,7 +48,7 @@ import org.openqa.selenium.interactions.Actions;
  * scanned with axe-core (WCAG 2.2 AA: no serious or critical violation) and photographed into target/screenshots/;
  * at phone width and at 1024 px no page may scroll sideways.
  */
-@ExtendWith(PostgresExtension.class)
+@ExtendWith({ChromiumRequired.class, PostgresExtension.class})
 class JourneysTest {
   static final String PASSWORD = "correct horse battery staple";
   static final String EX = "incident-postmortem";
