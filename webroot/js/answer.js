@@ -38,9 +38,8 @@
     return s;
   }
 
-  function same(a, b) {
-    return Object.keys(a).every(function (k) { return a[k] === b[k]; });
-  }
+  var core = window.GamedayAnswerMerge; // answer-merge.js: comparing, merging and reconciling texts
+  var same = core.same;
 
   function csrfToken() {
     var m = document.cookie.match(/(?:^|;\s*)XSRF-TOKEN=([^;]*)/);
@@ -101,22 +100,6 @@
     // "Nothing written yet" is a plain state, not a success
     setStatus(n ? 'warning' : (lastSavedAt || serverRev ? 'ok' : 'idle'),
       n + (lastSavedAt ? 'Saved ' + clock(lastSavedAt) : (serverRev ? 'All changes saved' : 'Nothing written yet')));
-  }
-
-  // Three-way merge per section: keep whichever side changed; when both did, keep both texts.
-  // report (optional) collects the section names where both sides changed (both) and where only theirs did (theirs).
-  function merge(mine, theirs, ancestor, when, report) {
-    var out = {};
-    report = report || { both: [], theirs: [] };
-    Object.keys(theirs).forEach(function (k) {
-      var m = mine[k] === undefined ? ancestor[k] : mine[k];
-      var t = theirs[k];
-      var a = ancestor[k] === undefined ? '' : ancestor[k];
-      if (m === t || m === a) { out[k] = t; if (m !== t) { report.theirs.push(k); } }
-      else if (t === a || t === '') { out[k] = m; }
-      else { out[k] = m + '\n\n---\n*Text saved from another device at ' + when + ':*\n\n' + t; report.both.push(k); }
-    });
-    return out;
   }
 
   function mergeNote(report) {
@@ -224,18 +207,14 @@
       if (blocked === 'nosession') { blocked = null; }
       var sections = server.sections || {};
       // our own earlier save reached the server but its answer was lost: that text is the ancestor, not a rival
-      var ours = unconfirmed.filter(function (u) {
-        return u.rev === server.rev && same(sections, u.text) && same(u.text, sections);
-      }).length > 0;
+      var r = core.reconcile(current(), base, unconfirmed, server, clock(new Date(server.savedAt || Date.now())));
+      var ours = r.ours, merged = r.merged, report = r.report;
       unconfirmed = [];
-      var ancestor = ours ? sections : base;
-      var report = { both: [], theirs: [] };
-      var merged = merge(current(), sections, ancestor, clock(new Date(server.savedAt || Date.now())), report);
       serverRev = server.rev;
       base = sections;
       if (ours) { lastSavedAt = new Date(server.savedAt || Date.now()); }
       apply(merged);
-      dirty = !same(merged, sections);
+      dirty = r.dirty;
       if (!dirty) { firstUnsavedAt = 0; }
       writeLocal();
       if (report.both.length || report.theirs.length) { setNote(mergeNote(report)); }
@@ -360,15 +339,13 @@
     areas.forEach(function (a) { a.readOnly = true; });
     return;
   }
-  var local = readLocal();
-  if (local && local.dirty && local.text) {
-    var report = { both: [], theirs: [] };
-    var merged = local.baseRev === serverRev ? local.text : merge(local.text, current(), local.base || {}, 'another time', report);
-    apply(merged);
-    dirty = !same(merged, base);
+  var restored = core.restore(readLocal(), serverRev, base);
+  if (restored) {
+    apply(restored.merged);
+    dirty = restored.dirty;
     if (dirty) {
       firstUnsavedAt = Date.now();
-      setNote(('Text typed in this browser that had not reached the server yet was restored. ' + mergeNote(report)).trim());
+      setNote(('Text typed in this browser that had not reached the server yet was restored. ' + mergeNote(restored.report)).trim());
       schedule(0);
     }
   }

@@ -155,7 +155,8 @@ class ScenarioLeakTest {
     List<String> anonPaths = new ArrayList<>(List.of("/", "/login", "/rubrics", "/api/v1/rubrics", "/rubrics/no-such-exercise",
         "/api/v1/rubrics/no-such-exercise", "/i/not-a-token", "/candidate", "/review", "/review/calibration",
         "/api/v1/review/calibration", "/setup", "/no/such/page", "/static/js/app.js", "/static/js/answer.js",
-        "/static/js/evidence.js", "/static/js/review.js"));
+        "/static/js/evidence.js", "/static/js/evidence-util.js", "/static/js/evidence-log.js", "/static/js/evidence-chart.js",
+        "/static/js/answer-merge.js", "/static/js/review.js"));
     List<String> candPaths = new ArrayList<>(List.of("/candidate", "/api/v1/candidate", "/candidate/review",
         "/candidate/receipt", "/review", "/api/v1/review/queue", "/review/calibration", "/api/v1/review/calibration",
         "/candidate/exercises/no-such-exercise", "/api/v1/candidate/answers/no-such-exercise"));

@@ -1,0 +1,476 @@
+/*
+ * Gameday evidence viewer: CSV files as uPlot time-series charts (UTC, zoom, annotations, cite a point) plus a
+ * lazily built data table. Needs evidence-util.js and the global `uPlot`; sets window.GamedayEvidenceChart.
+ */
+(function () {
+  'use strict';
+
+  var U = window.GamedayEvidenceUtil;
+  var h = U.h, fmtInt = U.fmtInt, plural = U.plural, isoUTC = U.isoUTC, humanUTC = U.humanUTC, rangeUTC = U.rangeUTC, fmtNum = U.fmtNum, parseTime = U.parseTime, truncate = U.truncate, cite = U.cite, debounce = U.debounce, makeAnnouncer = U.makeAnnouncer, downloadLink = U.downloadLink;
+
+  var TABLE_PAGE = 1000;       // rows added to a data table per "Show more"
+
+  // Series colours: distinct, each at least 4.5:1 against white.
+  var PALETTE = ['#0b5cad', '#c2410c', '#15803d', '#7e22ce', '#a16207', '#0e7490', '#be123c', '#4d7c0f', '#475569'];
+
+  // ---------------------------------------------------------------- CSV
+
+  function splitCsv(text) {
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    var rows = [];
+    if (text.indexOf('"') < 0) {
+      var lines = text.split(/\r?\n/);
+      for (var i = 0; i < lines.length; i++) if (lines[i].trim() !== '') rows.push(lines[i].split(','));
+      return rows;
+    }
+    var row = [], field = '', q = false, n = text.length;
+    for (var j = 0; j < n; j++) {
+      var c = text[j];
+      if (q) {
+        if (c === '"') { if (text[j + 1] === '"') { field += '"'; j++; } else q = false; }
+        else field += c;
+      } else if (c === '"') q = true;
+      else if (c === ',') { row.push(field); field = ''; }
+      else if (c === '\n' || c === '\r') {
+        if (c === '\r' && text[j + 1] === '\n') j++;
+        row.push(field); field = '';
+        if (row.length > 1 || row[0].trim() !== '') rows.push(row);
+        row = [];
+      } else field += c;
+    }
+    row.push(field);
+    if (row.length > 1 || row[0].trim() !== '') rows.push(row);
+    return rows;
+  }
+
+  /** -> {header, timeName, times: number[], raw: string[][] (per row, cells without time), cols: [{name, values, numeric, min, max}], skipped} */
+  function parseCsv(text) {
+    var rows = splitCsv(text);
+    if (!rows.length) throw new Error('the file is empty.');
+    var header = rows[0].map(function (s) { return s.trim(); });
+    var tc = 0;
+    for (var i = 0; i < header.length; i++) if (header[i].toLowerCase() === 'time') { tc = i; break; }
+    var recs = [], skipped = 0, sorted = true, prev = -Infinity;
+    for (var r = 1; r < rows.length; r++) {
+      var t = parseTime(rows[r][tc]);
+      if (!isFinite(t)) { skipped++; continue; }
+      if (t < prev) sorted = false;
+      prev = t;
+      recs.push({ t: t, cells: rows[r] });
+    }
+    if (!sorted) recs.sort(function (a, b) { return a.t - b.t; });
+    var cols = [];
+    for (var c = 0; c < header.length; c++) {
+      if (c === tc) continue;
+      var values = new Array(recs.length), numeric = false, min = Infinity, max = -Infinity;
+      for (var k = 0; k < recs.length; k++) {
+        var s = recs[k].cells[c];
+        s = s == null ? '' : s.trim();
+        var v = s === '' ? null : Number(s);
+        if (v != null && !isFinite(v)) v = null;
+        if (v != null) { numeric = true; if (v < min) min = v; if (v > max) max = v; }
+        values[k] = v;
+      }
+      cols.push({ name: header[c] || ('column ' + (c + 1)), index: c, values: values, numeric: numeric, min: min, max: max });
+    }
+    return {
+      timeName: header[tc] || 'time',
+      timeIndex: tc,
+      times: recs.map(function (x) { return x.t; }),
+      raw: recs.map(function (x) { return x.cells; }),
+      cols: cols,
+      skipped: skipped
+    };
+  }
+
+  function rawCell(data, row, col) {
+    var s = data.raw[row][col.index];
+    s = s == null ? '' : s.trim();
+    return s === '' ? 'n/a' : s;
+  }
+
+  function citeRow(ctx, data, row, cols) {
+    var parts = cols.map(function (col) { return col.name + '=' + rawCell(data, row, col); });
+    var ref = '`' + ctx.name + '` ' + isoUTC(data.times[row]);
+    cite(ref + (parts.length ? ' ' + parts.join(', ') : ''));
+    ctx.announce.say('Cited ' + ctx.name + ' at ' + humanUTC(data.times[row]) + ' in your answer.');
+  }
+
+  function renderCsv(ctx, text) {
+    var data = parseCsv(text);
+    var cfg = ctx.config || {};
+    var root = h('div', { class: 'ev-viewer ev-csv' });
+    ctx.body.appendChild(root);
+    ctx.announce = makeAnnouncer();
+    var tableId = ctx.id + '-table';
+
+    var numeric = data.cols.filter(function (c) { return c.numeric; });
+    var byName = Object.create(null);
+    data.cols.forEach(function (c) { byName[c.name] = c; byName[c.name.toLowerCase()] = byName[c.name.toLowerCase()] || c; });
+
+    var annots = [];
+    (Array.isArray(cfg.annotations) ? cfg.annotations : []).forEach(function (a) {
+      if (!a) return;
+      var t = parseTime(String(a.time || ''));
+      if (isFinite(t)) annots.push({ t: t, label: String(a.label || '') });
+    });
+    annots.sort(function (a, b) { return a.t - b.t; });
+    annots.forEach(function (a, k) { a.n = k + 1; });
+
+    var specs = [];
+    var notes = [];
+    if (Array.isArray(cfg.charts) && cfg.charts.length) {
+      cfg.charts.forEach(function (c, i) {
+        if (!c) return;
+        var cols = [];
+        (Array.isArray(c.columns) ? c.columns : []).forEach(function (name) {
+          var col = byName[name] || byName[String(name).toLowerCase()];
+          if (!col) notes.push('Chart “' + (c.title || i + 1) + '”: column “' + name + '” is not in ' + ctx.name + '.');
+          else if (!col.numeric) notes.push('Chart “' + (c.title || i + 1) + '”: column “' + name + '” has no numbers.');
+          else cols.push(col);
+        });
+        if (cols.length) specs.push({ title: c.title || cols.map(function (x) { return x.name; }).join(', '), unit: c.unit || '', cols: cols });
+      });
+    } else if (numeric.length) {
+      specs.push({ title: cfg.title || ctx.name, unit: '', cols: numeric });
+    }
+
+    if (!data.times.length) {
+      root.appendChild(h('p', { class: 'ev-status', text: ctx.name + ' has no rows with a readable time.' }));
+    }
+    if (data.skipped) notes.push(plural(data.skipped, 'row was', 'rows were') + ' skipped because the time could not be read.');
+
+    var hasChartLib = typeof uPlot === 'function';
+    if (specs.length && data.times.length) {
+      if (hasChartLib) {
+        root.appendChild(h('p', { class: 'ev-hint', text:
+          'Times are UTC. Hover to read values; drag across a chart to zoom in, double-click or use Reset zoom to zoom out. ' +
+          'Click a point, or hover and press Cite point, to cite it. Every value is also in the data table below.' }));
+      } else {
+        notes.push('The chart library did not load, so charts are not shown. All values are in the data table below.');
+      }
+    }
+    notes.forEach(function (n) { root.appendChild(h('p', { class: 'ev-note', text: n })); });
+
+    if (hasChartLib && specs.length && data.times.length) {
+      var group = { charts: [], syncing: false, key: ctx.id + '-sync' };
+      specs.forEach(function (spec, i) { makeChart(ctx, root, data, spec, annots, group, i, tableId); });
+    }
+
+    if (annots.length) {
+      var ul = h('ol', { class: 'ev-annots-list' });
+      annots.forEach(function (a) {
+        ul.appendChild(h('li', null, [h('time', { datetime: isoUTC(a.t), text: humanUTC(a.t) }), ' ', a.label]));
+      });
+      root.appendChild(h('div', { class: 'ev-annots' }, [h('h4', { class: 'ev-subhead', text: 'Markers (numbered dashed lines on the charts)' }), ul]));
+    }
+
+    root.appendChild(makeTable(ctx, data, tableId, !hasChartLib));
+    root.appendChild(ctx.announce);
+    root.appendChild(downloadLink(ctx));
+  }
+
+  function yAxisSize(self, values, axisIdx, cycleNum) {
+    var axis = self.axes[axisIdx];
+    if (cycleNum > 1) return axis._size;
+    var size = axis.ticks.size + axis.gap;
+    var longest = '';
+    (values || []).forEach(function (v) { if (v != null && String(v).length > longest.length) longest = String(v); });
+    if (longest) {
+      self.ctx.font = axis.font[0];
+      size += self.ctx.measureText(longest).width / (window.devicePixelRatio || 1);
+    }
+    return Math.ceil(size) + 2;
+  }
+
+  function annotationsPlugin(annots) {
+    return {
+      hooks: {
+        draw: [function (u) {
+          if (!annots.length) return;
+          var ctx = u.ctx, bb = u.bbox, pr = uPlot.pxRatio || window.devicePixelRatio || 1;
+          var min = u.scales.x.min, max = u.scales.x.max;
+          ctx.save();
+          ctx.font = Math.round(11 * pr) + 'px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+          ctx.textBaseline = 'middle';
+          ctx.textAlign = 'left';
+          var rowH = 15 * pr, pad = 4 * pr, gap = 4 * pr;
+          var placed = [];
+          var rows = [[], []];   // occupied [from, to] intervals; row 1 is next to the plot, row 0 above it
+          var right = bb.left + bb.width;
+          function place(x, w) {     // -> {lx, row, overlap}
+            var lx = x - 1;
+            if (lx + w > right) lx = Math.max(bb.left, x - w + 1);
+            var best = null;
+            [1, 0].forEach(function (r) {
+              var ov = 0;
+              rows[r].forEach(function (iv) { ov += Math.max(0, Math.min(iv[1], lx + w + gap) - Math.max(iv[0], lx - gap)); });
+              if (!best || ov < best.overlap) best = { lx: lx, row: r, overlap: ov };
+            });
+            return best;
+          }
+          for (var i = 0; i < annots.length; i++) {
+            var a = annots[i];
+            if (a.t < min || a.t > max) continue;
+            var x = Math.round(u.valToPos(a.t, 'x', true)) + 0.5;
+            ctx.strokeStyle = '#374151';
+            ctx.lineWidth = Math.max(1, Math.round(pr));
+            ctx.setLineDash([5 * pr, 4 * pr]);
+            ctx.beginPath();
+            ctx.moveTo(x, bb.top);
+            ctx.lineTo(x, bb.top + bb.height);
+            ctx.stroke();
+            ctx.setLineDash([]);
+            // full label if it fits, else only the marker number (the numbered list below the charts has the text)
+            var label = a.n + ' ' + (a.label.length > 48 ? a.label.slice(0, 47) + '…' : a.label);
+            var w = ctx.measureText(label).width + 2 * pad;
+            var p = place(x, w);
+            if (p.overlap > 0) {
+              var short = String(a.n), ws = ctx.measureText(short).width + 2 * pad;
+              var ps = place(x, ws);
+              if (ps.overlap < p.overlap) { label = short; w = ws; p = ps; }
+            }
+            rows[p.row].push([p.lx, p.lx + w]);
+            placed.push({ x: x, lx: p.lx, w: w, y: bb.top - (2 - p.row) * rowH - 2 * pr, label: label });
+          }
+          // connectors first, then the boxes on top of them
+          ctx.strokeStyle = '#374151';
+          ctx.lineWidth = pr;
+          placed.forEach(function (q) {
+            ctx.beginPath();
+            ctx.moveTo(q.x, q.y + rowH - pr);
+            ctx.lineTo(q.x, bb.top);
+            ctx.stroke();
+          });
+          placed.forEach(function (q) {
+            ctx.fillStyle = '#f3f4f6';
+            ctx.fillRect(q.lx, q.y, q.w, rowH - pr);
+            ctx.strokeRect(q.lx, q.y, q.w, rowH - pr);
+            ctx.fillStyle = '#111827';
+            ctx.fillText(q.label, q.lx + pad, q.y + (rowH - pr) / 2);
+          });
+          ctx.restore();
+        }]
+      }
+    };
+  }
+
+  var MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+  function dayLabel(iso) { return MONTHS[+iso.slice(5, 7) - 1] + ' ' + (+iso.slice(8, 10)); }
+
+  /** x tick labels in UTC, 24-hour clock; the date is added under the first tick and where the day changes */
+  function xAxisValues(u, splits, axisIdx, foundSpace, foundIncr) {
+    var prevDay = null, prevYear = null;
+    return splits.map(function (v, i) {
+      if (v == null) return null;
+      var s = isoUTC(v), day = s.slice(0, 10), year = s.slice(0, 4), out;
+      if (foundIncr >= 86400 - 1) {
+        out = dayLabel(s);
+        if (i === 0 || year !== prevYear) out += '\n' + year;
+      } else {
+        out = foundIncr < 60 ? s.slice(11, 19) : s.slice(11, 16);
+        if (i === 0 || day !== prevDay) out += '\n' + dayLabel(s) + (i === 0 ? ' ' + year : '');
+      }
+      prevDay = day; prevYear = year;
+      return out;
+    });
+  }
+
+  function chartHeight(w) { return Math.max(200, Math.min(320, Math.round(w * 0.42))); }
+
+  function makeChart(ctx, root, data, spec, annots, group, i, tableId) {
+    var xs = data.times;
+    var cols = spec.cols;
+    var fullMin = xs[0], fullMax = xs[xs.length - 1];
+    if (fullMax === fullMin) { fullMin -= 60; fullMax += 60; }
+
+    var citeBtn = h('button', { type: 'button', class: 'ev-btn', disabled: true, text: 'Cite point' });
+    var resetBtn = h('button', { type: 'button', class: 'ev-btn', disabled: true, text: 'Reset zoom' });
+    var summary = [
+      'Line chart: ' + spec.title + (spec.unit ? ', in ' + spec.unit : '') + '.',
+      'Series: ' + cols.map(function (c) { return c.name + ' from ' + fmtNum(c.min) + ' to ' + fmtNum(c.max); }).join('; ') + '.',
+      'Time ' + rangeUTC(xs[0], xs[xs.length - 1]) + ', ' + plural(xs.length, 'point', 'points') + '.'
+    ];
+    if (annots.length) summary.push('Markers: ' + annots.map(function (a) { return a.label + ' at ' + isoUTC(a.t); }).join('; ') + '.');
+    summary.push('The values are in the data table below.');
+    var box = h('div', { class: 'ev-chart', role: 'img', 'aria-label': summary.join(' '), 'aria-describedby': tableId + '-sum' });
+    var fig = h('figure', { class: 'ev-figure' }, [
+      h('figcaption', { class: 'ev-chart-title' }, [spec.title, spec.unit ? h('span', { class: 'ev-unit', text: ' (' + spec.unit + ')' }) : null]),
+      h('div', { class: 'ev-chart-tools' }, [citeBtn, resetBtn]),
+      box
+    ]);
+    root.appendChild(fig);
+
+    var lastIdx = null;
+    var width = Math.max(240, box.clientWidth || root.clientWidth || 600);
+    var series = [{
+      label: 'Time (UTC)',
+      value: function (u, v) { return v == null ? '–' : humanUTC(v); }
+    }];
+    cols.forEach(function (c, k) {
+      var color = PALETTE[(k + (cols.length === 1 ? i : 0)) % PALETTE.length];
+      series.push({
+        label: c.name,
+        stroke: color,
+        width: 1.5,
+        spanGaps: false,
+        points: { size: 5, fill: color },
+        value: function (u, v) { return v == null ? '–' : fmtNum(v); }
+      });
+    });
+    var plotData = [xs].concat(cols.map(function (c) { return c.values; }));
+    var axisStroke = '#374151', gridStroke = '#e5e7eb';
+
+    function isZoomed(u) {
+      var s = u.scales.x;
+      var eps = (fullMax - fullMin) * 1e-6;
+      return s.min > fullMin + eps || s.max < fullMax - eps;
+    }
+
+    var opts = {
+      width: width,
+      height: chartHeight(width),
+      tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'); },
+      padding: [annots.length ? 36 : 12, 16, 0, 0],
+      scales: { x: { time: true, range: function (u, min, max) { return min === max ? [min - 60, max + 60] : [min, max]; } } },
+      series: series,
+      axes: [
+        { stroke: axisStroke, grid: { stroke: gridStroke, width: 1 }, ticks: { stroke: gridStroke, width: 1 }, values: xAxisValues },
+        {
+          stroke: axisStroke, grid: { stroke: gridStroke, width: 1 }, ticks: { stroke: gridStroke, width: 1 },
+          label: spec.unit || undefined, labelSize: spec.unit ? 24 : 0, size: yAxisSize,
+          values: function (u, vals) { return vals.map(function (v) { return v == null ? '' : fmtNum(v); }); }
+        }
+      ],
+      cursor: {
+        drag: { x: true, y: false, setScale: true },
+        sync: { key: group.key, setSeries: false },
+        points: { size: 8 }
+      },
+      legend: { live: true },
+      plugins: [annotationsPlugin(annots)],
+      hooks: {
+        setCursor: [function (u) {
+          var idx = u.cursor.idx;
+          if (idx != null && idx !== lastIdx) {
+            lastIdx = idx;
+            citeBtn.disabled = false;
+            citeBtn.textContent = 'Cite point ' + isoUTC(xs[idx]).slice(11);
+            citeBtn.setAttribute('aria-label', 'Cite ' + spec.title + ' at ' + humanUTC(xs[idx]));
+          }
+        }],
+        setScale: [function (u, key) {
+          if (key !== 'x') return;
+          resetBtn.disabled = !isZoomed(u);
+          if (group.syncing) return;
+          group.syncing = true;
+          var s = u.scales.x;
+          group.charts.forEach(function (o) {
+            if (o.u !== u && (o.u.scales.x.min !== s.min || o.u.scales.x.max !== s.max)) o.u.setScale('x', { min: s.min, max: s.max });
+          });
+          group.syncing = false;
+        }]
+      }
+    };
+
+    var u = new uPlot(opts, plotData, box);
+    group.charts.push({ u: u });
+
+    citeBtn.addEventListener('click', function () { if (lastIdx != null) citeRow(ctx, data, lastIdx, cols); });
+    resetBtn.addEventListener('click', function () { u.setScale('x', { min: fullMin, max: fullMax }); });
+
+    // a click (not a drag) on the plot cites the point under the cursor
+    var downX = 0, downY = 0;
+    u.over.addEventListener('mousedown', function (e) { downX = e.clientX; downY = e.clientY; });
+    u.over.addEventListener('click', function (e) {
+      if (Math.abs(e.clientX - downX) > 3 || Math.abs(e.clientY - downY) > 3) return;
+      var idx = u.cursor.idx;
+      if (idx != null) citeRow(ctx, data, idx, cols);
+    });
+    u.over.title = 'Click to cite this point; drag to zoom';
+
+    if (typeof ResizeObserver === 'function') {
+      var lastW = width;
+      new ResizeObserver(function () {
+        var w = box.clientWidth;
+        if (w > 0 && Math.abs(w - lastW) >= 1) {
+          lastW = w;
+          u.setSize({ width: w, height: chartHeight(w) });
+        }
+      }).observe(box);
+    }
+  }
+
+  function makeTable(ctx, data, tableId, openNow) {
+    var n = data.times.length;
+    var cols = data.cols;
+    var details = h('details', { class: 'ev-table-details', id: tableId });
+    var summaryText = 'Data table (' + plural(n, 'row', 'rows') + ')';
+    details.appendChild(h('summary', { id: tableId + '-sum', text: summaryText }));
+    var built = false;
+    function build() {
+      built = true;
+      var wrap = h('div', { class: 'ev-table-wrap', tabindex: '0', role: 'region', 'aria-label': ctx.name + ' data table' });
+      var table = h('table', { class: 'ev-table' });
+      table.appendChild(h('caption', { text: ctx.name + ': ' + plural(n, 'row', 'rows') + ', times in UTC' }));
+      var hr = h('tr', null, [h('th', { scope: 'col', text: data.timeName + ' (UTC)' })]);
+      cols.forEach(function (c) { hr.appendChild(h('th', { scope: 'col', class: c.numeric ? 'ev-num' : null, text: c.name })); });
+      hr.appendChild(h('th', { scope: 'col', class: 'ev-cite-col' }, [h('span', { class: 'ev-sr', text: 'Cite' })]));
+      table.appendChild(h('thead', null, [hr]));
+      var tbody = h('tbody');
+      table.appendChild(tbody);
+      wrap.appendChild(table);
+      details.appendChild(wrap);
+      var more = h('button', { type: 'button', class: 'ev-btn ev-more' });
+      details.appendChild(more);
+      var shown = 0;
+      var numericCols = cols.filter(function (c) { return c.numeric; });
+      function addRows() {
+        var frag = document.createDocumentFragment();
+        var end = Math.min(n, shown + TABLE_PAGE);
+        for (var r = shown; r < end; r++) {
+          var iso = isoUTC(data.times[r]);
+          var tr = document.createElement('tr');
+          var th = document.createElement('th');
+          th.scope = 'row';
+          th.textContent = iso;
+          tr.appendChild(th);
+          for (var c = 0; c < cols.length; c++) {
+            var td = document.createElement('td');
+            if (cols[c].numeric) td.className = 'ev-num';
+            var s = data.raw[r][cols[c].index];
+            td.textContent = s == null ? '' : s.trim();
+            tr.appendChild(td);
+          }
+          var bt = document.createElement('td');
+          var b = document.createElement('button');
+          b.type = 'button';
+          b.className = 'ev-btn ev-btn-small';
+          b.textContent = 'Cite';
+          b.setAttribute('data-row', r);
+          b.setAttribute('aria-label', 'Cite ' + iso);
+          bt.appendChild(b);
+          tr.appendChild(bt);
+          frag.appendChild(tr);
+        }
+        tbody.appendChild(frag);
+        shown = end;
+        var left = n - shown;
+        more.hidden = left <= 0;
+        more.textContent = 'Show ' + fmtInt(Math.min(TABLE_PAGE, left)) + ' more rows (' + fmtInt(left) + ' not shown)';
+      }
+      more.addEventListener('click', addRows);
+      tbody.addEventListener('click', function (e) {
+        var b = e.target.closest ? e.target.closest('button[data-row]') : null;
+        if (b) citeRow(ctx, data, +b.getAttribute('data-row'), numericCols);
+      });
+      addRows();
+    }
+    details.addEventListener('toggle', function () { if (details.open && !built) build(); });
+    if (openNow) { details.open = true; build(); }
+    return details;
+  }
+
+  window.GamedayEvidenceChart = { renderCsv: renderCsv, parseCsv: parseCsv, splitCsv: splitCsv };
+})();
