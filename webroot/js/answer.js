@@ -21,6 +21,7 @@
   var saveTimer = null;
   var retryTimer = null;
   var retryDelay = 1000;
+  var unavailable = false;                         // the last save got 503: the server's database is down for now
   var firstUnsavedAt = 0;
   var lastSavedAt = form.dataset.savedAt ? new Date(form.dataset.savedAt) : null;
   var blocked = null;                              // 'submitted' | 'expired' | 'nosession' | 'invalid'
@@ -91,7 +92,7 @@
     var n = currentNote();
     if (inFlight) { setStatus(n ? 'warning' : 'busy', n + 'Saving\u2026'); return; }
     if (retryTimer) {
-      setStatus('warning', n + 'Not saved to the server yet: ' + (navigator.onLine ? 'the server did not answer' : 'you are offline') +
+      setStatus('warning', n + 'Not saved to the server yet: ' + (!navigator.onLine ? 'you are offline' : unavailable ? 'the server is briefly unavailable' : 'the server did not answer') +
         '. Your text is kept in this browser and will be sent automatically' + (lastSavedAt ? ' (last saved ' + clock(lastSavedAt) + ').' : '.'));
       return;
     }
@@ -179,6 +180,7 @@
       if (res.ok && typeof body.rev !== 'number') { retryLater(); return; } // not our API answering (a portal, a proxy)
       if (res.ok) {
         if (blocked === 'nosession') { blocked = null; }
+        unavailable = false;
         unconfirmed = [];
         serverRev = body.rev;
         base = text;
@@ -202,10 +204,14 @@
         setStatus('error', (body.message || 'The answer could not be saved.') + ' Your text is kept in this browser.');
         return; // a client mistake: retrying the same text would fail again; the next edit tries again
       }
+      // 503: the server is up but its database is not (an outage): like an offline period, keep the text here and retry
+      unavailable = res.status === 503;
+      if (unavailable) { writeLocal(); }
       retryLater(); // 403 (token changed in another tab), 5xx, 503: try again shortly
     }).catch(function () {
       clearTimeout(timeout);
       inFlight = false;
+      unavailable = false;
       retryLater();
     });
   }
