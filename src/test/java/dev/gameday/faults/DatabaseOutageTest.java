@@ -22,6 +22,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Timeout;
  * The database fails under 50 candidates saving continuously: Postgres crashes ({@code pg_ctl stop -m immediate})
  * and comes back, or its connections are killed. The Postgres is the test's own, so it may be crashed.
  */
+@Tag("heavy")
 @Timeout(180)
 class DatabaseOutageTest {
   static final int CANDIDATES = 50;
@@ -39,23 +41,29 @@ class DatabaseOutageTest {
 
   @BeforeAll
   static void start() throws Exception {
+    long t0 = System.nanoTime();
     pg = OwnPostgres.start();
+    System.out.printf("setup: own Postgres %.1f s%n", (System.nanoTime() - t0) / 1e9);
     app = TestApp.start(new TestDatabase(pg.url(), pg.url(), Source.EMBEDDED));
     vertx = Vertx.vertx();
+    System.out.printf("setup: app %.1f s%n", (System.nanoTime() - t0) / 1e9);
     for (int i = 0; i < CANDIDATES; i++) {
       Created inv = app.invite("Candidate " + i, "c" + i + "@example.com");
       Client c = new Client(vertx);
       assertEquals(303, await(c.get(app.port, "/i/" + inv.token())).statusCode());
       candidates.add(new SaveLoad.Candidate(c, inv.id()));
     }
+    System.out.printf("setup: candidates %.1f s%n", (System.nanoTime() - t0) / 1e9);
   }
 
   @AfterAll
   static void stop() throws Exception {
+    long t0 = System.nanoTime();
     try {
       if (app != null) {
         app.close();
       }
+      System.out.printf("teardown: app %.1f s%n", (System.nanoTime() - t0) / 1e9);
       if (vertx != null) {
         await(vertx.close());
       }
@@ -63,6 +71,7 @@ class DatabaseOutageTest {
       if (pg != null) {
         pg.close();
       }
+      System.out.printf("teardown: all %.1f s%n", (System.nanoTime() - t0) / 1e9);
     }
   }
 

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Timeout;
  * SIGTERM while a save is held in the database: it stops accepting connections, finishes that save, exits 0, and
  * every save it acknowledged is stored.
  */
+@Tag("heavy")
 @Timeout(180)
 class GracefulShutdownTest {
   static final int CANDIDATES = 20;
@@ -77,6 +79,7 @@ class GracefulShutdownTest {
       Thread.sleep(1500);
 
       HttpResponse<Buffer> heldAnswer;
+      long sigterm;
       boolean refusedNewConnections = false;
       boolean aliveWhileDraining;
       try (Connection db = pg.jdbc()) {
@@ -90,7 +93,7 @@ class GracefulShutdownTest {
         Future<HttpResponse<Buffer>> inFlight = held.client().save(port, 1, heldText);
         awaitWaitingOnLock(pg);
 
-        long sigterm = System.nanoTime();
+        sigterm = System.nanoTime();
         server.destroy(); // SIGTERM on Linux
         long end = System.currentTimeMillis() + 5000;
         Client fresh = new Client(vertx);
@@ -109,9 +112,12 @@ class GracefulShutdownTest {
         System.out.printf("shutdown: new connections refused %.1f s after SIGTERM%n", (System.nanoTime() - sigterm) / 1e9);
       }
       boolean exited = server.waitFor(30, TimeUnit.SECONDS);
+      double exitSeconds = (System.nanoTime() - sigterm) / 1e9;
       load.stop();
       String log = Files.readString(serverLog, StandardCharsets.UTF_8);
-      System.out.println("shutdown: " + load.summary() + "; held save answered " + heldAnswer.statusCode());
+      System.out.printf("shutdown: %s; held save answered %d; exited %.1f s after SIGTERM with %s; connection errors for"
+          + " saves sent before SIGTERM %d%n", load.summary(), heldAnswer.statusCode(), exitSeconds,
+          exited ? server.exitValue() : "no exit", load.connectionErrorsSentBefore(sigterm));
 
       assertTrue(exited, "the server exits within 30 s of SIGTERM:\n" + log);
       assertEquals(0, server.exitValue(), "exit status after SIGTERM:\n" + log);

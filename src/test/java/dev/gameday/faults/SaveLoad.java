@@ -39,6 +39,7 @@ final class SaveLoad {
   final Map<String, AtomicLong> counts = new ConcurrentHashMap<>(); // "200", "503 unavailable", "500", "connection"...
   final Map<String, AtomicLong> countsWhileDown = new ConcurrentHashMap<>();
   final ConcurrentLinkedQueue<String> badBodies = new ConcurrentLinkedQueue<>();
+  final ConcurrentLinkedQueue<Long> connectionErrorsSent = new ConcurrentLinkedQueue<>();
   volatile boolean down;
   private volatile boolean running;
   private CountDownLatch stopped;
@@ -78,6 +79,7 @@ final class SaveLoad {
       String kind;
       if (ar.failed()) {
         kind = "connection error";
+        connectionErrorsSent.add(sent);
       } else {
         HttpResponse<Buffer> r = ar.result();
         kind = classify(r);
@@ -132,6 +134,10 @@ final class SaveLoad {
   long wrongAnswers() {
     return counts.entrySet().stream().filter(e -> !e.getKey().equals("200") && !e.getKey().equals("503 unavailable")
         && !e.getKey().equals("connection error")).mapToLong(e -> e.getValue().get()).sum();
+  }
+
+  long connectionErrorsSentBefore(long nanos) {
+    return connectionErrorsSent.stream().filter(t -> t < nanos).count();
   }
 
   long acksAfter(long nanos) {
