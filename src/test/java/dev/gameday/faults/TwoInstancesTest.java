@@ -142,7 +142,11 @@ class TwoInstancesTest {
       java.util.concurrent.CountDownLatch chainDone = new java.util.concurrent.CountDownLatch(1);
       int candidate = n;
       vertx.runOnContext(v -> saveChain(c, candidate, 1, 60, saves, chainDone::countDown));
-      Thread.sleep(150);
+      // submit while saves are going on: after the first few have been answered
+      long until = System.currentTimeMillis() + 10_000;
+      while (saves.size() < 3 && System.currentTimeMillis() < until) {
+        Thread.sleep(5);
+      }
       List<Future<HttpResponse<Buffer>>> submits = new ArrayList<>();
       List<Long> submitDone = new java.util.concurrent.CopyOnWriteArrayList<>();
       for (int i = 0; i < submitsEach; i++) {
@@ -190,9 +194,11 @@ class TwoInstancesTest {
           refusedAfter++;
         }
       }
-      assertEquals(SaveLoad.text(candidate, pm.getLong("rev")), pm.getJsonObject("sections").getString("summary"));
-      Row stored = a.one("select rev from answers where invitation_id = $1 and exercise_id = 'incident-postmortem'", inv.id()).orElseThrow();
-      assertEquals(pm.getLong("rev"), stored.getLong("rev"), "nothing changed the answer after the snapshot");
+      long snapRev = pm.getLong("rev");
+      assertEquals(snapRev == 0 ? "" : SaveLoad.text(candidate, snapRev), pm.getJsonObject("sections").getString("summary"));
+      long storedRev = a.one("select rev from answers where invitation_id = $1 and exercise_id = 'incident-postmortem'", inv.id())
+          .map(r -> r.getLong("rev")).orElse(0L);
+      assertEquals(snapRev, storedRev, "nothing changed the answer after the snapshot");
     }
     System.out.printf("submit race: %d submits for %d candidates over two instances, %d submissions; %d saves, %d acknowledged"
         + " (all in the snapshot), %d refused 409 submitted%n", totalSubmits, candidates, candidates, totalSaves, acknowledged, refusedAfter);
