@@ -58,14 +58,19 @@ public final class Main implements Callable<Integer> {
    * cannot do this: once the JVM's own handler has started the shutdown, the exit status is 128 + the signal (143)
    * whatever the hook does. {@code sun.misc.Signal} (module jdk.unsupported, available without flags on Java 17+)
    * replaces that handler. Where it is unavailable the shutdown hook still closes everything, with the JVM's status.
+   * A second signal while stopping ends the process at once (status 1), for an operator who will not wait.
    */
   @SuppressWarnings("removal")
-  static boolean onStopSignals(Runnable stop) {
+  static boolean onStopSignals(CountDownLatch stop) {
     try {
       for (String name : new String[] {"TERM", "INT"}) {
         sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
+          if (stop.getCount() == 0) {
+            LOG.warn("SIG{} received again while stopping: exiting now", sig.getName());
+            Runtime.getRuntime().halt(1);
+          }
           LOG.info("SIG{} received", sig.getName());
-          stop.run();
+          stop.countDown();
         });
       }
       return true;
@@ -89,7 +94,7 @@ public final class Main implements Callable<Integer> {
       Config config = port == null ? config() : config().withPort(port);
       Gameday app = Gameday.open(config);
       CountDownLatch stop = new CountDownLatch(1);
-      boolean signals = onStopSignals(stop::countDown);
+      boolean signals = onStopSignals(stop);
       // any other exit still closes in order (close() runs once; the hook returns at once after a clean stop)
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {

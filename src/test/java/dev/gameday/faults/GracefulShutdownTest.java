@@ -144,6 +144,9 @@ class GracefulShutdownTest {
         server.destroyForcibly();
       }
       await(vertx.close());
+      try (var files = Files.walk(work)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
     }
   }
 
