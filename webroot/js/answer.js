@@ -21,6 +21,7 @@
   var saveTimer = null;
   var retryTimer = null;
   var retryDelay = 1000;
+  var unavailable = false;                         // the last save got 503: the server's database is down for now
   var firstUnsavedAt = 0;
   var lastSavedAt = form.dataset.savedAt ? new Date(form.dataset.savedAt) : null;
   var blocked = null;                              // 'submitted' | 'expired' | 'nosession' | 'invalid'
@@ -92,7 +93,7 @@
     if (inFlight) { setStatus(n ? 'warning' : 'busy', n + 'Saving\u2026'); return; }
     if (retryTimer) {
       setStatus('warning', n + 'Not saved to the server yet: ' + (!navigator.onLine ? 'you are offline'
-        : serverError ? 'the server had a problem' : 'the server did not answer') +
+        : unavailable ? 'the server is briefly unavailable' : serverError ? 'the server had a problem' : 'the server did not answer') +
         '. Your text is kept in this browser and will be sent automatically' + (lastSavedAt ? ' (last saved ' + clock(lastSavedAt) + ').' : '.'));
       return;
     }
@@ -166,6 +167,7 @@
       if (res.ok && typeof body.rev !== 'number') { retryLater(); return; } // not our API answering (a portal, a proxy)
       if (res.ok) {
         if (blocked === 'nosession') { blocked = null; }
+        unavailable = false;
         unconfirmed = [];
         serverRev = body.rev;
         base = text;
@@ -190,11 +192,15 @@
         return; // a client mistake: retrying the same text would fail again; the next edit tries again
       }
       serverError = res.status >= 500;
+      // 503: the server is up but its database is not (an outage): like an offline period, keep the text here and retry
+      unavailable = res.status === 503;
+      if (unavailable) { writeLocal(); }
       retryLater(); // 403 (token changed in another tab), 5xx, 503: try again shortly
     }).catch(function () {
       clearTimeout(timeout);
       inFlight = false;
       serverError = false;
+      unavailable = false;
       retryLater();
     });
   }

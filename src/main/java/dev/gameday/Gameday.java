@@ -15,6 +15,7 @@ import dev.gameday.review.ReviewRoutes;
 import dev.gameday.review.ReviewService;
 import dev.gameday.review.RubricRoutes;
 import dev.gameday.web.HttpVerticle;
+import dev.gameday.web.OutageLog;
 import dev.gameday.web.Pages;
 import dev.gameday.web.Sessions;
 import io.vertx.core.DeploymentOptions;
@@ -25,6 +26,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +43,12 @@ public final class Gameday implements AutoCloseable {
   public final Invitations invitations;
   public final CandidateService candidates;
   public final Accounts accounts;
+  /** Database outages: classified, answered 503, logged once at start and once at end. */
+  public final OutageLog outages;
   private final EmbeddedDatabase embedded;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile String httpDeployment;
+  private volatile long housekeeping = -1;
 
   private Gameday(Config config, EmbeddedDatabase embedded, String url, ExerciseLoader.Result library) {
     this.config = config;
@@ -57,6 +64,7 @@ public final class Gameday implements AutoCloseable {
     this.invitations = new Invitations(pool, catalog);
     this.candidates = new CandidateService(pool, catalog);
     this.accounts = new Accounts(vertx, pool);
+    this.outages = new OutageLog(vertx, pool);
     await(catalog.store(library));
   }
 
@@ -99,7 +107,7 @@ public final class Gameday implements AutoCloseable {
     RubricRoutes rubricRoutes = new RubricRoutes(catalog, pages);
     ExportRoutes exportRoutes = new ExportRoutes(pool, catalog);
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    await(vertx.deployVerticle(() -> new HttpVerticle(config, pool, sessions, pages, router -> {
+    httpDeployment = await(vertx.deployVerticle(() -> new HttpVerticle(config, pool, sessions, pages, outages, router -> {
       candidateRoutes.mount(router);
       setupRoutes.mount(router);
       calibrationRoutes.mount(router);
@@ -108,7 +116,7 @@ public final class Gameday implements AutoCloseable {
       exportRoutes.mount(router);
     }), new DeploymentOptions().setInstances(instances)));
     // housekeeping: expired sessions and old sign-in attempts serve no one (the audit log keeps the history)
-    vertx.setPeriodic(10_000, 3_600_000, id -> pool
+    housekeeping = vertx.setPeriodic(10_000, 3_600_000, id -> pool
         .query("delete from sessions where expires_at < now() or last_seen_at < now() - interval '1 day'").execute()
         .compose(v -> accounts.forgetOldAttempts())
         .onFailure(err -> LOG.warn("housekeeping failed: {}", err.toString())));
@@ -128,10 +136,30 @@ public final class Gameday implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops in order, once: the HTTP servers first (they stop accepting at once and let the requests in flight finish,
+   * at most {@link HttpVerticle#DRAIN_SECONDS} s), then the pool, Vert.x and the embedded Postgres. Later calls
+   * return at once.
+   */
   @Override
   public void close() throws Exception {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     try {
-      await(vertx.close());
+      if (httpDeployment != null) {
+        try {
+          await(vertx.undeploy(httpDeployment));
+        } catch (RuntimeException e) {
+          LOG.warn("stopping the HTTP servers: {}", e.toString());
+        }
+      }
+      vertx.cancelTimer(housekeeping);
+      try {
+        await(pool.close());
+      } finally {
+        await(vertx.close());
+      }
     } finally {
       if (embedded != null) {
         embedded.close();

@@ -3,6 +3,7 @@ package dev.gameday;
 import dev.gameday.candidate.Invitations.Created;
 import dev.gameday.exercise.ExerciseLoader;
 import dev.gameday.web.Http.ClientError;
+import dev.gameday.web.HttpVerticle;
 import dev.gameday.web.Tokens;
 import io.vertx.sqlclient.Tuple;
 import java.io.PrintWriter;
@@ -52,6 +53,33 @@ public final class Main implements Callable<Integer> {
     return new Serve().call();
   }
 
+  /**
+   * SIGTERM and SIGINT start a clean stop on the main thread, which then exits with status 0. A JVM shutdown hook
+   * cannot do this: once the JVM's own handler has started the shutdown, the exit status is 128 + the signal (143)
+   * whatever the hook does. {@code sun.misc.Signal} (module jdk.unsupported, available without flags on Java 17+)
+   * replaces that handler. Where it is unavailable the shutdown hook still closes everything, with the JVM's status.
+   * A second signal while stopping ends the process at once (status 1), for an operator who will not wait.
+   */
+  @SuppressWarnings("removal")
+  static boolean onStopSignals(CountDownLatch stop) {
+    try {
+      for (String name : new String[] {"TERM", "INT"}) {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
+          if (stop.getCount() == 0) {
+            LOG.warn("SIG{} received again while stopping: exiting now", sig.getName());
+            Runtime.getRuntime().halt(1);
+          }
+          LOG.info("SIG{} received", sig.getName());
+          stop.countDown();
+        });
+      }
+      return true;
+    } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+      LOG.warn("signal handlers not installed ({}); stopping relies on the shutdown hook", e.toString());
+      return false;
+    }
+  }
+
   static Config config() {
     return Config.fromEnvironment(System.getenv());
   }
@@ -65,6 +93,9 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
       Config config = port == null ? config() : config().withPort(port);
       Gameday app = Gameday.open(config);
+      CountDownLatch stop = new CountDownLatch(1);
+      boolean signals = onStopSignals(stop);
+      // any other exit still closes in order (close() runs once; the hook returns at once after a clean stop)
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {
           app.close();
@@ -86,7 +117,14 @@ public final class Main implements Callable<Integer> {
       }
       out.println("Data: " + (config.embedded() ? "embedded Postgres in " + config.dataDir().toAbsolutePath()
           : "GAMEDAY_DATABASE_URL") + ". Stop with Ctrl+C.");
-      new CountDownLatch(1).await();
+      stop.await();
+      if (!signals) {
+        return 0; // not reached: without signal handlers the JVM's own shutdown runs the hook
+      }
+      LOG.info("Stopping: no new connections; waiting up to {} s for requests in flight", HttpVerticle.DRAIN_SECONDS);
+      long started = System.nanoTime();
+      app.close();
+      LOG.info("Stopped cleanly in {} ms", (System.nanoTime() - started) / 1_000_000);
       return 0;
     }
 

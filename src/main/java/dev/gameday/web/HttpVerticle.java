@@ -4,6 +4,7 @@ import dev.gameday.Config;
 import dev.gameday.web.Http.ClientError;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -12,6 +13,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,18 +24,27 @@ public final class HttpVerticle extends VerticleBase {
   /** Twelve sections of 100,000 characters of 4-byte UTF-8 fit; anything larger is a client's mistake. */
   public static final int API_BODY_LIMIT = 5 * 1024 * 1024;
   private static final int FORM_BODY_LIMIT = 64 * 1024;
+  /** How long a shutdown waits for requests in flight. */
+  public static final int DRAIN_SECONDS = 10;
+  private static final ClientError UNAVAILABLE = new ClientError(503, "unavailable",
+      "The service is briefly unavailable. Nothing you saved before is lost; please try again in a few seconds"
+          + " (the answer page keeps your text and sends it again by itself).");
 
   private final Config config;
   private final Pool pool;
   private final Sessions sessions;
   private final Pages pages;
   private final Consumer<Router> features;
+  private final OutageLog outages;
+  private HttpServer server;
 
-  public HttpVerticle(Config config, Pool pool, Sessions sessions, Pages pages, Consumer<Router> features) {
+  public HttpVerticle(Config config, Pool pool, Sessions sessions, Pages pages, OutageLog outages,
+                      Consumer<Router> features) {
     this.config = config;
     this.pool = pool;
     this.sessions = sessions;
     this.pages = pages;
+    this.outages = outages;
     this.features = features;
   }
 
@@ -62,15 +73,34 @@ public final class HttpVerticle extends VerticleBase {
     return vertx.createHttpServer(new HttpServerOptions().setPort(config.port()).setCompressionSupported(true)
             .setMaxFormAttributeSize(FORM_BODY_LIMIT))
         .requestHandler(router)
-        .listen();
+        .listen().onSuccess(s -> server = s);
   }
 
+  /**
+   * Undeploying shuts the server down gracefully: it stops accepting connections at once, lets the requests in
+   * flight finish (at most {@link #DRAIN_SECONDS} s), then closes. The pool stays open meanwhile (its owner closes it
+   * after every server is down), so those requests can still reach the database.
+   */
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.shutdown(DRAIN_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** Ready when Postgres answers; each check is named, so a 503 says which one failed. */
   private void ready(RoutingContext ctx) {
     pool.query("select 1").execute()
-        .timeout(2, java.util.concurrent.TimeUnit.SECONDS)
-        .onSuccess(r -> Http.json(ctx, 200, new JsonObject().put("status", "ready")))
-        .onFailure(err -> Http.json(ctx, 503, new JsonObject().put("error", "not_ready")
-            .put("message", "The database is not reachable.")));
+        .timeout(2, TimeUnit.SECONDS)
+        .onSuccess(r -> Http.json(ctx, 200, new JsonObject().put("status", "ready")
+            .put("checks", new JsonObject().put("database", "up"))))
+        .onFailure(err -> {
+          if (OutageLog.unavailable(err)) {
+            outages.refused(err);
+          } else {
+            LOG.warn("readiness check failed: {}", OutageLog.describe(err));
+          }
+          Http.json(ctx, 503, new JsonObject().put("error", "unavailable").put("message", "The database is not reachable.")
+              .put("status", "not_ready").put("checks", new JsonObject().put("database", "down")));
+        });
   }
 
   /** One place that turns failures into a JSON error or an error page; never a stack trace. */
@@ -79,6 +109,11 @@ public final class HttpVerticle extends VerticleBase {
     ClientError ce;
     if (err instanceof ClientError c) {
       ce = c;
+    } else if (OutageLog.unavailable(err)) {
+      // the database is down or its connection broke: no bug, no stack trace; the page keeps the text and retries
+      outages.refused(err);
+      ce = UNAVAILABLE;
+      ctx.response().putHeader("Retry-After", "5");
     } else {
       int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
       ce = switch (status) {
@@ -103,7 +138,8 @@ public final class HttpVerticle extends VerticleBase {
     if (Http.isApi(ctx)) {
       Http.json(ctx, ce.status(), ce.body());
     } else {
-      Map<String, Object> m = new java.util.HashMap<>(Map.of("title", ce.status() == 500 ? "Something went wrong" : "Sorry",
+      Map<String, Object> m = new java.util.HashMap<>(Map.of("title", ce.status() == 500 ? "Something went wrong"
+              : ce.status() == 503 ? "Briefly unavailable" : "Sorry",
           "status", ce.status(), "message", ce.getMessage(), "noSession", ce.status() == 401));
       String back = Http.safeNext(ctx.request().uri());
       if (ce.status() == 401 && ctx.request().method() == io.vertx.core.http.HttpMethod.GET && back != null
