@@ -49,6 +49,7 @@ public final class HttpVerticle extends VerticleBase {
 
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(API_BODY_LIMIT));
     router.route().handler(BodyHandler.create(false).setBodyLimit(FORM_BODY_LIMIT));
+    router.route().handler(Input::guard);
     router.route().handler(sessions::load);
     router.route().handler(guards::csrf);
     router.get("/").handler(ctx -> pages.render(ctx, 200, "home", Map.of("title", "Gameday")));
