@@ -51,6 +51,8 @@ public final class CandidateService {
                               else closes_at end
        where token_hash = $1 and state = 'draft' and closes_at > now()
       returning id""";
+  private static final String PEEK =
+      "select id from invitations where token_hash = $1 and state = 'draft' and closes_at > now()";
   private static final String INVITATION = """
       select i.id, i.pseudonym, i.track_id, i.state, i.deadline, i.closes_at, i.submitted_at, i.time_limit_minutes,
              i.first_opened_at, i.closes_at > now() as open, t.definition as track
@@ -162,6 +164,15 @@ public final class CandidateService {
       return Future.succeededFuture(Optional.empty());
     }
     return pool.preparedQuery(REDEEM).execute(Tuple.of(Tokens.hash(token)))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong("id")));
+  }
+
+  /** The invitation a token would open, without opening it (no time limit starts). */
+  public Future<Optional<Long>> peek(String token) {
+    if (token == null || token.length() < 20 || token.length() > 100) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return pool.preparedQuery(PEEK).execute(Tuple.of(Tokens.hash(token)))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong("id")));
   }
 
