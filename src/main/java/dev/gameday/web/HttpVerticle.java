@@ -22,6 +22,10 @@ public final class HttpVerticle extends VerticleBase {
   /** Twelve sections of 100,000 characters of 4-byte UTF-8 fit; anything larger is a client's mistake. */
   public static final int API_BODY_LIMIT = 5 * 1024 * 1024;
   private static final int FORM_BODY_LIMIT = 64 * 1024;
+  /** A request's headers must arrive, and a kept-alive connection is kept, for 15 to 30 s (ConnectionTimeouts). */
+  public static final java.time.Duration HEAD_TIMEOUT = java.time.Duration.ofSeconds(15);
+  /** A connection with a request under way that neither reads nor writes a byte for this long is closed. */
+  public static final int IDLE_TIMEOUT_SECONDS = 60;
 
   private final Config config;
   private final Pool pool;
@@ -60,9 +64,8 @@ public final class HttpVerticle extends VerticleBase {
     router.route().failureHandler(this::failure);
 
     // form fields carry up to 5,000 characters (a decision rationale), up to 4 bytes each once decoded
-    return vertx.createHttpServer(new HttpServerOptions().setPort(config.port()).setCompressionSupported(true)
-            .setMaxFormAttributeSize(FORM_BODY_LIMIT))
-        .requestHandler(router)
+    return ConnectionTimeouts.create(vertx, new HttpServerOptions().setPort(config.port()).setCompressionSupported(true)
+            .setMaxFormAttributeSize(FORM_BODY_LIMIT).setIdleTimeout(IDLE_TIMEOUT_SECONDS), HEAD_TIMEOUT, router)
         .listen();
   }
 
