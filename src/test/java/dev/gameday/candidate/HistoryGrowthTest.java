@@ -62,6 +62,10 @@ class HistoryGrowthTest {
         + "to_regclass('answer_section_history')), 0) as n").orElseThrow().getLong("n");
   }
 
+  private static long answersBytes() {
+    return app.one("select pg_total_relation_size('answers') as n").orElseThrow().getLong("n");
+  }
+
   /** 100,000 random 4-byte characters: the largest section, 400,000 bytes of UTF-8 that do not compress. */
   private static String largestSection(Random random) {
     StringBuilder sb = new StringBuilder(200_000);
@@ -85,6 +89,7 @@ class HistoryGrowthTest {
       big.put(id, largestSection(random));
     }
     long before = historyBytes();
+    long answersBefore = answersBytes();
     // written by hand: Jackson would escape each 4-byte character as two \\u escapes (12 bytes)
     StringBuilder body = new StringBuilder("{\"rev\": 1, \"sections\": {");
     big.forEach(e -> body.append(body.charAt(body.length() - 1) == '{' ? "" : ", ")
@@ -101,8 +106,9 @@ class HistoryGrowthTest {
     long grown = historyBytes() - before;
     long textBytes = app.one("select coalesce(sum(octet_length(text)), 0) as n from answer_section_history "
         + "where invitation_id = $1", c.invitation().id()).orElseThrow().getLong("n");
-    System.out.printf("history grew by %,d bytes (rows hold %,d bytes of text) for a 2.4 MB save and 20 small ones%n",
-        grown, textBytes);
+    System.out.printf("history grew by %,d bytes (rows hold %,d bytes of text), the answers table by %,d bytes"
+        + " (dead row versions until vacuum), for a 2.4 MB save and 20 small ones%n", grown, textBytes,
+        answersBytes() - answersBefore);
     assertTrue(grown < 8L * 1024 * 1024, "history grew by " + grown + " bytes; 21 full copies would be ~50 MB");
     JsonObject stored = await(c.browser().get(ANSWERS)).bodyAsJsonObject();
     assertEquals(21, stored.getLong("rev"));

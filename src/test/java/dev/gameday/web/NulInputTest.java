@@ -82,7 +82,9 @@ class NulInputTest {
         "/api/v1/candidate/answers/incident%00postmortem",
         "/candidate/exercises/%00",
         "/candidate/exercises/%00/evidence/0",
-        "/api/v1/candidate?x=%00");
+        "/api/v1/candidate?x=%00",
+        "/static/js/answer%00.js",
+        "/static/%00");
     List<String> adminRoutes = List.of(
         "/api/v1/review/queue?track=%00",
         "/api/v1/review/queue?exercise=%00",
