@@ -35,7 +35,8 @@
 
   function current() {
     var s = {};
-    areas.forEach(function (a) { s[a.name] = a.value; });
+    // Postgres cannot store U+0000: the server keeps U+FFFD instead (and says so), so this copy does the same
+    areas.forEach(function (a) { s[a.name] = a.value.replace(/\u0000/g, '\uFFFD'); });
     return s;
   }
 
@@ -174,6 +175,9 @@
         lastSavedAt = new Date(body.savedAt || Date.now());
         retryDelay = 1000;
         clearTimeout(retryTimer); retryTimer = null;
+        if (body.replaced) { // show the U+FFFD the server stored in place of NUL (keeps anything typed since)
+          areas.forEach(function (a) { if (a.value.indexOf('\u0000') >= 0) { a.value = a.value.replace(/\u0000/g, '\uFFFD'); } });
+        }
         dirty = !same(current(), text);
         if (!dirty) { firstUnsavedAt = 0; }
         writeLocal();

@@ -44,7 +44,8 @@ public final class CandidateRoutes {
   }
 
   public void mount(Router router) {
-    router.get("/i/:token").handler(this::redeem);
+    router.get("/i/:token").handler(this::openLink);
+    router.post("/i/:token").handler(this::redeem);
     router.get("/candidate").handler(this::overviewPage);
     router.get("/candidate/exercises/:exerciseId").handler(this::exercisePage);
     router.get("/candidate/exercises/:exerciseId/evidence/:index").handler(this::evidenceFile);
@@ -57,6 +58,37 @@ public final class CandidateRoutes {
     router.put("/api/v1/candidate/answers/:exerciseId").handler(this::saveJson);
     router.post("/api/v1/candidate/submit").handler(this::submitJson);
     router.post("/api/v1/candidate/preview").handler(this::previewJson);
+  }
+
+  /**
+   * Opening an invitation link. With nobody signed in it signs the browser in. A browser already signed in (a
+   * reviewer's or admin's account, or another candidate) is asked first: the page posts back to {@link #redeem};
+   * until then nothing changes, not even the time limit. The candidate's own link goes straight to the overview.
+   */
+  private void openLink(RoutingContext ctx) {
+    Session s = ctx.get(Session.KEY);
+    if (s == null) {
+      redeem(ctx);
+      return;
+    }
+    String token = ctx.pathParam("token");
+    service.peek(token).onSuccess(id -> {
+      if (id.isEmpty()) {
+        pages.render(ctx, 404, "invalid-link", Map.of("title", "This link is not valid"));
+      } else if (s.candidate() && id.get().equals(s.invitationId())) {
+        Http.redirect(ctx, "/candidate");
+      } else {
+        Map<String, Object> m = new HashMap<>();
+        m.put("title", "Continue as the candidate?");
+        m.put("token", token);
+        m.put("asAccount", s.account());
+        m.put("currentName", s.name());
+        m.put("currentEmail", s.email());
+        m.put("currentRole", s.admin() ? "admin" : "reviewer");
+        m.put("stayHref", s.account() ? "/review" : "/candidate");
+        pages.render(ctx, 200, "invitation-confirm", m);
+      }
+    }).onFailure(ctx::fail);
   }
 
   private void redeem(RoutingContext ctx) {

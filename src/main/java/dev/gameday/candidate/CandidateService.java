@@ -21,17 +21,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The candidate's side: redeeming the invitation, reading and saving answers, submitting once.
  *
  * <p>Two rules carry the "nothing is ever lost" promise. A save stores a revision only if it is newer than the
- * stored one, in one statement that also appends it to the history. A submit is one conditional update in the
+ * stored one, in one statement that also records the sections it changed in the history (at most one row per
+ * section per minute, see {@link #SAVE}). A submit is one conditional update in the
  * transaction that seals the snapshot; a save holds a share lock on the invitation, so a save and a submit are
  * ordered: either the save lands before the snapshot is taken, or it is refused as {@code submitted}.
  */
 public final class CandidateService {
   public static final int MAX_SECTION_CHARS = 100_000;
+  /** At most one history row per section per window: any minute's state stays recoverable. */
+  public static final int HISTORY_WINDOW_SECONDS = 60;
+  /** Two hours of one-a-minute rows per section. */
+  public static final int HISTORY_ROWS_PER_SECTION = 120;
+  /** Per answer (invitation, exercise): room for about twenty full-size sections of 4-byte characters. */
+  public static final long HISTORY_BYTES_PER_ANSWER = 8L * 1024 * 1024;
+  private static final Logger LOG = LoggerFactory.getLogger(CandidateService.class);
 
   private static final String REDEEM = """
       update invitations
@@ -41,6 +51,8 @@ public final class CandidateService {
                               else closes_at end
        where token_hash = $1 and state = 'draft' and closes_at > now()
       returning id""";
+  private static final String PEEK =
+      "select id from invitations where token_hash = $1 and state = 'draft' and closes_at > now()";
   private static final String INVITATION = """
       select i.id, i.pseudonym, i.track_id, i.state, i.deadline, i.closes_at, i.submitted_at, i.time_limit_minutes,
              i.first_opened_at, i.closes_at > now() as open, t.definition as track
@@ -57,21 +69,63 @@ public final class CandidateService {
        where ie.invitation_id = $1 and ie.exercise_id = $2""";
   private static final String PINNED_VERSION =
       "select version_id from invitation_exercises where invitation_id = $1 and exercise_id = $2";
+  /**
+   * The save, one statement: the answer row takes the given sections if {@code rev} is newer (the answer row always
+   * has the newest text). The history gets only the sections whose text changed, folded into that section's latest
+   * row while it is younger than the window ($5 seconds), else a new row.
+   */
   private static final String SAVE = """
       with inv as (
         select id from invitations where id = $1 and state = 'draft' and now() < closes_at for share
+      ), prev as (
+        -- the stored text as this statement's snapshot saw it (no lock: a row "up" changes would be skipped);
+        -- a concurrent save can at worst make a section look changed, which costs one history write
+        select a.sections from answers a where a.invitation_id = $1 and a.exercise_id = $2
       ), up as (
         insert into answers (invitation_id, exercise_id, rev, sections, saved_at)
-        select inv.id, $2, $3, $4, now() from inv
+        select inv.id, $2, $3, $4::jsonb, now() from inv
         on conflict (invitation_id, exercise_id) do update
            set rev = excluded.rev, sections = answers.sections || excluded.sections, saved_at = excluded.saved_at
          where answers.rev < excluded.rev
-        returning invitation_id, exercise_id, rev, sections, saved_at
-      ), hist as (
-        insert into answer_history (invitation_id, exercise_id, rev, sections, saved_at)
-        select invitation_id, exercise_id, rev, sections, saved_at from up
+        returning invitation_id, exercise_id, rev, saved_at
+      ), changed as (
+        select e.key as section_id, e.value as text from up, jsonb_each_text($4::jsonb) e
+         where coalesce((select p.sections ->> e.key from prev p), '') is distinct from e.value
+      ), latest as (
+        select distinct on (h.section_id) h.id, h.section_id, h.started_at
+          from answer_section_history h
+         where h.invitation_id = $1 and h.exercise_id = $2 and h.section_id in (select section_id from changed)
+         order by h.section_id, h.id desc
+      ), folded as (
+        update answer_section_history h set text = c.text, rev = up.rev, saved_at = up.saved_at
+          from changed c, latest l, up
+         where h.id = l.id and l.section_id = c.section_id
+           and l.started_at > up.saved_at - make_interval(secs => $5::float8)
+        returning h.id
+      ), added as (
+        insert into answer_section_history (invitation_id, exercise_id, section_id, rev, text, started_at, saved_at)
+        select up.invitation_id, up.exercise_id, c.section_id, up.rev, c.text, up.saved_at, up.saved_at
+          from changed c, up
+         where not exists (select 1 from latest l where l.section_id = c.section_id
+                             and l.started_at > up.saved_at - make_interval(secs => $5::float8))
+        returning id
       )
-      select rev, saved_at from up""";
+      select rev, saved_at, (select count(*) from added) as added from up""";
+  /**
+   * Bounds one answer's history: beyond $3 rows in a section (the first and the newest $3 - 1), or once the newer rows of the answer already hold $4
+   * bytes, the oldest rows go; each section's first and newest row always stay.
+   */
+  private static final String PRUNE_HISTORY = """
+      with ranked as (
+        select id,
+               row_number() over (partition by section_id order by id) as from_first,
+               row_number() over (partition by section_id order by id desc) as from_newest,
+               sum(octet_length(text)) over (order by id desc rows unbounded preceding) as bytes_so_far
+          from answer_section_history where invitation_id = $1 and exercise_id = $2
+      )
+      delete from answer_section_history h using ranked r
+       where h.id = r.id and r.from_first > 1 and r.from_newest > 1
+         and (r.from_newest >= $3 or r.bytes_so_far > $4)""";
   private static final String AFTER_REFUSED_SAVE = """
       select i.state, now() < i.closes_at as open, a.rev, a.sections, a.saved_at
         from invitations i
@@ -110,6 +164,15 @@ public final class CandidateService {
       return Future.succeededFuture(Optional.empty());
     }
     return pool.preparedQuery(REDEEM).execute(Tuple.of(Tokens.hash(token)))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong("id")));
+  }
+
+  /** The invitation a token would open, without opening it (no time limit starts). */
+  public Future<Optional<Long>> peek(String token) {
+    if (token == null || token.length() < 20 || token.length() > 100) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return pool.preparedQuery(PEEK).execute(Tuple.of(Tokens.hash(token)))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong("id")));
   }
 
@@ -237,10 +300,27 @@ public final class CandidateService {
               + MAX_SECTION_CHARS + " characters. Shorten it or move part of it to another section."));
         }
       }
-      return pool.preparedQuery(SAVE).execute(Tuple.of(invitationId, exerciseId, rev, sections))
-          .compose(rows -> rows.size() == 1 ? Future.succeededFuture(saved(rows))
-              : explainRefusedSave(invitationId, exerciseId, rev, sections));
+      return pool.preparedQuery(SAVE).execute(Tuple.of(invitationId, exerciseId, rev, sections, HISTORY_WINDOW_SECONDS))
+          .compose(rows -> {
+            if (rows.size() != 1) {
+              return explainRefusedSave(invitationId, exerciseId, rev, sections);
+            }
+            Saved saved = saved(rows);
+            return rows.iterator().next().getLong("added") == 0 ? Future.succeededFuture(saved)
+                : pruneHistory(invitationId, exerciseId).map(saved);
+          });
     });
+  }
+
+  /** After a save that added history rows; the save is already stored, so a failure here only gets logged. */
+  private Future<Void> pruneHistory(long invitationId, String exerciseId) {
+    return pool.preparedQuery(PRUNE_HISTORY)
+        .execute(Tuple.of(invitationId, exerciseId, HISTORY_ROWS_PER_SECTION, HISTORY_BYTES_PER_ANSWER))
+        .<Void>mapEmpty()
+        .recover(err -> {
+          LOG.warn("pruning the history of invitation {} exercise {} failed: {}", invitationId, exerciseId, err.toString());
+          return Future.succeededFuture();
+        });
   }
 
   private static Saved saved(RowSet<Row> rows) {

@@ -47,20 +47,38 @@ public final class Http {
   }
 
   public static void json(RoutingContext ctx, int status, JsonObject body) {
+    if (status < 300 && Boolean.TRUE.equals(ctx.get(Input.REPLACED_NUL))) {
+      // the client's copy holds a NUL the server stored as U+FFFD: say so, so that it can match (answer.js does)
+      body = body.copy().put("replaced", new io.vertx.core.json.JsonArray().add("nul"));
+    }
     ctx.response().setStatusCode(status)
         .putHeader("Content-Type", "application/json; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
         .end(body.encode());
   }
 
-  /** The request body as a JSON object, or null after failing the request with 400. */
+  /**
+   * The request body as a JSON object, or null after failing the request with 400. The bytes must be valid UTF-8;
+   * a NUL in a key or string is replaced with U+FFFD (see {@link Input}).
+   */
   public static JsonObject jsonBody(RoutingContext ctx) {
     try {
-      JsonObject body = ctx.body().asJsonObject();
+      io.vertx.core.buffer.Buffer raw = ctx.body().buffer();
+      if (raw != null && !Input.validUtf8(raw.getBytes())) {
+        ctx.fail(400, new ClientError(400, "malformed_json", "The request body is not valid UTF-8."));
+        return null;
+      }
+      JsonObject body = raw == null || raw.length() == 0 ? null : new JsonObject(raw);
       if (body == null) {
         ctx.fail(400, new ClientError(400, "malformed_json", "The request body must be a JSON object."));
+        return null;
       }
-      return body;
+      boolean[] replaced = {false};
+      JsonObject clean = Input.replaceNul(body, replaced);
+      if (replaced[0]) {
+        ctx.put(Input.REPLACED_NUL, true);
+      }
+      return clean;
     } catch (io.vertx.core.json.DecodeException | ClassCastException e) {
       ctx.fail(400, new ClientError(400, "malformed_json", "The request body is not valid JSON."));
       return null;

@@ -29,6 +29,10 @@ public final class HttpVerticle extends VerticleBase {
   private static final ClientError UNAVAILABLE = new ClientError(503, "unavailable",
       "The service is briefly unavailable. Nothing you saved before is lost; please try again in a few seconds"
           + " (the answer page keeps your text and sends it again by itself).");
+  /** A request's headers must arrive, and a kept-alive connection is kept, for 15 to 30 s (ConnectionTimeouts). */
+  public static final java.time.Duration HEAD_TIMEOUT = java.time.Duration.ofSeconds(15);
+  /** A connection with a request under way that neither reads nor writes a byte for this long is closed. */
+  public static final int IDLE_TIMEOUT_SECONDS = 60;
 
   private final Config config;
   private final Pool pool;
@@ -60,6 +64,7 @@ public final class HttpVerticle extends VerticleBase {
 
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(API_BODY_LIMIT));
     router.route().handler(BodyHandler.create(false).setBodyLimit(FORM_BODY_LIMIT));
+    router.route().handler(Input::guard);
     router.route().handler(sessions::load);
     router.route().handler(guards::csrf);
     router.get("/").handler(ctx -> pages.render(ctx, 200, "home", Map.of("title", "Gameday")));
@@ -70,9 +75,8 @@ public final class HttpVerticle extends VerticleBase {
     router.route().failureHandler(this::failure);
 
     // form fields carry up to 5,000 characters (a decision rationale), up to 4 bytes each once decoded
-    return vertx.createHttpServer(new HttpServerOptions().setPort(config.port()).setCompressionSupported(true)
-            .setMaxFormAttributeSize(FORM_BODY_LIMIT))
-        .requestHandler(router)
+    return ConnectionTimeouts.create(vertx, new HttpServerOptions().setPort(config.port()).setCompressionSupported(true)
+            .setMaxFormAttributeSize(FORM_BODY_LIMIT).setIdleTimeout(IDLE_TIMEOUT_SECONDS), HEAD_TIMEOUT, router)
         .listen().onSuccess(s -> server = s);
   }
 

@@ -32,7 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Handlebars template cache can hold them.)
  */
 public final class Pages {
-  public static final List<String> TEMPLATES = List.of("home", "error", "invalid-link", "candidate-overview",
+  public static final List<String> TEMPLATES = List.of("home", "error", "invalid-link", "invitation-confirm", "candidate-overview",
       "candidate-exercise", "candidate-review", "candidate-receipt", "setup", "setup-done", "login", "admin-accounts",
       "admin-audit", "review-queue", "review-submission", "review-item", "review-calibration", "calibration-item", "rubrics",
       "rubric");

@@ -181,17 +181,19 @@ class CandidateApiTest {
     HttpResponse<Buffer> again = await(candidate.put(ANSWERS, save(2, "summary", "same")));
     assertEquals(200, again.statusCode());
     assertEquals(first.bodyAsJsonObject(), again.bodyAsJsonObject());
-    assertEquals(1L, app.one("select count(*) as n from answer_history where invitation_id = $1", invitation.id())
+    assertEquals(1L, app.one("select count(*) as n from answer_section_history where invitation_id = $1", invitation.id())
         .orElseThrow().getLong("n"));
   }
 
   @Test
-  @DisplayName("every accepted revision is appended to the history; refused ones are not")
+  @DisplayName("accepted revisions reach the history (one row per section per minute, the newest text); refused ones do not")
   void history() {
     await(candidate.put(ANSWERS, save(1, "summary", "one")));
+    app.sql("update answer_section_history set started_at = started_at - interval '1 hour' where invitation_id = $1",
+        invitation.id());
     await(candidate.put(ANSWERS, save(2, "summary", "two")));
     await(candidate.put(ANSWERS, save(1, "summary", "late")));
-    List<String> texts = app.sql("select sections->>'summary' as t from answer_history where invitation_id = $1 order by rev",
+    List<String> texts = app.sql("select text as t from answer_section_history where invitation_id = $1 order by rev",
         invitation.id()).stream().map(r -> r.getString("t")).toList();
     assertEquals(List.of("one", "two"), texts);
   }

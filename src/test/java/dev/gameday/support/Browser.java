@@ -54,6 +54,19 @@ public final class Browser {
     return send(client.request(HttpMethod.PUT, path).putHeader("Content-Type", "application/json"), Buffer.buffer(body));
   }
 
+  public Future<HttpResponse<Buffer>> putRaw(String path, Buffer body) {
+    return send(client.request(HttpMethod.PUT, path).putHeader("Content-Type", "application/json"), body);
+  }
+
+  /** Any method, any content type, any bytes (property tests); the CSRF token is echoed as usual. */
+  public Future<HttpResponse<Buffer>> raw(HttpMethod method, String path, String contentType, Buffer body) {
+    HttpRequest<Buffer> r = client.request(method, path);
+    if (contentType != null) {
+      r.putHeader("Content-Type", contentType);
+    }
+    return send(r, body);
+  }
+
   public Future<HttpResponse<Buffer>> post(String path, JsonObject body) {
     return send(client.request(HttpMethod.POST, path).putHeader("Content-Type", "application/json"),
         body == null ? Buffer.buffer() : body.toBuffer());

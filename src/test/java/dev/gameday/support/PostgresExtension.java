@@ -125,6 +125,29 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
     return e.getStore(ExtensionContext.Namespace.GLOBAL).get(PostgresExtension.class, TestDatabase.class);
   }
 
+  /** A freshly migrated database of its own, for test engines without Jupiter extensions (jqwik). */
+  public static TestDatabase newDatabase(String owner) throws Exception {
+    startServer();
+    String name = "gd_" + owner.toLowerCase().replaceAll("[^a-z0-9]", "") + "_" + Long.toHexString(System.nanoTime());
+    Migrations.Jdbc admin = Migrations.Jdbc.from(serverUrl);
+    try (Connection c = DriverManager.getConnection(admin.url(), admin.user(), admin.password());
+         Statement s = c.createStatement()) {
+      s.execute("create database " + name);
+    }
+    String url = withDatabase(serverUrl, name);
+    Migrations.migrate(url);
+    return new TestDatabase(url, serverUrl, source);
+  }
+
+  public static void dropDatabase(TestDatabase db) throws Exception {
+    Migrations.Jdbc admin = Migrations.Jdbc.from(serverUrl);
+    String name = db.url().substring(db.url().lastIndexOf('/') + 1);
+    try (Connection c = DriverManager.getConnection(admin.url(), admin.user(), admin.password());
+         Statement s = c.createStatement()) {
+      s.execute("drop database if exists " + name + " with (force)");
+    }
+  }
+
   static String withDatabase(String url, String db) {
     int q = url.indexOf('?');
     String query = q < 0 ? "" : url.substring(q);

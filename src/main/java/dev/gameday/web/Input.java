@@ -1,0 +1,111 @@
+package dev.gameday.web;
+
+import dev.gameday.web.Http.ClientError;
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Input that Postgres cannot store. A {@code text} or {@code jsonb} value cannot hold U+0000, so a NUL reaching a
+ * query fails the statement. NUL is never part of a valid id or filter: a path or query containing one (raw or as
+ * {@code %00}) is refused with 400 {@code invalid_characters} before any route runs. In text a person wrote (form
+ * fields, strings in a JSON body) it is replaced with U+FFFD, so the rest of the text is kept; a JSON answer says
+ * so with {@code "replaced": ["nul"]}. A JSON body must be valid UTF-8: a malformed byte is a 400
+ * {@code malformed_json}, never silently replaced.
+ */
+public final class Input {
+  /** Set on the routing context when a NUL in the request body was replaced. */
+  public static final String REPLACED_NUL = "gameday.replacedNul";
+  public static final char REPLACEMENT = '\uFFFD';
+
+  private Input() {
+  }
+
+  /** Route handler, mounted after the body handlers. */
+  public static void guard(RoutingContext ctx) {
+    String uri = ctx.request().uri();
+    if (uri != null && (uri.indexOf('\0') >= 0 || uri.toLowerCase(Locale.ROOT).contains("%00"))) {
+      ctx.fail(400, new ClientError(400, "invalid_characters",
+          "The address contains a NUL character, which no id or filter may contain."));
+      return;
+    }
+    String type = ctx.request().getHeader("Content-Type");
+    if (type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+      MultiMap form = ctx.request().formAttributes();
+      List<Map.Entry<String, String>> dirty = new ArrayList<>();
+      for (Map.Entry<String, String> e : form) {
+        if (e.getKey().indexOf('\0') >= 0 || e.getValue().indexOf('\0') >= 0) {
+          dirty.add(e);
+        }
+      }
+      for (Map.Entry<String, String> e : dirty) {
+        List<String> values = form.getAll(e.getKey());
+        form.remove(e.getKey());
+        for (String v : values) {
+          form.add(replaceNul(e.getKey()), replaceNul(v));
+        }
+        ctx.put(REPLACED_NUL, true);
+      }
+    }
+    ctx.next();
+  }
+
+  public static String replaceNul(String s) {
+    return s.indexOf('\0') < 0 ? s : s.replace('\0', REPLACEMENT);
+  }
+
+  /** True when the bytes are well-formed UTF-8 (no overlong forms, no surrogates, no truncated sequences). */
+  public static boolean validUtf8(byte[] bytes) {
+    try {
+      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
+  }
+
+  /** The object with every NUL in its keys and strings replaced by U+FFFD; the flag is set when one was found. */
+  public static JsonObject replaceNul(JsonObject o, boolean[] replaced) {
+    JsonObject out = new JsonObject();
+    for (Map.Entry<String, Object> e : o) {
+      String key = e.getKey();
+      if (key.indexOf('\0') >= 0) {
+        replaced[0] = true;
+        key = replaceNul(key);
+      }
+      out.put(key, clean(e.getValue(), replaced));
+    }
+    return out;
+  }
+
+  private static Object clean(Object v, boolean[] replaced) {
+    if (v instanceof String s) {
+      if (s.indexOf('\0') >= 0) {
+        replaced[0] = true;
+        return replaceNul(s);
+      }
+      return s;
+    }
+    if (v instanceof JsonObject o) {
+      return replaceNul(o, replaced);
+    }
+    if (v instanceof JsonArray a) {
+      JsonArray out = new JsonArray();
+      for (Object x : a) {
+        out.add(clean(x, replaced));
+      }
+      return out;
+    }
+    return v;
+  }
+}
