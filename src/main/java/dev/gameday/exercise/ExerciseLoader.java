@@ -172,6 +172,9 @@ public final class ExerciseLoader {
     List<Evidence> evidence = new ArrayList<>();
     List<String> logTexts = new ArrayList<>();
     Map<String, Csv> csvs = new LinkedHashMap<>();
+    Map<String, String> texts = new LinkedHashMap<>();
+    Map<String, String> kinds = new LinkedHashMap<>();
+    Map<String, String> descriptions = new LinkedHashMap<>();
     int index = 0;
     for (Yaml ev : meta.list("evidence", false)) {
       String file = ev.str("file", 300);
@@ -210,6 +213,11 @@ public final class ExerciseLoader {
         continue;
       }
       String text = read(path);
+      if (text != null) {
+        texts.put(file, text);
+        kinds.put(file, kind);
+        descriptions.put(file, description);
+      }
       if (text != null && kind != null) {
         if (kind.equals("csv")) {
           Csv csv = Csv.parse(text, rel0(path), problems);
@@ -238,6 +246,8 @@ public final class ExerciseLoader {
     for (Yaml c : meta.list("consistency", false)) {
       checkConsistency(c, csvs);
     }
+    EvidenceRules.check(meta.get("rules"), rel0(metaFile), brief, rel0(briefFile), texts, kinds, descriptions, csvs,
+        problems, f -> rel0(dir.resolve(f)));
 
     List<Criterion> rubric = loadRubric(dir.resolve("rubric.yaml"), notes, logTexts);
     List<Calibration> calibration = loadCalibration(dir.resolve("calibration"), sections, rubric);
