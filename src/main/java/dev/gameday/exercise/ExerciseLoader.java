@@ -52,6 +52,7 @@ public final class ExerciseLoader {
 
   private final Path root;
   private final List<Problem> problems = new ArrayList<>();
+  private World world;
 
   private ExerciseLoader(Path root) {
     this.root = root;
@@ -67,6 +68,10 @@ public final class ExerciseLoader {
     if (!Files.isDirectory(root)) {
       problems.add(new Problem(root.toString(), 1, "exercise folder does not exist"));
       return new Result(exercises, tracks, problems);
+    }
+    Path worldFile = root.resolve("world.yaml");
+    if (Files.isRegularFile(worldFile)) {
+      world = World.parse(read(worldFile), rel0(worldFile), problems);
     }
     try (Stream<Path> dirs = Files.list(root)) {
       for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
@@ -248,6 +253,18 @@ public final class ExerciseLoader {
     }
     EvidenceRules.check(meta.get("rules"), rel0(metaFile), brief, rel0(briefFile), texts, kinds, descriptions, csvs,
         problems, f -> rel0(dir.resolve(f)));
+    if (world != null) {
+      Map<String, String> scan = new LinkedHashMap<>();
+      if (brief != null) {
+        scan.put(rel0(briefFile), brief);
+      }
+      texts.forEach((f, t) -> {
+        if ("markdown".equals(kinds.get(f)) || "text".equals(kinds.get(f))) {
+          scan.put(rel0(dir.resolve(f)), t);
+        }
+      });
+      world.checkExercise(folder, meta, rel0(metaFile), scan, problems);
+    }
 
     List<Criterion> rubric = loadRubric(dir.resolve("rubric.yaml"), notes, logTexts);
     List<Calibration> calibration = loadCalibration(dir.resolve("calibration"), sections, rubric);

@@ -87,7 +87,7 @@ class EvidenceRulesTest {
   void servedBeforePublished() throws IOException {
     prepend("incident-postmortem/evidence/edge.log", "2026-10-14T12:05:00.000Z INFO edge pop=fra2 id=deadbeef "
         + "GET /@orbit/ui/-/ui-5.0.0.tgz 200 cache=HIT up=- up_ms=- ms=5 bytes=1000");
-    int pub = lineOf("incident-postmortem/evidence/registry-api.log", "pkg=@orbit/ui reason=publish version=5.0.0") + 0;
+    int pub = lineOf("incident-postmortem/evidence/registry-api.log", "pkg=@orbit/ui reason=publish version=5.0.0");
     assertReported(problems(), IP + "evidence/edge.log:1: ",
         "@orbit/ui 5.0.0 is served at 2026-10-14T12:05:00Z, before it is published at 2026-10-14T14:04:07.214Z ("
             + IP + "evidence/registry-api.log:" + pub + ")");
@@ -155,5 +155,54 @@ class EvidenceRulesTest {
     List<String> ps = problems();
     assertReported(ps, IP + "evidence/incident-chat.md:" + chat + ": ", "mentions 'edge-errors.md', which is not in the evidence list");
     assertReported(ps, IP + "brief.md:" + brief + ": ", "mentions 'edge-errors.md'");
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // world.yaml
+
+  @Test
+  @DisplayName("a person whose role differs from world.yaml is reported at the declaration")
+  void worldRoleDiffers() throws IOException {
+    replace("postmortem-review/exercise.yaml", "Nadia: support desk}", "Nadia: SRE}");
+    int line = lineOf("postmortem-review/exercise.yaml", "Nadia: SRE}");
+    assertReported(problems(), "exercises/postmortem-review/exercise.yaml:" + line + ": ",
+        "Nadia is 'SRE' here but 'support desk' in exercises/world.yaml");
+  }
+
+  @Test
+  @DisplayName("a person of the world named in evidence but not declared by the exercise is reported where named")
+  void worldPersonUndeclared() throws IOException {
+    replace("postmortem-review/evidence/chat-excerpt.md", "| 15:20 |", "| 15:19 | #incident | priya | Thanks all. |\n| 15:20 |");
+    int line = lineOf("postmortem-review/evidence/chat-excerpt.md", "| 15:19 |");
+    assertReported(problems(), "exercises/postmortem-review/evidence/chat-excerpt.md:" + line + ": ",
+        "names Priya (registry-api engineer in exercises/world.yaml), who is not declared");
+  }
+
+  @Test
+  @DisplayName("an id another exercise owns is reported where it is reused")
+  void worldIdReused() throws IOException {
+    replace("postmortem-review/evidence/chat-excerpt.md", "Picking up OPS-1746", "Picking up OPS-2291");
+    int line = lineOf("postmortem-review/evidence/chat-excerpt.md", "OPS-2291");
+    assertReported(problems(), "exercises/postmortem-review/evidence/chat-excerpt.md:" + line + ": ",
+        "uses id 2291, which belongs to oncall-triage");
+  }
+
+  @Test
+  @DisplayName("a capacity figure that differs from world.yaml is reported at the declaration")
+  void worldFigureDiffers() throws IOException {
+    replace("scaling-plan/exercise.yaml", "    registry-api.pods: 24", "    registry-api.pods: 30");
+    int line = lineOf("scaling-plan/exercise.yaml", "registry-api.pods: 30");
+    assertReported(problems(), "exercises/scaling-plan/exercise.yaml:" + line + ": ",
+        "registry-api.pods is 30 here but 24 in exercises/world.yaml");
+  }
+
+  @Test
+  @DisplayName("two exercises on one day of the calendar are reported in world.yaml")
+  void worldSameDay() throws IOException {
+    replace("world.yaml", "  - date: 2026-09-22\n    exercise: postmortem-review", "  - date: 2026-10-06\n    exercise: postmortem-review");
+    int line = lineOf("world.yaml", "exercise: oncall-triage") - 1;
+    List<String> ps = problems();
+    assertReported(ps, "exercises/world.yaml:" + line + ": ", "two exercises on 2026-10-06 (postmortem-review and oncall-triage)");
+    assertReported(ps, "exercises/postmortem-review/exercise.yaml:", "date 2026-09-22 is not this exercise's day in exercises/world.yaml (2026-10-06)");
   }
 }
