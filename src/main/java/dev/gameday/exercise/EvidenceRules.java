@@ -526,4 +526,41 @@ final class EvidenceRules {
       }
     }
   }
+
+  private static final Pattern BRIEF_MINUTES = Pattern.compile("(?i)about \\*\\*(\\d+) minutes\\*\\*");
+  private static final Pattern BRIEF_WORDS =
+      Pattern.compile("(\\d[\\d,]*)\\s*(?:to|–|-)\\s*(\\d[\\d,]*)\\s+words");
+
+  /**
+   * Times that hold: the minutes the brief states equal the exercise's minutes, and a word range the brief
+   * states agrees with the sections' word limits (their sum is at least the low end and at most 10 % over the
+   * high end).
+   */
+  static void checkTimes(String brief, String briefName, int minutes, int wordsSum, List<Problem> problems) {
+    if (brief == null) {
+      return;
+    }
+    String[] lines = brief.split("\n", -1);
+    boolean minutesSeen = false;
+    for (int i = 0; i < lines.length; i++) {
+      Matcher m = BRIEF_MINUTES.matcher(lines[i]);
+      if (!minutesSeen && m.find()) {
+        minutesSeen = true;
+        int stated = Integer.parseInt(m.group(1));
+        if (stated != minutes) {
+          problems.add(new Problem(briefName, i + 1, "the brief says about " + stated + " minutes but exercise.yaml says "
+              + minutes));
+        }
+      }
+      Matcher w = BRIEF_WORDS.matcher(lines[i]);
+      while (w.find()) {
+        int low = Integer.parseInt(w.group(1).replace(",", ""));
+        int high = Integer.parseInt(w.group(2).replace(",", ""));
+        if (wordsSum < low || wordsSum > high * 1.1) {
+          problems.add(new Problem(briefName, i + 1, "the brief asks for " + w.group(1) + "-" + w.group(2)
+              + " words but the sections' word limits add up to " + wordsSum));
+        }
+      }
+    }
+  }
 }

@@ -171,6 +171,8 @@ public final class ExerciseLoader {
 
     Path briefFile = dir.resolve("brief.md");
     String brief = requireText(briefFile, "brief.md");
+    EvidenceRules.checkTimes(brief, rel0(briefFile), minutes,
+        sections.stream().mapToInt(Section::words).sum(), problems);
     Path notesFile = dir.resolve("reviewer-notes.md");
     String notes = requireText(notesFile, "reviewer-notes.md");
 

@@ -205,4 +205,20 @@ class EvidenceRulesTest {
     assertReported(ps, "exercises/world.yaml:" + line + ": ", "two exercises on 2026-10-06 (postmortem-review and oncall-triage)");
     assertReported(ps, "exercises/postmortem-review/exercise.yaml:", "date 2026-09-22 is not this exercise's day in exercises/world.yaml (2026-10-06)");
   }
+
+  @Test
+  @DisplayName("a brief whose minutes differ from exercise.yaml is reported at the brief's line")
+  void briefMinutesDiffer() throws IOException {
+    replace("incident-postmortem/brief.md", "Plan on about **70 minutes**", "Plan on about **60 minutes**");
+    int line = lineOf("incident-postmortem/brief.md", "about **60 minutes**");
+    assertReported(problems(), IP + "brief.md:" + line + ": ", "the brief says about 60 minutes but exercise.yaml says 70");
+  }
+
+  @Test
+  @DisplayName("a brief whose word range the section limits do not fit is reported at the brief's line")
+  void briefWordsDiffer() throws IOException {
+    replace("oncall-triage/brief.md", "about 450 to 600 words in total", "about 400 to 550 words in total");
+    int line = lineOf("oncall-triage/brief.md", "400 to 550 words");
+    assertReported(problems(), OT + "brief.md:" + line + ": ", "the brief asks for 400-550 words but the sections' word limits add up to 610");
+  }
 }
