@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate evidence/registry-metrics.csv for the postmortem-review exercise.
 
-Deterministic (fixed seed, stdlib only). One row per minute, 13:50-15:30 UTC on 2026-10-06.
+Deterministic (fixed seed, stdlib only). One row per minute, 13:50-15:30 UTC on 2026-09-22.
 Story: at 14:09 a `yard-admin cache flush --prefix meta:` hits the production Redis cache.
 registry-api falls through to metadata-db, PgBouncer saturates, metadata requests fail.
 14:14 alert fires as a warning only; 14:49 support pages on-call by hand; 14:57 edge serve-stale on;
@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 
 random.seed(20261006)
 
-START = datetime(2026, 10, 6, 13, 50)
-END = datetime(2026, 10, 6, 15, 30)
+START = datetime(2026, 9, 22, 13, 50)
+END = datetime(2026, 9, 22, 15, 30)
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "evidence", "registry-metrics.csv")
 

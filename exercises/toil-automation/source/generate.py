@@ -107,8 +107,10 @@ while day <= END:
             extra = COST.randint(30, 60)
             pages = 1
             engineers = 3
-        if COST.random() < (0.5 if hhmm == "19:05" else 0.1):
-            ooh = 1
+        COST.random()  # was a random out-of-hours flag; drawn still so that every other value stays the same
+        # outside working hours follows from the start time: before 08:00 or from 18:00 UTC, or a weekend
+        hour = int(hhmm[:2])
+        ooh = 1 if hour < 8 or hour >= 18 or day.weekday() >= 5 else 0
         # the second person spends ~20 min on the delete-list check, plus any trouble
         minutes = wall + 20 + extra + (30 if engineers == 3 else 0)
         r = dict(minutes_spent=minutes, wall_clock_minutes=wall, steps_failed=failed,
@@ -118,6 +120,9 @@ while day <= END:
             r.update(over)
         r.setdefault("disk_used_pct_at_start", round(pct))
         r["disk_used_pct_at_start"] = round(r["disk_used_pct_at_start"])
+        if r["disk_used_pct_at_start"] >= 95:
+            # FeedStoreDiskCritical (95 %) pages the on-call; a run that starts there needed that page
+            r["pages_caused"] = max(1, r["pages_caused"])
         r["gb_freed_per_pod"] = int(round(freed / 10.0) * 10)
         h, m = hhmm.split(":")
         r["time"] = f"{day.isoformat()}T{h}:{m}:00Z"

@@ -9,7 +9,8 @@ import java.util.List;
 /** A metrics CSV: a header row, a {@code time} column of ISO-8601 UTC instants, then numeric columns. */
 record Csv(List<String> columns, List<Row> rows) {
 
-  record Row(Instant time, double[] values) {
+  /** One data row; line is its line number in the file (1 = the header). */
+  record Row(Instant time, double[] values, int line) {
   }
 
   /** Parses, recording problems with line numbers; returns null when the file cannot be used. */
@@ -50,7 +51,7 @@ record Csv(List<String> columns, List<Row> rows) {
             problems.add(new Problem(file, i + 1, "column '" + columns.get(c) + "' is not a number: '" + cells[c] + "'"));
           }
         }
-        rows.add(new Row(t, values));
+        rows.add(new Row(t, values, i + 1));
       }
       if (problems.size() - before >= 5) {
         break;

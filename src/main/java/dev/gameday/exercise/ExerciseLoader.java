@@ -52,6 +52,7 @@ public final class ExerciseLoader {
 
   private final Path root;
   private final List<Problem> problems = new ArrayList<>();
+  private World world;
 
   private ExerciseLoader(Path root) {
     this.root = root;
@@ -67,6 +68,10 @@ public final class ExerciseLoader {
     if (!Files.isDirectory(root)) {
       problems.add(new Problem(root.toString(), 1, "exercise folder does not exist"));
       return new Result(exercises, tracks, problems);
+    }
+    Path worldFile = root.resolve("world.yaml");
+    if (Files.isRegularFile(worldFile)) {
+      world = World.parse(read(worldFile), rel0(worldFile), problems);
     }
     try (Stream<Path> dirs = Files.list(root)) {
       for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
@@ -166,12 +171,17 @@ public final class ExerciseLoader {
 
     Path briefFile = dir.resolve("brief.md");
     String brief = requireText(briefFile, "brief.md");
+    EvidenceRules.checkTimes(brief, rel0(briefFile), minutes,
+        sections.stream().mapToInt(Section::words).sum(), problems);
     Path notesFile = dir.resolve("reviewer-notes.md");
     String notes = requireText(notesFile, "reviewer-notes.md");
 
     List<Evidence> evidence = new ArrayList<>();
     List<String> logTexts = new ArrayList<>();
     Map<String, Csv> csvs = new LinkedHashMap<>();
+    Map<String, String> texts = new LinkedHashMap<>();
+    Map<String, String> kinds = new LinkedHashMap<>();
+    Map<String, String> descriptions = new LinkedHashMap<>();
     int index = 0;
     for (Yaml ev : meta.list("evidence", false)) {
       String file = ev.str("file", 300);
@@ -210,6 +220,11 @@ public final class ExerciseLoader {
         continue;
       }
       String text = read(path);
+      if (text != null) {
+        texts.put(file, text);
+        kinds.put(file, kind);
+        descriptions.put(file, description);
+      }
       if (text != null && kind != null) {
         if (kind.equals("csv")) {
           Csv csv = Csv.parse(text, rel0(path), problems);
@@ -237,6 +252,20 @@ public final class ExerciseLoader {
 
     for (Yaml c : meta.list("consistency", false)) {
       checkConsistency(c, csvs);
+    }
+    EvidenceRules.check(meta.get("rules"), rel0(metaFile), brief, rel0(briefFile), texts, kinds, descriptions, csvs,
+        problems, f -> rel0(dir.resolve(f)));
+    if (world != null) {
+      Map<String, String> scan = new LinkedHashMap<>();
+      if (brief != null) {
+        scan.put(rel0(briefFile), brief);
+      }
+      texts.forEach((f, t) -> {
+        if ("markdown".equals(kinds.get(f)) || "text".equals(kinds.get(f))) {
+          scan.put(rel0(dir.resolve(f)), t);
+        }
+      });
+      world.checkExercise(folder, meta, rel0(metaFile), scan, problems);
     }
 
     List<Criterion> rubric = loadRubric(dir.resolve("rubric.yaml"), notes, logTexts);

@@ -1,0 +1,224 @@
+package dev.gameday.exercise;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gameday.exercise.Model.Problem;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The causality rules of {@code check} (exercises/README.md, "rules"): each test plants one contradiction in a
+ * temporary copy of the shipped library and expects it reported at the file and line where it shows.
+ */
+class EvidenceRulesTest {
+  private static final String IP = "exercises/incident-postmortem/";
+  private static final String OT = "exercises/oncall-triage/";
+
+  @TempDir
+  Path tmp;
+  Path lib;
+
+  @BeforeEach
+  void copyLibrary() throws IOException {
+    lib = tmp.resolve("exercises");
+    Path src = Path.of("exercises");
+    try (Stream<Path> walk = Files.walk(src)) {
+      for (Path p : walk.sorted(Comparator.naturalOrder()).toList()) {
+        Path target = lib.resolve(src.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+
+  private List<String> problems() {
+    return ExerciseLoader.load(lib).problems().stream().map(Problem::toString).toList();
+  }
+
+  private void replace(String file, String from, String to) throws IOException {
+    Path p = lib.resolve(file);
+    String text = Files.readString(p);
+    assertTrue(text.contains(from), file + " contains " + from);
+    Files.writeString(p, text.replaceFirst(Pattern.quote(from), Matcher.quoteReplacement(to)));
+  }
+
+  private void prepend(String file, String line) throws IOException {
+    Path p = lib.resolve(file);
+    Files.writeString(p, line + "\n" + Files.readString(p));
+  }
+
+  private int lineOf(String file, String text) throws IOException {
+    List<String> lines = Files.readAllLines(lib.resolve(file));
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains(text)) {
+        return i + 1;
+      }
+    }
+    throw new AssertionError(text + " not in " + file);
+  }
+
+  private static void assertReported(List<String> problems, String prefix, String fragment) {
+    assertTrue(problems.stream().anyMatch(p -> p.startsWith(prefix) && p.contains(fragment)),
+        "expected '" + prefix + " ... " + fragment + "' in " + problems);
+  }
+
+  @Test
+  @DisplayName("the shipped library passes every rule")
+  void shippedLibraryPasses() {
+    assertEquals(List.of(), ExerciseLoader.load(Path.of("exercises")).problems());
+  }
+
+  @Test
+  @DisplayName("a version served before the line that publishes it is reported at the serving line")
+  void servedBeforePublished() throws IOException {
+    prepend("incident-postmortem/evidence/edge.log", "2026-10-14T12:05:00.000Z INFO edge pop=fra2 id=deadbeef "
+        + "GET /@orbit/ui/-/ui-5.0.0.tgz 200 cache=HIT up=- up_ms=- ms=5 bytes=1000");
+    int pub = lineOf("incident-postmortem/evidence/registry-api.log", "pkg=@orbit/ui reason=publish version=5.0.0");
+    assertReported(problems(), IP + "evidence/edge.log:1: ",
+        "@orbit/ui 5.0.0 is served at 2026-10-14T12:05:00Z, before it is published at 2026-10-14T14:04:07.214Z ("
+            + IP + "evidence/registry-api.log:" + pub + ")");
+  }
+
+  @Test
+  @DisplayName("a version published twice is reported at the second publish")
+  void publishedTwice() throws IOException {
+    replace("incident-postmortem/evidence/registry-api.log", "version=8.8.5 versions=311", "version=8.8.6 versions=311");
+    int second = lineOf("incident-postmortem/evidence/registry-api.log", "version=8.8.6 versions=312");
+    assertReported(problems(), IP + "evidence/registry-api.log:" + second + ": ", "lumen-date 8.8.6 is published again");
+  }
+
+  @Test
+  @DisplayName("an event of an 'all kept' class without its line is reported at the triggering line")
+  void allKeptClassIncomplete() throws IOException {
+    prepend("incident-postmortem/evidence/edge.log", "2026-10-14T13:19:34.130Z INFO edge pop=iad1 id=cdea1b55 "
+        + "PUT /@orbit/ui 200 cache=PASS up=publish-svc up_status=200 up_ms=2106 ms=2136 bytes=210");
+    assertReported(problems(), IP + "evidence/edge.log:1: ", "within 120 s of this one (@orbit/ui), although that class is all kept");
+  }
+
+  @Test
+  @DisplayName("an alert notified before its for: window has passed is reported at the notice")
+  void alertBeforeForWindow() throws IOException {
+    replace("oncall-triage/evidence/queue.md", "## Q10 14:30 Alert ReplicaLagHigh", "## Q10 14:29 Alert ReplicaLagHigh");
+    int line = lineOf("oncall-triage/evidence/queue.md", "## Q10 14:29");
+    assertReported(problems(), OT + "evidence/queue.md:" + line + ": ",
+        "ReplicaLagHigh notified at 14:29, but its rule (metadata_db_replica2_lag_s above 10.0 for 1 min) fires at 14:30");
+  }
+
+  @Test
+  @DisplayName("a missing alert repeat is reported at the alert rule")
+  void alertRepeatMissing() throws IOException {
+    replace("oncall-triage/evidence/queue.md", "Update 14:36: DiskUsageCritical repeated again (95.2 %), added to this item by the fallback rule.\n", "");
+    int line = lineOf("oncall-triage/exercise.yaml", "- name: DiskUsageCritical");
+    assertReported(problems(), OT + "exercise.yaml:" + line + ": ",
+        "DiskUsageCritical fires or repeats at 14:36 by its rule, but evidence/queue.md has no notice of it");
+  }
+
+  @Test
+  @DisplayName("a stated sampling rate that the line count contradicts is reported at the sampling rule")
+  void samplingContradicted() throws IOException {
+    replace("incident-postmortem/exercise.yaml", "      match: ' PUT /'\n      oneIn: 40000\n      perSecond: 0.75",
+        "      match: ' PUT /'\n      oneIn: 40000\n      perSecond: 75");
+    int line = lineOf("incident-postmortem/exercise.yaml", "match: ' PUT /'") - 1;
+    assertReported(problems(), IP + "exercise.yaml:" + line + ": ", "evidence/edge.log has 0 lines matching ' PUT /', but 1 in 40000");
+  }
+
+  @Test
+  @DisplayName("a row past a paging threshold without its page is reported at the row")
+  void thresholdWithoutPage() throws IOException {
+    replace("toil-automation/evidence/operations-log.csv", "2026-03-09T19:05:00Z,149,111,2,1,1,1,95,990",
+        "2026-03-09T19:05:00Z,149,111,2,1,0,1,95,990");
+    assertReported(problems(), "exercises/toil-automation/evidence/operations-log.csv:8: ",
+        "disk_used_pct_at_start is 95 (at least 95) but pages_caused is 0, below 1");
+  }
+
+  @Test
+  @DisplayName("a file the evidence mentions that is not in the evidence list is reported where it is mentioned")
+  void referencedFileMissing() throws IOException {
+    replace("incident-postmortem/exercise.yaml", "  - file: evidence/edge-errors.md\n    title: Runbook for the EdgeErrorRateHigh alert\n"
+        + "    kind: markdown\n    description: The runbook the alert links to, as it was on the day of the incident.\n", "");
+    int chat = lineOf("incident-postmortem/evidence/incident-chat.md", "Runbook: edge-errors.md");
+    int brief = lineOf("incident-postmortem/brief.md", "edge-errors.md");
+    List<String> ps = problems();
+    assertReported(ps, IP + "evidence/incident-chat.md:" + chat + ": ", "mentions 'edge-errors.md', which is not in the evidence list");
+    assertReported(ps, IP + "brief.md:" + brief + ": ", "mentions 'edge-errors.md'");
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // world.yaml
+
+  @Test
+  @DisplayName("a person whose role differs from world.yaml is reported at the declaration")
+  void worldRoleDiffers() throws IOException {
+    replace("postmortem-review/exercise.yaml", "Nadia: support desk}", "Nadia: SRE}");
+    int line = lineOf("postmortem-review/exercise.yaml", "Nadia: SRE}");
+    assertReported(problems(), "exercises/postmortem-review/exercise.yaml:" + line + ": ",
+        "Nadia is 'SRE' here but 'support desk' in exercises/world.yaml");
+  }
+
+  @Test
+  @DisplayName("a person of the world named in evidence but not declared by the exercise is reported where named")
+  void worldPersonUndeclared() throws IOException {
+    replace("postmortem-review/evidence/chat-excerpt.md", "| 15:20 |", "| 15:19 | #incident | priya | Thanks all. |\n| 15:20 |");
+    int line = lineOf("postmortem-review/evidence/chat-excerpt.md", "| 15:19 |");
+    assertReported(problems(), "exercises/postmortem-review/evidence/chat-excerpt.md:" + line + ": ",
+        "names Priya (registry-api engineer in exercises/world.yaml), who is not declared");
+  }
+
+  @Test
+  @DisplayName("an id another exercise owns is reported where it is reused")
+  void worldIdReused() throws IOException {
+    replace("postmortem-review/evidence/chat-excerpt.md", "Picking up OPS-1746", "Picking up OPS-2291");
+    int line = lineOf("postmortem-review/evidence/chat-excerpt.md", "OPS-2291");
+    assertReported(problems(), "exercises/postmortem-review/evidence/chat-excerpt.md:" + line + ": ",
+        "uses id 2291, which belongs to oncall-triage");
+  }
+
+  @Test
+  @DisplayName("a capacity figure that differs from world.yaml is reported at the declaration")
+  void worldFigureDiffers() throws IOException {
+    replace("scaling-plan/exercise.yaml", "    registry-api.pods: 24", "    registry-api.pods: 30");
+    int line = lineOf("scaling-plan/exercise.yaml", "registry-api.pods: 30");
+    assertReported(problems(), "exercises/scaling-plan/exercise.yaml:" + line + ": ",
+        "registry-api.pods is 30 here but 24 in exercises/world.yaml");
+  }
+
+  @Test
+  @DisplayName("two exercises on one day of the calendar are reported in world.yaml")
+  void worldSameDay() throws IOException {
+    replace("world.yaml", "  - date: 2026-09-22\n    exercise: postmortem-review", "  - date: 2026-10-06\n    exercise: postmortem-review");
+    int line = lineOf("world.yaml", "exercise: oncall-triage") - 1;
+    List<String> ps = problems();
+    assertReported(ps, "exercises/world.yaml:" + line + ": ", "two exercises on 2026-10-06 (postmortem-review and oncall-triage)");
+    assertReported(ps, "exercises/postmortem-review/exercise.yaml:", "date 2026-09-22 is not this exercise's day in exercises/world.yaml (2026-10-06)");
+  }
+
+  @Test
+  @DisplayName("a brief whose minutes differ from exercise.yaml is reported at the brief's line")
+  void briefMinutesDiffer() throws IOException {
+    replace("incident-postmortem/brief.md", "Plan on about **70 minutes**", "Plan on about **60 minutes**");
+    int line = lineOf("incident-postmortem/brief.md", "about **60 minutes**");
+    assertReported(problems(), IP + "brief.md:" + line + ": ", "the brief says about 60 minutes but exercise.yaml says 70");
+  }
+
+  @Test
+  @DisplayName("a brief whose word range the section limits do not fit is reported at the brief's line")
+  void briefWordsDiffer() throws IOException {
+    replace("oncall-triage/brief.md", "about 450 to 600 words in total", "about 400 to 550 words in total");
+    int line = lineOf("oncall-triage/brief.md", "400 to 550 words");
+    assertReported(problems(), OT + "brief.md:" + line + ": ", "the brief asks for 400-550 words but the sections' word limits add up to 610");
+  }
+}
