@@ -13,7 +13,7 @@ import dev.gameday.review.Calibration.Rating;
 import dev.gameday.review.Calibration.ReferenceAgreement;
 import dev.gameday.web.Http;
 import dev.gameday.web.Http.ClientError;
-import dev.gameday.web.Markdown;
+import dev.gameday.web.MarkdownRenderer;
 import dev.gameday.web.Pages;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -39,8 +39,10 @@ public final class CalibrationRoutes {
   private final Pool pool;
   private final Catalog catalog;
   private final Pages pages;
+  private final MarkdownRenderer markdown;
 
-  public CalibrationRoutes(Vertx vertx, Pool pool, Catalog catalog, Pages pages) {
+  public CalibrationRoutes(Vertx vertx, Pool pool, Catalog catalog, Pages pages, MarkdownRenderer markdown) {
+    this.markdown = markdown;
     this.vertx = vertx;
     this.pool = pool;
     this.catalog = catalog;
@@ -173,7 +175,8 @@ public final class CalibrationRoutes {
     if (t == null) {
       return;
     }
-    mine(me, t).onSuccess(mine -> pages.render(ctx, 200, "calibration-item", model(t, mine, null))).onFailure(ctx::fail);
+    mine(me, t).compose(mine -> html(t).map(html -> model(t, mine, null, html)))
+        .onSuccess(m -> pages.render(ctx, 200, "calibration-item", m)).onFailure(ctx::fail);
   }
 
   private Future<JsonObject> mine(Account me, Target t) {
@@ -182,7 +185,14 @@ public final class CalibrationRoutes {
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getJsonObject("scores"));
   }
 
-  private Map<String, Object> model(Target t, JsonObject mine, String error) {
+  /** The sample answer rendered, by section id (off the event loop, cached: it is part of the exercise version). */
+  private Future<Map<String, String>> html(Target t) {
+    Map<String, String> html = new java.util.concurrent.ConcurrentHashMap<>();
+    return Future.all(t.answer().sections().entrySet().stream().map(en -> markdown.cached("calibration:" + t.version().id()
+        + ":" + t.answer().name() + ":" + en.getKey(), en.getValue()).map(h -> html.put(en.getKey(), h))).toList()).map(x -> html);
+  }
+
+  private Map<String, Object> model(Target t, JsonObject mine, String error, Map<String, String> html) {
     Exercise ex = t.version().exercise();
     Map<String, Object> m = new HashMap<>();
     m.put("title", "Calibration: " + ex.title());
@@ -191,7 +201,7 @@ public final class CalibrationRoutes {
     m.put("exerciseId", ex.id());
     m.put("name", t.answer().name());
     m.put("sections", ex.sections().stream().map(s -> Map.of("title", s.title(),
-        "html", Markdown.toSafeHtml(t.answer().sections().getOrDefault(s.id(), "")))).toList());
+        "html", html.getOrDefault(s.id(), ""))).toList());
     m.put("done", mine != null);
     List<Map<String, Object>> criteria = new ArrayList<>();
     for (Criterion c : ex.rubric()) {
@@ -256,7 +266,7 @@ public final class CalibrationRoutes {
     MultiMap f = ctx.request().formAttributes();
     JsonObject scores = levels(t, id -> f.get("level." + id));
     if (scores == null) {
-      pages.render(ctx, 400, "calibration-item", model(t, null, INCOMPLETE));
+      html(t).onSuccess(html -> pages.render(ctx, 400, "calibration-item", model(t, null, INCOMPLETE, html))).onFailure(ctx::fail);
       return;
     }
     store(me, t, scores)
