@@ -92,8 +92,7 @@ public final class CandidateRoutes {
     if (id == null) {
       return;
     }
-    service.overview(id).compose(o -> markdown.cached("track:" + o.track().getString("id"), o.track().getString("description"))
-        .map(description -> {
+    service.overview(id).compose(o -> markdown.cached("track:" + o.track().getString("id"), o.track().getString("description")).map(description -> {
       Map<String, Object> m = base(o);
       m.put("title", o.track().getString("title"));
       m.put("trackDescription", description);
