@@ -291,7 +291,11 @@
           body: JSON.stringify({ markdown: ta.value })
         }).then(function (res) { return res.ok ? res.json() : Promise.reject(res.status); })
           .then(function (body) { preview.innerHTML = body.html || '<p><em>Nothing written yet.</em></p>'; })
-          .catch(function () { preview.textContent = 'The preview is not available right now (no connection). Your text is safe.'; });
+          .catch(function (status) {
+            preview.textContent = status === 422 ? 'This text is too complex to preview. It is saved as written.'
+              : status === 503 ? 'The server is busy; try Preview again in a moment. Your text is safe.'
+                : 'The preview is not available right now (no connection). Your text is safe.';
+          });
       });
     });
   });

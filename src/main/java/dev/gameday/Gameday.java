@@ -16,6 +16,7 @@ import dev.gameday.review.ReviewService;
 import dev.gameday.review.RubricRoutes;
 import dev.gameday.web.HttpVerticle;
 import dev.gameday.web.OutageLog;
+import dev.gameday.web.MarkdownRenderer;
 import dev.gameday.web.Pages;
 import dev.gameday.web.Sessions;
 import io.vertx.core.DeploymentOptions;
@@ -98,13 +99,14 @@ public final class Gameday implements AutoCloseable {
     Pages pages = new Pages(vertx);
     await(pages.warm());
     Sessions sessions = new Sessions(pool, config.https());
-    CandidateRoutes candidateRoutes = new CandidateRoutes(candidates, catalog, sessions, pages, config);
+    MarkdownRenderer markdown = new MarkdownRenderer(vertx);
+    CandidateRoutes candidateRoutes = new CandidateRoutes(candidates, catalog, sessions, pages, config, markdown);
     SetupRoutes setupRoutes = new SetupRoutes(accounts, sessions, pages, pool, config.https(), config.publicUrl(),
         config.trustedProxies());
     ReviewService reviews = new ReviewService(pool, catalog);
-    CalibrationRoutes calibrationRoutes = new CalibrationRoutes(vertx, pool, catalog, pages);
-    ReviewRoutes reviewRoutes = new ReviewRoutes(reviews, catalog, pages);
-    RubricRoutes rubricRoutes = new RubricRoutes(catalog, pages);
+    CalibrationRoutes calibrationRoutes = new CalibrationRoutes(vertx, pool, catalog, pages, markdown);
+    ReviewRoutes reviewRoutes = new ReviewRoutes(reviews, catalog, pages, markdown);
+    RubricRoutes rubricRoutes = new RubricRoutes(catalog, pages, markdown);
     ExportRoutes exportRoutes = new ExportRoutes(pool, catalog);
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     httpDeployment = await(vertx.deployVerticle(() -> new HttpVerticle(config, pool, sessions, pages, outages, router -> {

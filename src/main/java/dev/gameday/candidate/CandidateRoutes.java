@@ -7,7 +7,7 @@ import dev.gameday.exercise.Model.Evidence;
 import dev.gameday.exercise.Model.Exercise;
 import dev.gameday.web.Http;
 import dev.gameday.web.Http.ClientError;
-import dev.gameday.web.Markdown;
+import dev.gameday.web.MarkdownRenderer;
 import dev.gameday.web.Pages;
 import dev.gameday.web.Session;
 import dev.gameday.web.Sessions;
@@ -34,9 +34,12 @@ public final class CandidateRoutes {
   private final Sessions sessions;
   private final Pages pages;
   private final Config config;
+  private final MarkdownRenderer markdown;
 
-  public CandidateRoutes(CandidateService service, Catalog catalog, Sessions sessions, Pages pages, Config config) {
+  public CandidateRoutes(CandidateService service, Catalog catalog, Sessions sessions, Pages pages, Config config,
+                         MarkdownRenderer markdown) {
     this.service = service;
+    this.markdown = markdown;
     this.catalog = catalog;
     this.sessions = sessions;
     this.pages = pages;
@@ -121,17 +124,17 @@ public final class CandidateRoutes {
     if (id == null) {
       return;
     }
-    service.overview(id).map(o -> {
+    service.overview(id).compose(o -> markdown.cached("track:" + o.track().getString("id"), o.track().getString("description")).map(description -> {
       Map<String, Object> m = base(o);
       m.put("title", o.track().getString("title"));
-      m.put("trackDescription", Markdown.toSafeHtml(o.track().getString("description")));
+      m.put("trackDescription", description);
       m.put("totalMinutes", o.exercises().stream().mapToInt(e -> e.version().exercise().minutes()).sum());
       m.put("exercises", o.exercises().stream().map(this::exerciseItem).toList());
       m.put("contact", config.contact());
       m.put("submittedAt", human(o.submittedAt()));
       m.put("submittedAtIso", o.submittedAt() == null ? null : o.submittedAt().toString());
       return m;
-    }).onSuccess(m -> pages.render(ctx, 200, "candidate-overview", m)).onFailure(ctx::fail);
+    })).onSuccess(m -> pages.render(ctx, 200, "candidate-overview", m)).onFailure(ctx::fail);
   }
 
   private Map<String, Object> base(Overview o) {
@@ -176,14 +179,17 @@ public final class CandidateRoutes {
         return Future.failedFuture(CandidateService.unknownExercise(exerciseId));
       }
       Exercise ex = status.version().exercise();
+      long versionId = status.version().id();
       List<Future<String>> docs = ex.evidence().stream()
-          .map(ev -> "markdown".equals(ev.kind()) ? catalog.text(status.version().id(), ev.file()).map(Markdown::toSafeHtml)
+          .map(ev -> "markdown".equals(ev.kind()) ? catalog.text(versionId, ev.file())
+              .compose(t -> markdown.cached("evidence:" + versionId + ":" + ev.index(), t))
               : Future.succeededFuture((String) null)).toList();
-      return Future.all(docs).compose(d -> service.answer(id, exerciseId)).map(answer -> {
+      Future<String> brief = markdown.cached("brief:" + versionId, ex.brief());
+      return Future.all(docs).compose(d -> brief).compose(d -> service.answer(id, exerciseId)).map(answer -> {
         Map<String, Object> m = base(o);
         m.put("title", ex.title());
         m.put("exercise", exerciseItem(status));
-        m.put("brief", Markdown.toSafeHtml(ex.brief()));
+        m.put("brief", brief.result());
         List<Map<String, Object>> evidence = new ArrayList<>();
         for (Evidence ev : ex.evidence()) {
           evidence.add(Pages.evidence(ev, "/candidate/exercises/" + ex.id() + "/evidence/" + ev.index(),
@@ -258,19 +264,26 @@ public final class CandidateRoutes {
     service.overview(id).compose(o -> {
       List<Future<Map<String, Object>>> items = new ArrayList<>();
       for (ExerciseStatus e : o.exercises()) {
-        items.add(service.answer(id, e.version().exercise().id()).map(a -> {
-          Map<String, Object> item = exerciseItem(e);
-          List<Map<String, Object>> secs = new ArrayList<>();
-          int empty = 0;
-          for (var s : a.exercise().sections()) {
-            String text = a.sections().get(s.id());
-            boolean isEmpty = text == null || text.isBlank();
-            empty += isEmpty ? 1 : 0;
-            secs.add(Map.of("title", s.title(), "html", Markdown.toSafeHtml(text), "empty", isEmpty));
-          }
-          item.put("sections", secs);
-          item.put("emptySections", empty);
-          return item;
+        String exerciseId = e.version().exercise().id();
+        items.add(service.answer(id, exerciseId).compose(a -> {
+          // a revision's text never changes, so (invitation, exercise, section, revision) identifies it
+          List<Future<String>> html = a.exercise().sections().stream().map(s -> markdown.cached(
+              "draft:" + id + ":" + exerciseId + ":" + s.id() + ":" + a.rev(), a.sections().get(s.id()))).toList();
+          return Future.all(html).map(done -> {
+            Map<String, Object> item = exerciseItem(e);
+            List<Map<String, Object>> secs = new ArrayList<>();
+            int empty = 0;
+            for (int i = 0; i < a.exercise().sections().size(); i++) {
+              var s = a.exercise().sections().get(i);
+              String text = a.sections().get(s.id());
+              boolean isEmpty = text == null || text.isBlank();
+              empty += isEmpty ? 1 : 0;
+              secs.add(Map.of("title", s.title(), "html", html.get(i).result(), "empty", isEmpty));
+            }
+            item.put("sections", secs);
+            item.put("emptySections", empty);
+            return item;
+          });
         }));
       }
       return Future.all(items).map(all -> {
@@ -392,7 +405,7 @@ public final class CandidateRoutes {
       ctx.fail(413, new ClientError(413, "too_large", "The text is too long to preview."));
       return;
     }
-    Http.json(ctx, 200, new JsonObject().put("html", Markdown.toSafeHtml(text)));
+    markdown.preview(text).onSuccess(html -> Http.json(ctx, 200, new JsonObject().put("html", html))).onFailure(ctx::fail);
   }
 
   static String human(OffsetDateTime t) {

@@ -13,7 +13,7 @@ import dev.gameday.review.Calibration.Rating;
 import dev.gameday.review.Calibration.ReferenceAgreement;
 import dev.gameday.web.Http;
 import dev.gameday.web.Http.ClientError;
-import dev.gameday.web.Markdown;
+import dev.gameday.web.MarkdownRenderer;
 import dev.gameday.web.Pages;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -39,8 +39,10 @@ public final class CalibrationRoutes {
   private final Pool pool;
   private final Catalog catalog;
   private final Pages pages;
+  private final MarkdownRenderer markdown;
 
-  public CalibrationRoutes(Vertx vertx, Pool pool, Catalog catalog, Pages pages) {
+  public CalibrationRoutes(Vertx vertx, Pool pool, Catalog catalog, Pages pages, MarkdownRenderer markdown) {
+    this.markdown = markdown;
     this.vertx = vertx;
     this.pool = pool;
     this.catalog = catalog;
@@ -244,7 +246,8 @@ public final class CalibrationRoutes {
     if (t == null) {
       return;
     }
-    mine(me, t).onSuccess(mine -> pages.render(ctx, 200, "calibration-item", model(t, mine, null))).onFailure(ctx::fail);
+    mine(me, t).compose(mine -> html(t).map(html -> model(t, mine, null, html)))
+        .onSuccess(m -> pages.render(ctx, 200, "calibration-item", m)).onFailure(ctx::fail);
   }
 
   private Future<JsonObject> mine(Account me, Target t) {
@@ -253,7 +256,14 @@ public final class CalibrationRoutes {
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getJsonObject("scores"));
   }
 
-  private Map<String, Object> model(Target t, JsonObject mine, String error) {
+  /** The sample answer rendered, by section id (off the event loop, cached: it is part of the exercise version). */
+  private Future<Map<String, String>> html(Target t) {
+    Map<String, String> html = new java.util.concurrent.ConcurrentHashMap<>();
+    return Future.all(t.answer().sections().entrySet().stream().map(en -> markdown.cached("calibration:" + t.version().id()
+        + ":" + t.answer().name() + ":" + en.getKey(), en.getValue()).map(h -> html.put(en.getKey(), h))).toList()).map(x -> html);
+  }
+
+  private Map<String, Object> model(Target t, JsonObject mine, String error, Map<String, String> html) {
     Exercise ex = t.version().exercise();
     Map<String, Object> m = new HashMap<>();
     m.put("title", "Calibration: " + ex.title());
@@ -263,7 +273,7 @@ public final class CalibrationRoutes {
     m.put("exerciseId", ex.id());
     m.put("name", t.id());
     m.put("sections", ex.sections().stream().map(s -> Map.of("title", s.title(),
-        "html", Markdown.toSafeHtml(t.answer().sections().getOrDefault(s.id(), "")))).toList());
+        "html", html.getOrDefault(s.id(), ""))).toList());
     m.put("done", mine != null);
     List<Map<String, Object>> criteria = new ArrayList<>();
     for (Criterion c : ex.rubric()) {
@@ -342,15 +352,16 @@ public final class CalibrationRoutes {
             : scores == null ? Future.succeededFuture(null)
             : store(me, t, scores).<JsonObject>map(v -> null).recover(err -> err instanceof ClientError ce && "already_scored".equals(ce.code())
                 ? mine(me, t) : Future.failedFuture(err)))
-        .onSuccess(first -> {
-          if (first != null) {
-            pages.render(ctx, 409, "calibration-item", model(t, first, alreadyScored().getMessage()));
-          } else if (scores == null) {
-            pages.render(ctx, 400, "calibration-item", model(t, null, INCOMPLETE));
-          } else {
-            Http.redirect(ctx, "/review/calibration/" + t.version().exercise().id() + "/" + t.id());
-          }
-        })
+        .compose(first -> first == null && scores != null ? Future.succeededFuture((Runnable) () ->
+            Http.redirect(ctx, "/review/calibration/" + t.version().exercise().id() + "/" + t.id()))
+            : html(t).map(html -> (Runnable) () -> {
+              if (first != null) {
+                pages.render(ctx, 409, "calibration-item", model(t, first, alreadyScored().getMessage(), html));
+              } else {
+                pages.render(ctx, 400, "calibration-item", model(t, null, INCOMPLETE, html));
+              }
+            }))
+        .onSuccess(Runnable::run)
         .onFailure(ctx::fail);
   }
 

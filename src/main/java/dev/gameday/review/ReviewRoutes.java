@@ -12,7 +12,7 @@ import dev.gameday.review.ReviewService.Item;
 import dev.gameday.review.ReviewService.Review;
 import dev.gameday.web.Http;
 import dev.gameday.web.Http.ClientError;
-import dev.gameday.web.Markdown;
+import dev.gameday.web.MarkdownRenderer;
 import dev.gameday.web.Pages;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -34,9 +34,11 @@ public final class ReviewRoutes {
   private final ReviewService service;
   private final Catalog catalog;
   private final Pages pages;
+  private final MarkdownRenderer markdown;
 
-  public ReviewRoutes(ReviewService service, Catalog catalog, Pages pages) {
+  public ReviewRoutes(ReviewService service, Catalog catalog, Pages pages, MarkdownRenderer markdown) {
     this.service = service;
+    this.markdown = markdown;
     this.catalog = catalog;
     this.pages = pages;
   }
@@ -359,21 +361,33 @@ public final class ReviewRoutes {
 
   // ---- one item
 
-  /** @param documents rendered Markdown evidence by evidence index */
+  /**
+   * @param documents rendered Markdown evidence by evidence index
+   * @param html the sealed answer rendered, by section id
+   */
   private record ItemView(Item item, Map<String, String> answer, List<Review> visible, Review mine,
-                          Map<Integer, String> documents) {
+                          Map<Integer, String> documents, Map<String, String> html) {
   }
 
   private Future<ItemView> itemView(UUID sid, String ex, Account me) {
     return service.item(sid, ex, me).compose(item -> {
       Map<Integer, String> docs = new java.util.concurrent.ConcurrentHashMap<>();
+      long versionId = item.version().id();
       List<Future<String>> reads = item.version().exercise().evidence().stream().filter(e -> "markdown".equals(e.kind()))
-          .map(e -> catalog.text(item.version().id(), e.file()).map(t -> docs.put(e.index(), Markdown.toSafeHtml(t))))
+          .map(e -> catalog.text(versionId, e.file())
+              .compose(t -> markdown.cached("evidence:" + versionId + ":" + e.index(), t))
+              .map(h -> docs.put(e.index(), h)))
           .toList();
-      return Future.all(reads).compose(x -> service.answer(sid, ex)).compose(answer -> service.reviews(sid, ex).map(all -> {
+      Map<String, String> html = new java.util.concurrent.ConcurrentHashMap<>();
+      // a sealed answer never changes, so (submission, exercise, section) identifies its text
+      Future<Map<String, String>> answer = Future.all(reads).compose(x -> service.answer(sid, ex))
+          .compose(a -> Future.all(a.entrySet().stream().map(en -> markdown.cached(
+              "sealed:" + sid + ":" + ex + ":" + en.getKey(), en.getValue()).map(h -> html.put(en.getKey(), h))).toList())
+              .map(x -> a));
+      return answer.compose(a -> service.reviews(sid, ex).map(all -> {
         List<Review> visible = ReviewService.visible(all, item, me);
         Review mine = all.stream().filter(r -> r.reviewerId() == me.id()).findFirst().orElse(null);
-        return new ItemView(item, answer, visible, mine, docs);
+        return new ItemView(item, a, visible, mine, docs, html);
       }));
     });
   }
@@ -395,7 +409,7 @@ public final class ReviewRoutes {
     m.put("item", itemRow(v.item()));
     m.put("exerciseTitle", ex.title());
     m.put("sections", ex.sections().stream().map(s -> Map.of("title", s.title(), "prompt", s.prompt(),
-        "html", Markdown.toSafeHtml(v.answer().getOrDefault(s.id(), "")),
+        "html", v.html().getOrDefault(s.id(), ""),
         "empty", v.answer().getOrDefault(s.id(), "").isBlank())).toList());
     List<Map<String, Object>> evidence = new ArrayList<>();
     for (Evidence e : ex.evidence()) {
@@ -520,7 +534,7 @@ public final class ReviewRoutes {
     itemView(sid, ctx.pathParam("ex"), me).map(v -> {
       Exercise ex = v.item().version().exercise();
       JsonObject answer = new JsonObject();
-      v.answer().forEach((k, text) -> answer.put(k, new JsonObject().put("markdown", text).put("html", Markdown.toSafeHtml(text))));
+      v.answer().forEach((k, text) -> answer.put(k, new JsonObject().put("markdown", text).put("html", v.html().getOrDefault(k, ""))));
       JsonObject json = v.item().toJson().put("answer", answer)
           .put("rubric", RubricRoutes.rubricJson(ex, v.item().version().contentHash(), true, false))
           .put("myReview", v.mine() == null ? null : v.mine().toJson())

@@ -6,7 +6,7 @@ import dev.gameday.exercise.Model.Criterion;
 import dev.gameday.exercise.Model.Exercise;
 import dev.gameday.web.Http;
 import dev.gameday.web.Http.ClientError;
-import dev.gameday.web.Markdown;
+import dev.gameday.web.MarkdownRenderer;
 import dev.gameday.web.Pages;
 import dev.gameday.web.Session;
 import io.vertx.core.json.JsonArray;
@@ -24,9 +24,11 @@ import java.util.Map;
 public final class RubricRoutes {
   private final Catalog catalog;
   private final Pages pages;
+  private final MarkdownRenderer markdown;
 
-  public RubricRoutes(Catalog catalog, Pages pages) {
+  public RubricRoutes(Catalog catalog, Pages pages, MarkdownRenderer markdown) {
     this.catalog = catalog;
+    this.markdown = markdown;
     this.pages = pages;
   }
 
@@ -114,9 +116,13 @@ public final class RubricRoutes {
         "weight", c.weight(), "description", c.description(), "levels", c.levels().stream().map(l -> Map.of(
             "score", l.score(), "label", l.label(), "descriptor", l.descriptor(), "anchor", reviewer ? l.anchor() : ""))
             .toList())).toList());
-    if (reviewer) {
-      m.put("notes", Markdown.toSafeHtml(ex.reviewerNotes()));
+    if (!reviewer) {
+      pages.render(ctx, 200, "rubric", m);
+      return;
     }
-    pages.render(ctx, 200, "rubric", m);
+    markdown.cached("notes:" + v.id(), ex.reviewerNotes()).onSuccess(notes -> {
+      m.put("notes", notes);
+      pages.render(ctx, 200, "rubric", m);
+    }).onFailure(ctx::fail);
   }
 }
