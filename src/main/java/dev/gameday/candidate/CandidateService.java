@@ -137,15 +137,20 @@ public final class CandidateService {
       returning submitted_at""";
   private static final String INSERT_SUBMISSION =
       "insert into submissions (id, invitation_id, submitted_at, sha256, snapshot) values ($1, $2, $3, $4, $5)";
-  /** The submission's exercises become review items, each wanting the track's number of reviews. */
+  /** The submission's exercises become review items, each wanting the track's number of reviews (one if blank). */
   private static final String INSERT_REVIEW_ITEMS = """
-      insert into review_items (submission_id, exercise_id, version_id, track_id, pseudonym, submitted_at, reviews_required)
+      insert into review_items (submission_id, exercise_id, version_id, track_id, pseudonym, submitted_at, reviews_required,
+                                no_answer)
       select s.id, ie.exercise_id, ie.version_id, i.track_id, i.pseudonym, s.submitted_at,
-             coalesce((t.definition->>'reviewsRequired')::int, 2)
+             case when e.empty then 1 else coalesce((t.definition->>'reviewsRequired')::int, 2) end, e.empty
         from submissions s
         join invitations i on i.id = s.invitation_id
         join invitation_exercises ie on ie.invitation_id = i.id
         join tracks t on t.id = i.track_id
+        -- every section blank (or never saved): nothing to judge, one reviewer records "no answer"
+        cross join lateral (select not exists (select 1 from answers a cross join lateral jsonb_each_text(a.sections) x
+                                                where a.invitation_id = i.id and a.exercise_id = ie.exercise_id
+                                                  and btrim(x.value) <> '') as empty) e
        where s.id = $1 and i.id = $2""";
   private static final String RECEIPT =
       "select id, submitted_at, sha256 from submissions where invitation_id = $1";

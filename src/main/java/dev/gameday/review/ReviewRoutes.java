@@ -60,6 +60,7 @@ public final class ReviewRoutes {
     router.get("/api/v1/review/submissions/:sid/exercises/:ex").handler(this::itemJson);
     router.put("/api/v1/review/submissions/:sid/exercises/:ex/review").handler(ctx -> saveJson(ctx, false));
     router.post("/api/v1/review/submissions/:sid/exercises/:ex/review/submit").handler(ctx -> saveJson(ctx, true));
+    router.post("/api/v1/review/submissions/:sid/exercises/:ex/review/no-answer").handler(this::noAnswerJson);
   }
 
   static UUID uuid(RoutingContext ctx) {
@@ -132,6 +133,7 @@ public final class ReviewRoutes {
     m.put("reviewsRequired", i.reviewsRequired());
     m.put("disagreement", i.flagged());
     m.put("decided", i.decided());
+    m.put("noAnswer", i.noAnswer());
     m.put("myState", i.myState() == null ? "Not started" : "submitted".equals(i.myState()) ? "Submitted" : "Draft");
     return m;
   }
@@ -398,7 +400,12 @@ public final class ReviewRoutes {
     if (sid == null) {
       return;
     }
-    itemView(sid, ctx.pathParam("ex"), me).map(v -> itemModel(v, me, null, null))
+    itemView(sid, ctx.pathParam("ex"), me).map(v -> {
+      Map<String, Object> m = itemModel(v, me, null, null);
+      // after "Save draft" without JavaScript: say so at the top instead of reloading silently
+      m.put("savedNotice", "1".equals(ctx.request().getParam("saved")) && Boolean.TRUE.equals(m.get("editable")));
+      return m;
+    })
         .onSuccess(m -> pages.render(ctx, 200, "review-item", m)).onFailure(ctx::fail);
   }
 
@@ -496,6 +503,11 @@ public final class ReviewRoutes {
     String ex = ctx.pathParam("ex");
     MultiMap f = ctx.request().formAttributes();
     boolean submit = "submit".equals(f.get("action"));
+    if ("no_answer".equals(f.get("action"))) {
+      service.item(sid, ex, me).compose(item -> recordNoAnswer(item, me))
+          .onSuccess(v -> Http.redirect(ctx, "/review/" + sid + "/" + ex)).onFailure(ctx::fail);
+      return;
+    }
     service.item(sid, ex, me).compose(item -> {
       JsonObject scores = new JsonObject();
       for (Criterion c : item.version().exercise().rubric()) {
@@ -562,6 +574,34 @@ public final class ReviewRoutes {
     }
     String ex = ctx.pathParam("ex");
     service.item(sid, ex, me).compose(item -> service.save(item, me, s, (String) rec, submit))
+        .compose(v -> service.reviews(sid, ex)).map(all -> all.stream().filter(r -> r.reviewerId() == me.id()).findFirst().orElseThrow())
+        .onSuccess(r -> Http.json(ctx, 200, r.toJson())).onFailure(ctx::fail);
+  }
+
+  static final String NO_ANSWER_NOTE = "No answer was written.";
+
+  /**
+   * An exercise submitted with every section blank has nothing to judge: one submitted review with the lowest level
+   * on every criterion, the note "No answer was written." and the recommendation "no" (issue 9, defect 19).
+   */
+  private Future<Void> recordNoAnswer(Item item, Account me) {
+    if (!item.noAnswer()) {
+      return Future.failedFuture(new ClientError(409, "has_answer",
+          "This answer has text: score each criterion instead of recording no answer."));
+    }
+    JsonObject scores = new JsonObject();
+    item.version().exercise().rubric().forEach(c -> scores.put(c.id(), new JsonObject().put("level", 1).put("note", NO_ANSWER_NOTE)));
+    return service.save(item, me, scores, "no", true);
+  }
+
+  private void noAnswerJson(RoutingContext ctx) {
+    Account me = signedIn(ctx, false);
+    UUID sid = me == null ? null : uuid(ctx);
+    if (sid == null) {
+      return;
+    }
+    String ex = ctx.pathParam("ex");
+    service.item(sid, ex, me).compose(item -> recordNoAnswer(item, me))
         .compose(v -> service.reviews(sid, ex)).map(all -> all.stream().filter(r -> r.reviewerId() == me.id()).findFirst().orElseThrow())
         .onSuccess(r -> Http.json(ctx, 200, r.toJson())).onFailure(ctx::fail);
   }

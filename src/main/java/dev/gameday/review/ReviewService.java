@@ -35,7 +35,7 @@ public final class ReviewService {
 
   private static final String QUEUE = """
       select ri.submission_id, ri.exercise_id, ri.version_id, ri.track_id, ri.pseudonym, ri.submitted_at,
-             ri.reviews_required, ri.reviews_active, ri.reviews_submitted, ri.disagreement, ri.decided, r.state as my_state
+             ri.reviews_required, ri.reviews_active, ri.reviews_submitted, ri.disagreement, ri.decided, ri.no_answer, r.state as my_state
         from review_items ri
         left join reviews r on r.submission_id = ri.submission_id and r.exercise_id = ri.exercise_id and r.reviewer_id = $1
         join submissions s on s.id = ri.submission_id
@@ -52,13 +52,13 @@ public final class ReviewService {
        limit $5 offset $6""";
   private static final String ITEM = """
       select ri.submission_id, ri.exercise_id, ri.version_id, ri.track_id, ri.pseudonym, ri.submitted_at,
-             ri.reviews_required, ri.reviews_active, ri.reviews_submitted, ri.disagreement, ri.decided, r.state as my_state
+             ri.reviews_required, ri.reviews_active, ri.reviews_submitted, ri.disagreement, ri.decided, ri.no_answer, r.state as my_state
         from review_items ri
         left join reviews r on r.submission_id = ri.submission_id and r.exercise_id = ri.exercise_id and r.reviewer_id = $3
        where ri.submission_id = $1 and ri.exercise_id = $2""";
   private static final String ITEMS_OF_SUBMISSION = """
       select ri.submission_id, ri.exercise_id, ri.version_id, ri.track_id, ri.pseudonym, ri.submitted_at,
-             ri.reviews_required, ri.reviews_active, ri.reviews_submitted, ri.disagreement, ri.decided, r.state as my_state
+             ri.reviews_required, ri.reviews_active, ri.reviews_submitted, ri.disagreement, ri.decided, ri.no_answer, r.state as my_state
         from review_items ri
         left join reviews r on r.submission_id = ri.submission_id and r.exercise_id = ri.exercise_id and r.reviewer_id = $2
         join invitation_exercises ie on ie.exercise_id = ri.exercise_id
@@ -107,7 +107,7 @@ public final class ReviewService {
    */
   public record Item(UUID submissionId, String exerciseId, Version version, String trackId, String pseudonym,
                      OffsetDateTime submittedAt, int reviewsRequired, int reviewsActive, int reviewsSubmitted,
-                     Boolean disagreement, boolean decided, String myState) {
+                     Boolean disagreement, boolean decided, String myState, boolean noAnswer) {
     public boolean iSubmitted() {
       return "submitted".equals(myState);
     }
@@ -131,7 +131,7 @@ public final class ReviewService {
           .put("exerciseTitle", version.exercise().title()).put("track", trackId).put("pseudonym", pseudonym)
           .put("submittedAt", submittedAt.toString()).put("reviewsRequired", reviewsRequired)
           .put("reviewsSubmitted", reviewsSubmitted).put("disagreement", disagreement).put("decided", decided)
-          .put("status", status()).put("myReview", myState == null ? "none" : myState);
+          .put("status", status()).put("myReview", myState == null ? "none" : myState).put("noAnswer", noAnswer);
     }
   }
 
@@ -148,7 +148,8 @@ public final class ReviewService {
     Boolean disagreement = seesOthers(mine, me) ? r.getBoolean("disagreement") : null;
     return catalog.version(r.getLong("version_id")).map(v -> new Item(r.getUUID("submission_id"), r.getString("exercise_id"), v,
         r.getString("track_id"), r.getString("pseudonym"), r.getOffsetDateTime("submitted_at"), r.getInteger("reviews_required"),
-        r.getInteger("reviews_active"), r.getInteger("reviews_submitted"), disagreement, r.getBoolean("decided"), mine));
+        r.getInteger("reviews_active"), r.getInteger("reviews_submitted"), disagreement, r.getBoolean("decided"), mine,
+        Boolean.TRUE.equals(r.getBoolean("no_answer"))));
   }
 
   private Future<List<Item>> items(io.vertx.sqlclient.RowSet<Row> rows, Account me) {

@@ -53,7 +53,11 @@ public final class Guards {
     }
     String origin = ctx.request().getHeader("Origin");
     String from = origin != null ? origin : ctx.request().getHeader("Referer");
-    if (from != null && !publicOrigin.equals(origin(from))) {
+    // With Referrer-Policy: no-referrer a browser sends "Origin: null" on its own same-origin form posts (Fetch
+    // standard, "serializing a request origin"); it marks them with Sec-Fetch-Site: same-origin, a header no page can
+    // set. Any other "null" (a sandboxed frame, a data: page, a cross-site redirect) is refused.
+    boolean ownFormPost = "null".equals(origin) && "same-origin".equals(ctx.request().getHeader("Sec-Fetch-Site"));
+    if (from != null && !ownFormPost && !publicOrigin.equals(origin(from))) {
       ctx.fail(403, new Http.ClientError(403, "csrf", "This request came from another site and was refused."));
       return;
     }

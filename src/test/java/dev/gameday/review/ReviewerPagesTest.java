@@ -155,4 +155,55 @@ class ReviewerPagesTest {
     row = row.substring(0, row.indexOf("</tr>"));
     assertTrue(row.contains("<td>1</td>") && row.contains("<td>4</td>") && row.contains("2.50"), row);
   }
+
+  @Test
+  @DisplayName("a blank exercise is marked in the queue, wants one review, and one reviewer records no answer in one step")
+  void noAnswerInOneStep() {
+    Browser r = reviewer("blank-reviewer@example.com");
+    var invitation = app.invite("Blank Candidate", "blank-candidate@example.com");
+    Browser cand = new Browser(vertx, app.port);
+    await(cand.get("/i/" + invitation.token()));
+    await(cand.put("/api/v1/candidate/answers/incident-postmortem", new JsonObject().put("rev", 1)
+        .put("sections", new JsonObject().put("summary", "Only this exercise has text."))));
+    await(cand.put("/api/v1/candidate/answers/scaling-plan", new JsonObject().put("rev", 1)
+        .put("sections", new JsonObject())));
+    String sid = await(cand.post("/api/v1/candidate/submit", null)).bodyAsJsonObject().getString("submissionId");
+
+    JsonObject blank = await(r.get("/api/v1/review/submissions/" + sid + "/exercises/scaling-plan")).bodyAsJsonObject();
+    var items = await(r.get("/api/v1/review/queue?status=all")).bodyAsJsonObject().getJsonArray("items");
+    JsonObject blankRow = null;
+    JsonObject textRow = null;
+    for (Object o : items) {
+      JsonObject i = (JsonObject) o;
+      if (i.getString("submissionId").equals(sid) && i.getString("exerciseId").equals("scaling-plan")) {
+        blankRow = i;
+      }
+      if (i.getString("submissionId").equals(sid) && i.getString("exerciseId").equals("incident-postmortem")) {
+        textRow = i;
+      }
+    }
+    assertTrue(blankRow != null && textRow != null, items.encode());
+    assertEquals(true, blankRow.getBoolean("noAnswer"));
+    assertEquals(1, blankRow.getInteger("reviewsRequired"), "a blank exercise wants one review");
+    assertEquals(false, textRow.getBoolean("noAnswer"));
+    assertEquals(2, textRow.getInteger("reviewsRequired"));
+    assertTrue(await(r.get("/review")).bodyAsString().contains("No answer written"), "the queue page marks it");
+    assertTrue(await(r.get("/review/" + sid + "/scaling-plan")).bodyAsString().contains("Record no answer"));
+    assertFalse(await(r.get("/review/" + sid + "/incident-postmortem")).bodyAsString().contains("Record no answer"));
+    assertTrue(blank != null);
+
+    assertEquals(303, await(r.postForm("/review/" + sid + "/scaling-plan", MultiMap.caseInsensitiveMultiMap()
+        .add("_csrf", r.cookie("XSRF-TOKEN")).add("action", "no_answer"))).statusCode());
+    JsonObject after = await(r.get("/api/v1/review/submissions/" + sid + "/exercises/scaling-plan")).bodyAsJsonObject();
+    String encoded = after.encode();
+    assertTrue(encoded.contains("\"state\":\"submitted\""), encoded);
+    assertTrue(encoded.contains(ReviewRoutes.NO_ANSWER_NOTE), encoded);
+    var row = app.one("select reviews_submitted, reviews_required from review_items where submission_id = $1::uuid and exercise_id = 'scaling-plan'", sid).orElseThrow();
+    assertEquals(1, row.getInteger("reviews_submitted"));
+    assertEquals(1, row.getInteger("reviews_required"));
+
+    var refused = await(r.post("/api/v1/review/submissions/" + sid + "/exercises/incident-postmortem/review/no-answer", new JsonObject()));
+    assertEquals(409, refused.statusCode());
+    assertEquals("has_answer", refused.bodyAsJsonObject().getString("error"));
+  }
 }

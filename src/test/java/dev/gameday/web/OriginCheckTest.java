@@ -75,6 +75,14 @@ class OriginCheckTest {
   @DisplayName("Origin: null (sandboxed frames, data: pages, some redirects) is refused 403 csrf")
   void nullOrigin() {
     assertCsrf(save(Map.of("Origin", "null")));
+    assertCsrf(save(Map.of("Origin", "null", "Sec-Fetch-Site", "cross-site")));
+    assertCsrf(save(Map.of("Origin", "null", "Sec-Fetch-Site", "same-site")));
+  }
+
+  @Test
+  @DisplayName("a browser's own form post (Origin: null under Referrer-Policy: no-referrer, Sec-Fetch-Site: same-origin) passes")
+  void ownFormPost() {
+    assertEquals(200, save(Map.of("Origin", "null", "Sec-Fetch-Site", "same-origin")).statusCode());
   }
 
   @Test
