@@ -55,7 +55,10 @@ public final class Markdown {
       .allowElements("p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code", "em",
           "strong", "del", "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td")
       .allowUrlProtocols("http", "https", "mailto")
-      .allowAttributes("href").onElements("a")
+      // commonmark empties an unsafe destination (javascript:, data:); an empty href would link to the page itself, so
+      // it is refused and the link, left without attributes, is dropped: its text stays, as text
+      .allowAttributes("href").matching((element, attribute, value) -> value == null || value.isBlank() ? null : value)
+      .onElements("a")
       .requireRelsOnLinks("nofollow", "noopener", "noreferrer")
       .allowAttributes("start").matching(Pattern.compile("[0-9]{1,6}")).onElements("ol")
       .allowAttributes("align").matching(true, "left", "right", "center").onElements("th", "td")

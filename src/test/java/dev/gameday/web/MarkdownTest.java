@@ -43,4 +43,14 @@ class MarkdownTest {
     assertEquals("", Markdown.toSafeHtml(""));
     assertEquals("", Markdown.toSafeHtml(null));
   }
+
+  @Test
+  @DisplayName("an unsafe link renders as its text, not as a link to the page itself (issue 9, defect 17)")
+  void unsafeLinkIsText() {
+    String html = Markdown.toSafeHtml("[click me](javascript:alert(1)) and [data](data:text/html,hi) and [ok](https://ok.example)");
+    assertFalse(html.contains("href=\"\""), html);
+    assertTrue(html.contains("click me"), html);
+    assertFalse(html.contains("<a rel") || html.contains("<a>"), html);
+    assertTrue(html.contains("<a href=\"https://ok.example\""), html);
+  }
 }
