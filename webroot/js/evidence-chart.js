@@ -209,6 +209,22 @@
             });
             return best;
           }
+          // markers close together: slide the label sideways to the nearest free place in either row (its
+          // connector still points at the marker), so labels never sit on top of each other
+          function nudge(lx, w) {     // -> {lx, row, overlap: 0}
+            var best = null;
+            [1, 0].forEach(function (r) {
+              var ivs = rows[r].slice().sort(function (p, q) { return p[0] - q[0]; });
+              var candidates = [lx];
+              ivs.forEach(function (iv) { candidates.push(iv[1] + gap, iv[0] - gap - w); });
+              candidates.forEach(function (c) {
+                if (c < bb.left || c + w > right) return;
+                var clear = ivs.every(function (iv) { return c + w + gap <= iv[0] || c >= iv[1] + gap; });
+                if (clear && (!best || Math.abs(c - lx) < Math.abs(best.lx - lx))) best = { lx: c, row: r, overlap: 0 };
+              });
+            });
+            return best || { lx: lx, row: 1, overlap: 1 };
+          }
           for (var i = 0; i < annots.length; i++) {
             var a = annots[i];
             if (a.t < min || a.t > max) continue;
@@ -230,15 +246,22 @@
               var ps = place(x, ws);
               if (ps.overlap < p.overlap) { label = short; w = ws; p = ps; }
             }
+            if (p.overlap > 0) p = nudge(p.lx, w);
             rows[p.row].push([p.lx, p.lx + w]);
             placed.push({ x: x, lx: p.lx, w: w, y: bb.top - (2 - p.row) * rowH - 2 * pr, label: label });
           }
+          // where the labels went, in CSS pixels, for the browser tests (no two may overlap)
+          u.root.setAttribute('data-marker-boxes', JSON.stringify(placed.map(function (q) {
+            return { row: Math.round((bb.top - q.y) / rowH), from: Math.round(q.lx / pr), to: Math.round((q.lx + q.w) / pr) };
+          })));
           // connectors first, then the boxes on top of them
           ctx.strokeStyle = '#374151';
           ctx.lineWidth = pr;
           placed.forEach(function (q) {
             ctx.beginPath();
-            ctx.moveTo(q.x, q.y + rowH - pr);
+            // from the box (shifted sideways when markers are close) down to the marker line
+            var from = Math.min(Math.max(q.x, q.lx), q.lx + q.w);
+            ctx.moveTo(from, q.y + rowH - pr);
             ctx.lineTo(q.x, bb.top);
             ctx.stroke();
           });

@@ -11,6 +11,7 @@
   var CITE_MAX = 200;          // characters of a log line kept in a citation
   var DISPLAY_MAX = 2000;      // characters of a log line drawn on screen (longer lines are cut with a note)
   var OVERSCAN = 12;           // rows rendered above and below the visible window
+  var WRAP_MAX = 2000;         // lines drawn at once when long lines wrap (wrapped rows have no fixed height)
   var FILTER_DELAY = 200;      // ms debounce of the text filter
 
   // Level codes: 0 = none/other, then increasing severity.
@@ -117,6 +118,10 @@
       if (this.counts[0] > 0) this.addLevelCheck(fs, 0, refilter);
       bar.appendChild(fs);
     }
+    // wrap long lines: rows then take their own height, so the view draws up to WRAP_MAX matching lines at once
+    var wrapBox = h('input', { type: 'checkbox', id: id + '-wrap', 'aria-controls': id + '-lines' });
+    wrapBox.addEventListener('change', function () { self.setWrap(wrapBox.checked); });
+    bar.appendChild(h('div', { class: 'ev-field ev-wrap-toggle' }, [wrapBox, h('label', { for: id + '-wrap', text: 'Wrap long lines' })]));
     var clear = h('button', { type: 'button', class: 'ev-btn', text: 'Clear filters' });
     clear.addEventListener('click', function () {
       input.value = '';
@@ -223,6 +228,7 @@
   };
 
   LogViewer.prototype.applyFilter = function () {
+    this.filterGen = (this.filterGen || 0) + 1;
     var q = this.input.value.trim().toLowerCase();
     var allowed = this.allowed;
     var all = true;
@@ -263,12 +269,49 @@
     var total = this.lines.length, shown = this.count();
     var msg = 'Showing ' + fmtInt(shown) + ' of ' + plural(total, 'line', 'lines');
     if (this.query) msg += ' containing “' + this.input.value.trim() + '”';
+    if (this.wrap && shown > WRAP_MAX) msg += '; wrapped, the first ' + fmtInt(WRAP_MAX) + ' are drawn: filter to see others';
     this.status.textContent = msg + '.';
     this.empty.hidden = shown !== 0 || total === 0;
     if (total === 0) { this.empty.hidden = false; this.empty.textContent = 'This file is empty.'; }
   };
 
+  LogViewer.prototype.setWrap = function (on) {
+    this.wrap = on;
+    this.viewport.classList.toggle('ev-wrapped', on);
+    Array.prototype.forEach.call(this.sizer.querySelectorAll('.ev-row'), function (r) { r.remove(); });
+    this.rows.clear();
+    this.wrappedFor = null;
+    if (!on) this.sizer.style.height = this.count() * this.lineH + 'px';
+    this.updateStatus();
+    this.render();
+  };
+
+  /** wrapped: the first WRAP_MAX matching lines in normal flow, each as tall as its text */
+  LogViewer.prototype.renderWrapped = function () {
+    var n = this.count(), cap = Math.min(n, WRAP_MAX);
+    var key = (this.filterGen || 0) + '|' + n;
+    if (this.wrappedFor === key) return;
+    this.wrappedFor = key;
+    // every drawn row goes, tracked or not (the virtual scroller keeps a focused row it no longer tracks)
+    Array.prototype.forEach.call(this.sizer.querySelectorAll('.ev-row'), function (r) { r.remove(); });
+    var keep = new Map(), frag = document.createDocumentFragment();
+    for (var pos = 0; pos < cap; pos++) {
+      var idx = this.idxAt(pos);
+      var row = this.makeRow(idx);
+      row.setAttribute('aria-posinset', pos + 1);
+      row.setAttribute('aria-setsize', n);
+      row.firstChild.setAttribute('tabindex', pos === 0 ? '0' : '-1');
+      frag.appendChild(row);
+      keep.set(idx, row);
+    }
+    this.sizer.style.height = 'auto';
+    this.sizer.appendChild(frag);
+    this.rows = keep;
+    if (cap) this.activeIdx = this.idxAt(0);
+  };
+
   LogViewer.prototype.render = function () {
+    if (this.wrap) return this.renderWrapped();
     var n = this.count(), lh = this.lineH, vp = this.viewport;
     var st = vp.scrollTop, ht = vp.clientHeight || 400;
     var first = Math.max(0, Math.floor(st / lh) - OVERSCAN);

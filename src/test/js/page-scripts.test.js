@@ -53,7 +53,9 @@ function answerPage(status) {
     setTimeout: (fn) => { timers.set(nextId, fn); return nextId++; },
     clearTimeout: (id) => { timers.delete(id); },
     fetch: () => Promise.resolve({ ok: status < 400, status, json: () => Promise.resolve({ error: 'internal_error' }) }),
-    AbortController, Blob, Date, JSON, Math, Object, Array, Number, String, Promise
+    AbortController, Blob, Date, JSON, Math, Object, Array, Number, String, Promise,
+    // the page loads answer-merge.js before answer.js
+    GamedayAnswerMerge: require(path.join(webroot, 'answer-merge.js'))
   });
   return {
     status: status_,

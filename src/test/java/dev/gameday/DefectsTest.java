@@ -85,8 +85,12 @@ class DefectsTest {
   /** A candidate who answers one exercise and submits; returns the submission id. */
   static String submitted(String name) {
     Browser cand = candidate(name);
-    await(cand.put("/api/v1/candidate/answers/" + EX, new JsonObject().put("rev", 1)
-        .put("sections", new JsonObject().put("summary", "The pool was exhausted."))));
+    // text in every exercise: a blank one wants a single review (defect 19), which would change what is complete
+    for (var v : app.app.catalog.track("sre-senior").orElseThrow().versions()) {
+      var ex = v.exercise();
+      await(cand.put("/api/v1/candidate/answers/" + ex.id(), new JsonObject().put("rev", 1)
+          .put("sections", new JsonObject().put(ex.sections().get(0).id(), "The pool was exhausted."))));
+    }
     return await(cand.post("/api/v1/candidate/submit", null)).bodyAsJsonObject().getString("submissionId");
   }
 
