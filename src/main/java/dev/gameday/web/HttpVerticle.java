@@ -1,6 +1,7 @@
 package dev.gameday.web;
 
 import dev.gameday.Config;
+import dev.gameday.ops.Observability;
 import dev.gameday.web.Http.ClientError;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -28,8 +29,15 @@ public final class HttpVerticle extends VerticleBase {
   private final Sessions sessions;
   private final Pages pages;
   private final Consumer<Router> features;
+  private final Observability ops;
 
   public HttpVerticle(Config config, Pool pool, Sessions sessions, Pages pages, Consumer<Router> features) {
+    this(config, pool, sessions, pages, features, new Observability(config.ops().metricsToken()));
+  }
+
+  public HttpVerticle(Config config, Pool pool, Sessions sessions, Pages pages, Consumer<Router> features,
+                      Observability ops) {
+    this.ops = ops;
     this.config = config;
     this.pool = pool;
     this.sessions = sessions;
@@ -40,10 +48,12 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    router.route().handler(ops.requests(router)); // request id, access log, request metrics: first of all
     Guards guards = new Guards(config.https(), config.publicUrl());
     router.route().handler(guards::headers);
     router.get("/health").handler(ctx -> Http.json(ctx, 200, new JsonObject().put("status", "up")));
     router.get("/ready").handler(this::ready);
+    router.get("/metrics").handler(ops::metrics);
     router.route("/static/*").handler(StaticHandler.create("webroot").setCachingEnabled(true).setMaxAgeSeconds(3600));
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86400));
 
