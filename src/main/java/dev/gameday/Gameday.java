@@ -79,7 +79,11 @@ public final class Gameday implements AutoCloseable {
       url = config.databaseUrl().get();
     }
     try {
-      Migrations.migrate(url);
+      if (config.ops().migrateOnStart()) {
+        Migrations.migrate(url, null);
+      } else {
+        Migrations.verify(url);
+      }
       return new Gameday(config, embedded, url, library);
     } catch (Exception | Error e) {
       if (embedded != null) {
