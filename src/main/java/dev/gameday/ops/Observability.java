@@ -89,6 +89,20 @@ public final class Observability {
                 .serviceLevelObjectives(nanos).build().merge(config);
           }
         });
+    // the series alerts divide by exist from the start at zero, so a rate is 0 rather than absent
+    for (String[] oc : new String[][] {{"saved", "none"}, {"stale", "stale_rev"}, {"unavailable", "unavailable"},
+        {"unavailable", "error"}}) {
+      registry.counter("gameday.autosaves", "outcome", oc[0], "reason", oc[1]);
+    }
+    for (String outcome : new String[] {"saved", "stale", "refused", "unavailable"}) {
+      registry.timer("gameday.autosave.duration", "outcome", outcome);
+    }
+    for (String outcome : new String[] {"sealed", "refused", "unavailable"}) {
+      registry.counter("gameday.submit.requests", "outcome", outcome);
+    }
+    for (String outcome : new String[] {"accepted", "refused", "unavailable"}) {
+      registry.counter("gameday.review.requests", "outcome", outcome);
+    }
     Gauge.builder("gameday.database.up", databaseUp, AtomicLong::get)
         .description("1 while the last database probe (every 15 s) succeeded, 0 during an outage").register(registry);
     Gauge.builder("gameday.submissions", submissions, AtomicLong::get)

@@ -99,6 +99,60 @@ class MetricsTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  @DisplayName("every series the alert rules and the Grafana dashboard use is exposed; every alert has a runbook entry")
+  void docsUseRealSeries() throws Exception {
+    Browser b = new Browser(vertx, app.port);
+    assertEquals(200, await(b.get("/")).statusCode());
+    String m = await(b.get("/metrics")).bodyAsString();
+    List<String> exprs = new java.util.ArrayList<>();
+    Map<String, Object> rules = new org.yaml.snakeyaml.Yaml().load(java.nio.file.Files.readString(Path.of("docs/prometheus-rules.yml")));
+    java.util.Set<String> recorded = new java.util.HashSet<>();
+    List<String> alerts = new java.util.ArrayList<>();
+    for (Map<String, Object> g : (List<Map<String, Object>>) rules.get("groups")) {
+      for (Map<String, Object> r : (List<Map<String, Object>>) g.get("rules")) {
+        exprs.add(String.valueOf(r.get("expr")));
+        if (r.containsKey("record")) {
+          recorded.add(String.valueOf(r.get("record")));
+        } else {
+          alerts.add(String.valueOf(r.get("alert")));
+        }
+      }
+    }
+    JsonObject dash = new JsonObject(java.nio.file.Files.readString(Path.of("docs/grafana-dashboard.json")));
+    dash.getJsonArray("panels").forEach(p -> {
+      var targets = ((JsonObject) p).getJsonArray("targets");
+      if (targets != null) {
+        targets.forEach(t -> exprs.add(((JsonObject) t).getString("expr")));
+      }
+    });
+    assertTrue(exprs.size() > 30, "rules and panels: " + exprs.size());
+    java.util.Set<String> used = new java.util.TreeSet<>();
+    for (String e : exprs) {
+      String bare = e.replaceAll("\"[^\"]*\"", "").replaceAll("\\{[^}]*\\}", "").replaceAll("\\[[^\\]]*\\]", "")
+          .replaceAll("by \\([^)]*\\)", "");
+      java.util.regex.Matcher t = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*").matcher(bare);
+      while (t.find()) {
+        String name = t.group();
+        if (name.contains(":")) {
+          assertTrue(recorded.contains(name), "recording rule " + name + " is defined");
+        } else if (name.matches("(gameday|vertx|jvm|process)_.*")) {
+          used.add(name);
+        }
+      }
+    }
+    for (String name : used) {
+      assertSeries(m, Pattern.quote(name) + "[{ ]");
+    }
+    assertTrue(used.size() >= 15, "series used: " + used);
+    String runbook = java.nio.file.Files.readString(Path.of("docs/operations.md"));
+    for (String alert : alerts) {
+      assertTrue(runbook.contains("\n### " + alert + "\n"), "docs/operations.md has a runbook entry for " + alert);
+      assertTrue(runbook.contains("`" + alert + "`"), "docs/operations.md's alert table lists " + alert);
+    }
+  }
+
+  @Test
   @DisplayName("with GAMEDAY_METRICS_TOKEN set, /metrics needs the bearer token; without, it answers loopback only")
   void access(TestDatabase db) throws Exception {
     try (TestApp guarded = TestApp.start(db, Path.of("exercises"),
