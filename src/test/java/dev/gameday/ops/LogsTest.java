@@ -67,9 +67,9 @@ class LogsTest {
     jc.setContext(lc);
     jc.doConfigure(LogsTest.class.getResource("/logback.xml"));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    String name = format == null ? "text" : format;
-    var async = (ch.qos.logback.classic.AsyncAppender) lc.getLogger("ROOT").getAppender(name);
-    ((OutputStreamAppender<?>) async.getAppender(name + "-console")).setOutputStream(out);
+    // the access log's queue and every other logger end in the same console appender
+    var console = (OutputStreamAppender<?>) lc.getLogger("ROOT").getAppender(format == null ? "text" : format);
+    console.setOutputStream(out);
     return out;
   }
 
@@ -121,6 +121,7 @@ class LogsTest {
     assertEquals(200, reviewed.statusCode(), reviewed.bodyAsString());
     await(new Browser(vertx, app.port).get("/login", Map.of("X-Request-Id", "journey-last")));
     waitFor(out, "journey-last"); // end handlers log after the response is written, through a queue
+    LoggerFactory.getLogger("gameday.test").info("a line outside any request");
 
     List<String> lines = lines(out);
     assertFalse(lines.isEmpty());
@@ -137,6 +138,10 @@ class LogsTest {
       }
     }
     assertTrue(access.size() >= 7, "one line per request: " + access.size());
+    JsonObject outside = lines.stream().map(JsonObject::new).filter(j -> "gameday.test".equals(j.getString("loggerName")))
+        .findFirst().orElseThrow();
+    assertTrue(outside.getJsonObject("mdc") == null || outside.getJsonObject("mdc").getString("requestId") == null,
+        "no request id outside a request: " + outside.encode());
     for (JsonObject a : access) {
       JsonObject mdc = a.getJsonObject("mdc");
       assertTrue(mdc != null && mdc.getString("requestId") != null && !mdc.getString("requestId").isEmpty(),
@@ -148,6 +153,40 @@ class LogsTest {
     assertTrue(access.stream().anyMatch(a -> a.getString("formattedMessage").contains("GET /candidate/exercises/:exerciseId 200")));
     assertTrue(access.stream().anyMatch(a -> a.getString("formattedMessage").contains(
         "POST /api/v1/review/submissions/:sid/exercises/:ex/review/submit 200")));
+  }
+
+  @Test
+  @DisplayName("a line logged on a worker and after a database round trip while serving a request carries its id")
+  void workerAndAsyncLines() throws Exception {
+    ByteArrayOutputStream out = configure("json");
+    org.slf4j.Logger log = LoggerFactory.getLogger("gameday.test.worker");
+    io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(vertx);
+    router.route().handler(ctx -> {
+      dev.gameday.web.RequestIds.assign(ctx);
+      ctx.next();
+    });
+    router.get("/w").handler(ctx -> ctx.vertx().executeBlocking(() -> {
+      log.info("on a worker");
+      return null;
+    }).compose(v -> app.app.pool.query("select 1").execute()).onComplete(r -> {
+      log.info("after the database");
+      ctx.end("ok");
+    }));
+    var server = await(vertx.createHttpServer().requestHandler(router).listen(0));
+    try {
+      Browser b = new Browser(vertx, server.actualPort());
+      assertEquals(200, await(b.get("/w", Map.of("X-Request-Id", "worker-check-1"))).statusCode());
+      assertEquals(200, await(b.get("/w", Map.of("X-Request-Id", "worker-check-2"))).statusCode());
+    } finally {
+      await(server.close());
+    }
+    List<JsonObject> lines = lines(out).stream().map(JsonObject::new)
+        .filter(j -> "gameday.test.worker".equals(j.getString("loggerName"))).toList();
+    assertEquals(4, lines.size(), lines.toString());
+    for (int i = 0; i < 4; i++) {
+      assertEquals("worker-check-" + (i / 2 + 1), lines.get(i).getJsonObject("mdc").getString("requestId"),
+          lines.get(i).encode());
+    }
   }
 
   @Test
