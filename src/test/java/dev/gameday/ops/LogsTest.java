@@ -60,6 +60,7 @@ class LogsTest {
   static ByteArrayOutputStream configure(String format) throws Exception {
     LoggerContext lc = (LoggerContext) LoggerFactory.getILoggerFactory();
     lc.reset();
+    lc.getStatusManager().clear();
     if (format != null) {
       lc.putProperty("GAMEDAY_LOG_FORMAT", format);
     }
@@ -68,8 +69,11 @@ class LogsTest {
     jc.doConfigure(LogsTest.class.getResource("/logback.xml"));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     // the access log's queue and every other logger end in the same console appender
-    var console = (OutputStreamAppender<?>) lc.getLogger("ROOT").getAppender(format == null ? "text" : format);
+    var console = (OutputStreamAppender<?>) lc.getLogger("ROOT").getAppender("console");
     console.setOutputStream(out);
+    assertEquals(format == null ? "PatternLayoutEncoder" : "JsonEncoder", console.getEncoder().getClass().getSimpleName());
+    assertTrue(lc.getStatusManager().getCopyOfStatusList().stream().noneMatch(st -> st.getLevel() > 0),
+        "logback.xml configures without warnings (a warning prints logback's status on standard output)");
     return out;
   }
 
