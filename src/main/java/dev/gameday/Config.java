@@ -17,11 +17,42 @@ import java.util.Optional;
  * @param publicUrl   the URL people reach the server at (links printed by the CLI); defaults to localhost
  * @param contact     who candidates write to for more time or help
  * @param trustedProxies the proxies whose {@code X-Forwarded-For} names the client; none by default
+ * @param ops         logging, metrics and migration settings
  */
 public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path exercisesDir, String publicUrl,
-                     String contact, TrustedProxies trustedProxies) {
+                     String contact, TrustedProxies trustedProxies, Ops ops) {
 
   public static final int DEFAULT_PORT = 8080;
+
+  /** Every environment variable this record reads (the README's configuration table documents each). */
+  public static final java.util.List<String> VARIABLES = java.util.List.of("GAMEDAY_DATABASE_URL", "GAMEDAY_DATA_DIR",
+      "GAMEDAY_PORT", "GAMEDAY_EXERCISES", "GAMEDAY_PUBLIC_URL", "GAMEDAY_TRUSTED_PROXIES", "GAMEDAY_CONTACT",
+      "GAMEDAY_LOG_FORMAT", "GAMEDAY_METRICS_TOKEN", "GAMEDAY_MIGRATE_ON_START");
+
+  /**
+   * @param logFormat      {@code text} or {@code json} (read by logback.xml itself; checked here so a typo fails)
+   * @param metricsToken   the bearer token {@code /metrics} requires; without it, loopback only
+   * @param migrateOnStart run migrations when the server starts (else {@code gameday migrate} does, before)
+   */
+  public record Ops(String logFormat, Optional<String> metricsToken, boolean migrateOnStart) {
+    public static final Ops DEFAULT = new Ops("text", Optional.empty(), true);
+
+    public Ops {
+      if (!"text".equals(logFormat) && !"json".equals(logFormat)) {
+        throw new IllegalArgumentException("GAMEDAY_LOG_FORMAT must be text or json, got '" + logFormat + "'");
+      }
+    }
+
+    static Ops fromEnvironment(Map<String, String> env) {
+      String migrate = Optional.ofNullable(blankToNull(env.get("GAMEDAY_MIGRATE_ON_START"))).orElse("true").trim();
+      if (!migrate.equals("true") && !migrate.equals("false")) {
+        throw new IllegalArgumentException("GAMEDAY_MIGRATE_ON_START must be true or false, got '" + migrate + "'");
+      }
+      return new Ops(Optional.ofNullable(blankToNull(env.get("GAMEDAY_LOG_FORMAT"))).orElse("text").trim(),
+          Optional.ofNullable(blankToNull(env.get("GAMEDAY_METRICS_TOKEN"))).map(String::trim),
+          Boolean.parseBoolean(migrate));
+    }
+  }
 
   public Config {
     if (port < 0 || port > 65535) {
@@ -29,6 +60,7 @@ public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path 
     }
     databaseUrl.ifPresent(Config::requirePostgresUrl);
     trustedProxies = trustedProxies == null ? TrustedProxies.NONE : trustedProxies;
+    ops = ops == null ? Ops.DEFAULT : ops;
     publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
     if (!publicUrl.startsWith("http://") && !publicUrl.startsWith("https://")) {
       throw new IllegalArgumentException("GAMEDAY_PUBLIC_URL must start with http:// or https://, got " + publicUrl);
@@ -55,24 +87,28 @@ public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path 
         publicUrl,
         Optional.ofNullable(blankToNull(env.get("GAMEDAY_CONTACT")))
             .orElse("the recruiter who sent you this invitation"),
-        TrustedProxies.parse(env.get("GAMEDAY_TRUSTED_PROXIES")));
+        TrustedProxies.parse(env.get("GAMEDAY_TRUSTED_PROXIES")), Ops.fromEnvironment(env));
   }
 
   public Config withPort(int newPort) {
     String url = publicUrl.equals("http://localhost:" + port) ? "http://localhost:" + newPort : publicUrl;
-    return new Config(databaseUrl, dataDir, newPort, exercisesDir, url, contact, trustedProxies);
+    return new Config(databaseUrl, dataDir, newPort, exercisesDir, url, contact, trustedProxies, ops);
   }
 
   public Config withDatabaseUrl(String url) {
-    return new Config(Optional.of(url), dataDir, port, exercisesDir, publicUrl, contact, trustedProxies);
+    return new Config(Optional.of(url), dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops);
   }
 
   public Config withTrustedProxies(String csv) {
-    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, TrustedProxies.parse(csv));
+    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, TrustedProxies.parse(csv), ops);
+  }
+
+  public Config withOps(Ops newOps) {
+    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, newOps);
   }
 
   public Config withExercisesDir(Path dir) {
-    return new Config(databaseUrl, dataDir, port, dir, publicUrl, contact, trustedProxies);
+    return new Config(databaseUrl, dataDir, port, dir, publicUrl, contact, trustedProxies, ops);
   }
 
   /** True when cookies must carry {@code Secure} and the {@code __Host-} prefix. */

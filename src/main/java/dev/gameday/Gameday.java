@@ -9,6 +9,7 @@ import dev.gameday.db.EmbeddedDatabase;
 import dev.gameday.db.Migrations;
 import dev.gameday.exercise.Catalog;
 import dev.gameday.exercise.ExerciseLoader;
+import dev.gameday.ops.Observability;
 import dev.gameday.review.CalibrationRoutes;
 import dev.gameday.review.ExportRoutes;
 import dev.gameday.review.ReviewRoutes;
@@ -50,14 +51,17 @@ public final class Gameday implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile String httpDeployment;
   private volatile long housekeeping = -1;
+  public final Observability ops;
+  private static final int POOL_SIZE = 16;
 
   private Gameday(Config config, EmbeddedDatabase embedded, String url, ExerciseLoader.Result library) {
     this.config = config;
     this.embedded = embedded;
-    this.vertx = Vertx.vertx();
+    this.ops = new Observability(config.ops().metricsToken());
+    this.vertx = ops.newVertx();
     PgConnectOptions connect = PgConnectOptions.fromUri(url).setCachePreparedStatements(true).setPipeliningLimit(16);
     this.pool = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(16).setMaxWaitQueueSize(2000).setConnectionTimeout(5)
+        .with(new PoolOptions().setName("gameday").setMaxSize(POOL_SIZE).setMaxWaitQueueSize(2000).setConnectionTimeout(5)
             .setConnectionTimeoutUnit(TimeUnit.SECONDS).setIdleTimeout(5).setIdleTimeoutUnit(TimeUnit.MINUTES)
             .setMaxLifetime(30).setMaxLifetimeUnit(TimeUnit.MINUTES))
         .connectingTo(connect).using(vertx).build();
@@ -84,7 +88,11 @@ public final class Gameday implements AutoCloseable {
       url = config.databaseUrl().get();
     }
     try {
-      Migrations.migrate(url);
+      if (config.ops().migrateOnStart()) {
+        Migrations.migrate(url, null);
+      } else {
+        Migrations.verify(url);
+      }
       return new Gameday(config, embedded, url, library);
     } catch (Exception | Error e) {
       if (embedded != null) {
@@ -96,7 +104,8 @@ public final class Gameday implements AutoCloseable {
 
   /** Deploys one HTTP verticle per event loop and waits until they listen. */
   public void serve() {
-    Pages pages = new Pages(vertx);
+    await(ops.start(vertx, pool, POOL_SIZE));
+    Pages pages = new Pages(vertx).observeRenders(ops::rendered);
     await(pages.warm());
     Sessions sessions = new Sessions(pool, config.https());
     MarkdownRenderer markdown = new MarkdownRenderer(vertx);
@@ -116,7 +125,7 @@ public final class Gameday implements AutoCloseable {
       reviewRoutes.mount(router);
       rubricRoutes.mount(router);
       exportRoutes.mount(router);
-    }), new DeploymentOptions().setInstances(instances)));
+    }, ops), new DeploymentOptions().setInstances(instances)));
     // housekeeping: expired sessions and old sign-in attempts serve no one (the audit log keeps the history)
     housekeeping = vertx.setPeriodic(10_000, 3_600_000, id -> pool
         .query("delete from sessions where expires_at < now() or last_seen_at < now() - interval '1 day'").execute()

@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
 /** {@code java -jar gameday.jar [serve|invite|check]}: one jar, one configuration, one database. */
 @Command(name = "gameday", mixinStandardHelpOptions = true, version = "gameday 0.1",
     description = "Self-paced SRE assessments. Configuration comes from GAMEDAY_* environment variables.",
-    subcommands = {Main.Serve.class, Main.Invite.class, Main.Check.class, Main.Reviewer.class})
+    subcommands = {Main.Serve.class, Main.Invite.class, Main.Check.class, Main.Reviewer.class, OpsCommands.Migrate.class,
+        OpsCommands.Export.class, OpsCommands.Import.class})
 public final class Main implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -33,6 +34,10 @@ public final class Main implements Callable<Integer> {
       if (ex instanceof Gameday.LibraryException le) {
         cmd.getErr().println("The exercise library has problems:");
         cmd.getErr().println(le.getMessage());
+        return 1;
+      }
+      if (ex instanceof dev.gameday.db.Migrations.SchemaException) {
+        cmd.getErr().println("gameday: " + ex.getMessage());
         return 1;
       }
       if (ex instanceof ClientError || ex instanceof IllegalArgumentException) {
@@ -80,8 +85,11 @@ public final class Main implements Callable<Integer> {
     }
   }
 
+  /** The environment commands read (a test may substitute its own). */
+  static java.util.function.Supplier<java.util.Map<String, String>> environment = System::getenv;
+
   static Config config() {
-    return Config.fromEnvironment(System.getenv());
+    return Config.fromEnvironment(environment.get());
   }
 
   @Command(name = "serve", description = "Start the web server (the default).")

@@ -4,6 +4,8 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationVersion;
 
 /** Flyway over JDBC, run once at start-up before the server listens (it blocks). */
 public final class Migrations {
@@ -14,8 +16,36 @@ public final class Migrations {
     migrate(postgresUrl, null);
   }
 
-  /** @param schema when not null, migrate into (and create) this schema instead of {@code public} */
-  public static void migrate(String postgresUrl, String schema) {
+  /**
+   * Applies pending migrations, after refusing a schema newer than this release knows (Flyway by default ignores
+   * applied migrations it cannot find, so an old release would otherwise run against a schema it does not know).
+   *
+   * @param schema when not null, migrate into (and create) this schema instead of {@code public}
+   * @return the schema version afterwards
+   */
+  public static String migrate(String postgresUrl, String schema) {
+    Flyway flyway = flyway(postgresUrl, schema);
+    refuseNewer(flyway);
+    flyway.migrate();
+    MigrationInfo current = flyway.info().current();
+    return current == null ? "none" : current.getVersion().getVersion();
+  }
+
+  /** For {@code GAMEDAY_MIGRATE_ON_START=false}: the schema must be exactly the one this release knows. */
+  public static void verify(String postgresUrl) {
+    Flyway flyway = flyway(postgresUrl, null);
+    refuseNewer(flyway);
+    MigrationInfo[] pending = flyway.info().pending();
+    if (pending.length > 0) {
+      MigrationInfo current = flyway.info().current();
+      throw new SchemaException("The database schema is at version " + (current == null ? "none"
+          : current.getVersion().getVersion()) + " but this release needs version "
+          + pending[pending.length - 1].getVersion().getVersion() + " (" + pending.length
+          + " migration(s) pending) and GAMEDAY_MIGRATE_ON_START is false: run `gameday migrate` first.");
+    }
+  }
+
+  private static Flyway flyway(String postgresUrl, String schema) {
     Jdbc jdbc = Jdbc.from(postgresUrl);
     var config = Flyway.configure()
         .dataSource(jdbc.url(), jdbc.user(), jdbc.password())
@@ -24,7 +54,36 @@ public final class Migrations {
     if (schema != null) {
       config = config.schemas(schema).defaultSchema(schema).createSchemas(true);
     }
-    config.load().migrate();
+    return config.load();
+  }
+
+  private static void refuseNewer(Flyway flyway) {
+    MigrationVersion known = null;
+    MigrationVersion applied = null;
+    for (MigrationInfo i : flyway.info().all()) {
+      if (i.getVersion() == null) {
+        continue; // repeatable migrations have no version
+      }
+      if (i.getState().isResolved() && (known == null || i.getVersion().isNewerThan(known.getVersion()))) {
+        known = i.getVersion();
+      }
+      if (i.getState().isApplied() && (applied == null || i.getVersion().isNewerThan(applied.getVersion()))) {
+        applied = i.getVersion();
+      }
+    }
+    if (applied != null && (known == null || applied.isNewerThan(known.getVersion()))) {
+      throw new SchemaException("The database schema is at version " + applied.getVersion()
+          + ", newer than this release of Gameday knows (" + (known == null ? "none" : known.getVersion())
+          + "): a newer release has migrated it. Refusing to start so this one cannot misread or damage it; run"
+          + " the newer release, or restore the backup taken before the upgrade.");
+    }
+  }
+
+  /** The schema and this release do not fit; the message says what to do. */
+  public static final class SchemaException extends IllegalStateException {
+    public SchemaException(String message) {
+      super(message);
+    }
   }
 
   /** The JDBC view of a {@code postgresql://user:password@host:port/db?options} URL. */

@@ -1,6 +1,7 @@
 package dev.gameday.web;
 
 import dev.gameday.Config;
+import dev.gameday.ops.Observability;
 import dev.gameday.web.Http.ClientError;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -40,10 +41,17 @@ public final class HttpVerticle extends VerticleBase {
   private final Pages pages;
   private final Consumer<Router> features;
   private final OutageLog outages;
+  private final Observability ops;
   private HttpServer server;
 
   public HttpVerticle(Config config, Pool pool, Sessions sessions, Pages pages, OutageLog outages,
                       Consumer<Router> features) {
+    this(config, pool, sessions, pages, outages, features, new Observability(config.ops().metricsToken()));
+  }
+
+  public HttpVerticle(Config config, Pool pool, Sessions sessions, Pages pages, OutageLog outages,
+                      Consumer<Router> features, Observability ops) {
+    this.ops = ops;
     this.config = config;
     this.pool = pool;
     this.sessions = sessions;
@@ -55,10 +63,12 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    router.route().handler(ops.requests(router)); // request id, access log, request metrics: first of all
     Guards guards = new Guards(config.https(), config.publicUrl());
     router.route().handler(guards::headers);
     router.get("/health").handler(ctx -> Http.json(ctx, 200, new JsonObject().put("status", "up")));
     router.get("/ready").handler(this::ready);
+    router.get("/metrics").handler(ops::metrics);
     router.route("/static/*").handler(StaticHandler.create("webroot").setCachingEnabled(true).setMaxAgeSeconds(3600));
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86400));
 
@@ -131,7 +141,9 @@ public final class HttpVerticle extends VerticleBase {
         default -> null;
       };
       if (ce == null) {
-        LOG.error("{} {} failed", ctx.request().method(), ctx.normalizedPath(), err);
+        // the route template, never the path: a path can hold an invitation or setup token
+        LOG.error("{} {} failed", ctx.request().method(),
+            ctx.currentRoute() != null && ctx.currentRoute().getPath() != null ? ctx.currentRoute().getPath() : "(no route)", err);
         ce = new ClientError(500, "internal_error",
             "Something went wrong on our side. Nothing you saved before is lost; please try again.");
       }

@@ -45,6 +45,14 @@ public final class Pages {
   private final Map<String, Template> compiled = new ConcurrentHashMap<>();
   private final CountingCache cache = new CountingCache();
 
+  private volatile java.util.function.ObjLongConsumer<String> renders = (template, nanos) -> { };
+
+  /** Reports the time each render takes (template name, nanoseconds) to a metrics sink. */
+  public Pages observeRenders(java.util.function.ObjLongConsumer<String> sink) {
+    renders = sink;
+    return this;
+  }
+
   public Pages(Vertx vertx) {
     this.vertx = vertx;
     hb = new Handlebars(new ClassPathTemplateLoader("/templates", ".hbs")).with(cache);
@@ -148,7 +156,9 @@ public final class Pages {
     model.putIfAbsent("csrf", s != null ? s.csrfToken() : null);
     String html;
     try {
+      long started = System.nanoTime();
       html = html(template, model);
+      renders.accept(template, System.nanoTime() - started);
     } catch (IOException | RuntimeException e) {
       ctx.fail(e);
       return;

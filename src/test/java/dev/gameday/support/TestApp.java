@@ -29,8 +29,15 @@ public final class TestApp implements AutoCloseable {
   }
 
   public static TestApp start(TestDatabase db, Path exercises) throws Exception {
+    return start(db, exercises, java.util.function.UnaryOperator.identity());
+  }
+
+  /** With a change to the configuration (e.g. {@code c -> c.withOps(...)}). */
+  public static TestApp start(TestDatabase db, Path exercises, java.util.function.UnaryOperator<Config> change)
+      throws Exception {
     int port = freePort();
-    Config config = Config.fromEnvironment(Map.of()).withPort(port).withDatabaseUrl(db.url()).withExercisesDir(exercises);
+    Config config = change.apply(Config.fromEnvironment(Map.of()).withPort(port).withDatabaseUrl(db.url())
+        .withExercisesDir(exercises));
     Gameday app = Gameday.open(config);
     app.serve();
     return new TestApp(app, port);
