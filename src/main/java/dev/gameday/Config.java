@@ -17,9 +17,13 @@ import java.util.Optional;
  * @param publicUrl   the URL people reach the server at (links printed by the CLI); defaults to localhost
  * @param contact     who candidates write to for more time or help
  * @param trustedProxies the proxies whose {@code X-Forwarded-For} names the client; none by default
+ * @param smtpUrl     {@code smtp://user:pass@host:587[?tls=required]} or {@code smtps://...}; empty: email is off
+ * @param mailFrom    the sender of candidates' emails
+ * @param retentionDays days after which undecided, closed invitations lose their personal data; 0: never
  */
 public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path exercisesDir, String publicUrl,
-                     String contact, TrustedProxies trustedProxies) {
+                     String contact, TrustedProxies trustedProxies, Optional<String> smtpUrl, String mailFrom,
+                     int retentionDays) {
 
   public static final int DEFAULT_PORT = 8080;
 
@@ -28,6 +32,14 @@ public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path 
       throw new IllegalArgumentException("GAMEDAY_PORT must be between 0 and 65535, got " + port);
     }
     databaseUrl.ifPresent(Config::requirePostgresUrl);
+    smtpUrl = smtpUrl == null ? Optional.empty() : smtpUrl;
+    smtpUrl.ifPresent(dev.gameday.recruiter.Mailer::settings);
+    if (mailFrom == null || !mailFrom.strip().matches("^([^<>@]*<[^<>@\\s]+@[^<>@\\s]+>|[^<>@\\s]+@[^<>@\\s]+)$")) {
+      throw new IllegalArgumentException("GAMEDAY_MAIL_FROM must be an email address, optionally as Name <address>");
+    }
+    if (retentionDays < 0 || retentionDays > 36500) {
+      throw new IllegalArgumentException("GAMEDAY_RETENTION_DAYS must be 0 (off) or a number of days");
+    }
     trustedProxies = trustedProxies == null ? TrustedProxies.NONE : trustedProxies;
     publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
     if (!publicUrl.startsWith("http://") && !publicUrl.startsWith("https://")) {
@@ -55,24 +67,51 @@ public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path 
         publicUrl,
         Optional.ofNullable(blankToNull(env.get("GAMEDAY_CONTACT")))
             .orElse("the recruiter who sent you this invitation"),
-        TrustedProxies.parse(env.get("GAMEDAY_TRUSTED_PROXIES")));
+        TrustedProxies.parse(env.get("GAMEDAY_TRUSTED_PROXIES")),
+        Optional.ofNullable(blankToNull(env.get("GAMEDAY_SMTP_URL"))),
+        Optional.ofNullable(blankToNull(env.get("GAMEDAY_MAIL_FROM"))).map(String::strip).orElse("gameday@localhost"),
+        number(env, "GAMEDAY_RETENTION_DAYS", 0));
+  }
+
+  private static int number(Map<String, String> env, String name, int dflt) {
+    String raw = blankToNull(env.get(name));
+    try {
+      return raw == null ? dflt : Integer.parseInt(raw.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a number, got '" + raw + "'");
+    }
+  }
+
+  /** True when candidates' emails are sent (GAMEDAY_SMTP_URL is set). */
+  public boolean email() {
+    return smtpUrl.isPresent();
+  }
+
+  public Config withSmtp(String url) {
+    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, Optional.ofNullable(url),
+        mailFrom, retentionDays);
+  }
+
+  public Config withRetentionDays(int days) {
+    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, smtpUrl, mailFrom, days);
   }
 
   public Config withPort(int newPort) {
     String url = publicUrl.equals("http://localhost:" + port) ? "http://localhost:" + newPort : publicUrl;
-    return new Config(databaseUrl, dataDir, newPort, exercisesDir, url, contact, trustedProxies);
+    return new Config(databaseUrl, dataDir, newPort, exercisesDir, url, contact, trustedProxies, smtpUrl, mailFrom, retentionDays);
   }
 
   public Config withDatabaseUrl(String url) {
-    return new Config(Optional.of(url), dataDir, port, exercisesDir, publicUrl, contact, trustedProxies);
+    return new Config(Optional.of(url), dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, smtpUrl, mailFrom, retentionDays);
   }
 
   public Config withTrustedProxies(String csv) {
-    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, TrustedProxies.parse(csv));
+    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, TrustedProxies.parse(csv), smtpUrl, mailFrom,
+        retentionDays);
   }
 
   public Config withExercisesDir(Path dir) {
-    return new Config(databaseUrl, dataDir, port, dir, publicUrl, contact, trustedProxies);
+    return new Config(databaseUrl, dataDir, port, dir, publicUrl, contact, trustedProxies, smtpUrl, mailFrom, retentionDays);
   }
 
   /** True when cookies must carry {@code Secure} and the {@code __Host-} prefix. */

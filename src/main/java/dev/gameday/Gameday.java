@@ -9,6 +9,9 @@ import dev.gameday.db.EmbeddedDatabase;
 import dev.gameday.db.Migrations;
 import dev.gameday.exercise.Catalog;
 import dev.gameday.exercise.ExerciseLoader;
+import dev.gameday.recruiter.CandidateDirectory;
+import dev.gameday.recruiter.Outbox;
+import dev.gameday.recruiter.RecruiterRoutes;
 import dev.gameday.review.CalibrationRoutes;
 import dev.gameday.review.ExportRoutes;
 import dev.gameday.review.ReviewRoutes;
@@ -41,6 +44,9 @@ public final class Gameday implements AutoCloseable {
   public final Invitations invitations;
   public final CandidateService candidates;
   public final Accounts accounts;
+  public final CandidateDirectory directory;
+  /** Sends the outbox's emails; null when email is off. */
+  public final Outbox outbox;
   private final EmbeddedDatabase embedded;
 
   private Gameday(Config config, EmbeddedDatabase embedded, String url, ExerciseLoader.Result library) {
@@ -57,7 +63,10 @@ public final class Gameday implements AutoCloseable {
     this.invitations = new Invitations(pool, catalog);
     this.candidates = new CandidateService(pool, catalog);
     this.accounts = new Accounts(vertx, pool);
+    this.directory = new CandidateDirectory(pool, catalog, config.publicUrl(), config.email());
+    this.outbox = config.email() ? Outbox.create(vertx, pool, catalog, config) : null;
     await(catalog.store(library));
+    await(pool.preparedQuery("update mail_settings set enabled = $1").execute(io.vertx.sqlclient.Tuple.of(config.email())));
   }
 
   /** Loads the library (failing with every problem listed), opens the database, migrates, stores the library. */
@@ -98,6 +107,7 @@ public final class Gameday implements AutoCloseable {
     ReviewRoutes reviewRoutes = new ReviewRoutes(reviews, catalog, pages);
     RubricRoutes rubricRoutes = new RubricRoutes(catalog, pages);
     ExportRoutes exportRoutes = new ExportRoutes(pool, catalog);
+    RecruiterRoutes recruiterRoutes = new RecruiterRoutes(directory, catalog, pages);
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     await(vertx.deployVerticle(() -> new HttpVerticle(config, pool, sessions, pages, router -> {
       candidateRoutes.mount(router);
@@ -106,12 +116,25 @@ public final class Gameday implements AutoCloseable {
       reviewRoutes.mount(router);
       rubricRoutes.mount(router);
       exportRoutes.mount(router);
+      recruiterRoutes.mount(router);
     }), new DeploymentOptions().setInstances(instances)));
     // housekeeping: expired sessions and old sign-in attempts serve no one (the audit log keeps the history)
     vertx.setPeriodic(10_000, 3_600_000, id -> pool
         .query("delete from sessions where expires_at < now() or last_seen_at < now() - interval '1 day'").execute()
         .compose(v -> accounts.forgetOldAttempts())
         .onFailure(err -> LOG.warn("housekeeping failed: {}", err.toString())));
+    if (outbox != null) {
+      outbox.start();
+    }
+    if (config.retentionDays() > 0) {
+      vertx.setPeriodic(30_000, 3_600_000, id -> directory.eraseExpired(config.retentionDays())
+          .onSuccess(n -> {
+            if (n > 0) {
+              LOG.info("retention: erased the personal data of {} closed, undecided invitation(s)", n);
+            }
+          })
+          .onFailure(err -> LOG.warn("retention failed: {}", err.toString())));
+    }
   }
 
   /** Blocks the calling thread (never an event loop) until the future completes. */

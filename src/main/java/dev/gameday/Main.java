@@ -159,7 +159,9 @@ public final class Main implements Callable<Integer> {
     String email;
     @Option(names = "--name", required = true, description = "Name shown to other reviewers.")
     String name;
-    @Option(names = "--admin", description = "An admin: decides, reveals identity after a decision, invites reviewers.")
+    @Option(names = "--role", description = "reviewer (the default: scores blind), recruiter (invites and follows candidates; never reviews) or admin (everything).")
+    String role;
+    @Option(names = "--admin", description = "The same as --role admin.")
     boolean admin;
 
     @Override
@@ -176,8 +178,17 @@ public final class Main implements Callable<Integer> {
         System.err.println("gameday: no password given on standard input");
         return 2;
       }
+      if (admin && role != null && !"admin".equals(role)) {
+        System.err.println("gameday: --admin and --role " + role + " contradict each other");
+        return 2;
+      }
+      String r = admin ? "admin" : role == null ? "reviewer" : role.strip().toLowerCase(java.util.Locale.ROOT);
+      if (!dev.gameday.account.Accounts.ROLES.contains(r)) {
+        System.err.println("gameday: --role must be reviewer, recruiter or admin");
+        return 2;
+      }
       try (Gameday app = Gameday.open(config())) {
-        var account = Gameday.await(app.accounts.add(name, email, password, admin ? "admin" : "reviewer"));
+        var account = Gameday.await(app.accounts.add(name, email, password, r));
         System.out.println("Added " + account.role() + " " + account.name() + " <" + account.email() + ">.");
       }
       return 0;

@@ -125,7 +125,8 @@ public final class SetupRoutes {
         .onSuccess(a -> {
           ctx.response().addCookie(Cookie.cookie(COOKIE, "").setPath("/setup").setMaxAge(0));
           pages.render(ctx, 200, "setup-done", Map.of("title", "Your account is ready", "name", a.name(),
-              "email", a.email(), "role", a.role(), "admin", a.admin(), "signedIn", true));
+              "email", a.email(), "role", a.role(), "admin", a.admin(), "recruits", a.recruits(),
+              "reviews", !"recruiter".equals(a.role()), "signedIn", true));
         })
         .onFailure(err -> {
           if (err instanceof ClientError ce && ce.status() == 409) {
@@ -155,7 +156,7 @@ public final class SetupRoutes {
     String address = trustedProxies.clientAddress(peer, ctx.request().headers().getAll("X-Forwarded-For"));
     accounts.login(email, form.get("password"), address)
         .compose(a -> sessions.start(ctx, "account", null, a.id(), a.role(), a.email(), a.name()))
-        .onSuccess(s -> Http.redirect(ctx, "/review"))
+        .onSuccess(s -> Http.redirect(ctx, "recruiter".equals(s.role()) ? "/candidates" : "/review"))
         .onFailure(err -> {
           if (err instanceof ClientError ce) {
             if (ce.status() == 429) {

@@ -29,8 +29,13 @@ public final class TestApp implements AutoCloseable {
   }
 
   public static TestApp start(TestDatabase db, Path exercises) throws Exception {
+    return start(db, exercises, c -> c);
+  }
+
+  /** With a changed configuration (e.g. an SMTP server). */
+  public static TestApp start(TestDatabase db, Path exercises, java.util.function.UnaryOperator<Config> tweak) throws Exception {
     int port = freePort();
-    Config config = Config.fromEnvironment(Map.of()).withPort(port).withDatabaseUrl(db.url()).withExercisesDir(exercises);
+    Config config = tweak.apply(Config.fromEnvironment(Map.of()).withPort(port).withDatabaseUrl(db.url()).withExercisesDir(exercises));
     Gameday app = Gameday.open(config);
     app.serve();
     return new TestApp(app, port);
@@ -55,7 +60,7 @@ public final class TestApp implements AutoCloseable {
     app.close();
   }
 
-  private static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
