@@ -141,7 +141,7 @@ public final class Main implements Callable<Integer> {
     }
   }
 
-  @Command(name = "reviewer", description = "Manage reviewer and admin accounts.", subcommands = {Main.ReviewerAdd.class})
+  @Command(name = "reviewer", description = "Manage reviewer, recruiter and admin accounts.", subcommands = {Main.ReviewerAdd.class})
   static final class Reviewer implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -166,6 +166,15 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+      if (admin && role != null && !"admin".equals(role)) {
+        System.err.println("gameday: --admin and --role " + role + " contradict each other");
+        return 2;
+      }
+      String r = admin ? "admin" : role == null ? "reviewer" : role.strip().toLowerCase(java.util.Locale.ROOT);
+      if (!dev.gameday.account.Accounts.ROLES.contains(r)) {
+        System.err.println("gameday: --role must be reviewer, recruiter or admin");
+        return 2;
+      }
       String password;
       java.io.Console console = System.console();
       if (console != null) {
@@ -176,15 +185,6 @@ public final class Main implements Callable<Integer> {
       }
       if (password == null || password.isEmpty()) {
         System.err.println("gameday: no password given on standard input");
-        return 2;
-      }
-      if (admin && role != null && !"admin".equals(role)) {
-        System.err.println("gameday: --admin and --role " + role + " contradict each other");
-        return 2;
-      }
-      String r = admin ? "admin" : role == null ? "reviewer" : role.strip().toLowerCase(java.util.Locale.ROOT);
-      if (!dev.gameday.account.Accounts.ROLES.contains(r)) {
-        System.err.println("gameday: --role must be reviewer, recruiter or admin");
         return 2;
       }
       try (Gameday app = Gameday.open(config())) {

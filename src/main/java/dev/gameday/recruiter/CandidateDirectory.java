@@ -43,30 +43,42 @@ public final class CandidateDirectory {
   private static final List<String> COLUMNS = List.of("name", "email", "track", "deadline_days", "time_multiplier");
   static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy, HH:mm 'UTC'", Locale.ENGLISH);
 
-  static final String STATUS = """
-      case when i.revoked_at is not null then 'revoked'
-           when i.state = 'submitted' then 'submitted'
-           when i.closes_at <= now() then 'expired'
-           when i.first_opened_at is null then 'invited'
-           when exists (select 1 from answers a where a.invitation_id = i.id) then 'in_progress'
-           else 'opened' end""";
+  static final String STATUS = status("i");
+
+  /** The status of the invitation row {@code t}, in SQL. */
+  static String status(String t) {
+    return """
+        case when %1$s.revoked_at is not null then 'revoked'
+             when %1$s.state = 'submitted' then 'submitted'
+             when %1$s.closes_at <= now() then 'expired'
+             when %1$s.first_opened_at is null then 'invited'
+             when exists (select 1 from answers a where a.invitation_id = %1$s.id) then 'in_progress'
+             else 'opened' end""".formatted(t);
+  }
 
   private static final String DETAILS = """
       select p.*,
+             case when p.revoked_at is not null then 'revoked'
+                  when p.state = 'submitted' then 'submitted'
+                  when p.closes_at <= now() then 'expired'
+                  when p.first_opened_at is null then 'invited'
+                  when ans.started then 'in_progress'
+                  else 'opened' end as status,
              (select count(*) from answers a cross join lateral jsonb_each_text(a.sections) e
                where a.invitation_id = p.id and btrim(e.value) <> '') as written,
              (select coalesce(sum(jsonb_array_length(ev.definition->'sections')), 0)
                 from invitation_exercises ie join exercise_versions ev on ev.id = ie.version_id
                where ie.invitation_id = p.id) as total,
-             d.decision, d.decided_at, s.id as submission_id
+             sd.decision, sd.decided_at, sd.submission_id
         from page p
-        left join submissions s on s.invitation_id = p.id
-        left join decisions d on d.submission_id = s.id""";
+        left join lateral (select true as started from answers a where a.invitation_id = p.id limit 1) ans on true
+        left join lateral (select s.id as submission_id, d.decision, d.decided_at from submissions s
+                             left join decisions d on d.submission_id = s.id where s.invitation_id = p.id limit 1) sd on true""";
 
   private static final String ROW_COLUMNS = """
       i.id, i.pseudonym, i.track_id, i.candidate_name, i.candidate_email, i.deadline, i.closes_at, i.time_multiplier,
       i.time_limit_minutes, i.created_at, i.first_opened_at, i.submitted_at, i.revoked_at, i.erased_at, i.invited_by,
-      i.demo, ca.at as last_activity, """ + STATUS + " as status";
+      i.demo, i.state, ca.at as last_activity""";
 
   private final Pool pool;
   private final Catalog catalog;
