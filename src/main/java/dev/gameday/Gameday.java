@@ -63,7 +63,7 @@ public final class Gameday implements AutoCloseable {
     this.invitations = new Invitations(pool, catalog);
     this.candidates = new CandidateService(pool, catalog);
     this.accounts = new Accounts(vertx, pool);
-    this.directory = new CandidateDirectory(pool, catalog, config.publicUrl(), config.email());
+    this.directory = new CandidateDirectory(vertx, pool, catalog, config.publicUrl(), config.email());
     this.outbox = config.email() ? Outbox.create(vertx, pool, catalog, config) : null;
     await(catalog.store(library));
     await(pool.preparedQuery("update mail_settings set enabled = $1").execute(io.vertx.sqlclient.Tuple.of(config.email())));

@@ -80,12 +80,14 @@ public final class CandidateDirectory {
       i.time_limit_minutes, i.created_at, i.first_opened_at, i.submitted_at, i.revoked_at, i.erased_at, i.invited_by,
       i.demo, i.state, ca.at as last_activity""";
 
+  private final io.vertx.core.Vertx vertx;
   private final Pool pool;
   private final Catalog catalog;
   private final String publicUrl;
   private final boolean email;
 
-  public CandidateDirectory(Pool pool, Catalog catalog, String publicUrl, boolean email) {
+  public CandidateDirectory(io.vertx.core.Vertx vertx, Pool pool, Catalog catalog, String publicUrl, boolean email) {
+    this.vertx = vertx;
     this.pool = pool;
     this.catalog = catalog;
     this.publicUrl = publicUrl;
@@ -184,7 +186,8 @@ public final class CandidateDirectory {
         .put("erased", r.getOffsetDateTime("erased_at") != null)
         .put("demo", r.getBoolean("demo"))
         .put("decision", r.getString("decision"))
-        .put("decidedAt", iso(r.getOffsetDateTime("decided_at")));
+        .put("decidedAt", iso(r.getOffsetDateTime("decided_at")))
+        .put("decidedAtText", text(r.getOffsetDateTime("decided_at")));
     c.put("inProgress", "in_progress".equals(r.getString("status")));
     c.put("open", List.of("invited", "opened", "in_progress").contains(r.getString("status")));
     return c;
@@ -384,14 +387,14 @@ public final class CandidateDirectory {
       return Future.failedFuture(e);
     }
     boolean confirm = Boolean.TRUE.equals(body.getValue("confirmDuplicate"));
-    return pool.withTransaction(conn -> openDuplicates(conn, List.of(n)).compose(dups -> {
+    return retrying(0, () -> pool.withTransaction(conn -> openDuplicates(conn, List.of(n)).compose(dups -> {
       if (!dups.isEmpty() && !confirm) {
         Long existing = dups.values().iterator().next();
         return Future.failedFuture(new ClientError(409, "duplicate", n.email() + " already has an open invitation to "
             + n.track().track().id() + ". Confirm to send a second one anyway.", new JsonObject().put("existing", existing)));
       }
       return create(conn, me, List.of(n), !dups.isEmpty());
-    })).map(list -> list.getJsonObject(0));
+    }))).map(list -> list.getJsonObject(0));
   }
 
   private static String str(Object o) {
@@ -583,28 +586,53 @@ public final class CandidateDirectory {
    * is line 1); nothing is created unless every row is valid, and then everything in one transaction.
    */
   public Future<JsonObject> importCsv(Account me, String body) {
+    // parsing and checking thousands of rows is work: not on the event loop
+    return vertx.executeBlocking(() -> checkCsv(body)).compose(rows -> retrying(0, () -> pool.withTransaction(conn ->
+        openDuplicates(conn, rows).compose(dups -> {
+          if (!dups.isEmpty()) {
+            List<JsonObject> dupProblems = new ArrayList<>();
+            rows.stream().filter(r -> dups.containsKey(r.line())).forEach(r -> dupProblems.add(problem(r.line(), r.email()
+                + " already has an open invitation to " + r.track().track().id() + " (invite them one by one to confirm a second)")));
+            return Future.failedFuture(invalidCsv(dupProblems));
+          }
+          return create(conn, me, rows, false)
+              .compose(created -> Audit.record(conn, me.email(), "candidate.imported", null,
+                  new JsonObject().put("rows", rows.size())).map(created));
+        }))))
+        .map(created -> new JsonObject().put("created", created.size())
+            .put("ids", new JsonArray(created.stream().map(o -> ((JsonObject) o).getLong("id")).toList()))
+            .put("invitations", created).put("email", email));
+  }
+
+  /** Runs {@code work} again (a fresh transaction) when a concurrent insert took a pseudonym it had checked was free. */
+  private <T> Future<T> retrying(int attempt, java.util.function.Supplier<Future<T>> work) {
+    return work.get().recover(err -> pseudonymCollision(err) && attempt < 3 ? retrying(attempt + 1, work) : Future.failedFuture(err));
+  }
+
+  /** Every row checked; the rows to create, or a ClientError listing every problem with its line. */
+  private List<NewInvitation> checkCsv(String body) {
     List<JsonObject> problems = new ArrayList<>();
     List<NewInvitation> rows = new ArrayList<>();
     List<CandidateCsv.Record> records;
     try {
       records = CandidateCsv.parse(body == null ? "" : body);
     } catch (CandidateCsv.Malformed e) {
-      return Future.failedFuture(invalidCsv(List.of(problem(e.line, e.getMessage()))));
+      throw invalidCsv(List.of(problem(e.line, e.getMessage())));
     }
     if (records.isEmpty()) {
-      return Future.failedFuture(invalidCsv(List.of(problem(1, "the file is empty; the first line must be the header " + CSV_HEADER))));
+      throw invalidCsv(List.of(problem(1, "the file is empty; the first line must be the header " + CSV_HEADER)));
     }
     List<String> header = records.get(0).fields().stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).toList();
     if (header.size() < 3 || header.size() > 5 || !COLUMNS.subList(0, header.size()).equals(header)) {
-      return Future.failedFuture(invalidCsv(List.of(problem(1, "the header must be " + CSV_HEADER
-          + " (the last two columns may be left out), found " + String.join(",", header)))));
+      throw invalidCsv(List.of(problem(1, "the header must be " + CSV_HEADER
+          + " (the last two columns may be left out), found " + String.join(",", header))));
     }
     if (records.size() == 1) {
-      return Future.failedFuture(invalidCsv(List.of(problem(1, "the file has a header but no candidates"))));
+      throw invalidCsv(List.of(problem(1, "the file has a header but no candidates")));
     }
     if (records.size() - 1 > MAX_IMPORT_ROWS) {
-      return Future.failedFuture(invalidCsv(List.of(problem(MAX_IMPORT_ROWS + 2, "a file may hold at most " + MAX_IMPORT_ROWS
-          + " candidates; split it"))));
+      throw invalidCsv(List.of(problem(MAX_IMPORT_ROWS + 2, "a file may hold at most " + MAX_IMPORT_ROWS
+          + " candidates; split it")));
     }
     Map<String, Integer> seen = new HashMap<>();
     for (CandidateCsv.Record rec : records.subList(1, records.size())) {
@@ -627,21 +655,9 @@ public final class CandidateDirectory {
       }
     }
     if (!problems.isEmpty()) {
-      return Future.failedFuture(invalidCsv(problems));
+      throw invalidCsv(problems);
     }
-    return pool.withTransaction(conn -> openDuplicates(conn, rows).compose(dups -> {
-      if (!dups.isEmpty()) {
-        List<JsonObject> dupProblems = new ArrayList<>();
-        rows.stream().filter(r -> dups.containsKey(r.line())).forEach(r -> dupProblems.add(problem(r.line(), r.email()
-            + " already has an open invitation to " + r.track().track().id() + " (invite them one by one to confirm a second)")));
-        return Future.failedFuture(invalidCsv(dupProblems));
-      }
-      return create(conn, me, rows, false)
-          .compose(created -> Audit.record(conn, me.email(), "candidate.imported", null,
-              new JsonObject().put("rows", rows.size())).map(created));
-    })).map(created -> new JsonObject().put("created", created.size())
-        .put("ids", new JsonArray(created.stream().map(o -> ((JsonObject) o).getLong("id")).toList()))
-        .put("invitations", created).put("email", email));
+    return rows;
   }
 
   private static JsonObject problem(int line, String message) {
