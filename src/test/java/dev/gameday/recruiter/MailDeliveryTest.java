@@ -144,6 +144,43 @@ class MailDeliveryTest {
     assertTrue(javax(text(all.get(2), "text/plain")).contains(sha), "the receipt names the snapshot's hash");
   }
 
+  @Test
+  @DisplayName("acceptance: a bad CSV of 20 is refused with its line, the fixed one creates 20 whose emails arrive; extend one, revoke one (its emailed link then 404s like an unknown link)")
+  void acceptance() throws Exception {
+    Browser b = recruiter();
+    StringBuilder csv = new StringBuilder("name,email,track,deadline_days,time_multiplier\n");
+    for (int i = 1; i <= 20; i++) {
+      csv.append("Accept ").append(i).append(',').append(i == 13 ? "broken" : "accept" + i + "@example.com").append(",sre-senior,5,\n");
+    }
+    HttpResponse<Buffer> bad = await(b.postRaw("/api/v1/candidates/import", "text/csv", csv.toString()));
+    assertEquals(400, bad.statusCode());
+    assertEquals(14, bad.bodyAsJsonObject().getJsonArray("rows").getJsonObject(0).getInteger("line"));
+    assertEquals(0L, app.one("select count(*) as n from invitations where candidate_email like 'accept%'").orElseThrow().getLong("n"));
+    HttpResponse<Buffer> ok = await(b.postRaw("/api/v1/candidates/import", "text/csv", csv.toString().replace("broken", "accept13@example.com")));
+    assertEquals(200, ok.statusCode(), ok.bodyAsString());
+    List<Object> ids = ok.bodyAsJsonObject().getJsonArray("ids").getList();
+    assertEquals(20, ids.size());
+    String[] links = new String[21];
+    for (int i = 1; i <= 20; i++) {
+      List<MimeMessage> m = to("accept" + i + "@example.com", 1);
+      assertEquals(1, m.size(), "one email for accept" + i);
+      Matcher link = Pattern.compile("/i/[A-Za-z0-9_-]{43}").matcher(javax(text(m.get(0), "text/plain")));
+      assertTrue(link.find());
+      links[i] = link.group();
+    }
+    long first = ((Number) ids.get(0)).longValue();
+    long second = ((Number) ids.get(1)).longValue();
+    assertEquals(200, await(b.post("/api/v1/candidates/" + first + "/extend", new JsonObject().put("days", 4))).statusCode());
+    assertEquals(200, await(b.post("/api/v1/candidates/" + second + "/revoke", null)).statusCode());
+    HttpResponse<Buffer> dead = await(new Browser(vertx, app.port).get(links[2]));
+    HttpResponse<Buffer> unknown = await(new Browser(vertx, app.port).get("/i/" + "A".repeat(43)));
+    assertEquals(404, dead.statusCode());
+    assertEquals(unknown.bodyAsString(), dead.bodyAsString());
+    assertEquals(303, await(new Browser(vertx, app.port).get(links[1])).statusCode(), "the extended one still works");
+    JsonObject list = await(b.get("/api/v1/candidates?q=accept&status=revoked")).bodyAsJsonObject();
+    assertEquals(1, list.getJsonArray("items").size());
+  }
+
   /** Quoted-printable soft line breaks joined, so a long link reads as one. */
   static String javax(String body) {
     return body.replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
