@@ -66,7 +66,6 @@ public final class Gameday implements AutoCloseable {
     this.directory = new CandidateDirectory(vertx, pool, catalog, config.publicUrl(), config.email());
     this.outbox = config.email() ? Outbox.create(vertx, pool, catalog, config) : null;
     await(catalog.store(library));
-    await(pool.preparedQuery("update mail_settings set enabled = $1").execute(io.vertx.sqlclient.Tuple.of(config.email())));
   }
 
   /** Loads the library (failing with every problem listed), opens the database, migrates, stores the library. */
@@ -96,6 +95,8 @@ public final class Gameday implements AutoCloseable {
 
   /** Deploys one HTTP verticle per event loop and waits until they listen. */
   public void serve() {
+    // the server, not a CLI command run beside it, says whether submissions queue a receipt email
+    await(pool.preparedQuery("update mail_settings set enabled = $1").execute(io.vertx.sqlclient.Tuple.of(config.email())));
     Pages pages = new Pages(vertx);
     await(pages.warm());
     Sessions sessions = new Sessions(pool, config.https());
