@@ -18,16 +18,21 @@ import java.util.Optional;
  * @param contact     who candidates write to for more time or help
  * @param trustedProxies the proxies whose {@code X-Forwarded-For} names the client; none by default
  * @param ops         logging, metrics and migration settings
+ * @param smtpUrl     {@code smtp://user:pass@host:587[?tls=required]} or {@code smtps://...}; empty: email is off
+ * @param mailFrom    the sender of candidates' emails
+ * @param retentionDays days after which undecided, closed invitations lose their personal data; 0: never
  */
 public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path exercisesDir, String publicUrl,
-                     String contact, TrustedProxies trustedProxies, Ops ops) {
+                     String contact, TrustedProxies trustedProxies, Ops ops, Optional<String> smtpUrl, String mailFrom,
+                     int retentionDays) {
 
   public static final int DEFAULT_PORT = 8080;
 
   /** Every environment variable this record reads (the README's configuration table documents each). */
   public static final java.util.List<String> VARIABLES = java.util.List.of("GAMEDAY_DATABASE_URL", "GAMEDAY_DATA_DIR",
       "GAMEDAY_PORT", "GAMEDAY_EXERCISES", "GAMEDAY_PUBLIC_URL", "GAMEDAY_TRUSTED_PROXIES", "GAMEDAY_CONTACT",
-      "GAMEDAY_LOG_FORMAT", "GAMEDAY_METRICS_TOKEN", "GAMEDAY_MIGRATE_ON_START");
+      "GAMEDAY_LOG_FORMAT", "GAMEDAY_METRICS_TOKEN", "GAMEDAY_MIGRATE_ON_START", "GAMEDAY_SMTP_URL", "GAMEDAY_MAIL_FROM",
+      "GAMEDAY_RETENTION_DAYS");
 
   /**
    * @param logFormat      {@code text} or {@code json} (read by logback.xml itself; checked here so a typo fails)
@@ -59,6 +64,14 @@ public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path 
       throw new IllegalArgumentException("GAMEDAY_PORT must be between 0 and 65535, got " + port);
     }
     databaseUrl.ifPresent(Config::requirePostgresUrl);
+    smtpUrl = smtpUrl == null ? Optional.empty() : smtpUrl;
+    smtpUrl.ifPresent(dev.gameday.recruiter.Mailer::settings);
+    if (mailFrom == null || !mailFrom.strip().matches("^([^<>@]*<[^<>@\\s]+@[^<>@\\s]+>|[^<>@\\s]+@[^<>@\\s]+)$")) {
+      throw new IllegalArgumentException("GAMEDAY_MAIL_FROM must be an email address, optionally as Name <address>");
+    }
+    if (retentionDays < 0 || retentionDays > 36500) {
+      throw new IllegalArgumentException("GAMEDAY_RETENTION_DAYS must be 0 (off) or a number of days");
+    }
     trustedProxies = trustedProxies == null ? TrustedProxies.NONE : trustedProxies;
     ops = ops == null ? Ops.DEFAULT : ops;
     publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
@@ -87,28 +100,54 @@ public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path 
         publicUrl,
         Optional.ofNullable(blankToNull(env.get("GAMEDAY_CONTACT")))
             .orElse("the recruiter who sent you this invitation"),
-        TrustedProxies.parse(env.get("GAMEDAY_TRUSTED_PROXIES")), Ops.fromEnvironment(env));
+        TrustedProxies.parse(env.get("GAMEDAY_TRUSTED_PROXIES")), Ops.fromEnvironment(env),
+        Optional.ofNullable(blankToNull(env.get("GAMEDAY_SMTP_URL"))),
+        Optional.ofNullable(blankToNull(env.get("GAMEDAY_MAIL_FROM"))).map(String::strip).orElse("gameday@localhost"),
+        number(env, "GAMEDAY_RETENTION_DAYS", 0));
+  }
+
+  private static int number(Map<String, String> env, String name, int dflt) {
+    String raw = blankToNull(env.get(name));
+    try {
+      return raw == null ? dflt : Integer.parseInt(raw.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a number, got '" + raw + "'");
+    }
+  }
+
+  /** True when candidates' emails are sent (GAMEDAY_SMTP_URL is set). */
+  public boolean email() {
+    return smtpUrl.isPresent();
+  }
+
+  public Config withSmtp(String url) {
+    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, Optional.ofNullable(url),
+        mailFrom, retentionDays);
+  }
+
+  public Config withRetentionDays(int days) {
+    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, days);
   }
 
   public Config withPort(int newPort) {
     String url = publicUrl.equals("http://localhost:" + port) ? "http://localhost:" + newPort : publicUrl;
-    return new Config(databaseUrl, dataDir, newPort, exercisesDir, url, contact, trustedProxies, ops);
+    return new Config(databaseUrl, dataDir, newPort, exercisesDir, url, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays);
   }
 
   public Config withDatabaseUrl(String url) {
-    return new Config(Optional.of(url), dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops);
+    return new Config(Optional.of(url), dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays);
   }
 
   public Config withTrustedProxies(String csv) {
-    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, TrustedProxies.parse(csv), ops);
+    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, TrustedProxies.parse(csv), ops, smtpUrl, mailFrom, retentionDays);
   }
 
   public Config withOps(Ops newOps) {
-    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, newOps);
+    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, newOps, smtpUrl, mailFrom, retentionDays);
   }
 
   public Config withExercisesDir(Path dir) {
-    return new Config(databaseUrl, dataDir, port, dir, publicUrl, contact, trustedProxies, ops);
+    return new Config(databaseUrl, dataDir, port, dir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays);
   }
 
   /** True when cookies must carry {@code Secure} and the {@code __Host-} prefix. */

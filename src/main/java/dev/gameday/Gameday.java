@@ -10,6 +10,9 @@ import dev.gameday.db.Migrations;
 import dev.gameday.exercise.Catalog;
 import dev.gameday.exercise.ExerciseLoader;
 import dev.gameday.ops.Observability;
+import dev.gameday.recruiter.CandidateDirectory;
+import dev.gameday.recruiter.Outbox;
+import dev.gameday.recruiter.RecruiterRoutes;
 import dev.gameday.review.CalibrationRoutes;
 import dev.gameday.review.ExportRoutes;
 import dev.gameday.review.ReviewRoutes;
@@ -47,6 +50,9 @@ public final class Gameday implements AutoCloseable {
   public final Accounts accounts;
   /** Database outages: classified, answered 503, logged once at start and once at end. */
   public final OutageLog outages;
+  public final CandidateDirectory directory;
+  /** Sends the outbox's emails; null when email is off. */
+  public final Outbox outbox;
   private final EmbeddedDatabase embedded;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile String httpDeployment;
@@ -70,6 +76,8 @@ public final class Gameday implements AutoCloseable {
     this.candidates = new CandidateService(pool, catalog);
     this.accounts = new Accounts(vertx, pool);
     this.outages = new OutageLog(vertx, pool);
+    this.directory = new CandidateDirectory(vertx, pool, catalog, config.publicUrl(), config.email());
+    this.outbox = config.email() ? Outbox.create(vertx, pool, catalog, config) : null;
     await(catalog.store(library));
   }
 
@@ -105,6 +113,8 @@ public final class Gameday implements AutoCloseable {
   /** Deploys one HTTP verticle per event loop and waits until they listen. */
   public void serve() {
     await(ops.start(vertx, pool, POOL_SIZE));
+    // the server, not a CLI command run beside it, says whether submissions queue a receipt email
+    await(pool.preparedQuery("update mail_settings set enabled = $1").execute(io.vertx.sqlclient.Tuple.of(config.email())));
     Pages pages = new Pages(vertx).observeRenders(ops::rendered);
     await(pages.warm());
     Sessions sessions = new Sessions(pool, config.https());
@@ -117,6 +127,7 @@ public final class Gameday implements AutoCloseable {
     ReviewRoutes reviewRoutes = new ReviewRoutes(reviews, catalog, pages, markdown);
     RubricRoutes rubricRoutes = new RubricRoutes(catalog, pages, markdown);
     ExportRoutes exportRoutes = new ExportRoutes(pool, catalog);
+    RecruiterRoutes recruiterRoutes = new RecruiterRoutes(directory, catalog, pages);
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     httpDeployment = await(vertx.deployVerticle(() -> new HttpVerticle(config, pool, sessions, pages, outages, router -> {
       candidateRoutes.mount(router);
@@ -125,12 +136,25 @@ public final class Gameday implements AutoCloseable {
       reviewRoutes.mount(router);
       rubricRoutes.mount(router);
       exportRoutes.mount(router);
+      recruiterRoutes.mount(router);
     }, ops), new DeploymentOptions().setInstances(instances)));
     // housekeeping: expired sessions and old sign-in attempts serve no one (the audit log keeps the history)
     housekeeping = vertx.setPeriodic(10_000, 3_600_000, id -> pool
         .query("delete from sessions where expires_at < now() or last_seen_at < now() - interval '1 day'").execute()
         .compose(v -> accounts.forgetOldAttempts())
         .onFailure(err -> LOG.warn("housekeeping failed: {}", err.toString())));
+    if (outbox != null) {
+      outbox.start();
+    }
+    if (config.retentionDays() > 0) {
+      vertx.setPeriodic(30_000, 3_600_000, id -> directory.eraseExpired(config.retentionDays())
+          .onSuccess(n -> {
+            if (n > 0) {
+              LOG.info("retention: erased the personal data of {} closed, undecided invitation(s)", n);
+            }
+          })
+          .onFailure(err -> LOG.warn("retention failed: {}", err.toString())));
+    }
   }
 
   /** Blocks the calling thread (never an event loop) until the future completes. */

@@ -187,7 +187,7 @@ public final class Main implements Callable<Integer> {
     }
   }
 
-  @Command(name = "reviewer", description = "Manage reviewer and admin accounts.", subcommands = {Main.ReviewerAdd.class})
+  @Command(name = "reviewer", description = "Manage reviewer, recruiter and admin accounts.", subcommands = {Main.ReviewerAdd.class})
   static final class Reviewer implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -205,11 +205,22 @@ public final class Main implements Callable<Integer> {
     String email;
     @Option(names = "--name", required = true, description = "Name shown to other reviewers.")
     String name;
-    @Option(names = "--admin", description = "An admin: decides, reveals identity after a decision, invites reviewers.")
+    @Option(names = "--role", description = "reviewer (the default: scores blind), recruiter (invites and follows candidates; never reviews) or admin (everything).")
+    String role;
+    @Option(names = "--admin", description = "The same as --role admin.")
     boolean admin;
 
     @Override
     public Integer call() throws Exception {
+      if (admin && role != null && !"admin".equals(role)) {
+        System.err.println("gameday: --admin and --role " + role + " contradict each other");
+        return 2;
+      }
+      String r = admin ? "admin" : role == null ? "reviewer" : role.strip().toLowerCase(java.util.Locale.ROOT);
+      if (!dev.gameday.account.Accounts.ROLES.contains(r)) {
+        System.err.println("gameday: --role must be reviewer, recruiter or admin");
+        return 2;
+      }
       String password;
       java.io.Console console = System.console();
       if (console != null) {
@@ -223,7 +234,7 @@ public final class Main implements Callable<Integer> {
         return 2;
       }
       try (Gameday app = Gameday.open(config())) {
-        var account = Gameday.await(app.accounts.add(name, email, password, admin ? "admin" : "reviewer"));
+        var account = Gameday.await(app.accounts.add(name, email, password, r));
         System.out.println("Added " + account.role() + " " + account.name() + " <" + account.email() + ">.");
       }
       return 0;

@@ -18,7 +18,7 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reviewer and admin accounts, sign-in with throttling, and the one-time links that create accounts. */
+/** Reviewer, recruiter and admin accounts, sign-in with throttling, and the one-time links that create accounts. */
 public final class Accounts {
   /** Failures one address may make on one email before each further attempt must wait. */
   public static final int FREE_FAILURES = 5;
@@ -66,7 +66,15 @@ public final class Accounts {
     public boolean admin() {
       return "admin".equals(role);
     }
+
+    /** A recruiter, or an admin (who can do everything a recruiter can). */
+    public boolean recruits() {
+      return "recruiter".equals(role) || admin();
+    }
   }
+
+  /** The roles an account may have: reviewers score blind, recruiters look after candidates, admins do both. */
+  public static final java.util.List<String> ROLES = java.util.List.of("reviewer", "recruiter", "admin");
 
   private final Vertx vertx;
   private final Pool pool;
@@ -76,15 +84,33 @@ public final class Accounts {
     this.pool = pool;
   }
 
-  /** The signed-in account, or null after answering 401 (nobody) or 403 (a candidate, or not an admin). */
+  /**
+   * The signed-in reviewer or admin, or null after answering 401 (nobody) or 403 (a candidate, a recruiter, or not
+   * an admin). A recruiter knows candidates' names, so a recruiter never reaches a review page or JSON: that would
+   * defeat blind review.
+   */
   public static Account signedIn(RoutingContext ctx, boolean adminOnly) {
     Session s = ctx.get(Session.KEY);
     if (s == null) {
       ctx.fail(401, new ClientError(401, "no_session", "Sign in to see this page."));
       return null;
     }
-    if (!s.account() || adminOnly && !s.admin()) {
+    if (!s.account() || adminOnly && !s.admin() || "recruiter".equals(s.role())) {
       ctx.fail(403, new ClientError(403, "forbidden", "Your account may not see this."));
+      return null;
+    }
+    return new Account(s.accountId(), s.email(), s.name(), s.role());
+  }
+
+  /** The signed-in recruiter or admin, or null after answering 401 (nobody) or 403 (anyone else). */
+  public static Account recruiter(RoutingContext ctx) {
+    Session s = ctx.get(Session.KEY);
+    if (s == null) {
+      ctx.fail(401, new ClientError(401, "no_session", "Sign in to see this page."));
+      return null;
+    }
+    if (!s.account() || !("recruiter".equals(s.role()) || s.admin())) {
+      ctx.fail(403, new ClientError(403, "forbidden", "Only recruiters and admins may see candidates."));
       return null;
     }
     return new Account(s.accountId(), s.email(), s.name(), s.role());
@@ -108,8 +134,8 @@ public final class Accounts {
 
   /** A link for a new reviewer (or admin) to create their own account, valid 7 days. */
   public Future<String> inviteToken(String role, Account by) {
-    if (!"reviewer".equals(role) && !"admin".equals(role)) {
-      return Future.failedFuture(new ClientError(400, "invalid_role", "The role must be reviewer or admin."));
+    if (!ROLES.contains(role)) {
+      return Future.failedFuture(new ClientError(400, "invalid_role", "The role must be reviewer, recruiter or admin."));
     }
     String token = Tokens.newToken();
     return pool.withTransaction(conn -> conn.preparedQuery("""
@@ -161,6 +187,9 @@ public final class Accounts {
 
   /** Adds an account directly (the CLI). The password is hashed here and never stored or logged in clear. */
   public Future<Account> add(String name, String email, String password, String role) {
+    if (!ROLES.contains(role)) {
+      return Future.failedFuture(new ClientError(400, "invalid_role", "The role must be reviewer, recruiter or admin."));
+    }
     String problem = validate(name, email, password);
     if (problem != null) {
       return Future.failedFuture(new ClientError(400, "invalid_account", problem));

@@ -50,7 +50,8 @@ public final class RubricRoutes {
 
   private static boolean reviewer(RoutingContext ctx) {
     Session s = ctx.get(Session.KEY);
-    return s != null && s.account();
+    // recruiters talk to candidates: the answer key is not theirs to know
+    return s != null && s.account() && !s.recruiter();
   }
 
   /**

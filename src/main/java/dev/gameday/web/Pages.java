@@ -35,7 +35,7 @@ public final class Pages {
   public static final List<String> TEMPLATES = List.of("home", "error", "invalid-link", "invitation-confirm", "candidate-overview",
       "candidate-exercise", "candidate-review", "candidate-receipt", "setup", "setup-done", "login", "admin-accounts",
       "admin-audit", "review-queue", "review-submission", "review-item", "review-calibration", "calibration-item", "rubrics",
-      "rubric");
+      "rubric", "candidates", "candidates-one");
 
   private static final ValueResolver[] RESOLVERS = {MapValueResolver.INSTANCE, JsonValueResolver.INSTANCE,
       JavaBeanValueResolver.INSTANCE, MethodValueResolver.INSTANCE};
@@ -151,6 +151,8 @@ public final class Pages {
     Session s = ctx.get(Session.KEY);
     model.putIfAbsent("signedIn", s != null && s.account());
     model.putIfAbsent("isAdmin", s != null && s.admin());
+    model.putIfAbsent("isReviewer", s != null && s.account() && !s.recruiter());
+    model.putIfAbsent("canRecruit", s != null && (s.recruiter() || s.admin()));
     model.putIfAbsent("accountName", s != null && s.account() ? s.name() : null);
     model.putIfAbsent("candidateSession", s != null && s.candidate());
     model.putIfAbsent("csrf", s != null ? s.csrfToken() : null);

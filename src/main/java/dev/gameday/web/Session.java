@@ -18,6 +18,11 @@ public record Session(byte[] idHash, String kind, Long invitationId, Long accoun
     return "account".equals(kind);
   }
 
+  /** A recruiter (sees candidates' names, never reviews). */
+  public boolean recruiter() {
+    return account() && "recruiter".equals(role);
+  }
+
   public boolean admin() {
     return account() && "admin".equals(role);
   }

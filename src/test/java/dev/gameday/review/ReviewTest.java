@@ -189,6 +189,12 @@ class ReviewTest {
       assertFalse(body.contains("Zebulon") || body.contains("Plantedname") || body.contains("zebulon.planted"), p + " leaks identity");
     }
     assertTrue(await(r.get(item(sid))).bodyAsString().contains("Answer by the candidate"), "the answer itself is shown");
+    // the recruiter's pages hold names and emails: a reviewer is refused them
+    for (String p : List.of("/candidates", "/candidates?q=zebulon", "/api/v1/candidates", "/api/v1/candidates?q=zebulon")) {
+      HttpResponse<Buffer> res = await(r.get(p));
+      assertEquals(403, res.statusCode(), p);
+      assertFalse(res.bodyAsString().contains("Zebulon") || res.bodyAsString().contains("zebulon.planted"), p + " leaks identity");
+    }
   }
 
   @Test
@@ -371,6 +377,7 @@ class ReviewTest {
     await(candidate.get("/i/" + c.token()));
     Browser reviewer = signIn(account("reviewer"));
     Browser admin = signIn(account("admin"));
+    Browser recruiter = signIn(account("recruiter"));
     String missing = "00000000-0000-0000-0000-000000000000";
     List<String> reviewerGets = List.of("/review", "/review/" + sid, "/review/" + sid + "/" + EX, "/review/calibration",
         "/api/v1/review/queue", "/api/v1/review/submissions/" + sid, item(sid), "/api/v1/review/calibration",
@@ -380,6 +387,7 @@ class ReviewTest {
       assertEquals(401, await(anonymous.get(p)).statusCode(), "anonymous " + p);
       assertEquals(403, await(candidate.get(p)).statusCode(), "candidate " + p);
       assertEquals(200, await(reviewer.get(p)).statusCode(), "reviewer " + p);
+      assertEquals(403, await(recruiter.get(p)).statusCode(), "recruiter " + p);
     }
     for (String p : adminGets) {
       assertEquals(401, await(anonymous.get(p)).statusCode(), "anonymous " + p);

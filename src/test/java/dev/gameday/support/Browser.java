@@ -72,6 +72,10 @@ public final class Browser {
         body == null ? Buffer.buffer() : body.toBuffer());
   }
 
+  public Future<HttpResponse<Buffer>> postRaw(String path, String contentType, String body) {
+    return send(client.request(HttpMethod.POST, path).putHeader("Content-Type", contentType), Buffer.buffer(body));
+  }
+
   public Future<HttpResponse<Buffer>> postForm(String path, MultiMap form) {
     HttpRequest<Buffer> r = client.request(HttpMethod.POST, path);
     applyCookies(r);

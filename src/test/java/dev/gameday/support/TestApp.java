@@ -62,7 +62,7 @@ public final class TestApp implements AutoCloseable {
     app.close();
   }
 
-  private static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }

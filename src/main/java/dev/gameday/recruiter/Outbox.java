@@ -1,0 +1,144 @@
+package dev.gameday.recruiter;
+
+import dev.gameday.Config;
+import dev.gameday.exercise.Catalog;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.mail.SMTPException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sender of the transactional outbox. Each email is claimed with {@code FOR UPDATE SKIP LOCKED} in a
+ * transaction held while it is sent, so two senders (two instances) never send one email twice: the second skips
+ * the row the first holds. A failure is retried with exponential backoff ({@code base x 2^attempts}, at most an
+ * hour) until {@code maxAttempts}, or at once marked failed when the server's answer is permanent (5xx). Delivered
+ * and abandoned rows lose their link, the only place a token exists in clear; the link is never logged.
+ */
+public final class Outbox {
+  private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+  public static final int MAX_ATTEMPTS = 8;
+  public static final Duration RETRY_BASE = Duration.ofSeconds(30);
+  private static final int PER_PASS = 200;
+
+  private static final String CLAIM = """
+      select o.id, o.kind, o.to_address, o.link, o.attempts, i.candidate_name, i.closes_at, i.track_id,
+             i.time_limit_minutes, s.submitted_at, s.sha256
+        from email_outbox o
+        join invitations i on i.id = o.invitation_id
+        left join submissions s on s.invitation_id = i.id
+       where o.state = 'pending' and o.next_attempt_at <= now()
+       order by o.next_attempt_at, o.id
+       limit 1
+       for update of o skip locked""";
+  private static final String DELIVERED = """
+      update email_outbox set state = 'delivered', link = null, attempts = attempts + 1, delivered_at = now(),
+             updated_at = now(), last_reply = $2
+       where id = $1""";
+  private static final String FAILED = """
+      update email_outbox
+         set attempts = attempts + 1, last_reply = $2, updated_at = now(),
+             state = case when attempts + 1 >= $3 or $5 then 'failed' else 'pending' end,
+             link = case when attempts + 1 >= $3 or $5 then null else link end,
+             next_attempt_at = now() + make_interval(secs => least($4::float8 * power(2, attempts), 3600))
+       where id = $1""";
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final Catalog catalog;
+  private final Mailer mailer;
+  private final Duration retryBase;
+  private final int maxAttempts;
+  private final String contact;
+  private final AtomicBoolean running = new AtomicBoolean();
+
+  public Outbox(Vertx vertx, Pool pool, Catalog catalog, Mailer mailer, Duration retryBase, int maxAttempts, String contact) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.catalog = catalog;
+    this.mailer = mailer;
+    this.retryBase = retryBase;
+    this.maxAttempts = maxAttempts;
+    this.contact = contact;
+  }
+
+  public static Outbox create(Vertx vertx, Pool pool, Catalog catalog, Config config) {
+    return new Outbox(vertx, pool, catalog, new Mailer(vertx, Mailer.settings(config.smtpUrl().orElseThrow()), config.mailFrom()),
+        RETRY_BASE, MAX_ATTEMPTS, config.contact());
+  }
+
+  /** Sends due emails every two seconds. */
+  public void start() {
+    vertx.setPeriodic(1_000, 2_000, id -> sendDue().onFailure(err -> LOG.warn("outbox pass failed: {}", err.toString())));
+  }
+
+  /** One pass: sends due emails one by one until none is due (or a pass's limit); answers how many were tried. */
+  public Future<Integer> sendDue() {
+    if (!running.compareAndSet(false, true)) {
+      return Future.succeededFuture(0);
+    }
+    return loop(0).andThen(ar -> running.set(false));
+  }
+
+  private Future<Integer> loop(int done) {
+    if (done >= PER_PASS) {
+      return Future.succeededFuture(done);
+    }
+    return sendOne().compose(sent -> sent ? loop(done + 1) : Future.succeededFuture(done));
+  }
+
+  /** Claims one due email and tries it; false when none is due. */
+  Future<Boolean> sendOne() {
+    return pool.withTransaction(conn -> conn.preparedQuery(CLAIM).execute().compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.succeededFuture(false);
+      }
+      Row r = rows.iterator().next();
+      long id = r.getLong("id");
+      String kind = r.getString("kind");
+      return mailer.render(kind, model(r))
+          .compose(m -> mailer.send(r.getString("to_address"), m))
+          .timeout(2, TimeUnit.MINUTES)
+          .transform(ar -> {
+            if (ar.succeeded()) {
+              return conn.preparedQuery(DELIVERED).execute(Tuple.of(id, "accepted" + (ar.result() == null ? "" : ", message id " + ar.result())));
+            }
+            Throwable err = ar.cause();
+            boolean permanent = err instanceof SMTPException se && se.isPermanent();
+            String reply = err instanceof SMTPException se ? se.getReplyCode() + " " + se.getReplyMessage() : String.valueOf(err.getMessage());
+            reply = reply.length() > 500 ? reply.substring(0, 500) : reply;
+            LOG.warn("email {} ({}) not delivered, attempt {}: {}", id, kind, r.getInteger("attempts") + 1, reply);
+            return conn.preparedQuery(FAILED).execute(Tuple.of(id, reply, maxAttempts, retryBase.toMillis() / 1000.0, permanent));
+          })
+          .map(true);
+    }));
+  }
+
+  private Map<String, Object> model(Row r) {
+    Map<String, Object> m = new HashMap<>();
+    String track = r.getString("track_id");
+    var current = catalog.track(track).orElse(null);
+    m.put("name", r.getString("candidate_name"));
+    m.put("trackTitle", current == null ? track : current.track().title());
+    m.put("expectedMinutes", current == null ? 0 : current.versions().stream().mapToInt(v -> v.exercise().minutes()).sum());
+    m.put("timeLimitMinutes", r.getInteger("time_limit_minutes"));
+    m.put("deadline", CandidateDirectory.text(r.getOffsetDateTime("closes_at")));
+    m.put("link", r.getString("link"));
+    m.put("contact", contact);
+    m.put("submittedAt", CandidateDirectory.text(r.getOffsetDateTime("submitted_at")));
+    m.put("sha256", r.getString("sha256"));
+    return m;
+  }
+
+  public Future<Void> close() {
+    return mailer.close();
+  }
+}

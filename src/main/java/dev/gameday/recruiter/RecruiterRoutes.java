@@ -1,0 +1,372 @@
+package dev.gameday.recruiter;
+
+import static dev.gameday.account.Accounts.recruiter;
+
+import dev.gameday.account.Accounts.Account;
+import dev.gameday.exercise.Catalog;
+import dev.gameday.web.Http;
+import dev.gameday.web.Http.ClientError;
+import dev.gameday.web.Pages;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/**
+ * The recruiter's workspace: {@code /candidates} and {@code /candidates/{id}} as pages, the same under
+ * {@code /api/v1/candidates} as JSON. Recruiters and admins only; every state change is audited by the directory.
+ */
+public final class RecruiterRoutes {
+  private final CandidateDirectory directory;
+  private final Catalog catalog;
+  private final Pages pages;
+
+  public RecruiterRoutes(CandidateDirectory directory, Catalog catalog, Pages pages) {
+    this.directory = directory;
+    this.catalog = catalog;
+    this.pages = pages;
+  }
+
+  public void mount(Router router) {
+    router.get("/api/v1/candidates").handler(this::listJson);
+    router.post("/api/v1/candidates").handler(this::inviteJson);
+    router.post("/api/v1/candidates/import").handler(this::importJson);
+    router.get("/api/v1/candidates/:id").handler(this::oneJson);
+    router.post("/api/v1/candidates/:id/:action").handler(this::actionJson);
+    router.get("/candidates").handler(this::listPage);
+    router.post("/candidates").handler(this::invitePage);
+    router.post("/candidates/import").handler(this::importPage);
+    router.get("/candidates/:id").handler(this::onePage);
+    router.post("/candidates/:id/:action").handler(this::actionPage);
+  }
+
+  // ---- JSON
+
+  private void listJson(RoutingContext ctx) {
+    Account me = recruiter(ctx);
+    if (me == null) {
+      return;
+    }
+    var p = ctx.request().params();
+    directory.list(p.get("q"), p.get("track"), p.get("status"), p.get("sort"), page(p.get("page")))
+        .onSuccess(j -> Http.json(ctx, 200, j)).onFailure(ctx::fail);
+  }
+
+  private void inviteJson(RoutingContext ctx) {
+    Account me = recruiter(ctx);
+    if (me == null) {
+      return;
+    }
+    JsonObject body = Http.jsonBody(ctx);
+    if (body == null) {
+      return;
+    }
+    directory.invite(me, body).onSuccess(j -> Http.json(ctx, 201, j)).onFailure(ctx::fail);
+  }
+
+  private void importJson(RoutingContext ctx) {
+    Account me = recruiter(ctx);
+    if (me == null) {
+      return;
+    }
+    String type = ctx.request().getHeader("Content-Type");
+    if (type == null || !type.toLowerCase().startsWith("text/csv")) {
+      ctx.fail(415, new ClientError(415, "unsupported_media_type", "Send the file as text/csv (UTF-8)."));
+      return;
+    }
+    directory.importCsv(me, ctx.body().asString("UTF-8")).onSuccess(j -> Http.json(ctx, 200, j)).onFailure(ctx::fail);
+  }
+
+  private void oneJson(RoutingContext ctx) {
+    Account me = recruiter(ctx);
+    Long id = me == null ? null : id(ctx);
+    if (id == null) {
+      return;
+    }
+    directory.one(id).onSuccess(j -> {
+      if (j == null) {
+        ctx.fail(404, new ClientError(404, "unknown_candidate", "There is no candidate with that id."));
+      } else {
+        Http.json(ctx, 200, j);
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private void actionJson(RoutingContext ctx) {
+    Account me = recruiter(ctx);
+    Long id = me == null ? null : id(ctx);
+    if (id == null) {
+      return;
+    }
+    JsonObject parsed;
+    if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().buffer().length() == 0) {
+      parsed = new JsonObject();
+    } else {
+      try {
+        parsed = ctx.body().asJsonObject();
+      } catch (io.vertx.core.json.DecodeException | ClassCastException e) {
+        parsed = null;
+      }
+    }
+    if (parsed == null) {
+      ctx.fail(400, bad());
+      return;
+    }
+    JsonObject body = parsed;
+    action(ctx.pathParam("action"), () -> body).apply(me, id).onSuccess(j -> Http.json(ctx, 200, j)).onFailure(ctx::fail);
+  }
+
+  /** The action named in the path, reading its parameters from {@code body}; null after failing the request. */
+  private BiFunction<Account, Long, Future<JsonObject>> action(String name, java.util.function.Supplier<JsonObject> body) {
+    return switch (name) {
+      case "extend" -> (me, id) -> {
+        JsonObject b = body.get();
+        return b == null ? Future.failedFuture(bad()) : directory.extend(me, id, integer(b.getValue("days")));
+      };
+      case "accommodation" -> (me, id) -> {
+        JsonObject b = body.get();
+        return b == null ? Future.failedFuture(bad()) : directory.accommodation(me, id, b.getValue("timeMultiplier"));
+      };
+      case "revoke" -> directory::revoke;
+      case "resend" -> directory::resend;
+      case "remind" -> directory::remind;
+      case "erase" -> (me, id) -> {
+        JsonObject b = body.get();
+        return b == null ? Future.failedFuture(bad()) : directory.erase(me, id, b.getValue("reason") == null ? null
+            : String.valueOf(b.getValue("reason")));
+      };
+      default -> (me, id) -> Future.failedFuture(new ClientError(404, "not_found", "There is no such action."));
+    };
+  }
+
+  private static ClientError bad() {
+    return new ClientError(400, "malformed_json", "The request body must be a JSON object.");
+  }
+
+  private static Integer integer(Object o) {
+    if (o instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+      return n.intValue();
+    }
+    if (o instanceof String s) {
+      try {
+        return Integer.parseInt(s.strip());
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  private static int page(String s) {
+    try {
+      return s == null || s.isBlank() ? 0 : Math.max(0, Math.min(100_000, Integer.parseInt(s.strip())));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static Long id(RoutingContext ctx) {
+    try {
+      return Long.parseLong(ctx.pathParam("id"));
+    } catch (NumberFormatException e) {
+      ctx.fail(404, new ClientError(404, "unknown_candidate", "There is no candidate with that id."));
+      return null;
+    }
+  }
+
+  // ---- pages
+
+  private void listPage(RoutingContext ctx) {
+    Account me = recruiter(ctx);
+    if (me == null) {
+      return;
+    }
+    renderList(ctx, 200, new HashMap<>());
+  }
+
+  private void renderList(RoutingContext ctx, int status, Map<String, Object> extra) {
+    var p = ctx.request().params();
+    String q = nz(p.get("q"));
+    String track = nz(p.get("track"));
+    String st = nz(p.get("status"));
+    String sort = p.get("sort") == null || p.get("sort").isBlank() ? "activity" : p.get("sort");
+    int page = page(p.get("page"));
+    directory.list(q, track, st, sort, page).onSuccess(list -> {
+      Map<String, Object> m = new HashMap<>(extra);
+      m.put("title", "Candidates");
+      m.put("list", list);
+      m.put("empty", list.getJsonArray("items").isEmpty());
+      m.put("q", q);
+      m.put("track", track);
+      m.put("status", st);
+      m.put("sort", sort);
+      m.put("tracks", catalog.tracks().stream().map(t -> Map.of("id", t.track().id(), "title", t.track().title(),
+          "deadlineDays", t.track().deadlineDays())).toList());
+      m.put("statuses", CandidateDirectory.STATUSES.stream().map(s -> Map.of("id", s, "label", CandidateDirectory.label(s))).toList());
+      m.put("emailOn", directory.emailOn());
+      m.put("csvHeader", CandidateDirectory.CSV_HEADER);
+      String base = "/candidates?q=" + enc(q) + "&track=" + enc(track) + "&status=" + enc(st) + "&sort=" + enc(sort) + "&page=";
+      if (page > 0) {
+        m.put("prev", base + (page - 1));
+      }
+      if (list.getBoolean("hasMore")) {
+        m.put("next", base + (page + 1));
+      }
+      m.putIfAbsent("form", Map.of());
+      pages.render(ctx, status, "candidates", m);
+    }).onFailure(err -> {
+      if (err instanceof ClientError ce && ce.status() == 400) {
+        pages.render(ctx, 400, "error", Map.of("title", "Sorry", "status", 400, "message", ce.getMessage()));
+      } else {
+        ctx.fail(err);
+      }
+    });
+  }
+
+  private static String enc(String s) {
+    return java.net.URLEncoder.encode(s == null ? "" : s, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private void invitePage(RoutingContext ctx) {
+    Account me = recruiter(ctx);
+    if (me == null) {
+      return;
+    }
+    MultiMap f = ctx.request().formAttributes();
+    JsonObject body = new JsonObject().put("name", f.get("name")).put("email", f.get("email")).put("track", f.get("track"))
+        .put("deadlineDays", blankToNull(f.get("deadlineDays"))).put("timeMultiplier", blankToNull(f.get("timeMultiplier")))
+        .put("confirmDuplicate", "yes".equals(f.get("confirmDuplicate")));
+    directory.invite(me, body).onSuccess(created -> {
+      Map<String, Object> m = new HashMap<>();
+      m.put("notice", "Invited " + f.get("name").strip() + " as " + created.getString("pseudonym") + "."
+          + (directory.emailOn() ? " The invitation email is on its way." : ""));
+      m.put("link", created.getString("link"));
+      renderOne(ctx, created.getLong("id"), 201, m);
+    }).onFailure(err -> {
+      if (err instanceof ClientError ce && (ce.status() == 400 || ce.status() == 409)) {
+        Map<String, Object> form = new HashMap<>();
+        form.put("name", nz(f.get("name")));
+        form.put("email", nz(f.get("email")));
+        form.put("track", nz(f.get("track")));
+        form.put("deadlineDays", nz(f.get("deadlineDays")));
+        form.put("timeMultiplier", nz(f.get("timeMultiplier")));
+        Map<String, Object> m = new HashMap<>();
+        m.put("form", form);
+        m.put("inviteError", capitalise(ce.getMessage()));
+        m.put("duplicate", "duplicate".equals(ce.code()));
+        renderList(ctx, ce.status(), m);
+      } else {
+        ctx.fail(err);
+      }
+    });
+  }
+
+  private void importPage(RoutingContext ctx) {
+    Account me = recruiter(ctx);
+    if (me == null) {
+      return;
+    }
+    String csv = ctx.request().getFormAttribute("csv");
+    directory.importCsv(me, csv).onSuccess(result -> {
+      Map<String, Object> m = new HashMap<>();
+      m.put("notice", "Imported " + result.getInteger("created") + " candidates."
+          + (directory.emailOn() ? " Their invitation emails are on their way." : " Email is off: copy each link below now; it is shown only once."));
+      if (!directory.emailOn()) {
+        m.put("links", result.getJsonArray("invitations"));
+      }
+      renderList(ctx, 200, m);
+    }).onFailure(err -> {
+      if (err instanceof ClientError ce && ce.status() == 400) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("importError", ce.getMessage());
+        m.put("importRows", ce.body().getJsonArray("rows", new JsonArray()));
+        m.put("csv", csv == null ? "" : csv);
+        renderList(ctx, 400, m);
+      } else {
+        ctx.fail(err);
+      }
+    });
+  }
+
+  private void onePage(RoutingContext ctx) {
+    Account me = recruiter(ctx);
+    Long id = me == null ? null : id(ctx);
+    if (id == null) {
+      return;
+    }
+    renderOne(ctx, id, 200, new HashMap<>());
+  }
+
+  private void renderOne(RoutingContext ctx, long id, int status, Map<String, Object> extra) {
+    directory.one(id).onSuccess(c -> {
+      if (c == null) {
+        ctx.fail(404, new ClientError(404, "unknown_candidate", "There is no candidate with that id."));
+        return;
+      }
+      Map<String, Object> m = new HashMap<>(extra);
+      m.put("title", c.getString("name"));
+      m.put("c", c);
+      m.put("emailOn", directory.emailOn());
+      m.put("canAct", c.getBoolean("open") || "expired".equals(c.getString("status")));
+      m.put("canErase", !c.getBoolean("erased"));
+      pages.render(ctx, status, "candidates-one", m);
+    }).onFailure(ctx::fail);
+  }
+
+  private void actionPage(RoutingContext ctx) {
+    Account me = recruiter(ctx);
+    Long id = me == null ? null : id(ctx);
+    if (id == null) {
+      return;
+    }
+    String name = ctx.pathParam("action");
+    MultiMap f = ctx.request().formAttributes();
+    JsonObject body = new JsonObject().put("days", blankToNull(f.get("days"))).put("timeMultiplier", blankToNull(f.get("timeMultiplier")))
+        .put("reason", f.get("reason"));
+    directory.one(id).compose(before -> before == null ? Future.failedFuture(new ClientError(404, "unknown_candidate",
+            "There is no candidate with that id.")) : action(name, () -> body).apply(me, id))
+        .onSuccess(c -> {
+          Map<String, Object> m = new HashMap<>();
+          m.put("notice", switch (name) {
+            case "extend" -> "The deadline is now " + c.getString("deadlineText") + ".";
+            case "accommodation" -> "The time multiplier is now " + c.getString("timeMultiplier") + ".";
+            case "revoke" -> "The invitation is revoked: its link no longer works. Answers are kept.";
+            case "resend" -> directory.emailOn() ? "A new link is on its way by email; the old link no longer works."
+                : "A new link was made; the old link no longer works.";
+            case "remind" -> "A reminder email is on its way.";
+            default -> "The candidate's name and email are erased; they now appear as " + c.getString("pseudonym") + ".";
+          });
+          m.put("link", c.getString("link"));
+          renderOne(ctx, id, 200, m);
+        })
+        .onFailure(err -> {
+          if (err instanceof ClientError ce && ce.status() != 404 && ce.status() < 500) {
+            renderOne(ctx, id, ce.status(), Map.of("actionError", capitalise(ce.getMessage())));
+          } else {
+            ctx.fail(err);
+          }
+        });
+  }
+
+  private static String capitalise(String s) {
+    return s == null || s.isEmpty() ? "" : Character.toUpperCase(s.charAt(0)) + s.substring(1) + (s.endsWith(".") ? "" : ".");
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.strip();
+  }
+
+  private static String nz(String s) {
+    return s == null ? "" : s;
+  }
+
+  static List<String> actions() {
+    return List.of("extend", "accommodation", "revoke", "resend", "remind", "erase");
+  }
+}
