@@ -248,7 +248,7 @@ class OpsCommandsTest {
           assertEquals(200, r.statusCode(), r.bodyAsString());
         }
         HttpResponse<Buffer> d = await(admin.post("/api/v1/review/submissions/" + sid + "/decision",
-            new JsonObject().put("decision", "advance").put("rationale", "Clear analysis.")));
+            new JsonObject().put("decision", "advance").put("rationale", "Clear analysis.").put("confirmIncomplete", true)));
         assertEquals(200, d.statusCode(), d.bodyAsString());
         HttpResponse<Buffer> reveal = await(admin.post("/api/v1/review/submissions/" + sid + "/reveal", null));
         assertEquals(200, reveal.statusCode(), reveal.bodyAsString());

@@ -36,11 +36,15 @@ public final class Backup {
   public static final String FORMAT = "gameday-export";
   /** What an export holds, in an order that satisfies every foreign key. */
   public static final List<String> TABLES = List.of("exercise_versions", "exercise_files", "tracks", "track_exercises",
-      "invitations", "invitation_exercises", "answers", "answer_history", "submissions", "accounts", "review_items",
+      "invitations", "invitation_exercises", "answers", "answer_history", "answer_section_history", "submissions", "accounts", "review_items",
       "reviews", "decisions", "calibration_reviews", "audit_log");
-  /** What it deliberately leaves out: short-lived state, secrets in flight, and Flyway's own bookkeeping. */
+  /**
+   * What it deliberately leaves out: short-lived state, secrets in flight (the email outbox holds links until
+   * delivered), what triggers rebuild (invitation_activity), the server's own settings (mail_settings, set at every
+   * start), and Flyway's own bookkeeping.
+   */
   public static final Set<String> SKIPPED = Set.of("flyway_schema_history", "sessions", "setup_tokens",
-      "login_throttle", "login_address_throttle");
+      "login_throttle", "login_address_throttle", "email_outbox", "invitation_activity", "mail_settings");
 
   private Backup() {
   }

@@ -394,7 +394,7 @@ class RecruiterTest {
     assertEquals(200, await(admin.post("/api/v1/review/submissions/" + sid + "/exercises/" + EX + "/review/submit",
         new JsonObject().put("scores", scores).put("recommendation", "yes"))).statusCode());
     assertEquals(200, await(admin.post("/api/v1/review/submissions/" + sid + "/decision",
-        new JsonObject().put("decision", "advance").put("rationale", "Good."))).statusCode());
+        new JsonObject().put("decision", "advance").put("rationale", "Good.").put("confirmIncomplete", true))).statusCode());
     JsonObject done = await(recruiter.get("/api/v1/candidates/" + id)).bodyAsJsonObject();
     assertEquals("submitted", done.getString("status"));
     assertEquals("advance", done.getString("decision"));
