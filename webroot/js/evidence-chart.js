@@ -93,6 +93,7 @@
     var parts = cols.map(function (col) { return col.name + '=' + rawCell(data, row, col); });
     var ref = '`' + ctx.name + '` ' + isoUTC(data.times[row]);
     cite(ref + (parts.length ? ' ' + parts.join(', ') : ''));
+    U.trail(ctx, 'cite', 'point ' + isoUTC(data.times[row]) + (parts.length ? ' ' + parts.join(', ') : ''));
     ctx.announce.say('Cited ' + ctx.name + ' at ' + humanUTC(data.times[row]) + ' in your answer.');
   }
 
@@ -364,6 +365,11 @@
           if (key !== 'x') return;
           resetBtn.disabled = !isZoomed(u);
           if (group.syncing) return;
+          if (ready) {
+            // the charts of a file zoom together: the chart the candidate used reports it
+            var zd = isZoomed(u) ? spec.title + ': ' + rangeUTC(u.scales.x.min, u.scales.x.max) : 'reset to the whole range';
+            if (zd !== group.lastZoom) { group.lastZoom = zd; U.trail(ctx, 'zoom', zd, true); }
+          }
           group.syncing = true;
           var s = u.scales.x;
           group.charts.forEach(function (o) {
@@ -374,7 +380,9 @@
       }
     };
 
+    var ready = false;
     var u = new uPlot(opts, plotData, box);
+    ready = true;
     group.charts.push({ u: u });
 
     citeBtn.addEventListener('click', function () { if (lastIdx != null) citeRow(ctx, data, lastIdx, cols); });
@@ -467,7 +475,10 @@
       });
       addRows();
     }
-    details.addEventListener('toggle', function () { if (details.open && !built) build(); });
+    details.addEventListener('toggle', function () {
+      if (details.open) U.trail(ctx, 'table', '');
+      if (details.open && !built) build();
+    });
     if (openNow) { details.open = true; build(); }
     return details;
   }

@@ -13,7 +13,9 @@ const webroot = path.join(__dirname, '..', '..', '..', 'webroot', 'js');
 function run(file, ctx) {
   ctx.window = ctx;
   vm.createContext(ctx);
-  vm.runInContext(fs.readFileSync(path.join(webroot, file), 'utf8'), ctx, { filename: file });
+  for (const f of [].concat(file)) { // a page's scripts in the order it loads them
+    vm.runInContext(fs.readFileSync(path.join(webroot, f), 'utf8'), ctx, { filename: f });
+  }
   return ctx;
 }
 
@@ -45,7 +47,7 @@ function answerPage(status) {
   };
   const byId = { answer: form, 'save-status': status_, 'wc-summary': { textContent: '', className: '' } };
   const store = {};
-  const ctx = run('answer.js', {
+  const ctx = run(['answer-merge.js', 'answer.js'], {
     document: { getElementById: (id) => byId[id] || null, addEventListener() {}, cookie: '', visibilityState: 'visible' },
     navigator: { onLine: true },
     localStorage: { getItem: (k) => store[k] || null, setItem: (k, v) => { store[k] = v; }, removeItem: (k) => { delete store[k]; } },

@@ -3,6 +3,7 @@ package dev.gameday.review;
 import static dev.gameday.account.Accounts.signedIn;
 
 import dev.gameday.account.Accounts.Account;
+import dev.gameday.candidate.Trails;
 import dev.gameday.exercise.Catalog;
 import dev.gameday.exercise.Model.Criterion;
 import dev.gameday.exercise.Model.Evidence;
@@ -34,8 +35,10 @@ public final class ReviewRoutes {
   private final ReviewService service;
   private final Catalog catalog;
   private final Pages pages;
+  private final Trails trails;
 
-  public ReviewRoutes(ReviewService service, Catalog catalog, Pages pages) {
+  public ReviewRoutes(ReviewService service, Catalog catalog, Pages pages, Trails trails) {
+    this.trails = trails;
     this.service = service;
     this.catalog = catalog;
     this.pages = pages;
@@ -359,9 +362,12 @@ public final class ReviewRoutes {
 
   // ---- one item
 
-  /** @param documents rendered Markdown evidence by evidence index */
+  /**
+   * @param documents rendered Markdown evidence by evidence index
+   * @param trail     the sealed investigation trail; null when the snapshot predates trails
+   */
   private record ItemView(Item item, Map<String, String> answer, List<Review> visible, Review mine,
-                          Map<Integer, String> documents) {
+                          Map<Integer, String> documents, List<Trails.Event> trail) {
   }
 
   private Future<ItemView> itemView(UUID sid, String ex, Account me) {
@@ -370,11 +376,12 @@ public final class ReviewRoutes {
       List<Future<String>> reads = item.version().exercise().evidence().stream().filter(e -> "markdown".equals(e.kind()))
           .map(e -> catalog.text(item.version().id(), e.file()).map(t -> docs.put(e.index(), Markdown.toSafeHtml(t))))
           .toList();
-      return Future.all(reads).compose(x -> service.answer(sid, ex)).compose(answer -> service.reviews(sid, ex).map(all -> {
-        List<Review> visible = ReviewService.visible(all, item, me);
-        Review mine = all.stream().filter(r -> r.reviewerId() == me.id()).findFirst().orElse(null);
-        return new ItemView(item, answer, visible, mine, docs);
-      }));
+      return Future.all(reads).compose(x -> service.answer(sid, ex)).compose(answer -> trails.sealed(sid, ex)
+          .compose(trail -> service.reviews(sid, ex).map(all -> {
+            List<Review> visible = ReviewService.visible(all, item, me);
+            Review mine = all.stream().filter(r -> r.reviewerId() == me.id()).findFirst().orElse(null);
+            return new ItemView(item, answer, visible, mine, docs, trail.orElse(null));
+          })));
     });
   }
 
@@ -404,6 +411,7 @@ public final class ReviewRoutes {
     }
     m.put("evidence", evidence);
     m.put("hasCharts", ex.evidence().stream().anyMatch(e -> "csv".equals(e.kind())));
+    m.put("trail", Trails.view(v.trail(), ex));
     boolean editable = !v.item().decided() && !v.item().iSubmitted();
     m.put("editable", editable);
     m.put("submitted", v.item().iSubmitted());
@@ -522,6 +530,7 @@ public final class ReviewRoutes {
       JsonObject answer = new JsonObject();
       v.answer().forEach((k, text) -> answer.put(k, new JsonObject().put("markdown", text).put("html", Markdown.toSafeHtml(text))));
       JsonObject json = v.item().toJson().put("answer", answer)
+          .put("trail", v.trail() == null ? null : new JsonArray(v.trail().stream().map(Trails.Event::toJson).toList()))
           .put("rubric", RubricRoutes.rubricJson(ex, v.item().version().contentHash(), true, false))
           .put("myReview", v.mine() == null ? null : v.mine().toJson())
           .put("otherReviews", new JsonArray(v.visible().stream().filter(r -> v.mine() == null || r.id() != v.mine().id())
