@@ -51,7 +51,7 @@ public final class Trails {
       select ie.invitation_id from invitations i
         join invitation_exercises ie on ie.invitation_id = i.id and ie.exercise_id = $2
        where i.id = $1 and i.state = 'draft' and now() < i.closes_at
-         for share of i for update of ie""";
+         for share of i for no key update of ie""";
   private static final String INSERT = """
       with room as (
         select greatest(0, $7 - (select count(*) from trail_events where invitation_id = $1 and exercise_id = $2)) as n
