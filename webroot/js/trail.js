@@ -11,7 +11,7 @@
   var url = form && form.dataset.trail;
   if (!url || form.dataset.open !== 'true') { return; }
 
-  var KINDS = { opened: 1, filter: 1, zoom: 1, table: 1, cite: 1 };
+  var KINDS = { opened: 1, filter: 1, zoom: 1, table: 1, group: 1, cite: 1 };
   var MAX_DETAIL = 200;      // characters of detail the server accepts
   var BATCH = 100;           // events per request the server accepts
   var MAX_QUEUE = 2000;      // the server keeps at most this many per exercise anyway

@@ -41,7 +41,7 @@ public final class Trails {
   public static final int MAX_DETAIL = 200;
   /** kind to how the timeline names it */
   public static final Map<String, String> KINDS = Map.of("opened", "Opened", "filter", "Filtered", "zoom", "Zoomed",
-      "table", "Opened the data table of", "cite", "Cited from");
+      "table", "Opened the data table of", "group", "Grouped", "cite", "Cited from");
 
   /**
    * Locks the answer's row (and shares the invitation's, which submit updates) only while answers are accepted; the
@@ -265,12 +265,13 @@ public final class Trails {
     Map<String, Object> prevLine = null;
     OffsetDateTime start = events.isEmpty() ? null : events.get(0).at();
     for (Event e : events) {
-      int[] c = perFile.computeIfAbsent(e.evidence(), k -> new int[5]);
+      int[] c = perFile.computeIfAbsent(e.evidence(), k -> new int[6]);
       int slot = switch (e.kind()) {
         case "opened" -> 0;
         case "filter" -> 1;
         case "zoom" -> 2;
         case "table" -> 3;
+        case "group" -> 5;
         default -> 4;
       };
       c[slot]++;
@@ -308,6 +309,7 @@ public final class Trails {
       s.put("zooms", c == null ? 0 : c[2]);
       s.put("tables", c == null ? 0 : c[3]);
       s.put("cites", c == null ? 0 : c[4]);
+      s.put("groups", c == null ? 0 : c[5]);
       summary.add(s);
     }
     m.put("files", summary);
