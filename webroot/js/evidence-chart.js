@@ -43,8 +43,11 @@
     return rows;
   }
 
-  /** -> {header, timeName, times: number[], raw: string[][] (per row, cells without time), cols: [{name, values, numeric, min, max}], skipped} */
-  function parseCsv(text) {
+  /**
+   * -> {header, timeName, times: number[], raw: string[][] (per row, cells without time), cols: [{name, values, numeric, min, max}], skipped}
+   * labels: names of label columns (pod, version, ...): kept as text ({label: true, texts}), never charted as numbers.
+   */
+  function parseCsv(text, labels) {
     var rows = splitCsv(text);
     if (!rows.length) throw new Error('the file is empty.');
     var header = rows[0].map(function (s) { return s.trim(); });
@@ -60,8 +63,15 @@
     }
     if (!sorted) recs.sort(function (a, b) { return a.t - b.t; });
     var cols = [];
+    var isLabel = Object.create(null);
+    (Array.isArray(labels) ? labels : []).forEach(function (l) { isLabel[String(l)] = true; });
     for (var c = 0; c < header.length; c++) {
       if (c === tc) continue;
+      if (isLabel[header[c]]) {
+        var texts = recs.map(function (x) { var v = x.cells[c]; return v == null ? '' : v.trim(); });
+        cols.push({ name: header[c], index: c, label: true, texts: texts, values: null, numeric: false });
+        continue;
+      }
       var values = new Array(recs.length), numeric = false, min = Infinity, max = -Infinity;
       for (var k = 0; k < recs.length; k++) {
         var s = recs[k].cells[c];
@@ -84,6 +94,10 @@
   }
 
   function rawCell(data, row, col) {
+    if (col.index < 0) {            // a series combined from several rows (grouped by a label)
+      var v = col.values[row];
+      return v == null ? 'n/a' : String(Number(v.toPrecision(6)));
+    }
     var s = data.raw[row][col.index];
     s = s == null ? '' : s.trim();
     return s === '' ? 'n/a' : s;
@@ -93,12 +107,13 @@
     var parts = cols.map(function (col) { return col.name + '=' + rawCell(data, row, col); });
     var ref = '`' + ctx.name + '` ' + isoUTC(data.times[row]);
     cite(ref + (parts.length ? ' ' + parts.join(', ') : ''));
+    U.trail(ctx, 'cite', 'point ' + isoUTC(data.times[row]) + (parts.length ? ' ' + parts.join(', ') : ''));
     ctx.announce.say('Cited ' + ctx.name + ' at ' + humanUTC(data.times[row]) + ' in your answer.');
   }
 
   function renderCsv(ctx, text) {
-    var data = parseCsv(text);
     var cfg = ctx.config || {};
+    var data = parseCsv(text, cfg.labels);
     var root = h('div', { class: 'ev-viewer ev-csv' });
     ctx.body.appendChild(root);
     ctx.announce = makeAnnouncer();
@@ -152,6 +167,12 @@
     }
     notes.forEach(function (n) { root.appendChild(h('p', { class: 'ev-note', text: n })); });
 
+    var labelCols = data.cols.filter(function (c) { return c.label; });
+    if (labelCols.length) {
+      renderDashboard(ctx, root, data, specs, annots, labelCols, tableId, hasChartLib);
+      return;
+    }
+
     if (hasChartLib && specs.length && data.times.length) {
       var group = { charts: [], syncing: false, key: ctx.id + '-sync' };
       specs.forEach(function (spec, i) { makeChart(ctx, root, data, spec, annots, group, i, tableId); });
@@ -168,6 +189,159 @@
     root.appendChild(makeTable(ctx, data, tableId, !hasChartLib));
     root.appendChild(ctx.announce);
     root.appendChild(downloadLink(ctx));
+  }
+
+  function markersList(annots) {
+    var ul = h('ol', { class: 'ev-annots-list' });
+    annots.forEach(function (a) {
+      ul.appendChild(h('li', null, [h('time', { datetime: isoUTC(a.t), text: humanUTC(a.t) }), ' ', a.label]));
+    });
+    return h('div', { class: 'ev-annots' }, [h('h4', { class: 'ev-subhead', text: 'Markers (numbered dashed lines on the charts)' }), ul]);
+  }
+
+  var MAX_SERIES = 30;        // lines per chart when grouping by a label
+
+  /**
+   * The series of one column over the given rows: one per value of the group label (or one for all rows), rows that
+   * share a time combined by sum, mean or max. -> [{name, values (per time of `times`), numeric, min, max, index: -1}]
+   */
+  function series(data, rows, times, col, groupCol, combine) {
+    var at = new Map();
+    times.forEach(function (t, k) { at.set(t, k); });
+    var groups = [];
+    if (groupCol) {
+      var seen = Object.create(null);
+      rows.forEach(function (r) { var g = groupCol.texts[r]; if (!seen[g]) { seen[g] = true; groups.push(g); } });
+    } else groups.push(null);
+    return groups.map(function (g) {
+      var sum = new Array(times.length).fill(null), n = new Array(times.length).fill(0), max = new Array(times.length).fill(null);
+      rows.forEach(function (r) {
+        if (g !== null && groupCol.texts[r] !== g) return;
+        var v = col.values[r];
+        if (v == null) return;
+        var k = at.get(data.times[r]);
+        sum[k] = (sum[k] || 0) + v;
+        n[k]++;
+        if (max[k] == null || v > max[k]) max[k] = v;
+      });
+      var values = sum.map(function (s, k) {
+        if (s == null) return null;
+        return combine === 'sum' ? s : combine === 'max' ? max[k] : s / n[k];
+      });
+      var lo = Infinity, hi = -Infinity;
+      values.forEach(function (v) { if (v != null) { if (v < lo) lo = v; if (v > hi) hi = v; } });
+      return { name: g === null ? col.name : col.name + ' \u00b7 ' + groupCol.name + '=' + g, values: values, numeric: true, min: lo, max: hi, index: -1 };
+    });
+  }
+
+  /**
+   * A CSV with label columns, drawn like a small dashboard: group the lines by a label, show only some label values,
+   * choose how rows at the same time combine. The data table (the alternative to the charts) lists the rows shown.
+   */
+  function renderDashboard(ctx, root, data, specs, annots, labelCols, tableId, hasChartLib) {
+    var state = { groupBy: labelCols[0].name, combine: 'mean', allowed: Object.create(null) };
+    var valuesOf = Object.create(null);
+    labelCols.forEach(function (l) {
+      var seen = Object.create(null), list = [];
+      l.texts.forEach(function (v) { if (!seen[v]) { seen[v] = 0; list.push(v); } seen[v]++; });
+      valuesOf[l.name] = { list: list, counts: seen };
+      state.allowed[l.name] = new Set(list);
+    });
+    var chartsId = ctx.id + '-charts';
+    var charts = h('div', { class: 'ev-dash-charts', id: chartsId });
+    var tableSlot = h('div', { class: 'ev-dash-table' });
+    var group = { charts: [], syncing: false, key: ctx.id + '-sync' };
+
+    function filterText() {
+      var parts = [];
+      labelCols.forEach(function (l) {
+        var a = state.allowed[l.name];
+        if (a.size < valuesOf[l.name].list.length) {
+          parts.push(l.name + ': ' + (a.size ? valuesOf[l.name].list.filter(function (v) { return a.has(v); }).join(', ') : 'none'));
+        }
+      });
+      return parts.join('; ');
+    }
+
+    function draw() {
+      group.charts.forEach(function (o) { o.u.destroy(); });
+      group.charts = [];
+      charts.replaceChildren();
+      var rows = [];
+      for (var r = 0; r < data.times.length; r++) {
+        var ok = true;
+        for (var k = 0; k < labelCols.length && ok; k++) ok = state.allowed[labelCols[k].name].has(labelCols[k].texts[r]);
+        if (ok) rows.push(r);
+      }
+      var times = [];
+      rows.forEach(function (r) { var t = data.times[r]; if (!times.length || times[times.length - 1] !== t) times.push(t); });
+      var groupCol = null;
+      labelCols.forEach(function (l) { if (l.name === state.groupBy) groupCol = l; });
+      var note = filterText();
+      if (!rows.length) {
+        charts.appendChild(h('p', { class: 'ev-note', text: 'No rows match the label filters.' }));
+      } else if (hasChartLib) {
+        var view = { times: times, raw: null };
+        specs.forEach(function (spec, i) {
+          var cols = [];
+          spec.cols.forEach(function (c) { cols = cols.concat(series(data, rows, times, c, groupCol, state.combine)); });
+          if (cols.length > MAX_SERIES) {
+            charts.appendChild(h('p', { class: 'ev-note', text: spec.title + ': showing the first ' + MAX_SERIES + ' of ' +
+              cols.length + ' lines; show fewer label values to see the others.' }));
+            cols = cols.slice(0, MAX_SERIES);
+          }
+          makeChart(ctx, charts, view, { title: spec.title + (groupCol ? ', by ' + groupCol.name : ''), unit: spec.unit, cols: cols },
+            annots, group, i, tableId);
+        });
+      }
+      var shown = { timeName: data.timeName, cols: data.cols, times: rows.map(function (r) { return data.times[r]; }),
+        raw: rows.map(function (r) { return data.raw[r]; }) };
+      var wasOpen = tableSlot.firstChild && tableSlot.firstChild.open;
+      tableSlot.replaceChildren(makeTable(ctx, shown, tableId, !hasChartLib || wasOpen, note));
+    }
+
+    // the controls
+    var bar = h('div', { class: 'ev-toolbar ev-dash-tools' });
+    var gsel = h('select', { id: ctx.id + '-group', class: 'ev-input', 'aria-controls': chartsId });
+    gsel.appendChild(h('option', { value: '', text: 'nothing (one line per column)' }));
+    labelCols.forEach(function (l) { gsel.appendChild(h('option', { value: l.name, text: l.name })); });
+    gsel.value = state.groupBy;
+    var csel = h('select', { id: ctx.id + '-combine', class: 'ev-input', 'aria-controls': chartsId });
+    [['mean', 'mean'], ['sum', 'sum'], ['max', 'maximum']].forEach(function (o) { csel.appendChild(h('option', { value: o[0], text: o[1] })); });
+    csel.value = state.combine;
+    function regroup() {
+      state.groupBy = gsel.value;
+      state.combine = csel.value;
+      draw();
+      U.trail(ctx, 'group', 'by ' + (state.groupBy || 'nothing') + ', rows at the same time combined by ' + state.combine);
+    }
+    gsel.addEventListener('change', regroup);
+    csel.addEventListener('change', regroup);
+    bar.appendChild(h('div', { class: 'ev-field' }, [h('label', { for: gsel.id, text: 'Group lines by' }), gsel]));
+    bar.appendChild(h('div', { class: 'ev-field' }, [h('label', { for: csel.id, text: 'Rows at the same time' }), csel]));
+    labelCols.forEach(function (l, li) {
+      var fs = h('fieldset', { class: 'ev-levels' }, [h('legend', { text: 'Show ' + l.name })]);
+      valuesOf[l.name].list.forEach(function (v, k) {
+        var cb = h('input', { type: 'checkbox', id: ctx.id + '-lb' + li + '-' + k, 'aria-controls': chartsId });
+        cb.checked = true;
+        cb.addEventListener('change', function () {
+          if (cb.checked) state.allowed[l.name].add(v); else state.allowed[l.name].delete(v);
+          draw();
+          U.trail(ctx, 'filter', filterText() || 'every label value', true);
+        });
+        fs.appendChild(h('span', { class: 'ev-check' }, [cb, h('label', { for: cb.id }, [v, h('span', { class: 'ev-n', text: ' ' + fmtInt(valuesOf[l.name].counts[v]) })])]));
+      });
+      bar.appendChild(fs);
+    });
+    root.appendChild(bar);
+    root.appendChild(h('p', { class: 'ev-hint', text: 'This file has label columns (' + labelCols.map(function (l) { return l.name; }).join(', ') +
+      '). Group the lines by a label, choose which values to show, and how rows with the same time combine; the data table lists the rows shown.' }));
+    root.appendChild(charts);
+    if (annots.length) root.appendChild(markersList(annots));
+    root.appendChild(tableSlot);
+    root.appendChild(ctx.announce);
+    root.appendChild(downloadLink(ctx));
+    draw();
   }
 
   function yAxisSize(self, values, axisIdx, cycleNum) {
@@ -387,6 +561,11 @@
           if (key !== 'x') return;
           resetBtn.disabled = !isZoomed(u);
           if (group.syncing) return;
+          if (ready) {
+            // the charts of a file zoom together: the chart the candidate used reports it
+            var zd = isZoomed(u) ? spec.title + ': ' + rangeUTC(u.scales.x.min, u.scales.x.max) : 'reset to the whole range';
+            if (zd !== group.lastZoom) { group.lastZoom = zd; U.trail(ctx, 'zoom', zd, true); }
+          }
           group.syncing = true;
           var s = u.scales.x;
           group.charts.forEach(function (o) {
@@ -397,7 +576,9 @@
       }
     };
 
+    var ready = false;
     var u = new uPlot(opts, plotData, box);
+    ready = true;
     group.charts.push({ u: u });
 
     citeBtn.addEventListener('click', function () { if (lastIdx != null) citeRow(ctx, data, lastIdx, cols); });
@@ -425,18 +606,18 @@
     }
   }
 
-  function makeTable(ctx, data, tableId, openNow) {
+  function makeTable(ctx, data, tableId, openNow, filterNote) {
     var n = data.times.length;
     var cols = data.cols;
     var details = h('details', { class: 'ev-table-details', id: tableId });
-    var summaryText = 'Data table (' + plural(n, 'row', 'rows') + ')';
+    var summaryText = 'Data table (' + plural(n, 'row', 'rows') + (filterNote ? ', only ' + filterNote : '') + ')';
     details.appendChild(h('summary', { id: tableId + '-sum', text: summaryText }));
     var built = false;
     function build() {
       built = true;
       var wrap = h('div', { class: 'ev-table-wrap', tabindex: '0', role: 'region', 'aria-label': ctx.name + ' data table' });
       var table = h('table', { class: 'ev-table' });
-      table.appendChild(h('caption', { text: ctx.name + ': ' + plural(n, 'row', 'rows') + ', times in UTC' }));
+      table.appendChild(h('caption', { text: ctx.name + ': ' + plural(n, 'row', 'rows') + (filterNote ? ' (only ' + filterNote + ')' : '') + ', times in UTC' }));
       var hr = h('tr', null, [h('th', { scope: 'col', text: data.timeName + ' (UTC)' })]);
       cols.forEach(function (c) { hr.appendChild(h('th', { scope: 'col', class: c.numeric ? 'ev-num' : null, text: c.name })); });
       hr.appendChild(h('th', { scope: 'col', class: 'ev-cite-col' }, [h('span', { class: 'ev-sr', text: 'Cite' })]));
@@ -448,7 +629,7 @@
       var more = h('button', { type: 'button', class: 'ev-btn ev-more' });
       details.appendChild(more);
       var shown = 0;
-      var numericCols = cols.filter(function (c) { return c.numeric; });
+      var numericCols = cols.filter(function (c) { return c.numeric || c.label; });   // a citation names the row's labels too
       function addRows() {
         var frag = document.createDocumentFragment();
         var end = Math.min(n, shown + TABLE_PAGE);
@@ -490,7 +671,10 @@
       });
       addRows();
     }
-    details.addEventListener('toggle', function () { if (details.open && !built) build(); });
+    details.addEventListener('toggle', function () {
+      if (details.open) U.trail(ctx, 'table', '');
+      if (details.open && !built) build();
+    });
     if (openNow) { details.open = true; build(); }
     return details;
   }

@@ -256,6 +256,7 @@
       this.filtered = out.slice(0, k);
     }
     this.query = q;
+    this.recordFilter(all);
     this.sizer.style.height = this.count() * this.lineH + 'px';
     if (this.count()) {
       vp.scrollTop = atTop ? 0 : this.posAtOrAfter(anchor) * this.lineH;
@@ -263,6 +264,22 @@
     }
     this.updateStatus();
     this.render();
+  };
+
+  /** the filter as the trail records it, once the candidate stops changing it */
+  LogViewer.prototype.recordFilter = function (allLevels) {
+    var parts = [];
+    var text = this.input.value.trim();
+    if (text) parts.push('text “' + text + '”');
+    if (this.withLevels && !allLevels) {
+      var names = [];
+      for (var lv = 0; lv < this.allowed.length; lv++) if (this.allowed[lv] && (lv > 0 || this.counts[0] > 0)) names.push(lv === 0 ? 'other' : LEVEL_NAMES[lv]);
+      parts.push('levels ' + (names.length ? names.join(', ') : 'none'));
+    }
+    var detail = parts.length ? parts.join('; ') : 'cleared';
+    if (detail === this.lastTrail) return;
+    this.lastTrail = detail;
+    U.trail(this.ctx, 'filter', detail + ' (' + fmtInt(this.count()) + ' lines)', true);
   };
 
   LogViewer.prototype.updateStatus = function () {
@@ -502,6 +519,7 @@
     var line = this.lines[idx].replace(/\s+$/, '');
     var ref = this.name + ':' + (idx + 1);
     cite('`' + ref + '` ' + truncate(line, CITE_MAX));
+    U.trail(this.ctx, 'cite', 'line ' + (idx + 1) + ': ' + truncate(line, 120));
     this.announce.say('Cited ' + ref + ' in your answer.');
   };
 

@@ -90,6 +90,17 @@
     document.dispatchEvent(new CustomEvent('gameday:cite', { detail: { text: text } }));
   }
 
+  /**
+   * Reports an investigation step to the trail (trail.js, on the candidate's exercise page only; elsewhere nothing
+   * happens). Never throws: the trail must not get in the way of the viewer.
+   */
+  function trail(ctx, kind, detail, settle) {
+    try {
+      var T = window.GamedayTrail;
+      if (T && ctx && typeof ctx.index === 'number' && ctx.index >= 0) T.record(kind, ctx.index, detail, settle);
+    } catch (e) { /* ignore */ }
+  }
+
   function debounce(fn, ms) {
     var t = 0;
     var d = function () { clearTimeout(t); t = setTimeout(fn, ms); };
@@ -114,6 +125,6 @@
   }
 
   window.GamedayEvidenceUtil = {
-    h: h, fmtInt: fmtInt, plural: plural, isoUTC: isoUTC, humanUTC: humanUTC, rangeUTC: rangeUTC, fmtNum: fmtNum, parseTime: parseTime, truncate: truncate, cite: cite, debounce: debounce, makeAnnouncer: makeAnnouncer, downloadLink: downloadLink
+    h: h, fmtInt: fmtInt, plural: plural, isoUTC: isoUTC, humanUTC: humanUTC, rangeUTC: rangeUTC, fmtNum: fmtNum, parseTime: parseTime, truncate: truncate, cite: cite, debounce: debounce, makeAnnouncer: makeAnnouncer, downloadLink: downloadLink, trail: trail
   };
 })();

@@ -50,6 +50,8 @@
       name: section.getAttribute('data-name') || 'evidence',
       config: parseConfig(section.getAttribute('data-config')),
       id: 'ev' + (++uid),
+      // its place in the exercise's evidence list, for the investigation trail (absent on reviewer pages)
+      index: section.hasAttribute('data-evidence') ? Number(section.getAttribute('data-evidence')) : -1,
       loaded: false
     };
     // the server's fallback content (a download link) stays until the file is fetched

@@ -13,7 +13,9 @@ const webroot = path.join(__dirname, '..', '..', '..', 'webroot', 'js');
 function run(file, ctx) {
   ctx.window = ctx;
   vm.createContext(ctx);
-  vm.runInContext(fs.readFileSync(path.join(webroot, file), 'utf8'), ctx, { filename: file });
+  for (const f of [].concat(file)) { // a page's scripts in the order it loads them
+    vm.runInContext(fs.readFileSync(path.join(webroot, f), 'utf8'), ctx, { filename: f });
+  }
   return ctx;
 }
 
@@ -45,7 +47,7 @@ function answerPage(status) {
   };
   const byId = { answer: form, 'save-status': status_, 'wc-summary': { textContent: '', className: '' } };
   const store = {};
-  const ctx = run('answer.js', {
+  const ctx = run(['answer-merge.js', 'answer.js'], {
     document: { getElementById: (id) => byId[id] || null, addEventListener() {}, cookie: '', visibilityState: 'visible' },
     navigator: { onLine: true },
     localStorage: { getItem: (k) => store[k] || null, setItem: (k, v) => { store[k] = v; }, removeItem: (k) => { delete store[k]; } },
@@ -84,4 +86,71 @@ test('answer.js: a 500 says the server had a problem and the text is kept, not t
   assert.doesNotMatch(text, /did not answer/, text);
   assert.match(text, /server had a problem/, text);
   assert.match(text, /kept in this browser/, text);
+});
+
+/** trail.js on an exercise page; fetch answers with the statuses given, one per request. */
+function trailPage(statuses) {
+  const timers = new Map();
+  let nextId = 1;
+  const sent = [];
+  const form = { dataset: { trail: '/api/v1/candidate/trail/x', open: 'true' } };
+  const ctx = run('trail.js', {
+    document: {
+      getElementById: (id) => (id === 'answer' ? form : null), addEventListener() {}, querySelectorAll: () => [],
+      cookie: 'XSRF-TOKEN=tok', visibilityState: 'visible'
+    },
+    addEventListener() {},
+    setTimeout: (fn) => { timers.set(nextId, fn); return nextId++; },
+    clearTimeout: (id) => { timers.delete(id); },
+    fetch: (url, opts) => {
+      sent.push({ url, opts, body: JSON.parse(opts.body) });
+      const status = statuses.length > 1 ? statuses.shift() : statuses[0];
+      return Promise.resolve({ ok: status < 400, status });
+    },
+    Date, JSON, Math, Object, Array, Number, String, Promise, Map, isFinite
+  });
+  return {
+    trail: ctx.GamedayTrail,
+    sent,
+    async tick() { // runs the pending timers once, then lets the answers arrive
+      const due = [...timers.entries()];
+      timers.clear();
+      due.forEach(([, fn]) => fn());
+      for (let i = 0; i < 5; i++) { await new Promise((r) => setImmediate(r)); }
+    }
+  };
+}
+
+test('trail.js sends events in one batch with the CSRF token; unknown kinds and files are not sent; a long detail is cut', async () => {
+  const p = trailPage([200]);
+  p.trail.record('opened', 2, '');
+  p.trail.record('cite', 2, 'x'.repeat(500));
+  p.trail.record('keystroke', 2, 'a');
+  p.trail.record('opened', -1, '');
+  await p.tick();
+  assert.strictEqual(p.sent.length, 1);
+  assert.strictEqual(p.sent[0].url, '/api/v1/candidate/trail/x');
+  assert.strictEqual(p.sent[0].opts.headers['X-XSRF-TOKEN'], 'tok');
+  assert.deepStrictEqual(p.sent[0].body.events.map((e) => e.kind), ['opened', 'cite']);
+  assert.strictEqual(Array.from(p.sent[0].body.events[1].detail).length, 200);
+  await p.tick();
+  assert.strictEqual(p.sent.length, 1, 'nothing is sent twice');
+});
+
+test('trail.js keeps a quick series of filters as its last one, retries after a 500, stops after a 409', async () => {
+  const p = trailPage([500, 200, 409]);
+  p.trail.record('filter', 0, 'text "e"', true);
+  p.trail.record('filter', 0, 'text "err"', true);
+  await p.tick(); // the filter settles
+  await p.tick(); // first send: 500
+  assert.strictEqual(p.sent.length, 1);
+  assert.deepStrictEqual(p.sent[0].body.events.map((e) => e.detail), ['text "err"']);
+  await p.tick(); // the retry: 200
+  assert.strictEqual(p.sent.length, 2);
+  assert.deepStrictEqual(p.sent[1].body, p.sent[0].body, 'the same batch again');
+  p.trail.record('cite', 0, 'line 1');
+  await p.tick(); // 409: submitted or full
+  p.trail.record('cite', 0, 'line 2');
+  await p.tick();
+  assert.strictEqual(p.sent.length, 3, 'nothing is sent after a 409');
 });

@@ -5,6 +5,7 @@ import dev.gameday.account.SetupRoutes;
 import dev.gameday.candidate.CandidateRoutes;
 import dev.gameday.candidate.CandidateService;
 import dev.gameday.candidate.Invitations;
+import dev.gameday.candidate.Trails;
 import dev.gameday.db.EmbeddedDatabase;
 import dev.gameday.db.Migrations;
 import dev.gameday.exercise.Catalog;
@@ -47,6 +48,8 @@ public final class Gameday implements AutoCloseable {
   public final Catalog catalog;
   public final Invitations invitations;
   public final CandidateService candidates;
+  /** What candidates did with the evidence (opened, filtered, zoomed, cited); sealed with the answers. */
+  public final Trails trails;
   public final Accounts accounts;
   /** Database outages: classified, answered 503, logged once at start and once at end. */
   public final OutageLog outages;
@@ -74,6 +77,7 @@ public final class Gameday implements AutoCloseable {
     this.catalog = new Catalog(pool);
     this.invitations = new Invitations(pool, catalog);
     this.candidates = new CandidateService(pool, catalog);
+    this.trails = new Trails(pool);
     this.accounts = new Accounts(vertx, pool);
     this.outages = new OutageLog(vertx, pool);
     this.directory = new CandidateDirectory(vertx, pool, catalog, config.publicUrl(), config.email());
@@ -119,12 +123,12 @@ public final class Gameday implements AutoCloseable {
     await(pages.warm());
     Sessions sessions = new Sessions(pool, config.https());
     MarkdownRenderer markdown = new MarkdownRenderer(vertx);
-    CandidateRoutes candidateRoutes = new CandidateRoutes(candidates, catalog, sessions, pages, config, markdown);
+    CandidateRoutes candidateRoutes = new CandidateRoutes(candidates, catalog, sessions, pages, config, markdown, trails);
     SetupRoutes setupRoutes = new SetupRoutes(accounts, sessions, pages, pool, config.https(), config.publicUrl(),
         config.trustedProxies());
     ReviewService reviews = new ReviewService(pool, catalog);
     CalibrationRoutes calibrationRoutes = new CalibrationRoutes(vertx, pool, catalog, pages, markdown);
-    ReviewRoutes reviewRoutes = new ReviewRoutes(reviews, catalog, pages, markdown);
+    ReviewRoutes reviewRoutes = new ReviewRoutes(reviews, catalog, pages, markdown, trails);
     RubricRoutes rubricRoutes = new RubricRoutes(catalog, pages, markdown);
     ExportRoutes exportRoutes = new ExportRoutes(pool, catalog);
     RecruiterRoutes recruiterRoutes = new RecruiterRoutes(directory, catalog, pages);

@@ -35,9 +35,11 @@ public final class CandidateRoutes {
   private final Pages pages;
   private final Config config;
   private final MarkdownRenderer markdown;
+  private final Trails trails;
 
   public CandidateRoutes(CandidateService service, Catalog catalog, Sessions sessions, Pages pages, Config config,
-                         MarkdownRenderer markdown) {
+                         MarkdownRenderer markdown, Trails trails) {
+    this.trails = trails;
     this.service = service;
     this.markdown = markdown;
     this.catalog = catalog;
@@ -61,6 +63,8 @@ public final class CandidateRoutes {
     router.put("/api/v1/candidate/answers/:exerciseId").handler(this::saveJson);
     router.post("/api/v1/candidate/submit").handler(this::submitJson);
     router.post("/api/v1/candidate/preview").handler(this::previewJson);
+    router.get("/api/v1/candidate/trail/:exerciseId").handler(this::trailJson);
+    router.post("/api/v1/candidate/trail/:exerciseId").handler(this::recordTrail);
   }
 
   /**
@@ -261,7 +265,7 @@ public final class CandidateRoutes {
     if (id == null) {
       return;
     }
-    service.overview(id).compose(o -> {
+    service.overview(id).compose(o -> trails.live(id).compose(trail -> {
       List<Future<Map<String, Object>>> items = new ArrayList<>();
       for (ExerciseStatus e : o.exercises()) {
         String exerciseId = e.version().exercise().id();
@@ -282,6 +286,7 @@ public final class CandidateRoutes {
             }
             item.put("sections", secs);
             item.put("emptySections", empty);
+            item.put("trail", Trails.view(trail.getOrDefault(a.exercise().id(), List.of()), a.exercise()));
             return item;
           });
         }));
@@ -296,7 +301,7 @@ public final class CandidateRoutes {
         m.put("csrf", s.csrfToken());
         return m;
       });
-    }).onSuccess(m -> pages.render(ctx, 200, "candidate-review", m)).onFailure(ctx::fail);
+    })).onSuccess(m -> pages.render(ctx, 200, "candidate-review", m)).onFailure(ctx::fail);
   }
 
   private void submitForm(RoutingContext ctx) {
@@ -406,6 +411,33 @@ public final class CandidateRoutes {
       return;
     }
     markdown.preview(text).onSuccess(html -> Http.json(ctx, 200, new JsonObject().put("html", html))).onFailure(ctx::fail);
+  }
+
+  /** The candidate's own trail of one exercise, oldest first. */
+  private void trailJson(RoutingContext ctx) {
+    Long id = candidate(ctx);
+    if (id == null) {
+      return;
+    }
+    String exerciseId = ctx.pathParam("exerciseId");
+    service.version(id, exerciseId).compose(v -> trails.live(id, exerciseId))
+        .onSuccess(events -> Http.json(ctx, 200, new JsonObject().put("events", Trails.toJson(events))
+            .put("limit", Trails.MAX_PER_EXERCISE)))
+        .onFailure(ctx::fail);
+  }
+
+  /** A batch of trail events from the exercise page (webroot/js/trail.js). */
+  private void recordTrail(RoutingContext ctx) {
+    Long id = candidate(ctx);
+    if (id == null) {
+      return;
+    }
+    JsonObject body = Http.jsonBody(ctx);
+    if (body == null) {
+      return;
+    }
+    service.version(id, ctx.pathParam("exerciseId")).compose(v -> trails.record(id, v, body))
+        .onSuccess(r -> Http.json(ctx, 200, r.toJson())).onFailure(ctx::fail);
   }
 
   static String human(OffsetDateTime t) {

@@ -372,12 +372,13 @@ public final class CandidateService {
           OffsetDateTime at = rows.iterator().next().getOffsetDateTime("submitted_at");
           return conn.preparedQuery(INVITATION).execute(Tuple.of(invitationId))
               .compose(inv -> conn.preparedQuery(EXERCISES).execute(Tuple.of(invitationId))
-                  .compose(ex -> snapshot(inv.iterator().next(), ex, at)))
-              .compose(snapshot -> {
-                byte[] bytes = snapshot.encode().getBytes(StandardCharsets.UTF_8);
-                Receipt receipt = new Receipt(UUID.randomUUID(), at, Tokens.sha256Hex(bytes));
+                  .compose(ex -> Trails.events(conn, invitationId, null)
+                      .compose(trails -> snapshot(inv.iterator().next(), ex, at, trails))))
+              .compose(CandidateService::sealed)
+              .compose(sealed -> {
+                Receipt receipt = new Receipt(UUID.randomUUID(), at, sealed.sha256());
                 return conn.preparedQuery(INSERT_SUBMISSION).execute(Tuple.of(receipt.submissionId(), invitationId,
-                        at, receipt.sha256(), new String(bytes, StandardCharsets.UTF_8)))
+                        at, receipt.sha256(), sealed.text()))
                     .compose(v -> conn.preparedQuery(INSERT_REVIEW_ITEMS).execute(Tuple.of(receipt.submissionId(), invitationId)))
                     .map(receipt);
               });
@@ -385,7 +386,35 @@ public final class CandidateService {
         .compose(receipt -> receipt != null ? Future.succeededFuture(receipt) : existingReceipt(invitationId));
   }
 
-  private Future<JsonObject> snapshot(Row inv, RowSet<Row> exercises, OffsetDateTime at) {
+  private record Sealed(String text, String sha256) {
+  }
+
+  /**
+   * The snapshot's exact text and its SHA-256, on a worker: with the investigation trails it can reach a few MB.
+   * (Without a Vert.x context, as in a plain unit test, right here.)
+   */
+  private static Future<Sealed> sealed(JsonObject snapshot) {
+    java.util.concurrent.Callable<Sealed> work = () -> {
+      String text = snapshot.encode();
+      return new Sealed(text, Tokens.sha256Hex(text.getBytes(StandardCharsets.UTF_8)));
+    };
+    io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+    if (context == null) {
+      try {
+        return Future.succeededFuture(work.call());
+      } catch (Exception e) {
+        return Future.failedFuture(e);
+      }
+    }
+    return context.executeBlocking(work, false);
+  }
+
+  /**
+   * The sealed snapshot: per exercise the pinned version, the revision, every section and the investigation trail
+   * ({@code "trail"}: the events oldest first; snapshots sealed before trails existed have no such key and stay valid).
+   */
+  private Future<JsonObject> snapshot(Row inv, RowSet<Row> exercises, OffsetDateTime at,
+                                      Map<String, List<Trails.Event>> trails) {
     List<Future<JsonObject>> items = new ArrayList<>();
     for (Row r : exercises) {
       JsonObject stored = r.getJsonObject("sections") == null ? new JsonObject() : r.getJsonObject("sections");
@@ -396,7 +425,8 @@ public final class CandidateService {
           sections.put(s.id(), stored.getString(s.id(), ""));
         }
         return new JsonObject().put("exerciseId", v.exercise().id()).put("versionId", v.id())
-            .put("contentHash", v.contentHash()).put("rev", rev).put("sections", sections);
+            .put("contentHash", v.contentHash()).put("rev", rev).put("sections", sections)
+            .put("trail", Trails.toJson(trails.getOrDefault(v.exercise().id(), List.of())));
       }));
     }
     return Future.all(items).map(all -> new JsonObject()

@@ -4,17 +4,34 @@ import dev.gameday.exercise.Model.Problem;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
-/** A metrics CSV: a header row, a {@code time} column of ISO-8601 UTC instants, then numeric columns. */
+/** A metrics CSV: a header row, a {@code time} column of ISO-8601 UTC instants, then numeric and label columns. */
 record Csv(List<String> columns, List<Row> rows) {
 
   /** One data row; line is its line number in the file (1 = the header). */
   record Row(Instant time, double[] values, int line) {
   }
 
-  /** Parses, recording problems with line numbers; returns null when the file cannot be used. */
+  /** The header row's column names. */
+  static List<String> header(String text) {
+    String first = text.split("\r?\n", 2)[0];
+    return Arrays.stream(first.split(",", -1)).map(String::trim).toList();
+  }
+
   static Csv parse(String text, String file, List<Problem> problems) {
+    return parse(text, file, problems, Set.of());
+  }
+
+  /**
+   * Parses, recording problems with line numbers; returns null when the file cannot be used. Label columns hold text
+   * (their values are NaN in {@link Row#values()}); with labels, several rows may share a time (one per combination
+   * of label values) and times increase within each combination.
+   */
+  static Csv parse(String text, String file, List<Problem> problems, Set<String> labels) {
     String[] lines = text.split("\r?\n");
     if (lines.length < 2) {
       problems.add(new Problem(file, 1, "a CSV needs a header row and at least one data row"));
@@ -28,6 +45,7 @@ record Csv(List<String> columns, List<Row> rows) {
     int before = problems.size();
     List<Row> rows = new ArrayList<>();
     Instant previous = null;
+    Map<String, Instant> previousOf = new HashMap<>();
     for (int i = 1; i < lines.length; i++) {
       if (lines[i].isBlank()) {
         continue;
@@ -39,12 +57,33 @@ record Csv(List<String> columns, List<Row> rows) {
         Instant t = ExerciseLoader.parseInstant(cells[0]);
         if (t == null) {
           problems.add(new Problem(file, i + 1, "time '" + cells[0] + "' is not an ISO-8601 UTC time like 2026-03-10T14:06:00Z"));
-        } else if (previous != null && !t.isAfter(previous)) {
+        } else if (labels.isEmpty() && previous != null && !t.isAfter(previous)) {
           problems.add(new Problem(file, i + 1, "times must increase from row to row"));
+        } else if (!labels.isEmpty()) {
+          StringBuilder key = new StringBuilder();
+          for (int c = 1; c < cells.length; c++) {
+            if (labels.contains(columns.get(c))) {
+              key.append(cells[c].trim()).append('\u0000');
+            }
+          }
+          Instant last = previousOf.put(key.toString(), t);
+          if (previous != null && t.isBefore(previous)) {
+            problems.add(new Problem(file, i + 1, "times must not decrease from row to row"));
+          } else if (last != null && !t.isAfter(last)) {
+            problems.add(new Problem(file, i + 1, "times must increase from row to row within each combination of "
+                + String.join(", ", labels)));
+          }
         }
         previous = t;
         double[] values = new double[columns.size()];
         for (int c = 1; c < cells.length; c++) {
+          if (labels.contains(columns.get(c))) {
+            values[c] = Double.NaN;
+            if (cells[c].isBlank()) {
+              problems.add(new Problem(file, i + 1, "label '" + columns.get(c) + "' is empty"));
+            }
+            continue;
+          }
           try {
             values[c] = Double.parseDouble(cells[c].trim());
           } catch (NumberFormatException e) {

@@ -199,6 +199,10 @@ public final class ExerciseLoader {
         }
         charts.add(new Chart(c.str("title", 200), c.optionalStr("unit", 40), cols));
       }
+      List<String> labels = new ArrayList<>();
+      for (Yaml l : ev.list("labels", false)) {
+        labels.add(l.scalar());
+      }
       List<Annotation> annotations = new ArrayList<>();
       for (Yaml a : ev.list("annotations", false)) {
         String time = a.str("time", 40);
@@ -227,13 +231,21 @@ public final class ExerciseLoader {
       }
       if (text != null && kind != null) {
         if (kind.equals("csv")) {
-          Csv csv = Csv.parse(text, rel0(path), problems);
+          List<String> header = Csv.header(text);
+          for (String l : labels) {
+            if (l == null || l.equals("time") || !header.contains(l)) {
+              ev.get("labels").problem("label '" + l + "' is not a column of " + file + " (other than time)");
+            }
+          }
+          Csv csv = Csv.parse(text, rel0(path), problems, new java.util.LinkedHashSet<>(labels));
           if (csv != null) {
             csvs.put(file, csv);
             for (Chart c : charts) {
               for (String col : c.columns()) {
                 if (!csv.columns().contains(col)) {
                   ev.problem("chart '" + c.title() + "' names column '" + col + "', which " + file + " does not have");
+                } else if (labels.contains(col)) {
+                  ev.problem("chart '" + c.title() + "' names column '" + col + "', which is a label, not a number");
                 }
               }
             }
@@ -243,11 +255,11 @@ public final class ExerciseLoader {
           logTexts.add(text);
         }
       }
-      if ((!charts.isEmpty() || !annotations.isEmpty()) && !"csv".equals(kind)) {
-        ev.problem("charts and annotations are only for csv evidence");
+      if ((!charts.isEmpty() || !annotations.isEmpty() || !labels.isEmpty()) && !"csv".equals(kind)) {
+        ev.problem("charts, annotations and labels are only for csv evidence");
       }
       evidence.add(new Evidence(index++, file, path.getFileName().toString(), evTitle, kind, description, charts,
-          annotations));
+          annotations, List.copyOf(labels)));
     }
 
     for (Yaml c : meta.list("consistency", false)) {

@@ -21,8 +21,9 @@ public final class Model {
   }
 
   /** @param index position in the exercise's evidence list; the URL names it, not the path */
+  /** @param labels csv only: the text columns (pod, version, ...) by which the charts group and filter rows */
   public record Evidence(int index, String file, String name, String title, String kind, String description,
-                         List<Chart> charts, List<Annotation> annotations) {
+                         List<Chart> charts, List<Annotation> annotations, List<String> labels) {
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.gameday.review;
 import static dev.gameday.account.Accounts.signedIn;
 
 import dev.gameday.account.Accounts.Account;
+import dev.gameday.candidate.Trails;
 import dev.gameday.exercise.Catalog;
 import dev.gameday.exercise.Model.Criterion;
 import dev.gameday.exercise.Model.Evidence;
@@ -35,8 +36,10 @@ public final class ReviewRoutes {
   private final Catalog catalog;
   private final Pages pages;
   private final MarkdownRenderer markdown;
+  private final Trails trails;
 
-  public ReviewRoutes(ReviewService service, Catalog catalog, Pages pages, MarkdownRenderer markdown) {
+  public ReviewRoutes(ReviewService service, Catalog catalog, Pages pages, MarkdownRenderer markdown, Trails trails) {
+    this.trails = trails;
     this.service = service;
     this.markdown = markdown;
     this.catalog = catalog;
@@ -365,10 +368,11 @@ public final class ReviewRoutes {
 
   /**
    * @param documents rendered Markdown evidence by evidence index
-   * @param html the sealed answer rendered, by section id
+   * @param html  the sealed answer rendered, by section id
+   * @param trail the sealed investigation trail; null when the snapshot predates trails
    */
   private record ItemView(Item item, Map<String, String> answer, List<Review> visible, Review mine,
-                          Map<Integer, String> documents, Map<String, String> html) {
+                          Map<Integer, String> documents, Map<String, String> html, List<Trails.Event> trail) {
   }
 
   private Future<ItemView> itemView(UUID sid, String ex, Account me) {
@@ -386,11 +390,11 @@ public final class ReviewRoutes {
           .compose(a -> Future.all(a.entrySet().stream().map(en -> markdown.cached(
               "sealed:" + sid + ":" + ex + ":" + en.getKey(), en.getValue()).map(h -> html.put(en.getKey(), h))).toList())
               .map(x -> a));
-      return answer.compose(a -> service.reviews(sid, ex).map(all -> {
+      return answer.compose(a -> trails.sealed(sid, ex).compose(trail -> service.reviews(sid, ex).map(all -> {
         List<Review> visible = ReviewService.visible(all, item, me);
         Review mine = all.stream().filter(r -> r.reviewerId() == me.id()).findFirst().orElse(null);
-        return new ItemView(item, a, visible, mine, docs, html);
-      }));
+        return new ItemView(item, a, visible, mine, docs, html, trail.orElse(null));
+      })));
     });
   }
 
@@ -425,6 +429,7 @@ public final class ReviewRoutes {
     }
     m.put("evidence", evidence);
     m.put("hasCharts", ex.evidence().stream().anyMatch(e -> "csv".equals(e.kind())));
+    m.put("trail", Trails.view(v.trail(), ex));
     boolean editable = !v.item().decided() && !v.item().iSubmitted();
     m.put("editable", editable);
     m.put("submitted", v.item().iSubmitted());
@@ -548,6 +553,7 @@ public final class ReviewRoutes {
       JsonObject answer = new JsonObject();
       v.answer().forEach((k, text) -> answer.put(k, new JsonObject().put("markdown", text).put("html", v.html().getOrDefault(k, ""))));
       JsonObject json = v.item().toJson().put("answer", answer)
+          .put("trail", v.trail() == null ? null : new JsonArray(v.trail().stream().map(Trails.Event::toJson).toList()))
           .put("rubric", RubricRoutes.rubricJson(ex, v.item().version().contentHash(), true, false))
           .put("myReview", v.mine() == null ? null : v.mine().toJson())
           .put("otherReviews", new JsonArray(v.visible().stream().filter(r -> v.mine() == null || r.id() != v.mine().id())

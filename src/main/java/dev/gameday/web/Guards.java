@@ -41,7 +41,8 @@ public final class Guards {
    * Every POST, PUT, PATCH and DELETE must echo the CSRF token: the session's own token when signed in, or the
    * {@code XSRF-TOKEN} cookie (double submit) on pages used before sign-in. Before the token, the request's
    * {@code Origin} (or, without one, its {@code Referer}) must be the origin of {@code GAMEDAY_PUBLIC_URL}: any other
-   * origin, {@code Origin: null} (sandboxed frames, {@code data:} pages, cross-origin redirects) and an origin that
+   * origin, {@code Origin: null} (sandboxed frames, {@code data:} pages, cross-origin redirects; but not our own forms,
+   * which browsers post with {@code Origin: null} under {@code no-referrer} and {@code Sec-Fetch-Site: same-origin}) and an origin that
    * merely matches the request's own {@code Host} header are refused. A request with neither header (not a browser)
    * still needs the token.
    */
@@ -52,12 +53,13 @@ public final class Guards {
       return;
     }
     String origin = ctx.request().getHeader("Origin");
+    if ("null".equals(origin) && "same-origin".equals(ctx.request().getHeader("Sec-Fetch-Site"))) {
+      // under Referrer-Policy: no-referrer a browser posts even our own forms with "Origin: null" (Fetch standard);
+      // Sec-Fetch-Site, which no page can set, says it came from this very origin (the token is still required)
+      origin = publicOrigin;
+    }
     String from = origin != null ? origin : ctx.request().getHeader("Referer");
-    // With Referrer-Policy: no-referrer a browser sends "Origin: null" on its own same-origin form posts (Fetch
-    // standard, "serializing a request origin"); it marks them with Sec-Fetch-Site: same-origin, a header no page can
-    // set. Any other "null" (a sandboxed frame, a data: page, a cross-site redirect) is refused.
-    boolean ownFormPost = "null".equals(origin) && "same-origin".equals(ctx.request().getHeader("Sec-Fetch-Site"));
-    if (from != null && !ownFormPost && !publicOrigin.equals(origin(from))) {
+    if (from != null && !publicOrigin.equals(origin(from))) {
       ctx.fail(403, new Http.ClientError(403, "csrf", "This request came from another site and was refused."));
       return;
     }

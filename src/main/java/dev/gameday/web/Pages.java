@@ -227,6 +227,7 @@ public final class Pages {
     e.put("config", new JsonObject().put("title", ev.title())
         .put("charts", new JsonArray(ev.charts().stream().map(JsonObject::mapFrom).toList()))
         .put("annotations", new JsonArray(ev.annotations().stream().map(JsonObject::mapFrom).toList()))
+        .put("labels", new JsonArray(ev.labels() == null ? List.of() : ev.labels()))
         .encode());
     return e;
   }

@@ -172,6 +172,16 @@ class JourneysTest {
         "summary", storedText(inv, "summary").contains("The registry went down after a release."),
         "impact", storedText(inv, "impact").contains("Pushes failed for forty minutes.")));
 
+    step("before: the trail");
+    // the investigation trail holds what was done with the evidence: the log opened, filtered for ERROR, a line
+    // cited, the chart zoomed (the page sends it in batches every few seconds)
+    String logIndex = log.getDomAttribute("data-evidence");
+    Chromium.await(driver, d -> {
+      List<String> t = trail(inv);
+      return t.contains("opened " + logIndex) && t.contains("zoom") && t.stream().anyMatch(e -> e.startsWith("cite " + logIndex + " line "))
+          && t.stream().anyMatch(e -> e.startsWith("filter " + logIndex + " text \u201cERROR\u201d"));
+    });
+
     step("before: reload");
     // reload: the text is there
     driver.navigate().refresh();
@@ -215,6 +225,8 @@ class JourneysTest {
     driver.get(base + "/candidate/review");
     page("candidate review", tag + "-review", true);
     assertTrue(driver.getPageSource().contains("Tab one: 14:02 release."));
+    assertTrue(driver.findElement(By.cssSelector(".trail")).getText().contains("Your investigation trail"));
+    assertTrue(driver.getPageSource().contains("text \u201cERROR\u201d"), "the candidate sees the filter in their trail");
     driver.findElement(By.cssSelector("#submit-form button[type='submit']")).click();
     acceptConfirm();
     Chromium.await(driver, d -> d.getCurrentUrl().endsWith("/candidate/receipt"));
@@ -453,6 +465,15 @@ class JourneysTest {
   static long t0 = System.nanoTime();
 
   /** Logs the time since the previous step (in the test's output file), to see where a journey spends its time. */
+  /** The invitation's trail events as "kind evidence detail" (zoom events as "zoom" alone, their range varies). */
+  static List<String> trail(Created inv) {
+    List<String> out = new java.util.ArrayList<>();
+    app.sql("select kind, evidence, detail from trail_events where invitation_id = $1 order by at, id", inv.id())
+        .forEach(r -> out.add("zoom".equals(r.getString("kind")) ? "zoom"
+            : (r.getString("kind") + " " + r.getInteger("evidence") + " " + r.getString("detail")).strip()));
+    return out;
+  }
+
   static void step(String what) {
     long now = System.nanoTime();
     System.out.printf("%6d ms  %s%n", (now - t0) / 1_000_000, what);

@@ -86,6 +86,16 @@ class OriginCheckTest {
   }
 
   @Test
+  @DisplayName("a form posted from this site's own page carries Origin: null (Referrer-Policy: no-referrer): accepted when"
+      + " the browser's Sec-Fetch-Site says same-origin, refused when it says anything else")
+  void nullOriginOfOurOwnForm() {
+    assertEquals(200, save(Map.of("Origin", "null", "Sec-Fetch-Site", "same-origin")).statusCode());
+    assertCsrf(save(Map.of("Origin", "null", "Sec-Fetch-Site", "cross-site")));
+    assertCsrf(save(Map.of("Origin", "null", "Sec-Fetch-Site", "same-site")));
+    assertCsrf(save(Map.of("Origin", "null", "Sec-Fetch-Site", "none")));
+  }
+
+  @Test
   @DisplayName("an Origin matching a spoofed Host header is refused: the check compares with GAMEDAY_PUBLIC_URL")
   void hostSpoofing() {
     assertCsrf(save(Map.of("Host", "evil.example", "Origin", "http://evil.example")));
