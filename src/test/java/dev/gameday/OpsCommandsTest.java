@@ -174,7 +174,7 @@ class OpsCommandsTest {
       total += before.size();
     }
     assertTrue(total > 50, "a seeded database: " + total + " rows");
-    for (String t : List.of("invitations", "answers", "answer_history", "submissions", "reviews", "decisions", "audit_log")) {
+    for (String t : List.of("invitations", "answers", "answer_section_history", "submissions", "reviews", "decisions", "audit_log")) {
       assertFalse(rows(db.url(), t).isEmpty(), t + " was seeded");
     }
     // sequences continue after the imported ids

@@ -278,8 +278,11 @@ public final class CandidateDirectory {
 
   private Future<Void> started(long id, List<Event> events) {
     return pool.preparedQuery("""
-            select h.exercise_id, min(h.saved_at) as at, ev.title
-              from answer_history h
+            select h.exercise_id, min(h.at) as at, ev.title
+              from (select invitation_id, exercise_id, saved_at as at from answer_history where invitation_id = $1
+                    union all
+                    -- history since V22: per section, started_at is the first save of the row's minute
+                    select invitation_id, exercise_id, started_at from answer_section_history where invitation_id = $1) h
               join invitation_exercises ie on ie.invitation_id = h.invitation_id and ie.exercise_id = h.exercise_id
               join exercise_versions ev on ev.id = ie.version_id
              where h.invitation_id = $1 group by h.exercise_id, ev.title""").execute(Tuple.of(id))
