@@ -255,6 +255,11 @@ class OpsCommandsTest {
       }
       app.invite("Yusuf Notstarted", "yusuf.export@example.com");
       identity.addAll(List.of("Yusuf Notstarted", "yusuf.export@example.com"));
+      // invited from the candidates page: the invitation records who invited (an account's email)
+      HttpResponse<Buffer> invited = await(admin.post("/api/v1/candidates", new JsonObject().put("name", "Wim Invitedbyadmin")
+          .put("email", "wim.export@example.com").put("track", "sre-senior")));
+      assertEquals(201, invited.statusCode(), invited.bodyAsString());
+      identity.addAll(List.of("Wim Invitedbyadmin", "wim.export@example.com"));
       return identity;
     } finally {
       await(vertx.close());

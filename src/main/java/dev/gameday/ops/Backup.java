@@ -274,6 +274,11 @@ public final class Backup {
         case "invitations" -> {
           row.put("candidate_name", candidateName(row.getString("pseudonym")));
           row.put("candidate_email", candidateEmail(row.getLong("id")));
+          // who invited from the candidates page: an account's email (or token:NAME), named by its placeholder
+          String by = row.getString("invited_by");
+          if (by != null) {
+            row.put("invited_by", replacements.getOrDefault(by, by));
+          }
         }
         case "accounts" -> {
           row.put("name", accountName(row.getLong("id")));
