@@ -178,13 +178,7 @@
       specs.forEach(function (spec, i) { makeChart(ctx, root, data, spec, annots, group, i, tableId); });
     }
 
-    if (annots.length) {
-      var ul = h('ol', { class: 'ev-annots-list' });
-      annots.forEach(function (a) {
-        ul.appendChild(h('li', null, [h('time', { datetime: isoUTC(a.t), text: humanUTC(a.t) }), ' ', a.label]));
-      });
-      root.appendChild(h('div', { class: 'ev-annots' }, [h('h4', { class: 'ev-subhead', text: 'Markers (numbered dashed lines on the charts)' }), ul]));
-    }
+    if (annots.length) root.appendChild(markersList(annots));
 
     root.appendChild(makeTable(ctx, data, tableId, !hasChartLib));
     root.appendChild(ctx.announce);

@@ -60,6 +60,7 @@ public final class Gameday implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile String httpDeployment;
   private volatile long housekeeping = -1;
+  private volatile long retention = -1;
   public final Observability ops;
   private static final int POOL_SIZE = 16;
 
@@ -128,7 +129,7 @@ public final class Gameday implements AutoCloseable {
         config.trustedProxies());
     ReviewService reviews = new ReviewService(pool, catalog);
     CalibrationRoutes calibrationRoutes = new CalibrationRoutes(vertx, pool, catalog, pages, markdown);
-    ReviewRoutes reviewRoutes = new ReviewRoutes(reviews, catalog, pages, markdown, trails);
+    ReviewRoutes reviewRoutes = new ReviewRoutes(reviews, catalog, pages, markdown);
     RubricRoutes rubricRoutes = new RubricRoutes(catalog, pages, markdown);
     ExportRoutes exportRoutes = new ExportRoutes(pool, catalog);
     RecruiterRoutes recruiterRoutes = new RecruiterRoutes(directory, catalog, pages);
@@ -151,7 +152,7 @@ public final class Gameday implements AutoCloseable {
       outbox.start();
     }
     if (config.retentionDays() > 0) {
-      vertx.setPeriodic(30_000, 3_600_000, id -> directory.eraseExpired(config.retentionDays())
+      retention = vertx.setPeriodic(30_000, 3_600_000, id -> directory.eraseExpired(config.retentionDays())
           .onSuccess(n -> {
             if (n > 0) {
               LOG.info("retention: erased the personal data of {} closed, undecided invitation(s)", n);
@@ -194,6 +195,7 @@ public final class Gameday implements AutoCloseable {
         }
       }
       vertx.cancelTimer(housekeeping);
+      vertx.cancelTimer(retention);
       try {
         await(pool.close());
       } finally {

@@ -102,7 +102,7 @@ public final class Main implements Callable<Integer> {
       Config config = port == null ? config() : config().withPort(port);
       Gameday app = Gameday.open(config);
       CountDownLatch stop = new CountDownLatch(1);
-      boolean signals = onStopSignals(stop);
+      onStopSignals(stop);
       // any other exit still closes in order (close() runs once; the hook returns at once after a clean stop)
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {
@@ -125,10 +125,8 @@ public final class Main implements Callable<Integer> {
       }
       out.println("Data: " + (config.embedded() ? "embedded Postgres in " + config.dataDir().toAbsolutePath()
           : "GAMEDAY_DATABASE_URL") + ". Stop with Ctrl+C.");
+      // without signal handlers this never returns: the JVM's own shutdown runs the hook
       stop.await();
-      if (!signals) {
-        return 0; // not reached: without signal handlers the JVM's own shutdown runs the hook
-      }
       LOG.info("Stopping: no new connections; waiting up to {} s for requests in flight", HttpVerticle.DRAIN_SECONDS);
       long started = System.nanoTime();
       app.close();

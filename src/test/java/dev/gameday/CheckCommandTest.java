@@ -60,17 +60,7 @@ class CheckCommandTest {
   @Test
   @DisplayName("check rejects a published descriptor that states a scenario fact, naming its file and line")
   void leakyDescriptor() throws Exception {
-    Path lib = tmp.resolve("exercises");
-    try (var walk = Files.walk(Path.of("exercises"))) {
-      for (Path p : walk.toList()) {
-        Path to = lib.resolve(Path.of("exercises").relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(p, to);
-        }
-      }
-    }
+    Path lib = dev.gameday.support.Library.copy(tmp);
     Path rubric = lib.resolve("incident-postmortem/rubric.yaml");
     List<String> lines = new ArrayList<>(Files.readAllLines(rubric));
     int at = -1;

@@ -95,7 +95,7 @@ public final class Accounts {
       ctx.fail(401, new ClientError(401, "no_session", "Sign in to see this page."));
       return null;
     }
-    if (!s.account() || adminOnly && !s.admin() || "recruiter".equals(s.role())) {
+    if (!s.account() || adminOnly && !s.admin() || s.recruiter()) {
       ctx.fail(403, new ClientError(403, "forbidden", "Your account may not see this."));
       return null;
     }
@@ -109,7 +109,7 @@ public final class Accounts {
       ctx.fail(401, new ClientError(401, "no_session", "Sign in to see this page."));
       return null;
     }
-    if (!s.account() || !("recruiter".equals(s.role()) || s.admin())) {
+    if (!s.recruits()) {
       ctx.fail(403, new ClientError(403, "forbidden", "Only recruiters and admins may see candidates."));
       return null;
     }

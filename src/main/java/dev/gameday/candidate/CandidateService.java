@@ -165,19 +165,19 @@ public final class CandidateService {
 
   /** The invitation a token opens, if it exists, is not submitted and has not closed. Starts any time limit. */
   public Future<Optional<Long>> redeem(String token) {
-    if (token == null || token.length() < 20 || token.length() > 100) {
-      return Future.succeededFuture(Optional.empty());
-    }
-    return pool.preparedQuery(REDEEM).execute(Tuple.of(Tokens.hash(token)))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong("id")));
+    return invitationOf(REDEEM, token);
   }
 
   /** The invitation a token would open, without opening it (no time limit starts). */
   public Future<Optional<Long>> peek(String token) {
+    return invitationOf(PEEK, token);
+  }
+
+  private Future<Optional<Long>> invitationOf(String sql, String token) {
     if (token == null || token.length() < 20 || token.length() > 100) {
       return Future.succeededFuture(Optional.empty());
     }
-    return pool.preparedQuery(PEEK).execute(Tuple.of(Tokens.hash(token)))
+    return pool.preparedQuery(sql).execute(Tuple.of(Tokens.hash(token)))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong("id")));
   }
 

@@ -21,8 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The investigation trail: what the candidate did with an exercise's evidence (opened a file, filtered a log, zoomed a
@@ -64,15 +62,10 @@ public final class Trails {
         returning 1
       )
       select (select n from room) as room, (select count(*) from ins) as stored""";
-  private static final String STATE = "select state, now() < closes_at as open from invitations where id = $1";
+  private static final String STATE = "select state from invitations where id = $1";
   private static final String LIVE = """
       select exercise_id, at, kind, evidence, detail from trail_events
        where invitation_id = $1 and ($2::text is null or exercise_id = $2) order by exercise_id, at, id""";
-  /** The sealed trail of one exercise; null for a snapshot taken before trails were recorded. */
-  private static final String SEALED = """
-      select e.value -> 'trail' as trail
-        from submissions s, jsonb_array_elements(s.snapshot::jsonb -> 'exercises') e
-       where s.id = $1 and e.value ->> 'exerciseId' = $2""";
 
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT);
@@ -88,11 +81,11 @@ public final class Trails {
   /** One thing the candidate did. {@code evidence}: the index of the file in the exercise's evidence list. */
   public record Event(OffsetDateTime at, String kind, int evidence, String detail) {
     public JsonObject toJson() {
-      return new JsonObject().put("at", at.withOffsetSameInstant(ZoneOffset.UTC).toInstant().toString()).put("kind", kind)
+      return new JsonObject().put("at", at.toInstant().toString()).put("kind", kind)
           .put("evidence", evidence).put("detail", detail);
     }
 
-    static Event fromJson(JsonObject o) {
+    public static Event fromJson(JsonObject o) {
       return new Event(OffsetDateTime.parse(o.getString("at")), o.getString("kind"), o.getInteger("evidence"),
           o.getString("detail", ""));
     }
@@ -218,22 +211,7 @@ public final class Trails {
     return new JsonArray(events.stream().map(Event::toJson).toList());
   }
 
-  /**
-   * The trail sealed in a submission for one exercise; empty when the snapshot predates trails (it has no
-   * {@code trail}: such snapshots stay valid, their hash unchanged).
-   */
-  public Future<Optional<List<Event>>> sealed(UUID submissionId, String exerciseId) {
-    return pool.preparedQuery(SEALED).execute(Tuple.of(submissionId, exerciseId)).map(rows -> {
-      if (rows.size() == 0 || !(rows.iterator().next().getValue("trail") instanceof JsonArray a)) {
-        return Optional.empty();
-      }
-      List<Event> out = new ArrayList<>();
-      for (Object o : a) {
-        out.add(Event.fromJson((JsonObject) o));
-      }
-      return Optional.of(out);
-    });
-  }
+
 
   /**
    * The model of the timeline partial ({@code templates/trail.hbs}): a line per file with what was done to it, then

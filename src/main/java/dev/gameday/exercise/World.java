@@ -139,18 +139,23 @@ final class World {
         }
       }
     }
+    // one pattern per person and id for all the lines (start-up reads about 1,650 evidence lines)
+    Map<String, Pattern> namePatterns = new java.util.HashMap<>();
+    this.people.keySet().forEach(name -> namePatterns.put(name, mentionPattern(name)));
+    Map<String, Pattern> idPatterns = new java.util.HashMap<>();
+    this.ids.keySet().forEach(id -> idPatterns.put(id, idPattern(id)));
     for (Map.Entry<String, String> t : texts.entrySet()) {
       String[] lines = t.getValue().split("\n", -1);
       for (int i = 0; i < lines.length; i++) {
         for (Map.Entry<String, String> p : this.people.entrySet()) {
           String name = p.getKey();
-          if (!declaredPeople.containsKey(name) && mentions(lines[i], name)) {
+          if (!declaredPeople.containsKey(name) && namePatterns.get(name).matcher(lines[i]).find()) {
             problems.add(new Problem(t.getKey(), i + 1, "names " + name + " (" + p.getValue() + " in " + file
                 + "), who is not declared under world: people in exercise.yaml"));
           }
         }
         for (Map.Entry<String, String> id : this.ids.entrySet()) {
-          if (!id.getValue().equals(exerciseId) && usesId(lines[i], id.getKey())) {
+          if (!id.getValue().equals(exerciseId) && usesId(lines[i], idPatterns.get(id.getKey()))) {
             problems.add(new Problem(t.getKey(), i + 1, "uses id " + id.getKey() + ", which belongs to " + id.getValue()
                 + " in " + file));
           }
@@ -166,13 +171,17 @@ final class World {
     return Pattern.compile("(?<![0-9.])" + Pattern.quote(v) + "(?![0-9])").matcher(t).find();
   }
 
-  private static boolean mentions(String line, String name) {
+  private static Pattern mentionPattern(String name) {
     return Pattern.compile("(?<!\\p{L})(" + Pattern.quote(name) + "|" + Pattern.quote(name.toLowerCase(Locale.ROOT))
-        + ")(?!\\p{L})").matcher(line).find();
+        + ")(?!\\p{L})");
   }
 
-  private static boolean usesId(String line, String id) {
-    Matcher m = Pattern.compile("(?<![0-9A-Za-z])" + Pattern.quote(id) + "(?![0-9])").matcher(line);
+  private static Pattern idPattern(String id) {
+    return Pattern.compile("(?<![0-9A-Za-z])" + Pattern.quote(id) + "(?![0-9])");
+  }
+
+  private static boolean usesId(String line, Pattern id) {
+    Matcher m = id.matcher(line);
     while (m.find()) {
       // a bare number like 2291 counts as the id, but not inside a larger number or a decimal
       int s = m.start();

@@ -104,49 +104,27 @@ public final class RecruiterRoutes {
     if (id == null) {
       return;
     }
-    JsonObject parsed;
-    if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().buffer().length() == 0) {
-      parsed = new JsonObject();
-    } else {
-      try {
-        parsed = ctx.body().asJsonObject();
-      } catch (io.vertx.core.json.DecodeException | ClassCastException e) {
-        parsed = null;
-      }
-    }
-    if (parsed == null) {
-      ctx.fail(400, bad());
+    // no body: an action without parameters; else the shared JSON reading (UTF-8, NUL, the error shape)
+    boolean empty = ctx.body() == null || ctx.body().buffer() == null || ctx.body().buffer().length() == 0;
+    JsonObject body = empty ? new JsonObject() : Http.jsonBody(ctx);
+    if (body == null) {
       return;
     }
-    JsonObject body = parsed;
-    action(ctx.pathParam("action"), () -> body).apply(me, id).onSuccess(j -> Http.json(ctx, 200, j)).onFailure(ctx::fail);
+    action(ctx.pathParam("action"), body).apply(me, id).onSuccess(j -> Http.json(ctx, 200, j)).onFailure(ctx::fail);
   }
 
-  /** The action named in the path, reading its parameters from {@code body}; null after failing the request. */
-  private BiFunction<Account, Long, Future<JsonObject>> action(String name, java.util.function.Supplier<JsonObject> body) {
+  /** The action named in the path, reading its parameters from {@code body}. */
+  private BiFunction<Account, Long, Future<JsonObject>> action(String name, JsonObject body) {
     return switch (name) {
-      case "extend" -> (me, id) -> {
-        JsonObject b = body.get();
-        return b == null ? Future.failedFuture(bad()) : directory.extend(me, id, integer(b.getValue("days")));
-      };
-      case "accommodation" -> (me, id) -> {
-        JsonObject b = body.get();
-        return b == null ? Future.failedFuture(bad()) : directory.accommodation(me, id, b.getValue("timeMultiplier"));
-      };
+      case "extend" -> (me, id) -> directory.extend(me, id, integer(body.getValue("days")));
+      case "accommodation" -> (me, id) -> directory.accommodation(me, id, body.getValue("timeMultiplier"));
       case "revoke" -> directory::revoke;
       case "resend" -> directory::resend;
       case "remind" -> directory::remind;
-      case "erase" -> (me, id) -> {
-        JsonObject b = body.get();
-        return b == null ? Future.failedFuture(bad()) : directory.erase(me, id, b.getValue("reason") == null ? null
-            : String.valueOf(b.getValue("reason")));
-      };
+      case "erase" -> (me, id) -> directory.erase(me, id, body.getValue("reason") == null ? null
+          : String.valueOf(body.getValue("reason")));
       default -> (me, id) -> Future.failedFuture(new ClientError(404, "not_found", "There is no such action."));
     };
-  }
-
-  private static ClientError bad() {
-    return new ClientError(400, "malformed_json", "The request body must be a JSON object.");
   }
 
   private static Integer integer(Object o) {
@@ -309,14 +287,18 @@ public final class RecruiterRoutes {
         ctx.fail(404, new ClientError(404, "unknown_candidate", "There is no candidate with that id."));
         return;
       }
-      Map<String, Object> m = new HashMap<>(extra);
-      m.put("title", c.getString("name"));
-      m.put("c", c);
-      m.put("emailOn", directory.emailOn());
-      m.put("canAct", c.getBoolean("open") || "expired".equals(c.getString("status")));
-      m.put("canErase", !c.getBoolean("erased"));
-      pages.render(ctx, status, "candidates-one", m);
+      render(ctx, c, status, extra);
     }).onFailure(ctx::fail);
+  }
+
+  private void render(RoutingContext ctx, JsonObject c, int status, Map<String, Object> extra) {
+    Map<String, Object> m = new HashMap<>(extra);
+    m.put("title", c.getString("name"));
+    m.put("c", c);
+    m.put("emailOn", directory.emailOn());
+    m.put("canAct", c.getBoolean("open") || "expired".equals(c.getString("status")));
+    m.put("canErase", !c.getBoolean("erased"));
+    pages.render(ctx, status, "candidates-one", m);
   }
 
   private void actionPage(RoutingContext ctx) {
@@ -329,8 +311,8 @@ public final class RecruiterRoutes {
     MultiMap f = ctx.request().formAttributes();
     JsonObject body = new JsonObject().put("days", blankToNull(f.get("days"))).put("timeMultiplier", blankToNull(f.get("timeMultiplier")))
         .put("reason", f.get("reason"));
-    directory.one(id).compose(before -> before == null ? Future.failedFuture(new ClientError(404, "unknown_candidate",
-            "There is no candidate with that id.")) : action(name, () -> body).apply(me, id))
+    // an unknown candidate fails in the action (404 unknown_candidate); the action answers the candidate as now
+    action(name, body).apply(me, id)
         .onSuccess(c -> {
           Map<String, Object> m = new HashMap<>();
           m.put("notice", switch (name) {
@@ -343,7 +325,7 @@ public final class RecruiterRoutes {
             default -> "The candidate's name and email are erased; they now appear as " + c.getString("pseudonym") + ".";
           });
           m.put("link", c.getString("link"));
-          renderOne(ctx, id, 200, m);
+          render(ctx, c, 200, m);
         })
         .onFailure(err -> {
           if (err instanceof ClientError ce && ce.status() != 404 && ce.status() < 500) {

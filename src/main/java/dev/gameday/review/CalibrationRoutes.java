@@ -158,12 +158,7 @@ public final class CalibrationRoutes {
           Map<String, Object> m = new HashMap<>();
           m.put("title", "Calibration");
           m.put("answers", catalog.currentVersions().stream().map(v -> Map.of("exerciseId", v.exercise().id(), "title", v.exercise().title(),
-              "items", samples(v.exercise()).stream().map(c -> {
-                boolean scored = mine.contains(v.id() + "|" + c.name());
-                // the kind ("Strong answer") only once scored: before, it would steer the score
-                return Map.of("name", sampleId(v.exercise(), c.name()), "done", scored,
-                    "label", scored ? sampleTitle(v.exercise(), c.name()) + " (reference: " + c.label() + ")" : sampleTitle(v.exercise(), c.name()));
-              }).toList())).toList());
+              "items", sampleItems(v, mine))).toList());
           m.put("reference", fig.reference().stream().map(r -> Map.of("reviewer", r.reviewer(), "ratings", r.ratings(),
               "exact", Math.round(r.exact() * 100), "withinOne", Math.round(r.withinOne() * 100), "kappa", fmt(r.kappa()))).toList());
           m.put("criteria", fig.criteria().stream().map(c -> Map.of("criterion", criterionTitle(c.criterion()), "ratings", c.ratings(),
@@ -225,14 +220,34 @@ public final class CalibrationRoutes {
     throw new IllegalArgumentException("no calibration answer " + name + " in " + ex.id());
   }
 
+  /** The list on the calibration page: neutral names, and the kind ("Strong answer") only once scored. */
+  private static List<Map<String, Object>> sampleItems(Version v, List<String> scoredByMe) {
+    List<dev.gameday.exercise.Model.Calibration> all = samples(v.exercise());
+    List<Map<String, Object>> items = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      var c = all.get(i);
+      boolean scored = scoredByMe.contains(v.id() + "|" + c.name());
+      String title = "Sample answer " + (i + 1);
+      items.add(Map.of("name", "sample-" + (i + 1), "done", scored,
+          "label", scored ? title + " (reference: " + c.label() + ")" : title));
+    }
+    return items;
+  }
+
   static String sampleTitle(Exercise ex, String name) {
     return "Sample answer " + sampleId(ex, name).substring("sample-".length());
   }
 
   private Target target(RoutingContext ctx) {
     Version v = catalog.currentVersions().stream().filter(x -> x.exercise().id().equals(ctx.pathParam("ex"))).findFirst().orElse(null);
-    var cal = v == null ? null : samples(v.exercise()).stream().filter(c -> sampleId(v.exercise(), c.name()).equals(ctx.pathParam("name")))
-        .findFirst().orElse(null);
+    List<dev.gameday.exercise.Model.Calibration> all = v == null ? List.of() : samples(v.exercise());
+    String id = ctx.pathParam("name");
+    dev.gameday.exercise.Model.Calibration cal = null;
+    for (int i = 0; i < all.size(); i++) {
+      if (("sample-" + (i + 1)).equals(id)) {
+        cal = all.get(i);
+      }
+    }
     if (cal == null) {
       ctx.fail(404, new ClientError(404, "not_found", "There is no such calibration answer."));
       return null;

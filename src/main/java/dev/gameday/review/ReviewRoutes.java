@@ -36,10 +36,8 @@ public final class ReviewRoutes {
   private final Catalog catalog;
   private final Pages pages;
   private final MarkdownRenderer markdown;
-  private final Trails trails;
 
-  public ReviewRoutes(ReviewService service, Catalog catalog, Pages pages, MarkdownRenderer markdown, Trails trails) {
-    this.trails = trails;
+  public ReviewRoutes(ReviewService service, Catalog catalog, Pages pages, MarkdownRenderer markdown) {
     this.service = service;
     this.markdown = markdown;
     this.catalog = catalog;
@@ -386,15 +384,19 @@ public final class ReviewRoutes {
           .toList();
       Map<String, String> html = new java.util.concurrent.ConcurrentHashMap<>();
       // a sealed answer never changes, so (submission, exercise, section) identifies its text
-      Future<Map<String, String>> answer = Future.all(reads).compose(x -> service.answer(sid, ex))
-          .compose(a -> Future.all(a.entrySet().stream().map(en -> markdown.cached(
+      Future<ReviewService.Sealed> sealed = service.answer(sid, ex)
+          .compose(a -> Future.all(a.sections().entrySet().stream().map(en -> markdown.cached(
               "sealed:" + sid + ":" + ex + ":" + en.getKey(), en.getValue()).map(h -> html.put(en.getKey(), h))).toList())
               .map(x -> a));
-      return answer.compose(a -> trails.sealed(sid, ex).compose(trail -> service.reviews(sid, ex).map(all -> {
+      // the evidence documents, the sealed answer and the reviews do not depend on each other
+      Future<List<Review>> reviews = service.reviews(sid, ex);
+      return Future.all(Future.all(reads), sealed, reviews).map(x -> {
+        List<Review> all = reviews.result();
         List<Review> visible = ReviewService.visible(all, item, me);
         Review mine = all.stream().filter(r -> r.reviewerId() == me.id()).findFirst().orElse(null);
-        return new ItemView(item, a, visible, mine, docs, html, trail.orElse(null));
-      })));
+        ReviewService.Sealed a = sealed.result();
+        return new ItemView(item, a.sections(), visible, mine, docs, html, a.trail().orElse(null));
+      });
     });
   }
 

@@ -197,18 +197,35 @@ public final class ReviewService {
     return new ClientError(404, "not_found", "There is no such submission.");
   }
 
-  /** The answer the candidate sealed for this exercise: section id to Markdown. */
-  public Future<Map<String, String>> answer(UUID submissionId, String exerciseId) {
-    return pool.preparedQuery("select snapshot from submissions where id = $1").execute(Tuple.of(submissionId)).map(rows -> {
-      JsonObject snap = new JsonObject(rows.iterator().next().getString("snapshot"));
+  /**
+   * What the candidate sealed for one exercise: section id to Markdown, and the investigation trail (empty for a
+   * snapshot taken before trails were recorded). One read of this exercise's part of the snapshot, as {@code json}
+   * so the sections keep the order they were sealed in.
+   */
+  public record Sealed(Map<String, String> sections, java.util.Optional<List<dev.gameday.candidate.Trails.Event>> trail) {
+  }
+
+  private static final String SEALED_EXERCISE = """
+      select e.value -> 'sections' as sections, e.value -> 'trail' as trail
+        from submissions s, json_array_elements(s.snapshot::json -> 'exercises') e
+       where s.id = $1 and e.value ->> 'exerciseId' = $2""";
+
+  public Future<Sealed> answer(UUID submissionId, String exerciseId) {
+    return pool.preparedQuery(SEALED_EXERCISE).execute(Tuple.of(submissionId, exerciseId)).map(rows -> {
       Map<String, String> out = new LinkedHashMap<>();
-      for (Object o : snap.getJsonArray("exercises")) {
-        JsonObject e = (JsonObject) o;
-        if (e.getString("exerciseId").equals(exerciseId)) {
-          e.getJsonObject("sections").forEach(en -> out.put(en.getKey(), String.valueOf(en.getValue())));
-        }
+      if (rows.size() == 0) {
+        return new Sealed(out, java.util.Optional.empty());
       }
-      return out;
+      Row r = rows.iterator().next();
+      if (r.getValue("sections") instanceof JsonObject sections) {
+        sections.forEach(en -> out.put(en.getKey(), String.valueOf(en.getValue())));
+      }
+      if (!(r.getValue("trail") instanceof JsonArray a)) {
+        return new Sealed(out, java.util.Optional.empty());
+      }
+      List<dev.gameday.candidate.Trails.Event> trail = new ArrayList<>();
+      a.forEach(o -> trail.add(dev.gameday.candidate.Trails.Event.fromJson((JsonObject) o)));
+      return new Sealed(out, java.util.Optional.of(trail));
     });
   }
 

@@ -45,11 +45,6 @@ public final class HttpVerticle extends VerticleBase {
   private HttpServer server;
 
   public HttpVerticle(Config config, Pool pool, Sessions sessions, Pages pages, OutageLog outages,
-                      Consumer<Router> features) {
-    this(config, pool, sessions, pages, outages, features, new Observability(config.ops().metricsToken()));
-  }
-
-  public HttpVerticle(Config config, Pool pool, Sessions sessions, Pages pages, OutageLog outages,
                       Consumer<Router> features, Observability ops) {
     this.ops = ops;
     this.config = config;

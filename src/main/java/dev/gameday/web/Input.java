@@ -33,7 +33,7 @@ public final class Input {
   /** Route handler, mounted after the body handlers. */
   public static void guard(RoutingContext ctx) {
     String uri = ctx.request().uri();
-    if (uri != null && (uri.indexOf('\0') >= 0 || uri.toLowerCase(Locale.ROOT).contains("%00"))) {
+    if (uri != null && (uri.indexOf('\0') >= 0 || uri.contains("%00"))) {
       ctx.fail(400, new ClientError(400, "invalid_characters",
           "The address contains a NUL character, which no id or filter may contain."));
       return;
@@ -63,16 +63,16 @@ public final class Input {
     return s.indexOf('\0') < 0 ? s : s.replace('\0', REPLACEMENT);
   }
 
-  /** True when the bytes are well-formed UTF-8 (no overlong forms, no surrogates, no truncated sequences). */
-  public static boolean validUtf8(byte[] bytes) {
+  /** The bytes decoded as UTF-8, or null when they are not well-formed (no overlong forms, surrogates, truncation). */
+  public static String decodeUtf8(byte[] bytes) {
     try {
-      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
-      return true;
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
-      return false;
+      return null;
     }
   }
+
 
   /** The object with every NUL in its keys and strings replaced by U+FFFD; the flag is set when one was found. */
   public static JsonObject replaceNul(JsonObject o, boolean[] replaced) {

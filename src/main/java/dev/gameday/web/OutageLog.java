@@ -41,10 +41,6 @@ public final class OutageLog {
     this.pool = pool;
   }
 
-  public boolean down() {
-    return down;
-  }
-
   /**
    * True when the failure means the database is unreachable or refusing connections for now: connection refused or
    * reset, a connection closed under a query, Postgres shutting down or crashed (SQLSTATE class 08, 57P01-57P03),

@@ -129,11 +129,8 @@ public final class Pages {
   }
 
   private Template template(String name) {
-    Template t = compiled.get(name);
-    if (t != null) {
-      return t;
-    }
     try {
+      // compiled at warm-up; a name outside TEMPLATES is compiled on first use and kept
       return compiled.computeIfAbsent(name, n -> {
         try {
           return hb.compile(n);
@@ -146,13 +143,14 @@ public final class Pages {
     }
   }
 
+
   public void render(RoutingContext ctx, int status, String template, Map<String, Object> data) {
     Map<String, Object> model = new HashMap<>(data);
     Session s = ctx.get(Session.KEY);
     model.putIfAbsent("signedIn", s != null && s.account());
     model.putIfAbsent("isAdmin", s != null && s.admin());
     model.putIfAbsent("isReviewer", s != null && s.account() && !s.recruiter());
-    model.putIfAbsent("canRecruit", s != null && (s.recruiter() || s.admin()));
+    model.putIfAbsent("canRecruit", s != null && s.recruits());
     model.putIfAbsent("accountName", s != null && s.account() ? s.name() : null);
     model.putIfAbsent("candidateSession", s != null && s.candidate());
     model.putIfAbsent("csrf", s != null ? s.csrfToken() : null);

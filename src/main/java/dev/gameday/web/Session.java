@@ -23,6 +23,11 @@ public record Session(byte[] idHash, String kind, Long invitationId, Long accoun
     return account() && "recruiter".equals(role);
   }
 
+  /** A recruiter, or an admin (who can do everything a recruiter can). */
+  public boolean recruits() {
+    return recruiter() || admin();
+  }
+
   public boolean admin() {
     return account() && "admin".equals(role);
   }

@@ -6,52 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gameday.candidate.Invitations.Created;
-import dev.gameday.support.PostgresExtension;
-import dev.gameday.support.PostgresExtension.TestDatabase;
-import dev.gameday.support.TestApp;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
-import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * The evidence viewer as issue 9 found it. Defect 10: chart marker labels of deploys close together overlapped
  * (postmortem-review has markers three minutes apart). Defect 3: long log lines need a wrap toggle.
  */
-@ExtendWith({ChromiumRequired.class, PostgresExtension.class})
-class EvidenceViewerTest {
-  static TestApp app;
-  static Vertx vertx;
-  static ChromeDriver driver;
-
-  @BeforeAll
-  static void start(TestDatabase db) throws Exception {
-    Chromium.assume();
-    app = TestApp.start(db);
-    vertx = Vertx.vertx();
-    driver = Chromium.start(1366, 768);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (driver != null) {
-      driver.quit();
-    }
-    if (app != null) {
-      app.close();
-      await(vertx.close());
-    }
-  }
-
+class EvidenceViewerTest extends BrowserTest {
   @ParameterizedTest(name = "at {0} px")
   @CsvSource({"390, 844", "1366, 768"})
   @DisplayName("marker labels never overlap, even for markers minutes apart")
@@ -59,7 +27,6 @@ class EvidenceViewerTest {
     Chromium.viewport(driver, width, height);
     driver.manage().deleteAllCookies();
     Created inv = app.invite("Marker Candidate", "markers" + width + "@example.com");
-    String base = "http://localhost:" + app.port;
     driver.get(base + "/i/" + inv.token());
     Chromium.await(driver, d -> d.getCurrentUrl().endsWith("/candidate"));
     driver.get(base + "/candidate/exercises/postmortem-review");
@@ -100,7 +67,6 @@ class EvidenceViewerTest {
     Chromium.viewport(driver, width, height);
     driver.manage().deleteAllCookies();
     Created inv = app.invite("Wrap Candidate", "wrap" + width + "@example.com");
-    String base = "http://localhost:" + app.port;
     driver.get(base + "/i/" + inv.token());
     Chromium.await(driver, d -> d.getCurrentUrl().endsWith("/candidate"));
     driver.get(base + "/candidate/exercises/incident-postmortem");

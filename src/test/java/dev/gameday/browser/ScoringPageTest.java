@@ -9,51 +9,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gameday.candidate.Invitations.Created;
 import dev.gameday.exercise.Model.Criterion;
 import dev.gameday.support.Browser;
-import dev.gameday.support.PostgresExtension;
-import dev.gameday.support.PostgresExtension.TestDatabase;
 import dev.gameday.support.TestApp;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * Issue 9, defect 5: on the scoring page a draft saves in the background and says so, leaving with unsaved levels
  * asks first, and submitting an incomplete review lists every missing criterion at once and moves focus there.
  */
-@ExtendWith({ChromiumRequired.class, PostgresExtension.class})
-class ScoringPageTest {
-  static final String PASSWORD = "correct horse battery staple";
+class ScoringPageTest extends BrowserTest {
   static final String EX = "incident-postmortem";
-  static TestApp app;
-  static Vertx vertx;
-  static ChromeDriver driver;
-
-  @BeforeAll
-  static void start(TestDatabase db) throws Exception {
-    Chromium.assume();
-    app = TestApp.start(db);
-    vertx = Vertx.vertx();
-    driver = Chromium.start(1366, 768);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (driver != null) {
-      driver.quit();
-    }
-    if (app != null) {
-      app.close();
-      await(vertx.close());
-    }
-  }
 
   @Test
   @DisplayName("drafts save in the background, unsaved work is guarded, an incomplete submit lists every missing criterion")
@@ -64,11 +33,10 @@ class ScoringPageTest {
     await(cand.put("/api/v1/candidate/answers/" + EX, new JsonObject().put("rev", 1)
         .put("sections", new JsonObject().put("summary", "The answer."))));
     String sid = await(cand.post("/api/v1/candidate/submit", null)).bodyAsJsonObject().getString("submissionId");
-    await(app.app.accounts.add("Draft Reviewer", "draft-reviewer@example.com", PASSWORD, "reviewer"));
-    String base = "http://localhost:" + app.port;
+    await(app.app.accounts.add("Draft Reviewer", "draft-reviewer@example.com", TestApp.PASSWORD, "reviewer"));
     driver.get(base + "/login");
     driver.findElement(By.id("email")).sendKeys("draft-reviewer@example.com");
-    driver.findElement(By.id("password")).sendKeys(PASSWORD);
+    driver.findElement(By.id("password")).sendKeys(TestApp.PASSWORD);
     driver.findElement(By.cssSelector("form button[type='submit']")).click();
     Chromium.await(driver, d -> d.getCurrentUrl().contains("/review"));
     List<Criterion> rubric = app.app.catalog.currentVersions().stream().filter(v -> v.exercise().id().equals(EX))

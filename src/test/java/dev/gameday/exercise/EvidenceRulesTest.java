@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gameday.exercise.Model.Problem;
+import dev.gameday.support.Library;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,18 +32,7 @@ class EvidenceRulesTest {
 
   @BeforeEach
   void copyLibrary() throws IOException {
-    lib = tmp.resolve("exercises");
-    Path src = Path.of("exercises");
-    try (Stream<Path> walk = Files.walk(src)) {
-      for (Path p : walk.sorted(Comparator.naturalOrder()).toList()) {
-        Path target = lib.resolve(src.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
+    lib = Library.copy(tmp);
   }
 
   private List<String> problems() {
@@ -50,10 +40,7 @@ class EvidenceRulesTest {
   }
 
   private void replace(String file, String from, String to) throws IOException {
-    Path p = lib.resolve(file);
-    String text = Files.readString(p);
-    assertTrue(text.contains(from), file + " contains " + from);
-    Files.writeString(p, text.replaceFirst(Pattern.quote(from), Matcher.quoteReplacement(to)));
+    Library.replace(lib, file, from, to);
   }
 
   private void prepend(String file, String line) throws IOException {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gameday.exercise.Model.Problem;
+import dev.gameday.support.Library;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,18 +24,7 @@ class ExerciseLoaderTest {
 
   @BeforeEach
   void copyLibrary() throws IOException {
-    lib = tmp.resolve("exercises");
-    Path src = Path.of("exercises");
-    try (Stream<Path> walk = Files.walk(src)) {
-      for (Path p : walk.sorted(Comparator.naturalOrder()).toList()) {
-        Path target = lib.resolve(src.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
+    lib = Library.copy(tmp);
   }
 
   private List<Problem> problems() {
@@ -42,10 +32,7 @@ class ExerciseLoaderTest {
   }
 
   private void replace(String file, String from, String to) throws IOException {
-    Path p = lib.resolve(file);
-    String text = Files.readString(p);
-    assertTrue(text.contains(from), file + " contains " + from);
-    Files.writeString(p, text.replaceFirst(java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to)));
+    Library.replace(lib, file, from, to);
   }
 
   private static int lineOf(Path file, String text) throws IOException {

@@ -50,18 +50,7 @@ public class LabelledCsvTest {
 
   /** A copy of the shipped library with pods.csv added to toil-automation's evidence (evidence text as given). */
   public static Path libraryWithPods(Path tmp, String csv, String evidenceYaml) throws IOException {
-    Path lib = Files.createTempDirectory(tmp, "lib").resolve("exercises");
-    Path src = Path.of("exercises");
-    try (Stream<Path> walk = Files.walk(src)) {
-      for (Path p : walk.sorted(Comparator.naturalOrder()).toList()) {
-        Path target = lib.resolve(src.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
+    Path lib = dev.gameday.support.Library.copy(Files.createTempDirectory(tmp, "lib"));
     Files.writeString(lib.resolve(EXERCISE + "/evidence/pods.csv"), csv);
     Path meta = lib.resolve(EXERCISE + "/exercise.yaml");
     String text = Files.readString(meta);

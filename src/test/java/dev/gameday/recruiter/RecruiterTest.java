@@ -47,18 +47,11 @@ class RecruiterTest {
   }
 
   static String account(String role) {
-    String email = role + counter.incrementAndGet() + "@example.com";
-    await(app.app.accounts.add("Person " + counter.get(), email, PASSWORD, role));
-    return email;
+    return app.account(role);
   }
 
   static Browser signIn(String email) {
-    Browser b = new Browser(vertx, app.port);
-    await(b.get("/login"));
-    HttpResponse<Buffer> r = await(b.postForm("/login", MultiMap.caseInsensitiveMultiMap()
-        .add("email", email).add("password", PASSWORD).add("_csrf", b.cookie("XSRF-TOKEN"))));
-    assertEquals(303, r.statusCode(), r.bodyAsString());
-    return b;
+    return app.signIn(vertx, email);
   }
 
   static String unique(String prefix) {

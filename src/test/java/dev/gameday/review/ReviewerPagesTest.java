@@ -26,7 +26,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Reviewer pages as issue 9 found them: defects 8 (sample names), 9 (agreement page), 10 (aggregate and banner). */
 @ExtendWith(PostgresExtension.class)
 class ReviewerPagesTest {
-  static final String PASSWORD = "correct horse battery staple";
   static TestApp app;
   static Vertx vertx;
 
@@ -43,12 +42,8 @@ class ReviewerPagesTest {
   }
 
   static Browser reviewer(String email) {
-    await(app.app.accounts.add("Neutral Reviewer", email, PASSWORD, "reviewer"));
-    Browser b = new Browser(vertx, app.port);
-    await(b.get("/login"));
-    assertEquals(303, await(b.postForm("/login", MultiMap.caseInsensitiveMultiMap().add("email", email)
-        .add("password", PASSWORD).add("_csrf", b.cookie("XSRF-TOKEN")))).statusCode());
-    return b;
+    await(app.app.accounts.add("Neutral Reviewer", email, TestApp.PASSWORD, "reviewer"));
+    return app.signIn(vertx, email);
   }
 
   @Test

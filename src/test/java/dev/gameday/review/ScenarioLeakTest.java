@@ -17,7 +17,6 @@ import dev.gameday.support.Browser;
 import dev.gameday.support.PostgresExtension;
 import dev.gameday.support.PostgresExtension.TestDatabase;
 import dev.gameday.support.TestApp;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -47,7 +46,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(PostgresExtension.class)
 class ScenarioLeakTest {
-  static final String PASSWORD = "correct horse battery staple";
   static TestApp app;
   static Vertx vertx;
   static List<Exercise> exercises;
@@ -213,11 +211,8 @@ class ScenarioLeakTest {
   @DisplayName("reviewers see the anchors beside each level: on the scoring page, the rubric page and in JSON")
   void reviewersSeeAnchors() {
     String email = "anchor-reviewer@example.com";
-    await(app.app.accounts.add("Anchor Reviewer", email, PASSWORD, "reviewer"));
-    Browser rev = new Browser(vertx, app.port);
-    await(rev.get("/login"));
-    assertEquals(303, await(rev.postForm("/login", MultiMap.caseInsensitiveMultiMap().add("email", email)
-        .add("password", PASSWORD).add("_csrf", rev.cookie("XSRF-TOKEN")))).statusCode());
+    await(app.app.accounts.add("Anchor Reviewer", email, TestApp.PASSWORD, "reviewer"));
+    Browser rev = app.signIn(vertx, email);
     Exercise ex = exercises.stream().filter(e -> e.id().equals("incident-postmortem")).findFirst().orElseThrow();
     Level solid = ex.rubric().get(0).levels().get(2);
 

@@ -43,6 +43,28 @@ public final class TestApp implements AutoCloseable {
     return new TestApp(app, port);
   }
 
+  /** The password of every account {@link #account} makes. */
+  public static final String PASSWORD = "correct horse battery staple";
+  private final java.util.concurrent.atomic.AtomicInteger accounts = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** A new account with the given role ("Person n", {@code <role>n@example.com}, {@link #PASSWORD}); returns its email. */
+  public String account(String role) {
+    int n = accounts.incrementAndGet();
+    String email = role + n + "@example.com";
+    Gameday.await(app.accounts.add("Person " + n, email, PASSWORD, role));
+    return email;
+  }
+
+  /** A browser signed in at /login with {@link #PASSWORD}. */
+  public Browser signIn(io.vertx.core.Vertx vertx, String email) {
+    Browser b = new Browser(vertx, port);
+    Gameday.await(b.get("/login"));
+    var r = Gameday.await(b.postForm("/login", io.vertx.core.MultiMap.caseInsensitiveMultiMap()
+        .add("email", email).add("password", PASSWORD).add("_csrf", b.cookie("XSRF-TOKEN"))));
+    org.junit.jupiter.api.Assertions.assertEquals(303, r.statusCode(), r.bodyAsString());
+    return b;
+  }
+
   /** A new invitation to the sre-senior track; returns its token. */
   public Created invite(String name, String email) {
     return Gameday.await(app.invitations.create("sre-senior", name, email, 7, BigDecimal.ONE, false));

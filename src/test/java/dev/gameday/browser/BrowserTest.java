@@ -1,0 +1,48 @@
+package dev.gameday.browser;
+
+import static dev.gameday.Gameday.await;
+
+import dev.gameday.support.PostgresExtension;
+import dev.gameday.support.PostgresExtension.TestDatabase;
+import dev.gameday.support.TestApp;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+/**
+ * The set-up a browser test class shares: the whole application on the test Postgres and one headless Chromium at
+ * 1366x768 for the class. Skipped, with a message naming the Debian packages, where Chromium is absent.
+ */
+@ExtendWith({ChromiumRequired.class, PostgresExtension.class})
+abstract class BrowserTest {
+  static TestApp app;
+  static Vertx vertx;
+  static ChromeDriver driver;
+  static String base;
+
+  @BeforeAll
+  static void startBrowserApp(TestDatabase db) throws Exception {
+    Chromium.assume();
+    app = TestApp.start(db);
+    vertx = Vertx.vertx();
+    base = "http://localhost:" + app.port;
+    driver = Chromium.start(1366, 768);
+  }
+
+  @AfterAll
+  static void stopBrowserApp() throws Exception {
+    if (driver != null) {
+      driver.quit();
+    }
+    if (app != null) {
+      app.close();
+      await(vertx.close());
+    }
+    driver = null;
+    app = null;
+    vertx = null;
+    base = null;
+  }
+}

@@ -1,0 +1,42 @@
+package dev.gameday.support;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** A test's own copy of the shipped exercise library, to plant problems in. */
+public final class Library {
+  private Library() {
+  }
+
+  /** Copies {@code exercises/} to {@code dir/exercises} and returns that folder. */
+  public static Path copy(Path dir) throws IOException {
+    Path lib = dir.resolve("exercises");
+    Path src = Path.of("exercises");
+    try (Stream<Path> walk = Files.walk(src)) {
+      for (Path p : walk.sorted(Comparator.naturalOrder()).toList()) {
+        Path target = lib.resolve(src.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+    return lib;
+  }
+
+  /** Replaces the first {@code from} in a file of the copy; the file must contain it. */
+  public static void replace(Path lib, String file, String from, String to) throws IOException {
+    Path p = lib.resolve(file);
+    String text = Files.readString(p);
+    assertTrue(text.contains(from), file + " contains " + from);
+    Files.writeString(p, text.replaceFirst(Pattern.quote(from), Matcher.quoteReplacement(to)));
+  }
+}
