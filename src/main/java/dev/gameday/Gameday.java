@@ -61,6 +61,7 @@ public final class Gameday implements AutoCloseable {
   private volatile String httpDeployment;
   private volatile long housekeeping = -1;
   private volatile long retention = -1;
+  private volatile long reminders = -1;
   public final Observability ops;
   private static final int POOL_SIZE = 16;
 
@@ -151,6 +152,15 @@ public final class Gameday implements AutoCloseable {
     if (outbox != null) {
       outbox.start();
     }
+    if (config.email()) {
+      reminders = vertx.setPeriodic(20_000, 300_000, id -> directory.remindDue()
+          .onSuccess(n -> {
+            if (n > 0) {
+              LOG.info("reminders: queued {} automatic reminder(s)", n);
+            }
+          })
+          .onFailure(err -> LOG.warn("automatic reminders failed: {}", err.toString())));
+    }
     if (config.retentionDays() > 0) {
       retention = vertx.setPeriodic(30_000, 3_600_000, id -> directory.eraseExpired(config.retentionDays())
           .onSuccess(n -> {
@@ -196,6 +206,7 @@ public final class Gameday implements AutoCloseable {
       }
       vertx.cancelTimer(housekeeping);
       vertx.cancelTimer(retention);
+      vertx.cancelTimer(reminders);
       try {
         await(pool.close());
       } finally {

@@ -564,7 +564,7 @@ public final class ExerciseLoader {
     }
     Track track = new Track(id, y.str("title", 200), y.str("description", 2000),
         y.integer("deadlineDays", 1, 90, 7), y.integer("reviewsRequired", 1, 5, 2),
-        y.integer("timeLimitMinutes", 0, 100_000, 0), ids);
+        y.integer("timeLimitMinutes", 0, 100_000, 0), y.integer("reminderHoursBeforeDeadline", 0, 24 * 89, 0), ids);
     return problems.size() > before ? null : track;
   }
 

@@ -53,9 +53,13 @@ public final class Model {
   public record LoadedExercise(Exercise exercise, String contentHash, Map<String, byte[]> files) {
   }
 
-  /** @param timeLimitMinutes working time after first opening (scaled by the invitation's multiplier); 0 = none */
+  /**
+   * @param timeLimitMinutes working time after first opening (scaled by the invitation's multiplier); 0 = none
+   * @param reminderHours    hours before the deadline at which a candidate who has not submitted is reminded by
+   *                         email, once; 0 = no automatic reminder (the default)
+   */
   public record Track(String id, String title, String description, int deadlineDays, int reviewsRequired,
-                      int timeLimitMinutes, List<String> exercises) {
+                      int timeLimitMinutes, int reminderHours, List<String> exercises) {
   }
 
   public record Problem(String file, int line, String message) {

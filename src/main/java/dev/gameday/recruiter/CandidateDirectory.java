@@ -41,6 +41,8 @@ public final class CandidateDirectory {
   public static final List<String> STATUSES = List.of("invited", "opened", "in_progress", "submitted", "expired", "revoked");
   public static final String CSV_HEADER = "name,email,track,deadline_days,time_multiplier";
   private static final List<String> COLUMNS = List.of("name", "email", "track", "deadline_days", "time_multiplier");
+  /** The audit actor of what Gameday does by itself (automatic reminders). */
+  public static final String AUTOMATIC = "gameday (automatic)";
   static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy, HH:mm 'UTC'", Locale.ENGLISH);
 
   static final String STATUS = status("i");
@@ -356,11 +358,13 @@ public final class CandidateDirectory {
               case "candidate.accommodation" -> "Time multiplier set to " + d.getString("timeMultiplier");
               case "candidate.revoked" -> null; // the invitation row has the time; the actor is added below
               case "candidate.resent" -> "A new link was issued (the old one stopped working)";
-              case "candidate.reminded" -> "Reminder queued";
+              case "candidate.reminded" -> Boolean.TRUE.equals(d.getBoolean("automatic"))
+                  ? "Automatic reminder queued, " + d.getInteger("hoursBefore") + " hours before the deadline"
+                  : "Reminder queued";
               case "candidate.erased" -> "Personal data erased";
               default -> null;
             };
-            String by = " by " + r.getString("actor");
+            String by = AUTOMATIC.equals(r.getString("actor")) ? "" : " by " + r.getString("actor");
             if (what != null) {
               events.add(new Event(r.getOffsetDateTime("at"), r.getString("action").substring("candidate.".length()), what + by));
             } else if ("candidate.revoked".equals(r.getString("action"))) {
@@ -706,7 +710,7 @@ public final class CandidateDirectory {
     return pool.withTransaction(conn -> lock(conn, id).compose(r -> requireOpen(r, "extended"))
         .compose(r -> conn.preparedQuery("""
                 update invitations
-                   set deadline = greatest(deadline, now()) + make_interval(days => $2),
+                   set deadline = greatest(deadline, now()) + make_interval(days => $2), auto_reminded_at = null,
                        closes_at = case when first_opened_at is not null and time_limit_minutes > 0
                                         then least(greatest(deadline, now()) + make_interval(days => $2),
                                                    greatest(closes_at, first_opened_at + make_interval(mins => time_limit_minutes)))
@@ -811,6 +815,46 @@ public final class CandidateDirectory {
                   new JsonObject().put("pseudonym", r.getString("pseudonym"))));
         }))
         .compose(v -> one(id));
+  }
+
+  /**
+   * Automatic reminders: for every track with {@code reminderHoursBeforeDeadline}, queues one reminder email for each
+   * open invitation (not submitted, revoked, erased or closed) whose deadline is less than that many hours away and
+   * that has not been reminded automatically for this deadline. Rows are claimed with {@code FOR UPDATE SKIP LOCKED}
+   * and marked in the same transaction as their outbox row, so two instances never remind one candidate twice. Does
+   * nothing when email is off. Returns how many reminders were queued.
+   */
+  public Future<Integer> remindDue() {
+    if (!email) {
+      return Future.succeededFuture(0);
+    }
+    Future<Integer> total = Future.succeededFuture(0);
+    for (CurrentTrack t : catalog.tracks()) {
+      int hours = t.track().reminderHours();
+      if (hours <= 0) {
+        continue;
+      }
+      String trackId = t.track().id();
+      total = total.compose(sum -> pool.withTransaction(conn -> conn.preparedQuery("""
+              select id, pseudonym, candidate_email from invitations
+               where track_id = $1 and auto_reminded_at is null and submitted_at is null and revoked_at is null
+                 and erased_at is null and not demo
+                 and deadline <= now() + make_interval(hours => $2) and closes_at > now()
+               order by deadline limit 500 for update skip locked""").execute(Tuple.of(trackId, hours))
+          .compose(rows -> {
+            Future<Void> f = Future.succeededFuture();
+            for (Row r : rows) {
+              long id = r.getLong("id");
+              f = f.compose(v -> conn.preparedQuery("update invitations set auto_reminded_at = now() where id = $1").execute(Tuple.of(id)))
+                  .compose(v -> conn.preparedQuery("insert into email_outbox (invitation_id, kind, to_address) values ($1, 'reminder', $2)")
+                      .execute(Tuple.of(id, r.getString("candidate_email"))))
+                  .compose(v -> Audit.record(conn, AUTOMATIC, "candidate.reminded", "invitation:" + id,
+                      new JsonObject().put("pseudonym", r.getString("pseudonym")).put("automatic", true).put("hoursBefore", hours)));
+            }
+            return f.map(sum + rows.size());
+          })));
+    }
+    return total;
   }
 
   /**
