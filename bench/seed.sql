@@ -49,6 +49,8 @@ select ie.invitation_id, ie.exercise_id, 1,
   join exercise_versions ev on ev.id = ie.version_id
   join invitations i on i.id = ie.invitation_id
  where i.candidate_email like 'bench-%';
+update answers a set word_counts = (select jsonb_object_agg(e.key, gameday_word_count(e.value)) from jsonb_each_text(a.sections) e)
+ where a.invitation_id in (select id from invitations where candidate_email like 'bench-%');
 
 insert into sessions (id_hash, kind, invitation_id, csrf_token, expires_at)
 select sha256(convert_to('bench-session-' || i.id, 'UTF8')), 'candidate', i.id, 'bench-csrf-' || i.id, now() + interval '1 day'

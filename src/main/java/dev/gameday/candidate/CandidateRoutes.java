@@ -349,7 +349,7 @@ public final class CandidateRoutes {
         Exercise ex = e.version().exercise();
         exercises.add(new JsonObject().put("id", ex.id()).put("title", ex.title()).put("minutes", ex.minutes())
             .put("status", o.submitted() ? "submitted" : e.status()).put("rev", e.rev())
-            .put("savedAt", e.savedAt() == null ? null : e.savedAt().toString()));
+            .put("words", e.wordsWritten()).put("savedAt", e.savedAt() == null ? null : e.savedAt().toString()));
       }
       return new JsonObject()
           .put("track", new JsonObject().put("id", o.track().getString("id")).put("title", o.track().getString("title")))

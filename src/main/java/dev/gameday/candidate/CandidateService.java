@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +59,14 @@ public final class CandidateService {
       select i.id, i.pseudonym, i.track_id, i.state, i.deadline, i.closes_at, i.submitted_at, i.time_limit_minutes,
              i.first_opened_at, i.closes_at > now() as open, t.definition as track
         from invitations i join tracks t on t.id = i.track_id where i.id = $1""";
+  /** The overview's: per exercise the revision and the words written, never the text. */
   private static final String EXERCISES = """
+      select ie.exercise_id, ie.version_id, a.rev, a.saved_at, a.word_counts
+        from invitation_exercises ie
+        left join answers a on a.invitation_id = ie.invitation_id and a.exercise_id = ie.exercise_id
+       where ie.invitation_id = $1 order by ie.position""";
+  /** The snapshot's: every exercise with its full text. */
+  private static final String ANSWERS = """
       select ie.exercise_id, ie.version_id, a.rev, a.saved_at, a.sections
         from invitation_exercises ie
         left join answers a on a.invitation_id = ie.invitation_id and a.exercise_id = ie.exercise_id
@@ -82,10 +91,11 @@ public final class CandidateService {
         -- a concurrent save can at worst make a section look changed, which costs one history write
         select a.sections from answers a where a.invitation_id = $1 and a.exercise_id = $2
       ), up as (
-        insert into answers (invitation_id, exercise_id, rev, sections, saved_at)
-        select inv.id, $2, $3, $4::jsonb, now() from inv
+        insert into answers (invitation_id, exercise_id, rev, sections, saved_at, word_counts)
+        select inv.id, $2, $3, $4::jsonb, now(), $6::jsonb from inv
         on conflict (invitation_id, exercise_id) do update
-           set rev = excluded.rev, sections = answers.sections || excluded.sections, saved_at = excluded.saved_at
+           set rev = excluded.rev, sections = answers.sections || excluded.sections, saved_at = excluded.saved_at,
+               word_counts = answers.word_counts || excluded.word_counts
          where answers.rev < excluded.rev
         returning invitation_id, exercise_id, rev, saved_at
       ), changed as (
@@ -208,7 +218,7 @@ public final class CandidateService {
         for (Row r : rows) {
           long rev = r.getLong("rev") == null ? 0 : r.getLong("rev");
           OffsetDateTime saved = r.getOffsetDateTime("saved_at");
-          int words = words(r.getJsonObject("sections"));
+          int words = words(r.getJsonObject("word_counts"));
           items.add(catalog.version(r.getLong("version_id")).map(v -> new ExerciseStatus(v, rev, saved, words)));
         }
         return Future.all(items).map(all -> new Overview(invitationId, i.getString("pseudonym"),
@@ -219,16 +229,30 @@ public final class CandidateService {
     });
   }
 
-  private static int words(JsonObject sections) {
-    if (sections == null) {
+  /** The total of an answer's stored per-section word counts (null: nothing written). */
+  private static int words(JsonObject counts) {
+    if (counts == null) {
       return 0;
     }
     int n = 0;
-    for (String k : sections.fieldNames()) {
-      String s = sections.getString(k, "").strip();
-      if (!s.isEmpty()) {
-        n += s.split("\\s+").length;
+    for (String k : counts.fieldNames()) {
+      Object v = counts.getValue(k);
+      n += v instanceof Number num ? num.intValue() : 0;
+    }
+    return n;
+  }
+
+  /** Words in a text: runs of non-whitespace, as {@code gameday_word_count} in V42 counts them. */
+  static int wordCount(String text) {
+    int n = 0;
+    boolean in = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\u000B';
+      if (!space && !in) {
+        n++;
       }
+      in = !space;
     }
     return n;
   }
@@ -243,10 +267,30 @@ public final class CandidateService {
     }
   }
 
+  private record Pin(long invitationId, String exerciseId) {
+  }
+
+  /**
+   * The version pinned to an (invitation, exercise): written once when the invitation is created and never changed,
+   * so it is cached, and a save costs one round trip after the session's instead of two.
+   */
+  private final Cache<Pin, Long> pins = Caffeine.newBuilder().maximumSize(200_000).build();
+
   /** The exercise version pinned to this invitation (cached after the first read), or 404 for another exercise. */
   public Future<Version> version(long invitationId, String exerciseId) {
-    return pool.preparedQuery(PINNED_VERSION).execute(Tuple.of(invitationId, exerciseId)).compose(rows -> rows.size() == 0
-        ? Future.failedFuture(unknownExercise(exerciseId)) : catalog.version(rows.iterator().next().getLong("version_id")));
+    Pin pin = new Pin(invitationId, exerciseId);
+    Long cached = pins.getIfPresent(pin);
+    if (cached != null) {
+      return catalog.version(cached);
+    }
+    return pool.preparedQuery(PINNED_VERSION).execute(Tuple.of(invitationId, exerciseId)).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.failedFuture(unknownExercise(exerciseId));
+      }
+      long versionId = rows.iterator().next().getLong("version_id");
+      pins.put(pin, versionId);
+      return catalog.version(versionId);
+    });
   }
 
   public Future<Answer> answer(long invitationId, String exerciseId) {
@@ -305,7 +349,11 @@ public final class CandidateService {
               + MAX_SECTION_CHARS + " characters. Shorten it or move part of it to another section."));
         }
       }
-      return pool.preparedQuery(SAVE).execute(Tuple.of(invitationId, exerciseId, rev, sections, HISTORY_WINDOW_SECONDS))
+      JsonObject counts = new JsonObject();
+      for (String key : sections.fieldNames()) {
+        counts.put(key, wordCount(sections.getString(key)));
+      }
+      return pool.preparedQuery(SAVE).execute(Tuple.of(invitationId, exerciseId, rev, sections, HISTORY_WINDOW_SECONDS, counts))
           .compose(rows -> {
             if (rows.size() != 1) {
               return explainRefusedSave(invitationId, exerciseId, rev, sections);
@@ -371,7 +419,7 @@ public final class CandidateService {
           }
           OffsetDateTime at = rows.iterator().next().getOffsetDateTime("submitted_at");
           return conn.preparedQuery(INVITATION).execute(Tuple.of(invitationId))
-              .compose(inv -> conn.preparedQuery(EXERCISES).execute(Tuple.of(invitationId))
+              .compose(inv -> conn.preparedQuery(ANSWERS).execute(Tuple.of(invitationId))
                   .compose(ex -> Trails.events(conn, invitationId, null)
                       .compose(trails -> snapshot(inv.iterator().next(), ex, at, trails))))
               .compose(CandidateService::sealed)

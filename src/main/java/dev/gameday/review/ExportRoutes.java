@@ -3,16 +3,18 @@ package dev.gameday.review;
 import static dev.gameday.account.Accounts.signedIn;
 
 import dev.gameday.account.Accounts.Account;
-import dev.gameday.audit.Audit;
 import dev.gameday.exercise.Catalog;
 import dev.gameday.exercise.Model.Criterion;
 import dev.gameday.exercise.Model.Exercise;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowStream;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,8 +27,8 @@ import java.util.Set;
  * {@code GET /api/v1/admin/export.csv}: one row per submission with the per-criterion means, the weighted overall,
  * the recommendations and the decision. Name and email columns exist only in an admin's export, and are filled
  * only for decided submissions (identity is revealed after a decision). Every filled name is a reveal: the audit log
- * gets one {@code identity.revealed} entry per submission whose name the export holds, written before the file is
- * sent, besides one {@code export.csv} entry per export. A reviewer's export lists decided submissions only.
+ * gets one {@code identity.revealed} entry per submission whose name the export holds, committed before the first
+ * byte is sent, besides one {@code export.csv} entry per export. The file streams from a cursor. A reviewer's export lists decided submissions only.
  */
 public final class ExportRoutes {
   private final Pool pool;
@@ -41,6 +43,41 @@ public final class ExportRoutes {
     router.get("/api/v1/admin/export.csv").handler(this::export);
   }
 
+  /** Rows fetched from the cursor at a time: the export's memory does not grow with the number of submissions. */
+  static final int FETCH = 256;
+  /**
+   * One row per submission with its submitted reviews folded in by Postgres. A name and email are filled only for a
+   * decided submission whose reveal this export has audited ($2: the id of this export's audit entry), so a decision
+   * committed while the file streams shows up without a name rather than unaudited.
+   */
+  private static final String ROWS = """
+      select s.id, i.pseudonym, i.track_id, s.submitted_at, d.decision, d.rationale,
+             case when $1 and d.decision is not null and exists (select 1 from audit_log a
+                    where a.subject = 'submission:' || s.id and a.id > $2 and a.action = 'identity.revealed')
+                  then i.candidate_name end as name,
+             case when $1 and d.decision is not null and exists (select 1 from audit_log a
+                    where a.subject = 'submission:' || s.id and a.id > $2 and a.action = 'identity.revealed')
+                  then i.candidate_email end as email,
+             (select coalesce(jsonb_agg(jsonb_build_array(r.exercise_id, ri.version_id, r.recommendation, r.scores) order by r.id), '[]')
+                from reviews r join review_items ri on ri.submission_id = r.submission_id and ri.exercise_id = r.exercise_id
+               where r.submission_id = s.id and r.state = 'submitted') as reviews
+        from submissions s join invitations i on i.id = s.invitation_id
+        left join decisions d on d.submission_id = s.id
+       where $1 or d.decision is not null
+       order by s.submitted_at desc, s.id""";
+  /** The reveals, set-based, in the transaction that commits before the first byte leaves. */
+  private static final String REVEALS = """
+      insert into audit_log (actor, action, subject, detail)
+      select $1, 'identity.revealed', 'submission:' || s.id,
+             jsonb_build_object('pseudonym', i.pseudonym, 'via', 'export.csv', 'export', $2::bigint)
+        from submissions s join invitations i on i.id = s.invitation_id join decisions d on d.submission_id = s.id
+       order by s.submitted_at desc, s.id""";
+
+  /**
+   * Streams the file: the audit entries are committed first (no file leaves without them), then the rows come from a
+   * cursor, {@value #FETCH} at a time, written as they arrive with the response's back-pressure pausing the cursor.
+   * An error after the first byte resets the connection, so a download never looks complete when it is not.
+   */
   private void export(RoutingContext ctx) {
     Account me = signedIn(ctx, false);
     if (me == null) {
@@ -48,113 +85,142 @@ public final class ExportRoutes {
     }
     // a reviewer's export holds decided submissions only: before a decision, other reviewers' scores are visible to a
     // reviewer only through their own submitted review (independence)
-    Future<io.vertx.sqlclient.RowSet<Row>> subs = pool.preparedQuery("""
-        select s.id, i.pseudonym, i.track_id, s.submitted_at, d.decision, d.rationale,
-               case when d.decision is not null then i.candidate_name end as name,
-               case when d.decision is not null then i.candidate_email end as email
-          from submissions s join invitations i on i.id = s.invitation_id
-          left join decisions d on d.submission_id = s.id
-         where $1 or d.decision is not null
-         order by s.submitted_at desc""").execute(Tuple.of(me.admin()));
-    Future<io.vertx.sqlclient.RowSet<Row>> reviews = pool.query("""
-        select r.submission_id, r.exercise_id, ri.version_id, r.recommendation, r.scores
-          from reviews r join review_items ri on ri.submission_id = r.submission_id and ri.exercise_id = r.exercise_id
-         where r.state = 'submitted'""").execute();
-    Future.all(subs, reviews)
-        .compose(f -> build(me, subs.result(), reviews.result()))
-        .compose(csv -> audit(me, subs.result()).map(csv))
-        .onSuccess(csv -> ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
-            .putHeader("Content-Disposition", "attachment; filename=\"gameday-export.csv\"")
-            .putHeader("Cache-Control", "no-store").end(csv))
-        .onFailure(ctx::fail);
+    pool.withTransaction(conn -> conn.preparedQuery(
+                "insert into audit_log (actor, action, subject, detail) values ($1, 'export.csv', null, $2) returning id")
+            .execute(Tuple.of(me.email(), new JsonObject().put("identity", me.admin())))
+            .compose(rows -> {
+              long auditId = rows.iterator().next().getLong("id");
+              if (!me.admin()) {
+                return Future.succeededFuture(auditId);
+              }
+              return conn.preparedQuery(REVEALS).execute(Tuple.of(me.email(), auditId))
+                  .compose(r -> conn.preparedQuery("update audit_log set detail = detail || jsonb_build_object('revealed', $2::int) where id = $1")
+                      .execute(Tuple.of(auditId, r.rowCount())))
+                  .map(auditId);
+            }))
+        .compose(auditId -> versions().map(exercises -> new Object[] {auditId, exercises}))
+        .onFailure(ctx::fail)
+        .onSuccess(o -> stream(ctx, me, (Long) o[0], cast(o[1])));
   }
 
-  /** The export's audit entries, in one transaction: no file leaves without them. */
-  private Future<Void> audit(Account me, io.vertx.sqlclient.RowSet<Row> subs) {
-    List<String> subjects = new ArrayList<>();
-    List<JsonObject> details = new ArrayList<>();
-    if (me.admin()) {
-      for (Row s : subs) {
-        if (s.getString("name") != null || s.getString("email") != null) {
-          subjects.add("submission:" + s.getUUID("id"));
-          details.add(new JsonObject().put("pseudonym", s.getString("pseudonym")).put("via", "export.csv"));
-        }
-      }
-    }
-    return pool.withTransaction(conn -> Audit.recordEach(conn, me.email(), "identity.revealed", subjects, details)
-        .compose(v -> Audit.record(conn, me.email(), "export.csv", null,
-            new JsonObject().put("identity", me.admin()).put("revealed", subjects.size()))));
+  @SuppressWarnings("unchecked")
+  private static Map<Long, Exercise> cast(Object o) {
+    return (Map<Long, Exercise>) o;
   }
 
-  private Future<String> build(Account me, io.vertx.sqlclient.RowSet<Row> subs, io.vertx.sqlclient.RowSet<Row> reviews) {
-    Map<String, List<Row>> bySubmission = new LinkedHashMap<>();
-    Set<Long> versionIds = new LinkedHashSet<>();
-    for (Row r : reviews) {
-      bySubmission.computeIfAbsent(r.getUUID("submission_id").toString(), k -> new ArrayList<>()).add(r);
-      versionIds.add(r.getLong("version_id"));
-    }
-    List<Future<Catalog.Version>> vs = versionIds.stream().map(catalog::version).toList();
-    return Future.all(vs).map(f -> {
-      Map<Long, Exercise> exercises = new LinkedHashMap<>();
-      f.<Catalog.Version>list().forEach(v -> exercises.put(v.id(), v.exercise()));
-      Set<String> columns = new LinkedHashSet<>();
-      catalog.tracks().forEach(t -> t.versions().forEach(v -> v.exercise().rubric().forEach(c -> columns.add(v.exercise().id() + ":" + c.id()))));
-      exercises.values().forEach(e -> e.rubric().forEach(c -> columns.add(e.id() + ":" + c.id())));
-      StringBuilder out = new StringBuilder();
-      List<String> header = new ArrayList<>(List.of("submission_id", "pseudonym", "track", "submitted_at"));
-      columns.forEach(c -> header.add("mean " + c));
-      header.addAll(List.of("overall", "reviews", "recommendations", "decision", "rationale"));
-      if (me.admin()) {
-        header.addAll(List.of("name", "email"));
-      }
-      line(out, header);
-      for (Row s : subs) {
-        List<Row> rs = bySubmission.getOrDefault(s.getUUID("id").toString(), List.of());
-        Map<String, List<Integer>> levels = new LinkedHashMap<>();
-        Map<String, Integer> weights = new LinkedHashMap<>();
-        List<String> recs = new ArrayList<>();
-        for (Row r : rs) {
-          Exercise e = exercises.get(r.getLong("version_id"));
-          JsonObject scores = r.getJsonObject("scores");
-          for (Criterion c : e.rubric()) {
-            JsonObject sc = scores.getJsonObject(c.id());
-            if (sc != null && sc.getInteger("level") != null) {
-              levels.computeIfAbsent(e.id() + ":" + c.id(), k -> new ArrayList<>()).add(sc.getInteger("level"));
-              weights.put(e.id() + ":" + c.id(), c.weight());
-            }
-          }
-          if (r.getString("recommendation") != null) {
-            recs.add(r.getString("exercise_id") + "=" + r.getString("recommendation"));
-          }
-        }
-        List<String> row = new ArrayList<>(List.of(s.getUUID("id").toString(), s.getString("pseudonym"), s.getString("track_id"),
-            s.getOffsetDateTime("submitted_at").toString()));
-        double weighted = 0;
-        int total = 0;
-        for (String c : columns) {
-          List<Integer> ls = levels.get(c);
-          if (ls == null) {
-            row.add("");
-          } else {
-            double mean = ls.stream().mapToInt(Integer::intValue).average().orElse(0);
-            row.add(String.format(java.util.Locale.ROOT, "%.2f", mean));
-            weighted += mean * weights.get(c);
-            total += weights.get(c);
-          }
-        }
-        row.add(total == 0 ? "" : String.format(java.util.Locale.ROOT, "%.2f", weighted / total));
-        row.add(String.valueOf(rs.size()));
-        row.add(String.join("; ", recs));
-        row.add(s.getString("decision") == null ? "" : s.getString("decision"));
-        row.add(s.getString("rationale") == null ? "" : s.getString("rationale"));
-        if (me.admin()) {
-          row.add(s.getString("name") == null ? "" : s.getString("name"));
-          row.add(s.getString("email") == null ? "" : s.getString("email"));
-        }
-        line(out, row);
-      }
-      return out.toString();
+  /** Every version a review can name: the catalog keeps each version it has served. */
+  private Future<Map<Long, Exercise>> versions() {
+    return pool.query("select distinct version_id from review_items").execute().compose(rows -> {
+      List<Future<Catalog.Version>> vs = new ArrayList<>();
+      rows.forEach(r -> vs.add(catalog.version(r.getLong("version_id"))));
+      return Future.all(vs).map(f -> {
+        Map<Long, Exercise> exercises = new LinkedHashMap<>();
+        f.<Catalog.Version>list().forEach(v -> exercises.put(v.id(), v.exercise()));
+        return exercises;
+      });
     });
+  }
+
+  private void stream(RoutingContext ctx, Account me, long auditId, Map<Long, Exercise> exercises) {
+    Set<String> columns = new LinkedHashSet<>();
+    catalog.tracks().forEach(t -> t.versions().forEach(v -> v.exercise().rubric().forEach(c -> columns.add(v.exercise().id() + ":" + c.id()))));
+    exercises.values().forEach(e -> e.rubric().forEach(c -> columns.add(e.id() + ":" + c.id())));
+    List<String> header = new ArrayList<>(List.of("submission_id", "pseudonym", "track", "submitted_at"));
+    columns.forEach(c -> header.add("mean " + c));
+    header.addAll(List.of("overall", "reviews", "recommendations", "decision", "rationale"));
+    if (me.admin()) {
+      header.addAll(List.of("name", "email"));
+    }
+    HttpServerResponse res = ctx.response();
+    pool.getConnection().onFailure(ctx::fail).onSuccess(conn -> conn.begin().compose(tx -> conn.prepare(ROWS).map(ps -> {
+      res.setChunked(true).putHeader("Content-Type", "text/csv; charset=utf-8")
+          .putHeader("Content-Disposition", "attachment; filename=\"gameday-export.csv\"")
+          .putHeader("Cache-Control", "no-store");
+      StringBuilder head = new StringBuilder();
+      line(head, header);
+      res.write(head.toString());
+      RowStream<Row> rows = ps.createStream(FETCH, Tuple.of(me.admin(), auditId));
+      StringBuilder out = new StringBuilder(64 * 1024);
+      rows.exceptionHandler(err -> {
+        conn.close();
+        ctx.fail(err); // the error handler resets a response whose headers are already sent
+        res.reset();
+      });
+      rows.endHandler(v -> {
+        if (out.length() > 0) {
+          res.write(out.toString());
+        }
+        res.end();
+        tx.commit().eventually(() -> conn.close());
+      });
+      res.closeHandler(v -> conn.close());
+      rows.handler(s -> {
+        line(out, row(me, s, columns, exercises));
+        if (out.length() >= 32 * 1024) {
+          res.write(out.toString());
+          out.setLength(0);
+          if (res.writeQueueFull()) {
+            rows.pause();
+            res.drainHandler(d -> rows.resume());
+          }
+        }
+      });
+      return null;
+    })).onFailure(err -> {
+      conn.close();
+      ctx.fail(err);
+    }));
+  }
+
+  private static List<String> row(Account me, Row s, Set<String> columns, Map<Long, Exercise> exercises) {
+    JsonArray rs = s.getJsonArray("reviews");
+    Map<String, int[]> levels = new LinkedHashMap<>(); // criterion -> {sum, count}
+    Map<String, Integer> weights = new LinkedHashMap<>();
+    List<String> recs = new ArrayList<>();
+    for (int k = 0; k < rs.size(); k++) {
+      JsonArray r = rs.getJsonArray(k);
+      Exercise e = exercises.get(r.getLong(1));
+      JsonObject scores = r.getJsonObject(3);
+      if (e != null) {
+        for (Criterion c : e.rubric()) {
+          JsonObject sc = scores.getJsonObject(c.id());
+          if (sc != null && sc.getInteger("level") != null) {
+            int[] acc = levels.computeIfAbsent(e.id() + ":" + c.id(), x -> new int[2]);
+            acc[0] += sc.getInteger("level");
+            acc[1]++;
+            weights.put(e.id() + ":" + c.id(), c.weight());
+          }
+        }
+      }
+      if (r.getString(2) != null) {
+        recs.add(r.getString(0) + "=" + r.getString(2));
+      }
+    }
+    List<String> row = new ArrayList<>(List.of(s.getUUID("id").toString(), s.getString("pseudonym"), s.getString("track_id"),
+        s.getOffsetDateTime("submitted_at").toString()));
+    double weighted = 0;
+    int total = 0;
+    for (String c : columns) {
+      int[] acc = levels.get(c);
+      if (acc == null) {
+        row.add("");
+      } else {
+        double mean = (double) acc[0] / acc[1];
+        row.add(String.format(java.util.Locale.ROOT, "%.2f", mean));
+        weighted += mean * weights.get(c);
+        total += weights.get(c);
+      }
+    }
+    row.add(total == 0 ? "" : String.format(java.util.Locale.ROOT, "%.2f", weighted / total));
+    row.add(String.valueOf(rs.size()));
+    row.add(String.join("; ", recs));
+    row.add(s.getString("decision") == null ? "" : s.getString("decision"));
+    row.add(s.getString("rationale") == null ? "" : s.getString("rationale"));
+    if (me.admin()) {
+      row.add(s.getString("name") == null ? "" : s.getString("name"));
+      row.add(s.getString("email") == null ? "" : s.getString("email"));
+    }
+    return row;
   }
 
   private static void line(StringBuilder out, List<String> cells) {

@@ -132,6 +132,28 @@ class CandidateApiTest {
   }
 
   @Test
+  @DisplayName("words written count every section, also when saves send one section at a time (stored counts merged like the text)")
+  void wordsWritten() {
+    await(candidate.put(ANSWERS, save(11, "summary", "one two three")));
+    JsonObject saved = new JsonObject().put("rev", 12).put("sections", new JsonObject().put("timeline", "  four\n\tfive  "));
+    assertEquals(200, await(candidate.put(ANSWERS, saved)).statusCode());
+    JsonObject first = await(candidate.get("/api/v1/candidate")).bodyAsJsonObject().getJsonArray("exercises").getJsonObject(0);
+    assertEquals(5, first.getInteger("words"));
+    await(candidate.put(ANSWERS, save(13, "summary", "")));
+    assertEquals(2, await(candidate.get("/api/v1/candidate")).bodyAsJsonObject().getJsonArray("exercises").getJsonObject(0).getInteger("words"));
+    assertTrue(await(candidate.get("/candidate")).bodyAsString().contains("In progress, 2 words"));
+  }
+
+  @Test
+  @DisplayName("the save's word count (Java) and the migration's backfill (gameday_word_count in SQL) agree")
+  void wordCountsAgree() {
+    for (String t : List.of("", "   ", "one", " one  two ", "a\tb\nc\r\nd", "14:06 2.3 % -- x", "ünïcode wörds – dash", "x\fy\u000Bz")) {
+      int sql = app.one("select gameday_word_count($1) as n", t).orElseThrow().getInteger("n");
+      assertEquals(sql, CandidateService.wordCount(t), "'" + t + "'");
+    }
+  }
+
+  @Test
   @DisplayName("without a session every candidate endpoint answers 401 with a JSON error")
   void noSession() {
     Browser stranger = new Browser(vertx, app.port);

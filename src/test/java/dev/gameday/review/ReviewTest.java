@@ -341,7 +341,10 @@ class ReviewTest {
     Browser reviewer = signIn(account("reviewer"));
     submitReview(reviewer, sid, scores(3), "yes");
     Browser admin = signIn(account("admin"));
-    String before = await(admin.get("/api/v1/admin/export.csv")).bodyAsString();
+    HttpResponse<Buffer> streamed = await(admin.get("/api/v1/admin/export.csv"));
+    assertEquals("chunked", streamed.getHeader("Transfer-Encoding"), "the file streams from a cursor, not built in memory");
+    assertNull(streamed.getHeader("Content-Length"));
+    String before = streamed.bodyAsString();
     assertTrue(before.startsWith("submission_id,pseudonym,track,submitted_at"));
     assertTrue(before.lines().findFirst().orElseThrow().endsWith(",name,email"));
     String row = before.lines().filter(l -> l.startsWith(sid)).findFirst().orElseThrow();
