@@ -12,6 +12,7 @@ import dev.gameday.web.Pages;
 import dev.gameday.web.Session;
 import dev.gameday.web.Sessions;
 import dev.gameday.exercise.Catalog;
+import dev.gameday.exercise.Catalog.Version;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -183,26 +184,13 @@ public final class CandidateRoutes {
         return Future.failedFuture(CandidateService.unknownExercise(exerciseId));
       }
       Exercise ex = status.version().exercise();
-      long versionId = status.version().id();
-      List<Future<String>> docs = ex.evidence().stream()
-          .map(ev -> "markdown".equals(ev.kind()) ? catalog.text(versionId, ev.file())
-              .compose(t -> markdown.cached("evidence:" + versionId + ":" + ev.index(), t))
-              : Future.succeededFuture((String) null)).toList();
-      Future<String> brief = markdown.cached("brief:" + versionId, ex.brief());
-      return Future.all(docs).compose(d -> brief).compose(d -> service.answer(id, exerciseId)).map(answer -> {
+      boolean open = o.open() && !o.submitted();
+      Future<String> readPane = readPane(status.version(), open);
+      return readPane.compose(pane -> service.answer(id, exerciseId)).map(answer -> {
         Map<String, Object> m = base(o);
         m.put("title", ex.title());
         m.put("exercise", exerciseItem(status));
-        m.put("brief", brief.result());
-        List<Map<String, Object>> evidence = new ArrayList<>();
-        for (Evidence ev : ex.evidence()) {
-          evidence.add(Pages.evidence(ev, "/candidate/exercises/" + ex.id() + "/evidence/" + ev.index(),
-              docs.get(ev.index()).result()));
-        }
-        m.put("evidence", evidence);
-        m.put("hasCharts", ex.evidence().stream().anyMatch(ev -> "csv".equals(ev.kind())));
-        m.put("criteria", ex.rubric().stream().map(c -> Map.of("title", c.title(), "description", c.description(),
-            "value", c.value())).toList());
+        m.put("readPane", readPane.result());
         m.put("sections", ex.sections().stream().map(s -> Map.<String, Object>of("id", s.id(), "title", s.title(),
             "prompt", s.prompt(), "words", s.words(), "text", answer.sections().get(s.id()))).toList());
         m.put("rev", answer.rev());
@@ -216,6 +204,55 @@ public final class CandidateRoutes {
       });
     }).onSuccess(m -> pages.render(ctx, 200, "candidate-exercise", m))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The exercise page's reading pane (brief, criteria, evidence with its chart settings) for a version: fixed content,
+   * rendered once per (version, open) and kept, so a request renders and escapes only the candidate's own part.
+   */
+  private final Map<String, String> readPanes = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private Future<String> readPane(Version version, boolean open) {
+    String key = version.id() + ":" + open;
+    String hit = readPanes.get(key);
+    if (hit != null) {
+      return Future.succeededFuture(hit);
+    }
+    Exercise ex = version.exercise();
+    long versionId = version.id();
+    Map<Integer, String> sources = new java.util.concurrent.ConcurrentHashMap<>();
+    List<Future<String>> docs = ex.evidence().stream()
+        .map(ev -> "markdown".equals(ev.kind()) ? catalog.text(versionId, ev.file())
+            .compose(t -> {
+              sources.put(ev.index(), t);
+              return markdown.cached("evidence:" + versionId + ":" + ev.index(), t);
+            })
+            : Future.succeededFuture((String) null)).toList();
+    Future<String> brief = markdown.cached("brief:" + versionId, ex.brief());
+    return Future.all(docs).compose(d -> brief).map(b -> {
+      Map<String, Object> m = new HashMap<>();
+      m.put("brief", b);
+      m.put("open", open);
+      List<Map<String, Object>> evidence = new ArrayList<>();
+      for (Evidence ev : ex.evidence()) {
+        evidence.add(Pages.evidence(ev, "/candidate/exercises/" + ex.id() + "/evidence/" + ev.index(),
+            docs.get(ev.index()).result()));
+      }
+      m.put("evidence", evidence);
+      m.put("criteria", ex.rubric().stream().map(c -> Map.of("title", c.title(), "description", c.description(),
+          "value", c.value())).toList());
+      try {
+        String html = pages.html("candidate-exercise-read", m);
+        // a fallback (Markdown too complex to render) is kept for a while only: keep the pane only when every part is final
+        if (markdown.isFinal("brief:" + versionId, ex.brief()) && sources.entrySet().stream()
+            .allMatch(en -> markdown.isFinal("evidence:" + versionId + ":" + en.getKey(), en.getValue()))) {
+          readPanes.put(key, html);
+        }
+        return html;
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
   }
 
   /** Evidence files (markdown ones too, raw) for the viewer; ETag is the file's SHA-256. */

@@ -118,6 +118,14 @@ public final class MarkdownRenderer {
     return answer.future();
   }
 
+  /**
+   * Whether the HTML for this text is final: rendered and kept for good (not a fallback given for a text too complex
+   * or a pool too busy). Callers that keep HTML built from {@link #cached} keep it only when every part is final.
+   */
+  public boolean isFinal(String key, String markdown) {
+    return markdown == null || markdown.isEmpty() || cache.isFinal(key, markdown);
+  }
+
   /** Texts rendered (or given up) and kept: for tests and the README's figures. */
   public int cachedEntries() {
     return cache.size();
@@ -142,6 +150,11 @@ public final class MarkdownRenderer {
     synchronized String get(String key, String markdown) {
       Entry e = map.get(key);
       return e != null && e.fresh() && e.length() == markdown.length() && e.hash() == markdown.hashCode() ? e.html() : null;
+    }
+
+    synchronized boolean isFinal(String key, String markdown) {
+      Entry e = map.get(key);
+      return e != null && e.lifeNanos() == Long.MAX_VALUE && e.length() == markdown.length() && e.hash() == markdown.hashCode();
     }
 
     synchronized void put(String key, String markdown, String html, long lifeNanos) {

@@ -35,7 +35,7 @@ public final class Pages {
   public static final List<String> TEMPLATES = List.of("home", "error", "invalid-link", "invitation-confirm", "candidate-overview",
       "candidate-exercise", "candidate-review", "candidate-receipt", "setup", "setup-done", "login", "admin-accounts",
       "admin-audit", "review-queue", "review-submission", "review-item", "review-calibration", "calibration-item", "rubrics",
-      "rubric", "candidates", "candidates-one");
+      "rubric", "candidates", "candidates-one", "candidate-exercise-read");
 
   private static final ValueResolver[] RESOLVERS = {MapValueResolver.INSTANCE, JsonValueResolver.INSTANCE,
       JavaBeanValueResolver.INSTANCE, MethodValueResolver.INSTANCE};
@@ -55,7 +55,7 @@ public final class Pages {
 
   public Pages(Vertx vertx) {
     this.vertx = vertx;
-    hb = new Handlebars(new ClassPathTemplateLoader("/templates", ".hbs")).with(cache);
+    hb = new Handlebars(new ClassPathTemplateLoader("/templates", ".hbs")).with(cache).with(HtmlEscape.INSTANCE);
     hb.registerHelper("eq", (Helper<Object>) (a, options) -> {
       Object other = options.param(0);
       return Objects.equals(String.valueOf(a), String.valueOf(other));
