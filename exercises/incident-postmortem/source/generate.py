@@ -2,8 +2,9 @@
 """Deterministic generator for the incident-postmortem evidence pack.
 
 Writes evidence/edge.log, evidence/registry-api.log, evidence/pgbouncer.log, evidence/metadata-db.log,
-evidence/edge-metrics.csv and evidence/backend-metrics.csv. The Markdown evidence (changes.md,
-incident-chat.md) is written by hand and must agree with the times used here.
+evidence/edge-metrics.csv, evidence/backend-metrics.csv, evidence/registry-api-pods.csv (labelled by pod and
+version) and evidence/pg-stat-statements.txt. The Markdown evidence (changes.md, incident-chat.md, edge-errors.md)
+and the PR diff (pr-4471.diff) are written by hand and must agree with the times and queries used here.
 
 Story (UTC, Wednesday 2026-10-14):
   12:15 canary of registry-api v4.82.0 (1 pod), 12:25-12:38 rolling deploy of v4.82.0 to 24 pods.
@@ -843,7 +844,7 @@ for r in rows:
     util = r["pool"] / r["pool_max"]
     query_us = int(640 + 280 * (1 - r["dep"]) + 320 * util * util + rng.gauss(0, 25)) \
         if m < mi(14, 6) or m > mi(14, 58) else int(1900 + rng.gauss(0, 200))
-    pgb(sec, "INFO", "stats: %d xacts/s, %d queries/s, in %d kB/s, out %d kB/s, xact %d us, query %d us, wait %d us" % (
+    pgb(sec, "INFO", "stats for pool registry/registry_api: %d xacts/s, %d queries/s, in %d kB/s, out %d kB/s, xact %d us, query %d us, wait %d us" % (
         xacts, qps, qps * 0.21, qps * 1.9, xact_us, query_us, wait_us))
     cl_active = min(20 * 24, int(r["api_rps"] * 0.045 + r["pool"] * 2))
     maxwait = 0 if r["waiting"] == 0 else (3 if r["waiting"] > 100 else 1 if r["waiting"] > 10 else 0)
@@ -1023,3 +1024,102 @@ print("edge log sampled: %d lines, %d failed -> x40000 = %d (window-limited coun
 print("api sampled failures: %d -> x20000 = %d" % (api_failed_sampled, api_failed_sampled * 20000))
 for name, lines in (("edge", edge_lines), ("api", api_lines), ("pgb", pgb_lines), ("db", db_lines)):
     print("%s lines: %d" % (name, len(lines)))
+
+
+# --------------------------------------------------------------------------------------------------------
+# Second edition, part 2: per-pod metrics (a labelled CSV) and pg_stat_statements snapshots. They draw from a
+# third stream, so every line and figure above stays as it was.
+# --------------------------------------------------------------------------------------------------------
+extra = random.Random(SEED + 2)
+
+
+def qpb_of(pod):
+    return 3 if pod.rev == "4.81.2" else 24  # the model's mean queries per build on v4.82.0 (3 + 21)
+
+
+pod_rows = []
+for r in rows:
+    m = r["m"]
+    alive = sorted(pods_at(m * 60 + 30), key=lambda p: p.name)
+    n = len(alive)
+    shares = [extra.gauss(1.0, 0.03) for _ in alive]
+    total_share = sum(shares)
+    weights = [r["others"] / n + r["builds"] / n * qpb_of(p) for p in alive]
+    total_w = sum(weights)
+    api_err = min(0.95, r["err"] / API_SHARE)
+    incident = mi(14, 6) <= m <= mi(14, 58)
+    for p, sh, w in zip(alive, shares, weights):
+        req = r["api_rps"] * sh / total_share
+        qps = r["qps"] * w / total_w
+        if incident:
+            p99 = min(3060, r["p99"] * extra.gauss(1.0, 0.015))
+            err = max(0.0, api_err * extra.gauss(1.0, 0.04))
+        else:
+            p99 = (300 + (75 if p.rev == "4.82.0" else 0)) * extra.gauss(1.0, 0.05)
+            if m in (M_FERRET, M_FERRET + 1) and p.rev == "4.82.0":
+                p99 += 500 * extra.random()
+            err = max(0.0, 0.0008 + extra.gauss(0, 0.0004))
+        pod_rows.append((m, p.name, p.rev, req, qps, p99, err))
+with open(os.path.join(OUT, "registry-api-pods.csv"), "w") as fh:
+    fh.write("time,pod,version,requests_per_s,db_queries_per_s,p99_ms,error_ratio\n")
+    for m, name, rev, req, qps, p99, err in pod_rows:
+        fh.write("%s,%s,%s,%.1f,%.1f,%d,%.4f\n" % (minute_ts(m), name, rev, req, qps, round(p99), err))
+for r in rows:  # the pods add up to the service
+    got = [x for x in pod_rows if x[0] == r["m"]]
+    assert abs(sum(x[3] for x in got) - r["api_rps"]) < 1 and abs(sum(x[4] for x in got) - r["qps"]) < 1
+
+# pg_stat_statements: the difference between two snapshots on the primary, for three windows
+WINDOWS = [("12:00", "12:15", mi(12, 0), mi(12, 15), "v4.81.2 on every pod"),
+           ("13:30", "14:00", mi(13, 30), mi(14, 0), "v4.82.0 on every pod, before the @orbit/ui publish"),
+           ("14:06", "14:48", mi(14, 6), mi(14, 48), "pool exhausted, before the rollback")]
+Q_PKG = "SELECT id, name, dist_tags_rev FROM packages WHERE name = $1"
+Q_VERSIONS = "SELECT version, manifest, published_at FROM versions WHERE package_id = $1 ORDER BY published_at"
+Q_TAGS = "SELECT tag, version FROM dist_tags WHERE package_id = $1"
+Q_PKG_TAGS = ("SELECT p.id, p.name, t.tag, t.version FROM packages p LEFT JOIN dist_tags t ON t.package_id = p.id "
+              "WHERE p.name = $1")
+Q_FRESH = "SELECT updated_at FROM packages WHERE name = $1"
+Q_TOKEN = "UPDATE tokens SET last_used_at = now() WHERE id = $1"
+stat_out = ["pg_stat_statements on mdb-primary (metadata-db primary): the difference between two snapshots, for three",
+            "windows of 14 October 2026 (UTC). calls and total_ms are sums over the window; mean_ms = total_ms / calls.",
+            "Top statements by total_ms; the rest together are under 3 % of total_ms in every window. Statements",
+            "cancelled by the statement timeout are not counted.", ""]
+for a, b, m0, m1, what in WINDOWS:
+    win = [r for r in rows if m0 <= r["m"] < m1]
+    secs = 60 * len(win)
+    cpu = sum(r["cpu"] for r in win) / len(win)
+    slow = 1.0 + 2.6 * max(0.0, (cpu - 45) / 50) ** 2  # statements slow down as the primary's CPU fills
+    calls = {}
+    for r in win:
+        f = r["qps"] / (r["others"] + r["builds"] * r["qpb"])  # the pool caps the queries during the incident
+        b_old = r["builds"] * f * 60 * (1 - r["dep"])  # v4.81.2: 3 queries per build
+        b_new = r["builds"] * f * 60 * r["dep"]        # v4.82.0 (PR #4471): 1 + 1 + one lookup per version
+        calls[Q_FRESH] = calls.get(Q_FRESH, 0) + r["others"] * f * 60
+        for q in (Q_PKG, Q_TAGS):
+            calls[q] = calls.get(q, 0) + b_old
+        calls[Q_PKG_TAGS] = calls.get(Q_PKG_TAGS, 0) + b_new
+        calls[Q_VERSIONS] = calls.get(Q_VERSIONS, 0) + b_old + b_new
+        calls[LOOKUP] = calls.get(LOOKUP, 0) + b_new * 22
+    calls[Q_TOKEN] = 1420 * secs * extra.uniform(0.98, 1.02)
+    # about half the publishes were cancelled by the statement timeout in the incident (chat, 15:08: 1,187 of
+    # about 2,300); a cancelled statement is not counted
+    calls[PUBLISH_SQL] = 0.75 * secs * extra.uniform(0.9, 1.1) * (0.48 if m0 >= mi(14, 6) else 1.0)
+    calls[REPORT_SQL] = max(1, round(len(win) / 15))
+    mean = {Q_FRESH: 0.21, Q_PKG: 0.28, Q_PKG_TAGS: 0.46, Q_VERSIONS: 3.9, Q_TAGS: 0.24, LOOKUP: 0.31, Q_TOKEN: 0.42,
+            PUBLISH_SQL: 6.8, REPORT_SQL: 2400.0}
+    users = {Q_FRESH: "registry_api", Q_PKG: "registry_api", Q_PKG_TAGS: "registry_api", Q_VERSIONS: "registry_api", Q_TAGS: "registry_api",
+             LOOKUP: "registry_api", Q_TOKEN: "auth_svc", PUBLISH_SQL: "publish_svc", REPORT_SQL: "report_ro"}
+    table = []
+    for q, c in calls.items():
+        if c < 0.5:
+            continue
+        mm = mean[q] * (slow if q != REPORT_SQL else 1.0) * extra.uniform(0.96, 1.04)
+        table.append((c * mm, round(c), mm, users[q], q))
+    table.sort(reverse=True)
+    stat_out.append("== %s to %s UTC (%d minutes): %s; primary CPU %.0f %% on average" % (a, b, len(win), what, cpu))
+    stat_out.append("%-12s %12s %14s %9s  %s" % ("user", "calls", "total_ms", "mean_ms", "query"))
+    for total, c, mm, u, q in table:
+        stat_out.append("%-12s %12d %14d %9.2f  %s" % (u, c, round(total), mm, q))
+    stat_out.append("")
+with open(os.path.join(OUT, "pg-stat-statements.txt"), "w") as fh:
+    fh.write("\n".join(stat_out))
+print("pod rows: %d" % len(pod_rows))

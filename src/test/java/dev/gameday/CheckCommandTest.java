@@ -83,4 +83,19 @@ class CheckCommandTest {
     assertTrue(r.out().contains(expected), r.out());
     assertTrue(r.out().contains("4.82.0") && r.out().contains("14:04"), r.out());
   }
+
+  @Test
+  @DisplayName("check reports a sentence that contradicts a fact of world.yaml, naming its file and line")
+  void worldFactContradicted() throws Exception {
+    Path lib = dev.gameday.support.Library.copy(tmp);
+    Path inventory = lib.resolve("scaling-plan/evidence/architecture-and-inventory.md");
+    List<String> lines = new ArrayList<>(Files.readAllLines(inventory));
+    // the first edition's diagram: registry-api reading from the replicas
+    lines.add("registry-api (24 pods) ──> cache (Redis) ──(miss)──> PgBouncer ──> metadata-db replicas");
+    Files.write(inventory, lines);
+    Run r = check(lib);
+    assertEquals(1, r.code(), r.out());
+    assertTrue(r.out().contains("exercises/scaling-plan/evidence/architecture-and-inventory.md:" + lines.size()
+        + ": contradicts fact read-path of exercises/world.yaml"), r.out());
+  }
 }

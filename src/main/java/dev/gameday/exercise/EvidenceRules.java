@@ -28,7 +28,7 @@ import java.util.regex.PatternSyntaxException;
  */
 final class EvidenceRules {
   private static final Pattern FILE_NAME =
-      Pattern.compile("(?<![A-Za-z0-9_./-])(?:evidence/)?([A-Za-z0-9_][A-Za-z0-9_.-]*\\.(?:md|csv|log|txt|json|ya?ml))\\b");
+      Pattern.compile("(?<![A-Za-z0-9_./-])(?:evidence/)?([A-Za-z0-9_][A-Za-z0-9_.-]*\\.(?:md|csv|log|txt|json|ya?ml|diff|patch))\\b");
   private static final Pattern CLOCK = Pattern.compile("(?<![0-9:])([01]?[0-9]|2[0-3]):([0-5][0-9])(?![0-9])");
   private static final Pattern GROUP_NAME = Pattern.compile("\\(\\?<([a-zA-Z][a-zA-Z0-9]*)>");
   private static final int MAX_PER_RULE = 5;

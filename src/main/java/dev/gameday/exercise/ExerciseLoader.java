@@ -277,7 +277,26 @@ public final class ExerciseLoader {
           scan.put(rel0(dir.resolve(f)), t);
         }
       });
-      world.checkExercise(folder, meta, rel0(metaFile), scan, problems);
+      Map<String, String> reviewer = new LinkedHashMap<>();
+      if (notes != null) {
+        reviewer.put(rel0(notesFile), notes);
+      }
+      List<Path> reviewerFiles = new ArrayList<>(List.of(dir.resolve("rubric.yaml")));
+      try (Stream<Path> cal = Files.isDirectory(dir.resolve("calibration")) ? Files.list(dir.resolve("calibration"))
+          : Stream.empty()) {
+        cal.filter(p -> p.toString().endsWith(".yaml")).sorted().forEach(reviewerFiles::add);
+      } catch (IOException e) {
+        problems.add(new Problem(rel0(dir.resolve("calibration")), 1, "cannot read: " + e.getMessage()));
+      }
+      for (Path p : reviewerFiles) {
+        if (Files.isRegularFile(p)) {
+          String t = read(p);
+          if (t != null) {
+            reviewer.put(rel0(p), t);
+          }
+        }
+      }
+      world.checkExercise(folder, meta, rel0(metaFile), scan, reviewer, csvs, f -> rel0(dir.resolve(f)), problems);
     }
 
     List<Criterion> rubric = loadRubric(dir.resolve("rubric.yaml"), notes, logTexts);

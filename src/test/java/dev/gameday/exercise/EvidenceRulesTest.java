@@ -193,6 +193,76 @@ class EvidenceRulesTest {
     assertReported(ps, "exercises/postmortem-review/exercise.yaml:", "date 2026-09-22 is not this exercise's day in exercises/world.yaml (2026-10-06)");
   }
 
+  // world.yaml facts
+
+  @Test
+  @DisplayName("a measured ratio outside a fact's range is reported at the CSV row")
+  void worldFactRatioOutside() throws IOException {
+    // registry-api serving a fifth of the edge's requests at 13:00 contradicts fact registry-api-origin (0.38-0.46)
+    String file = "incident-postmortem/evidence/backend-metrics.csv";
+    String row = Files.readAllLines(lib.resolve(file)).stream().filter(l -> l.startsWith("2026-10-14T13:00:00Z,"))
+        .findFirst().orElseThrow();
+    String[] cells = row.split(",");
+    cells[1] = "2600";
+    replace(file, row, String.join(",", cells));
+    int line = lineOf(file, "2026-10-14T13:00:00Z,");
+    assertReported(problems(), IP + "evidence/backend-metrics.csv:" + line + ": ",
+        "registry-api.requests / edge.requests is 0.175 at 2026-10-14T13:00:00Z, outside 0.380-0.460");
+  }
+
+  @Test
+  @DisplayName("a peak outside a fact's range is reported at the row of the peak, with a constant from the world")
+  void worldFactPeakOutside() throws IOException {
+    // 12,000 req/s on the world's 24 pods is 500 per pod: more than fact registry-api-per-pod allows
+    String file = "postmortem-review/evidence/registry-metrics.csv";
+    String row = Files.readAllLines(lib.resolve(file)).stream().filter(l -> l.startsWith("2026-09-22T14:30:00Z,"))
+        .findFirst().orElseThrow();
+    String[] cells = row.split(",");
+    cells[1] = "12000";
+    replace(file, row, String.join(",", cells));
+    int line = lineOf(file, "2026-09-22T14:30:00Z,");
+    assertReported(problems(), "exercises/postmortem-review/evidence/registry-metrics.csv:" + line + ": ",
+        "the highest registry-api.requests / registry-api.pods is 500 at 2026-09-22T14:30:00Z, outside 270-360");
+  }
+
+  @Test
+  @DisplayName("the first edition's read path (registry-api reads from the replicas) is reported where it is written")
+  void worldFactContradictedInEvidence() throws IOException {
+    String file = "scaling-plan/evidence/architecture-and-inventory.md";
+    replace(file, "- The edge caches tarballs (they never change)",
+        "- registry-api sends its reads through PgBouncer to the metadata-db replicas.\n- The edge caches tarballs (they never change)");
+    int line = lineOf(file, "registry-api sends its reads");
+    assertReported(problems(), "exercises/scaling-plan/evidence/architecture-and-inventory.md:" + line + ": ",
+        "contradicts fact read-path of exercises/world.yaml");
+  }
+
+  @Test
+  @DisplayName("a contradiction in reviewer material is reported too, at the line where its sentence starts")
+  void worldFactContradictedInReviewerNotes() throws IOException {
+    String file = "incident-postmortem/reviewer-notes.md";
+    replace(file, "## Red herrings\n", "## Red herrings\n\nThe package documents are\nbuilt from the replicas.\n");
+    int line = lineOf(file, "The package documents are");
+    assertReported(problems(), IP + "reviewer-notes.md:" + line + ": ", "contradicts fact read-path");
+  }
+
+  @Test
+  @DisplayName("a measure naming a column the CSV lacks is reported at the declaration")
+  void worldMeasureUnknownColumn() throws IOException {
+    replace("incident-postmortem/exercise.yaml", "column: api_requests_per_s}", "column: api_rps}");
+    int line = lineOf("incident-postmortem/exercise.yaml", "column: api_rps}");
+    assertReported(problems(), IP + "exercise.yaml:" + line + ": ",
+        "registry-api.requests is measured in column 'api_rps', which evidence/backend-metrics.csv does not have");
+  }
+
+  @Test
+  @DisplayName("a PR diff the change log names but the evidence list lacks is reported where it is named")
+  void referencedDiffMissing() throws IOException {
+    replace("incident-postmortem/exercise.yaml", "  - file: evidence/pr-4471.diff\n", "  - file: evidence/pr-4471-gone.diff\n");
+    Files.move(lib.resolve("incident-postmortem/evidence/pr-4471.diff"), lib.resolve("incident-postmortem/evidence/pr-4471-gone.diff"));
+    int line = lineOf("incident-postmortem/evidence/changes.md", "pr-4471.diff");
+    assertReported(problems(), IP + "evidence/changes.md:" + line + ": ", "pr-4471.diff");
+  }
+
   @Test
   @DisplayName("a brief whose minutes differ from exercise.yaml is reported at the brief's line")
   void briefMinutesDiffer() throws IOException {
