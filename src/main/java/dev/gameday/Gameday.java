@@ -129,7 +129,7 @@ public final class Gameday implements AutoCloseable {
     SetupRoutes setupRoutes = new SetupRoutes(accounts, sessions, pages, pool, config.https(), config.publicUrl(),
         config.trustedProxies());
     ReviewService reviews = new ReviewService(pool, catalog);
-    CalibrationRoutes calibrationRoutes = new CalibrationRoutes(vertx, pool, catalog, pages, markdown);
+    CalibrationRoutes calibrationRoutes = new CalibrationRoutes(vertx, pool, catalog, pages, markdown, reviews::changes);
     ReviewRoutes reviewRoutes = new ReviewRoutes(reviews, catalog, pages, markdown);
     RubricRoutes rubricRoutes = new RubricRoutes(catalog, pages, markdown);
     ExportRoutes exportRoutes = new ExportRoutes(pool, catalog);

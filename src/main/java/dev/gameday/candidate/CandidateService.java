@@ -57,7 +57,8 @@ public final class CandidateService {
       "select id from invitations where token_hash = $1 and state = 'draft' and closes_at > now()";
   private static final String INVITATION = """
       select i.id, i.pseudonym, i.track_id, i.state, i.deadline, i.closes_at, i.submitted_at, i.time_limit_minutes,
-             i.first_opened_at, i.closes_at > now() as open, t.definition as track
+             i.first_opened_at, i.closes_at > now() as open,
+             t.definition ->> 'title' as track_title, t.definition ->> 'description' as track_description
         from invitations i join tracks t on t.id = i.track_id where i.id = $1""";
   /** The overview's: per exercise the revision and the words written, never the text. */
   private static final String EXERCISES = """
@@ -222,7 +223,8 @@ public final class CandidateService {
           items.add(catalog.version(r.getLong("version_id")).map(v -> new ExerciseStatus(v, rev, saved, words)));
         }
         return Future.all(items).map(all -> new Overview(invitationId, i.getString("pseudonym"),
-            i.getJsonObject("track"), i.getString("state"), i.getOffsetDateTime("deadline"),
+            new JsonObject().put("id", i.getString("track_id")).put("title", i.getString("track_title"))
+                .put("description", i.getString("track_description")), i.getString("state"), i.getOffsetDateTime("deadline"),
             i.getOffsetDateTime("closes_at"), i.getBoolean("open"), i.getOffsetDateTime("submitted_at"),
             i.getInteger("time_limit_minutes"), all.list()));
       });

@@ -41,7 +41,11 @@ public final class CalibrationRoutes {
   private final Pages pages;
   private final MarkdownRenderer markdown;
 
-  public CalibrationRoutes(Vertx vertx, Pool pool, Catalog catalog, Pages pages, MarkdownRenderer markdown) {
+  private final java.util.function.LongSupplier reviewChanges;
+
+  public CalibrationRoutes(Vertx vertx, Pool pool, Catalog catalog, Pages pages, MarkdownRenderer markdown,
+                           java.util.function.LongSupplier reviewChanges) {
+    this.reviewChanges = reviewChanges;
     this.markdown = markdown;
     this.vertx = vertx;
     this.pool = pool;
@@ -72,6 +76,28 @@ public final class CalibrationRoutes {
    * withheld as not enough.
    */
   private Future<Figures> figures(Account me) {
+    long generation = reviewChanges.getAsLong() + practiceChanges.get();
+    Cached hit = cache.getIfPresent(me.id());
+    if (hit != null && hit.generation() == generation && hit.admin() == me.admin()) {
+      return Future.succeededFuture(hit.figures());
+    }
+    return compute(me).onSuccess(f -> cache.put(me.id(), new Cached(generation, me.admin(), f)));
+  }
+
+  /**
+   * Figures per account, reused while no review or practice score was written on this instance and for at most
+   * {@link #FIGURES_SECONDS} seconds (another instance's writes show after that). Each reader's figures are computed
+   * from what that reader may see, so a cached entry never shows anyone more than a fresh one would have.
+   */
+  static final int FIGURES_SECONDS = 30;
+  private record Cached(long generation, boolean admin, Figures figures) {
+  }
+
+  private final com.github.benmanes.caffeine.cache.Cache<Long, Cached> cache = com.github.benmanes.caffeine.cache.Caffeine
+      .newBuilder().maximumSize(1_000).expireAfterWrite(java.time.Duration.ofSeconds(FIGURES_SECONDS)).build();
+  private final java.util.concurrent.atomic.AtomicLong practiceChanges = new java.util.concurrent.atomic.AtomicLong();
+
+  private Future<Figures> compute(Account me) {
     Future<List<Rating>> practice = pool.preparedQuery("""
         select a.name, cr.version_id, cr.exercise_id, cr.calibration_name, cr.scores
           from calibration_reviews cr join accounts a on a.id = cr.reviewer_id
@@ -349,7 +375,8 @@ public final class CalibrationRoutes {
         .execute(Tuple.of(me.id(), t.version().exercise().id(), t.version().id(), t.answer().name(), scores))
         .compose(rows -> rows.size() == 0 ? Future.<Void>failedFuture(alreadyScored()) : Audit.record(conn, me.email(),
             "calibration.scored", "calibration:" + t.version().exercise().id() + "/" + t.id(),
-            new JsonObject().put("scores", scores))));
+            new JsonObject().put("scores", scores))))
+        .andThen(done -> practiceChanges.incrementAndGet());
   }
 
   private static final String INCOMPLETE = "Pick a level from 1 to 4 for every criterion.";

@@ -96,9 +96,17 @@ public final class ReviewService {
   private final Pool pool;
   private final Catalog catalog;
 
+  /** Bumped after every write to reviews, so caches of figures computed from them know they are out of date. */
+  private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
+
   public ReviewService(Pool pool, Catalog catalog) {
     this.pool = pool;
     this.catalog = catalog;
+  }
+
+  /** How many review writes this instance has made (see {@link CalibrationRoutes}' figure cache). */
+  public long changes() {
+    return changes.get();
   }
 
   /**
@@ -342,7 +350,8 @@ public final class ReviewService {
         // keeps the content only of what was submitted
         .compose(v -> Audit.record(conn, me.email(), submit ? "review.submitted" : "review.draft_saved",
             "submission:" + item.submissionId() + "/" + item.exerciseId(),
-            submit ? new JsonObject().put("scores", clean).put("recommendation", recommendation) : new JsonObject())));
+            submit ? new JsonObject().put("scores", clean).put("recommendation", recommendation) : new JsonObject())))
+        .andThen(done -> changes.incrementAndGet());
   }
 
   /** Weighted aggregate of submitted reviews: per criterion mean, overall weighted mean (levels 1-4). */
