@@ -60,8 +60,8 @@ insert into submissions (id, invitation_id, submitted_at, sha256, snapshot)
 select gen_random_uuid(), i.id, i.submitted_at, repeat('0', 64), '{"bench": true}'
   from invitations i where i.candidate_email like 'bench-submitted-%';
 
-insert into review_items (submission_id, exercise_id, version_id, track_id, pseudonym, submitted_at, reviews_required)
-select s.id, ie.exercise_id, ie.version_id, i.track_id, i.pseudonym, s.submitted_at, 2
+insert into review_items (submission_id, exercise_id, version_id, track_id, pseudonym, submitted_at, reviews_required, position)
+select s.id, ie.exercise_id, ie.version_id, i.track_id, i.pseudonym, s.submitted_at, 2, ie.position
   from submissions s join invitations i on i.id = s.invitation_id
   join invitation_exercises ie on ie.invitation_id = i.id
  where i.candidate_email like 'bench-submitted-%';

@@ -87,12 +87,13 @@ public final class Gameday implements AutoCloseable {
     await(catalog.store(library));
   }
 
-  /** Loads the library (failing with every problem listed), opens the database, migrates, stores the library. */
+  /**
+   * Opens the database, migrates, loads the library (failing with every problem listed) and stores it. A library
+   * whose fingerprint (its files and the checking code) passed every check before is parsed without checking it
+   * again; a new or changed one is checked in full, and its fingerprint recorded once it passes.
+   */
   public static Gameday open(Config config) throws Exception {
-    ExerciseLoader.Result library = ExerciseLoader.load(config.exercisesDir());
-    if (!library.ok()) {
-      throw new LibraryException(library);
-    }
+    String fingerprint = ExerciseLoader.fingerprint(config.exercisesDir());
     EmbeddedDatabase embedded = null;
     String url;
     if (config.embedded()) {
@@ -107,7 +108,18 @@ public final class Gameday implements AutoCloseable {
       } else {
         Migrations.verify(url);
       }
-      return new Gameday(config, embedded, url, library);
+      boolean known = fingerprint != null && Migrations.libraryChecked(url, fingerprint);
+      ExerciseLoader.Result library = known ? ExerciseLoader.loadVerified(config.exercisesDir())
+          : ExerciseLoader.load(config.exercisesDir());
+      if (!library.ok()) {
+        throw new LibraryException(library);
+      }
+      Gameday app = new Gameday(config, embedded, url, library);
+      if (!known && fingerprint != null) {
+        await(app.pool.preparedQuery("insert into library_checks (fingerprint) values ($1) on conflict do nothing")
+            .execute(io.vertx.sqlclient.Tuple.of(fingerprint)));
+      }
+      return app;
     } catch (Exception | Error e) {
       if (embedded != null) {
         embedded.close();

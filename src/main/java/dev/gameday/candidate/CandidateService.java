@@ -151,9 +151,9 @@ public final class CandidateService {
   /** The submission's exercises become review items, each wanting the track's number of reviews (one if blank). */
   private static final String INSERT_REVIEW_ITEMS = """
       insert into review_items (submission_id, exercise_id, version_id, track_id, pseudonym, submitted_at, reviews_required,
-                                no_answer)
+                                no_answer, position)
       select s.id, ie.exercise_id, ie.version_id, i.track_id, i.pseudonym, s.submitted_at,
-             case when e.empty then 1 else coalesce((t.definition->>'reviewsRequired')::int, 2) end, e.empty
+             case when e.empty then 1 else coalesce((t.definition->>'reviewsRequired')::int, 2) end, e.empty, ie.position
         from submissions s
         join invitations i on i.id = s.invitation_id
         join invitation_exercises ie on ie.invitation_id = i.id

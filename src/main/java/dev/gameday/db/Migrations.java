@@ -47,6 +47,20 @@ public final class Migrations {
     }
   }
 
+  /** Whether a library with this fingerprint passed every check against this database before (V45). */
+  public static boolean libraryChecked(String postgresUrl, String fingerprint) {
+    Jdbc jdbc = Jdbc.from(postgresUrl);
+    try (var c = java.sql.DriverManager.getConnection(jdbc.url(), jdbc.user(), jdbc.password());
+         var st = c.prepareStatement("select 1 from library_checks where fingerprint = ?")) {
+      st.setString(1, fingerprint);
+      try (var rs = st.executeQuery()) {
+        return rs.next();
+      }
+    } catch (java.sql.SQLException e) {
+      return false; // e.g. a schema without the table (migrations not run here yet): check everything
+    }
+  }
+
   private static Flyway flyway(String postgresUrl, String schema) {
     Jdbc jdbc = Jdbc.from(postgresUrl);
     var config = Flyway.configure()

@@ -33,23 +33,37 @@ public final class ReviewService {
   public static final List<String> DECISIONS = List.of("advance", "hold", "decline");
   public static final Set<String> STATUSES = Set.of("all", "mine", "more", "disagreement", "decided");
 
-  private static final String QUEUE = """
-      select ri.submission_id, ri.exercise_id, ri.version_id, ri.track_id, ri.pseudonym, ri.submitted_at,
-             ri.reviews_required, ri.reviews_active, ri.reviews_submitted, ri.disagreement, ri.decided, ri.no_answer, r.state as my_state
-        from review_items ri
-        left join reviews r on r.submission_id = ri.submission_id and r.exercise_id = ri.exercise_id and r.reviewer_id = $1
-        join submissions s on s.id = ri.submission_id
-        join invitation_exercises ie on ie.invitation_id = s.invitation_id and ie.exercise_id = ri.exercise_id
-       where ($2::text is null or ri.track_id = $2) and ($3::text is null or ri.exercise_id = $3)
-         and case $4
-               when 'mine' then not ri.decided and r.state is distinct from 'submitted'
-                                and (r.id is not null or ri.reviews_active < ri.reviews_required)
-               when 'more' then not ri.decided and ri.reviews_submitted < ri.reviews_required
-               when 'disagreement' then ri.disagreement and (r.state = 'submitted' or $7 and r.id is null)
-               when 'decided' then ri.decided
-               else true end
-       order by ri.submitted_at desc, ri.submission_id, ie.position
-       limit $5 offset $6""";
+  /**
+   * The queue's statement for one combination of filters: a predicate only for a filter that is given, so each
+   * combination is its own prepared statement with a plan that reads the matching index in order ($1: me, then the
+   * track and exercise when given, then limit and offset; the admin flag only for "disagreement").
+   */
+  private static String queueSql(boolean track, boolean exercise, String status) {
+    StringBuilder where = new StringBuilder(" where true");
+    int n = 2;
+    if (track) {
+      where.append(" and ri.track_id = $").append(n++);
+    }
+    if (exercise) {
+      where.append(" and ri.exercise_id = $").append(n++);
+    }
+    switch (status) {
+      case "mine" -> where.append(" and not ri.decided and r.state is distinct from 'submitted'"
+          + " and (r.id is not null or ri.reviews_active < ri.reviews_required)");
+      case "more" -> where.append(" and not ri.decided and ri.reviews_submitted < ri.reviews_required");
+      case "disagreement" -> where.append(" and ri.disagreement and (r.state = 'submitted' or $").append(n + 2).append(" and r.id is null)");
+      case "decided" -> where.append(" and ri.decided");
+      default -> { }
+    }
+    return """
+        select ri.submission_id, ri.exercise_id, ri.version_id, ri.track_id, ri.pseudonym, ri.submitted_at,
+               ri.reviews_required, ri.reviews_active, ri.reviews_submitted, ri.disagreement, ri.decided, ri.no_answer, r.state as my_state
+          from review_items ri
+          left join reviews r on r.submission_id = ri.submission_id and r.exercise_id = ri.exercise_id and r.reviewer_id = $1
+        """ + where + (exercise ? "\n order by ri.submitted_at desc, ri.submission_id" : "\n order by ri.submitted_at desc, ri.submission_id, ri.position")
+        + "\n limit $" + n + " offset $" + (n + 1);
+  }
+
   private static final String ITEM = """
       select ri.submission_id, ri.exercise_id, ri.version_id, ri.track_id, ri.pseudonym, ri.submitted_at,
              ri.reviews_required, ri.reviews_active, ri.reviews_submitted, ri.disagreement, ri.decided, ri.no_answer, r.state as my_state
@@ -169,9 +183,20 @@ public final class ReviewService {
   /** A page of the queue, newest first; one more row than the page is read to know whether another page exists. */
   public Future<List<Item>> queue(Account me, String track, String exercise, String status, int page) {
     String s = status == null || !STATUSES.contains(status) ? "all" : status;
-    return pool.preparedQuery(QUEUE)
-        .execute(Tuple.of(me.id(), blank(track), blank(exercise), s, PAGE_SIZE + 1, Math.max(0, page) * PAGE_SIZE, me.admin()))
-        .compose(rows -> items(rows, me));
+    String t = blank(track);
+    String e = blank(exercise);
+    Tuple args = Tuple.of(me.id());
+    if (t != null) {
+      args.addString(t);
+    }
+    if (e != null) {
+      args.addString(e);
+    }
+    args.addInteger(PAGE_SIZE + 1).addInteger(Math.max(0, page) * PAGE_SIZE);
+    if ("disagreement".equals(s)) {
+      args.addBoolean(me.admin());
+    }
+    return pool.preparedQuery(queueSql(t != null, e != null, s)).execute(args).compose(rows -> items(rows, me));
   }
 
   /**
