@@ -65,7 +65,14 @@ public final class Gameday implements AutoCloseable {
   public final Observability ops;
   private static final int POOL_SIZE = 16;
 
-  private Gameday(Config config, EmbeddedDatabase embedded, String url, ExerciseLoader.Result library) {
+  /** The pages, compiling since {@link #open} began (see {@link Pages#warmInBackground}). */
+  private final Pages pages;
+  private final java.util.concurrent.CompletableFuture<Void> templates;
+
+  private Gameday(Config config, EmbeddedDatabase embedded, String url, ExerciseLoader.Result library, Pages pages,
+                  java.util.concurrent.CompletableFuture<Void> templates) {
+    this.pages = pages;
+    this.templates = templates;
     this.config = config;
     this.embedded = embedded;
     this.ops = new Observability(config.ops().metricsToken());
@@ -93,6 +100,8 @@ public final class Gameday implements AutoCloseable {
    * again; a new or changed one is checked in full, and its fingerprint recorded once it passes.
    */
   public static Gameday open(Config config) throws Exception {
+    Pages pages = new Pages(null);
+    java.util.concurrent.CompletableFuture<Void> templates = pages.warmInBackground();
     String fingerprint = ExerciseLoader.fingerprint(config.exercisesDir());
     EmbeddedDatabase embedded = null;
     String url;
@@ -114,7 +123,7 @@ public final class Gameday implements AutoCloseable {
       if (!library.ok()) {
         throw new LibraryException(library);
       }
-      Gameday app = new Gameday(config, embedded, url, library);
+      Gameday app = new Gameday(config, embedded, url, library, pages, templates);
       if (!known && fingerprint != null) {
         await(app.pool.preparedQuery("insert into library_checks (fingerprint) values ($1) on conflict do nothing")
             .execute(io.vertx.sqlclient.Tuple.of(fingerprint)));
@@ -133,8 +142,8 @@ public final class Gameday implements AutoCloseable {
     await(ops.start(vertx, pool, POOL_SIZE));
     // the server, not a CLI command run beside it, says whether submissions queue a receipt email
     await(pool.preparedQuery("update mail_settings set enabled = $1").execute(io.vertx.sqlclient.Tuple.of(config.email())));
-    Pages pages = new Pages(vertx).observeRenders(ops::rendered);
-    await(pages.warm());
+    pages.observeRenders(ops::rendered);
+    await(Future.fromCompletionStage(templates));
     Sessions sessions = new Sessions(pool, config.https());
     MarkdownRenderer markdown = new MarkdownRenderer(vertx);
     CandidateRoutes candidateRoutes = new CandidateRoutes(candidates, catalog, sessions, pages, config, markdown, trails);

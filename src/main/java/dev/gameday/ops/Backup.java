@@ -41,10 +41,12 @@ public final class Backup {
   /**
    * What it deliberately leaves out: short-lived state, secrets in flight (the email outbox holds links until
    * delivered), what triggers rebuild (invitation_activity), the server's own settings (mail_settings, set at every
-   * start), and Flyway's own bookkeeping.
+   * start), which libraries passed their checks (library_checks: a restored server checks its library again), and
+   * Flyway's own bookkeeping.
    */
   public static final Set<String> SKIPPED = Set.of("flyway_schema_history", "sessions", "setup_tokens",
-      "login_throttle", "login_address_throttle", "email_outbox", "invitation_activity", "mail_settings");
+      "login_throttle", "login_address_throttle", "email_outbox", "invitation_activity", "mail_settings",
+      "library_checks");
 
   private Backup() {
   }

@@ -118,14 +118,37 @@ public final class Pages {
   /** Compiles every template and its partials (reads the files: blocking, so on a worker, before serving). */
   public Future<Void> warm() {
     return vertx.executeBlocking(() -> {
-      for (String t : TEMPLATES) {
-        Template template = hb.compile(t);
-        compiled.put(t, template);
-        // partials are loaded when first applied: apply once with an empty model so they are parsed now
-        template.apply(Context.newBuilder(new HashMap<>()).resolver(RESOLVERS).build());
-      }
+      compileAll();
       return null;
     });
+  }
+
+  /**
+   * Compiles every template on a thread of its own and returns at once: start-up runs it beside the database's
+   * start and migrations, which mostly wait. {@link #warm} afterwards only waits for it.
+   */
+  public java.util.concurrent.CompletableFuture<Void> warmInBackground() {
+    java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        compileAll();
+        done.complete(null);
+      } catch (Throwable e) {
+        done.completeExceptionally(e);
+      }
+    }, "gameday-templates");
+    t.setDaemon(true);
+    t.start();
+    return done;
+  }
+
+  private void compileAll() throws IOException {
+    for (String t : TEMPLATES) {
+      Template template = hb.compile(t);
+      compiled.put(t, template);
+      // partials are loaded when first applied: apply once with an empty model so they are parsed now
+      template.apply(Context.newBuilder(new HashMap<>()).resolver(RESOLVERS).build());
+    }
   }
 
   private Template template(String name) {
