@@ -109,7 +109,8 @@ class MalformedInputProperties {
           (select string_agg(c::text, ',' order by c::text) from calibration_reviews c),
           (select count(*)::text from sessions),
           (select string_agg(x::text, ',' order by x.id) from accounts x)%s)) as sum""".formatted(withAttempts
-        ? ", (select count(*)::text from login_attempts), (select count(*)::text from audit_log)" : "");
+        ? ", (select string_agg(t::text, ',' order by t::text) from login_throttle t),"
+          + " (select string_agg(t::text, ',' order by t::text) from login_address_throttle t), (select count(*)::text from audit_log)" : "");
     return app.one(sql).orElseThrow().getString("sum");
   }
 
