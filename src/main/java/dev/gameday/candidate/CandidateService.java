@@ -81,8 +81,9 @@ public final class CandidateService {
       "select version_id from invitation_exercises where invitation_id = $1 and exercise_id = $2";
   /**
    * The save, one statement: the answer row takes the given sections if {@code rev} is newer (the answer row always
-   * has the newest text). The history gets only the sections whose text changed, folded into that section's latest
-   * row while it is younger than the window ($5 seconds), else a new row.
+   * has the newest text). The history gets a section's text when it changed and the section's latest history row is
+   * older than the window ($5 seconds): one row per section per minute at most, each the text as it was at the start
+   * of its minute, so any minute's state stays recoverable and a save within the minute writes one row, not two.
    */
   private static final String SAVE = """
       with inv as (
@@ -103,16 +104,10 @@ public final class CandidateService {
         select e.key as section_id, e.value as text from up, jsonb_each_text($4::jsonb) e
          where coalesce((select p.sections ->> e.key from prev p), '') is distinct from e.value
       ), latest as (
-        select distinct on (h.section_id) h.id, h.section_id, h.started_at
+        select distinct on (h.section_id) h.section_id, h.started_at
           from answer_section_history h
          where h.invitation_id = $1 and h.exercise_id = $2 and h.section_id in (select section_id from changed)
          order by h.section_id, h.id desc
-      ), folded as (
-        update answer_section_history h set text = c.text, rev = up.rev, saved_at = up.saved_at
-          from changed c, latest l, up
-         where h.id = l.id and l.section_id = c.section_id
-           and l.started_at > up.saved_at - make_interval(secs => $5::float8)
-        returning h.id
       ), added as (
         insert into answer_section_history (invitation_id, exercise_id, section_id, rev, text, started_at, saved_at)
         select up.invitation_id, up.exercise_id, c.section_id, up.rev, c.text, up.saved_at, up.saved_at
