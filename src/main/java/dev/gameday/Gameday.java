@@ -60,6 +60,8 @@ public final class Gameday implements AutoCloseable {
   public final dev.gameday.integration.ApiTokens apiTokens;
   /** First answers to requests sent with an Idempotency-Key. */
   public final dev.gameday.integration.Idempotency idempotency;
+  /** Webhook endpoints and the sender of their deliveries. */
+  public final dev.gameday.integration.Webhooks webhooks;
   private final EmbeddedDatabase embedded;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile String httpDeployment;
@@ -90,6 +92,7 @@ public final class Gameday implements AutoCloseable {
     this.outbox = config.email() ? Outbox.create(vertx, pool, catalog, config) : null;
     this.apiTokens = new dev.gameday.integration.ApiTokens(pool);
     this.idempotency = new dev.gameday.integration.Idempotency(pool);
+    this.webhooks = new dev.gameday.integration.Webhooks(vertx, pool, dev.gameday.integration.Webhooks.RETRY_BASE);
     await(catalog.store(library));
   }
 
@@ -143,6 +146,7 @@ public final class Gameday implements AutoCloseable {
         new dev.gameday.integration.Results(pool, catalog));
     dev.gameday.integration.TokenRoutes tokenRoutes = new dev.gameday.integration.TokenRoutes(apiTokens, pages);
     dev.gameday.integration.ApiDocs apiDocs = new dev.gameday.integration.ApiDocs();
+    dev.gameday.integration.WebhookRoutes webhookRoutes = new dev.gameday.integration.WebhookRoutes(webhooks, pages);
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     httpDeployment = await(vertx.deployVerticle(() -> new HttpVerticle(config, pool, sessions, pages, outages, router -> {
       candidateRoutes.mount(router);
@@ -154,6 +158,7 @@ public final class Gameday implements AutoCloseable {
       recruiterRoutes.mount(router);
       tokenRoutes.mount(router);
       apiDocs.mount(router);
+      webhookRoutes.mount(router);
       this.router = router;
     }, ops, apiTokens::authenticate), new DeploymentOptions().setInstances(instances)));
     // housekeeping: expired sessions and old sign-in attempts serve no one (the audit log keeps the history)
@@ -165,6 +170,7 @@ public final class Gameday implements AutoCloseable {
     if (outbox != null) {
       outbox.start();
     }
+    webhooks.start();
     if (config.retentionDays() > 0) {
       retention = vertx.setPeriodic(30_000, 3_600_000, id -> directory.eraseExpired(config.retentionDays())
           .onSuccess(n -> {

@@ -65,4 +65,38 @@ final class IntegrationCommands {
       return 0;
     }
   }
+
+  @Command(name = "webhook", description = "Manage webhook endpoints.", subcommands = {WebhookAdd.class})
+  static final class Webhook implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      spec.commandLine().usage(System.err);
+      return 2;
+    }
+  }
+
+  @Command(name = "add", description = "Register a webhook endpoint; prints its signing secret (shown only now) as the last line.")
+  static final class WebhookAdd implements Callable<Integer> {
+    @Option(names = "--url", required = true, description = "Where to post events (http:// or https://).")
+    String url;
+    @Option(names = "--event", required = true, arity = "1..*",
+        description = "invitation.opened, submission.created, decision.recorded (one or more).")
+    List<String> events;
+    @Option(names = "--include-identity", description = "Put the candidate's name and email in the events (default: id and pseudonym only).")
+    boolean includeIdentity;
+
+    @Override
+    public Integer call() throws Exception {
+      try (Gameday app = Gameday.open(Main.config())) {
+        JsonObject e = Gameday.await(app.webhooks.add(ACTOR, url, events, includeIdentity));
+        System.out.println("Added the webhook endpoint " + e.getLong("id") + " for " + String.join(", ",
+            e.getJsonArray("events").stream().map(String::valueOf).toList()) + ". Its signing secret, shown only now:");
+        System.out.println(e.getString("secret"));
+      }
+      return 0;
+    }
+  }
 }

@@ -100,4 +100,19 @@ class IntegrationCommandsTest {
     assertEquals(2, again.code());
     assertTrue(again.err().contains("exists already"), again.err());
   }
+
+  @Test
+  @DisplayName("webhook add prints the signing secret as its last line; a non-http(s) URL exits with status 2")
+  void webhookAdd() {
+    Run added = gameday("webhook", "add", "--url", "https://hooks.example.com/gameday", "--event", "submission.created", "decision.recorded");
+    assertEquals(0, added.code(), added.err());
+    String secret = added.lastLine();
+    assertTrue(secret.startsWith("whsec_"), added.out());
+    assertEquals(secret, app.one("select secret from webhook_endpoints where url = 'https://hooks.example.com/gameday'").orElseThrow()
+        .getString("secret"));
+    app.sql("update webhook_endpoints set disabled_at = now()");
+    Run bad = gameday("webhook", "add", "--url", "file:///etc/passwd", "--event", "decision.recorded");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("http://"), bad.err());
+  }
 }
