@@ -62,6 +62,8 @@ public final class Gameday implements AutoCloseable {
   public final dev.gameday.integration.Idempotency idempotency;
   /** Webhook endpoints and the sender of their deliveries. */
   public final dev.gameday.integration.Webhooks webhooks;
+  /** The Greenhouse assessment partner endpoints and their completion callbacks. */
+  public final dev.gameday.integration.Greenhouse greenhouse;
   private final EmbeddedDatabase embedded;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile String httpDeployment;
@@ -93,6 +95,8 @@ public final class Gameday implements AutoCloseable {
     this.apiTokens = new dev.gameday.integration.ApiTokens(pool);
     this.idempotency = new dev.gameday.integration.Idempotency(pool);
     this.webhooks = new dev.gameday.integration.Webhooks(vertx, pool, dev.gameday.integration.Webhooks.RETRY_BASE);
+    this.greenhouse = new dev.gameday.integration.Greenhouse(vertx, pool, catalog, directory, config.publicUrl(),
+        dev.gameday.integration.Webhooks.RETRY_BASE);
     await(catalog.store(library));
   }
 
@@ -159,6 +163,7 @@ public final class Gameday implements AutoCloseable {
       tokenRoutes.mount(router);
       apiDocs.mount(router);
       webhookRoutes.mount(router);
+      greenhouse.mount(router);
       this.router = router;
     }, ops, apiTokens::authenticate), new DeploymentOptions().setInstances(instances)));
     // housekeeping: expired sessions and old sign-in attempts serve no one (the audit log keeps the history)
@@ -171,6 +176,7 @@ public final class Gameday implements AutoCloseable {
       outbox.start();
     }
     webhooks.start();
+    greenhouse.start();
     if (config.retentionDays() > 0) {
       retention = vertx.setPeriodic(30_000, 3_600_000, id -> directory.eraseExpired(config.retentionDays())
           .onSuccess(n -> {

@@ -47,7 +47,8 @@ public final class Backup {
    */
   public static final Set<String> SKIPPED = Set.of("flyway_schema_history", "sessions", "setup_tokens",
       "login_throttle", "login_address_throttle", "email_outbox", "invitation_activity", "mail_settings",
-      "api_tokens", "idempotency_keys", "webhook_endpoints", "webhook_events", "webhook_deliveries", "webhook_attempts");
+      "api_tokens", "idempotency_keys", "webhook_endpoints", "webhook_events", "webhook_deliveries", "webhook_attempts",
+      "greenhouse_interviews");
 
   private Backup() {
   }

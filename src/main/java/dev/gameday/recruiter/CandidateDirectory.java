@@ -380,6 +380,11 @@ public final class CandidateDirectory {
 
   /** {@code {"name", "email", "track", "deadlineDays", "timeMultiplier", "confirmDuplicate"}}: one invitation. */
   public Future<JsonObject> invite(Account me, JsonObject body) {
+    return invite(me, body, "recruiter");
+  }
+
+  /** The same, recording in the audit entry where the invitation came from ({@code via}). */
+  public Future<JsonObject> invite(Account me, JsonObject body, String via) {
     NewInvitation n;
     try {
       Object days = body.getValue("deadlineDays");
@@ -396,7 +401,7 @@ public final class CandidateDirectory {
         return Future.failedFuture(new ClientError(409, "duplicate", n.email() + " already has an open invitation to "
             + n.track().track().id() + ". Confirm to send a second one anyway.", new JsonObject().put("existing", existing)));
       }
-      return create(conn, me, List.of(n), dups.isEmpty() ? Set.of() : Set.of(n.line()), "recruiter");
+      return create(conn, me, List.of(n), dups.isEmpty() ? Set.of() : Set.of(n.line()), via);
     }))).map(list -> list.getJsonObject(0));
   }
 
