@@ -56,9 +56,18 @@ public final class Gameday implements AutoCloseable {
   public final CandidateDirectory directory;
   /** Sends the outbox's emails; null when email is off. */
   public final Outbox outbox;
+  /** API tokens (hashes only), and the handler that recognises them on the API. */
+  public final dev.gameday.integration.ApiTokens apiTokens;
+  /** First answers to requests sent with an Idempotency-Key. */
+  public final dev.gameday.integration.Idempotency idempotency;
+  /** Webhook endpoints and the sender of their deliveries. */
+  public final dev.gameday.integration.Webhooks webhooks;
+  /** The Greenhouse assessment partner endpoints and their completion callbacks. */
+  public final dev.gameday.integration.Greenhouse greenhouse;
   private final EmbeddedDatabase embedded;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile String httpDeployment;
+  private volatile io.vertx.ext.web.Router router;
   private volatile long housekeeping = -1;
   private volatile long retention = -1;
   private volatile long reminders = -1;
@@ -91,6 +100,11 @@ public final class Gameday implements AutoCloseable {
     this.outages = new OutageLog(vertx, pool);
     this.directory = new CandidateDirectory(vertx, pool, catalog, config.publicUrl(), config.email());
     this.outbox = config.email() ? Outbox.create(vertx, pool, catalog, config) : null;
+    this.apiTokens = new dev.gameday.integration.ApiTokens(pool);
+    this.idempotency = new dev.gameday.integration.Idempotency(pool);
+    this.webhooks = new dev.gameday.integration.Webhooks(vertx, pool, dev.gameday.integration.Webhooks.RETRY_BASE);
+    this.greenhouse = new dev.gameday.integration.Greenhouse(vertx, pool, catalog, directory, config.publicUrl(),
+        dev.gameday.integration.Webhooks.RETRY_BASE);
     await(catalog.store(library));
   }
 
@@ -154,7 +168,11 @@ public final class Gameday implements AutoCloseable {
     ReviewRoutes reviewRoutes = new ReviewRoutes(reviews, catalog, pages, markdown);
     RubricRoutes rubricRoutes = new RubricRoutes(catalog, pages, markdown);
     ExportRoutes exportRoutes = new ExportRoutes(pool, catalog);
-    RecruiterRoutes recruiterRoutes = new RecruiterRoutes(directory, catalog, pages);
+    RecruiterRoutes recruiterRoutes = new RecruiterRoutes(directory, catalog, pages, idempotency,
+        new dev.gameday.integration.Results(pool, catalog));
+    dev.gameday.integration.TokenRoutes tokenRoutes = new dev.gameday.integration.TokenRoutes(apiTokens, pages);
+    dev.gameday.integration.ApiDocs apiDocs = new dev.gameday.integration.ApiDocs();
+    dev.gameday.integration.WebhookRoutes webhookRoutes = new dev.gameday.integration.WebhookRoutes(webhooks, pages);
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     httpDeployment = await(vertx.deployVerticle(() -> new HttpVerticle(config, pool, sessions, pages, outages, router -> {
       candidateRoutes.mount(router);
@@ -164,11 +182,17 @@ public final class Gameday implements AutoCloseable {
       rubricRoutes.mount(router);
       exportRoutes.mount(router);
       recruiterRoutes.mount(router);
-    }, ops), new DeploymentOptions().setInstances(instances)));
+      tokenRoutes.mount(router);
+      apiDocs.mount(router);
+      webhookRoutes.mount(router);
+      greenhouse.mount(router);
+      this.router = router;
+    }, ops, apiTokens::authenticate), new DeploymentOptions().setInstances(instances)));
     // housekeeping: expired sessions and old sign-in attempts serve no one (the audit log keeps the history)
     housekeeping = vertx.setPeriodic(10_000, 3_600_000, id -> pool
         .query("delete from sessions where expires_at < now() or last_seen_at < now() - interval '1 day'").execute()
         .compose(v -> accounts.forgetOldAttempts())
+        .compose(v -> idempotency.forgetOld())
         .onFailure(err -> LOG.warn("housekeeping failed: {}", err.toString())));
     if (outbox != null) {
       outbox.start();
@@ -182,6 +206,8 @@ public final class Gameday implements AutoCloseable {
           })
           .onFailure(err -> LOG.warn("automatic reminders failed: {}", err.toString())));
     }
+    webhooks.start();
+    greenhouse.start();
     if (config.retentionDays() > 0) {
       retention = vertx.setPeriodic(30_000, 3_600_000, id -> directory.eraseExpired(config.retentionDays())
           .onSuccess(n -> {
@@ -191,6 +217,11 @@ public final class Gameday implements AutoCloseable {
           })
           .onFailure(err -> LOG.warn("retention failed: {}", err.toString())));
     }
+  }
+
+  /** One of the HTTP verticles' routers, with every route mounted (for tests that check the routes). */
+  public io.vertx.ext.web.Router router() {
+    return router;
   }
 
   /** Blocks the calling thread (never an event loop) until the future completes. */

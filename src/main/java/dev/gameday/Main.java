@@ -24,11 +24,17 @@ import picocli.CommandLine.Option;
 @Command(name = "gameday", mixinStandardHelpOptions = true, version = "gameday 0.1",
     description = "Self-paced SRE assessments. Configuration comes from GAMEDAY_* environment variables.",
     subcommands = {Main.Serve.class, Main.Invite.class, Main.Check.class, Main.Reviewer.class, OpsCommands.Migrate.class,
-        OpsCommands.Export.class, OpsCommands.Import.class})
+        OpsCommands.Export.class, OpsCommands.Import.class, IntegrationCommands.Token.class, IntegrationCommands.Webhook.class})
 public final class Main implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
   public static void main(String[] args) {
+    // serve blocks until the process is stopped; the other commands return their exit code
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with its error handling: a client's mistake exits with 2 and one line, never a stack trace. */
+  static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       if (ex instanceof Gameday.LibraryException le) {
@@ -48,8 +54,7 @@ public final class Main implements Callable<Integer> {
       cmd.getErr().println("gameday: " + ex);
       return 1;
     });
-    // serve blocks until the process is stopped; the other commands return their exit code
-    System.exit(cli.execute(args));
+    return cli;
   }
 
   /** No subcommand: serve. */

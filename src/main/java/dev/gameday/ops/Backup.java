@@ -40,13 +40,16 @@ public final class Backup {
       "reviews", "decisions", "calibration_reviews", "audit_log");
   /**
    * What it deliberately leaves out: short-lived state, secrets in flight (the email outbox holds links until
-   * delivered), what triggers rebuild (invitation_activity), the server's own settings (mail_settings, set at every
+   * delivered), credentials of other systems (API token hashes, webhook signing secrets: a restored installation issues new
+   * ones) and what was sent to them (webhook events and their delivery log), the answers kept for Idempotency-Key
+   * retries, what triggers rebuild (invitation_activity), the server's own settings (mail_settings, set at every
    * start), which libraries passed their checks (library_checks: a restored server checks its library again), and
    * Flyway's own bookkeeping.
    */
   public static final Set<String> SKIPPED = Set.of("flyway_schema_history", "sessions", "setup_tokens",
       "login_throttle", "login_address_throttle", "email_outbox", "invitation_activity", "mail_settings",
-      "library_checks");
+      "library_checks", "api_tokens", "idempotency_keys", "webhook_endpoints", "webhook_events", "webhook_deliveries",
+      "webhook_attempts", "greenhouse_interviews");
 
   private Backup() {
   }

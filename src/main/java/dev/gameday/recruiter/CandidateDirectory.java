@@ -384,6 +384,11 @@ public final class CandidateDirectory {
 
   /** {@code {"name", "email", "track", "deadlineDays", "timeMultiplier", "confirmDuplicate"}}: one invitation. */
   public Future<JsonObject> invite(Account me, JsonObject body) {
+    return invite(me, body, "recruiter");
+  }
+
+  /** The same, recording in the audit entry where the invitation came from ({@code via}). */
+  public Future<JsonObject> invite(Account me, JsonObject body, String via) {
     NewInvitation n;
     try {
       Object days = body.getValue("deadlineDays");
@@ -400,7 +405,7 @@ public final class CandidateDirectory {
         return Future.failedFuture(new ClientError(409, "duplicate", n.email() + " already has an open invitation to "
             + n.track().track().id() + ". Confirm to send a second one anyway.", new JsonObject().put("existing", existing)));
       }
-      return create(conn, me, List.of(n), !dups.isEmpty());
+      return create(conn, me, List.of(n), dups.isEmpty() ? Set.of() : Set.of(n.line()), via);
     }))).map(list -> list.getJsonObject(0));
   }
 
@@ -481,7 +486,8 @@ public final class CandidateDirectory {
    * Creates the invitations, their pinned exercise versions, their outbox rows (when email is on) and audit entries,
    * in the caller's transaction, a few statements whatever the number of rows.
    */
-  private Future<JsonArray> create(SqlConnection conn, Account me, List<NewInvitation> rows, boolean confirmedDuplicate) {
+  private Future<JsonArray> create(SqlConnection conn, Account me, List<NewInvitation> rows, Set<Integer> confirmedDuplicates,
+                                   String via) {
     List<String> tokens = rows.stream().map(r -> Tokens.newToken()).toList();
     return pseudonyms(conn, rows.size()).compose(names -> {
       int n = rows.size();
@@ -531,11 +537,11 @@ public final class CandidateDirectory {
             for (int i = 0; i < n; i++) {
               subjects.add("invitation:" + ids[i]);
               JsonObject d = new JsonObject().put("track", trackIds[i]).put("pseudonym", names.get(i)).put("deadlineDays", days[i])
-                  .put("via", n == 1 && rows.get(0).line() == 0 ? "recruiter" : "csv import");
+                  .put("via", via);
               if (multipliers[i].compareTo(BigDecimal.ONE) != 0) {
                 d.put("accommodation", true);
               }
-              if (confirmedDuplicate) {
+              if (confirmedDuplicates.contains(rows.get(i).line())) {
                 d.put("confirmedDuplicate", true);
               }
               details.add(d);
@@ -602,13 +608,98 @@ public final class CandidateDirectory {
                 + " already has an open invitation to " + r.track().track().id() + " (invite them one by one to confirm a second)")));
             return Future.failedFuture(invalidCsv(dupProblems));
           }
-          return create(conn, me, rows, false)
+          return create(conn, me, rows, Set.of(), "csv import")
               .compose(created -> Audit.record(conn, me.email(), "candidate.imported", null,
                   new JsonObject().put("rows", rows.size())).map(created));
         }))))
         .map(created -> new JsonObject().put("created", created.size())
             .put("ids", new JsonArray(created.stream().map(o -> ((JsonObject) o).getLong("id")).toList()))
             .put("invitations", created).put("email", email));
+  }
+
+  public static final int MAX_BATCH = 1000;
+
+  /**
+   * Up to {@link #MAX_BATCH} invitations ({@code [{"name", "email", "track", "deadlineDays", "timeMultiplier",
+   * "confirmDuplicate"}]}), each answered on its own: {@code created}, {@code duplicate} (an open invitation to the
+   * same track, or an earlier item of the batch, unless the item confirms) or {@code invalid} with the reason. The
+   * valid ones are created in one transaction.
+   */
+  public Future<JsonObject> batch(Account me, Object raw) {
+    if (!(raw instanceof JsonArray items)) {
+      return Future.failedFuture(new ClientError(400, "invalid_batch", "Send {\"items\": [...]} with 1 to " + MAX_BATCH + " invitations."));
+    }
+    if (items.isEmpty() || items.size() > MAX_BATCH) {
+      return Future.failedFuture(new ClientError(400, "invalid_batch", "A batch holds 1 to " + MAX_BATCH + " invitations, not "
+          + items.size() + "."));
+    }
+    JsonObject[] results = new JsonObject[items.size()];
+    List<NewInvitation> valid = new ArrayList<>();
+    Set<Integer> confirmed = new HashSet<>();
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < items.size(); i++) {
+      JsonObject result = new JsonObject().put("index", i);
+      results[i] = result;
+      if (!(items.getValue(i) instanceof JsonObject item)) {
+        result.put("status", "invalid").put("error", "invalid_item").put("message", "each item must be a JSON object");
+        continue;
+      }
+      try {
+        Object days = item.getValue("deadlineDays");
+        Object m = item.getValue("timeMultiplier");
+        NewInvitation n = validate(i + 1, str(item.getValue("name")), str(item.getValue("email")), str(item.getValue("track")),
+            days == null ? "" : String.valueOf(days), m == null ? "" : String.valueOf(m));
+        boolean confirm = Boolean.TRUE.equals(item.getValue("confirmDuplicate"));
+        Integer earlier = seen.putIfAbsent(n.email().toLowerCase(Locale.ROOT) + "\n" + n.track().track().id(), i);
+        if (earlier != null && !confirm) {
+          result.put("status", "duplicate").put("message", n.email() + " is invited to " + n.track().track().id()
+              + " by item " + earlier + " of this batch already").put("duplicateOfIndex", earlier);
+          continue;
+        }
+        if (confirm) {
+          confirmed.add(n.line());
+        }
+        valid.add(n);
+      } catch (ClientError e) {
+        result.put("status", "invalid").put("error", e.code()).put("message", e.getMessage());
+      }
+    }
+    Future<List<JsonObject>> created = valid.isEmpty() ? Future.succeededFuture(List.of())
+        : retrying(0, () -> pool.withTransaction(conn -> openDuplicates(conn, valid).compose(dups -> {
+          List<NewInvitation> rows = new ArrayList<>();
+          List<JsonObject> out = new ArrayList<>();
+          for (NewInvitation n : valid) {
+            Long existing = dups.get(n.line());
+            if (existing != null && !confirmed.contains(n.line())) {
+              out.add(new JsonObject().put("index", n.line() - 1).put("status", "duplicate").put("existing", existing)
+                  .put("message", n.email() + " already has an open invitation to " + n.track().track().id()
+                      + "; send the item with \"confirmDuplicate\": true to invite them again"));
+            } else {
+              rows.add(n);
+            }
+          }
+          if (rows.isEmpty()) {
+            return Future.succeededFuture(out);
+          }
+          Set<Integer> confirmedDups = new HashSet<>();
+          rows.stream().filter(r -> dups.containsKey(r.line())).forEach(r -> confirmedDups.add(r.line()));
+          return create(conn, me, rows, confirmedDups, "api batch").map(made -> {
+            for (int k = 0; k < rows.size(); k++) {
+              out.add(made.getJsonObject(k).copy().put("index", rows.get(k).line() - 1).put("status", "created"));
+            }
+            return out;
+          });
+        })));
+    return created.map(list -> {
+      for (JsonObject r : list) {
+        results[r.getInteger("index")] = r;
+      }
+      JsonObject summary = new JsonObject().put("created", 0).put("duplicate", 0).put("invalid", 0);
+      for (JsonObject r : results) {
+        summary.put(r.getString("status"), summary.getInteger(r.getString("status")) + 1);
+      }
+      return summary.put("results", new JsonArray(List.of(results))).put("email", email);
+    });
   }
 
   /** Runs {@code work} again (a fresh transaction) when a concurrent insert took a pseudonym it had checked was free. */

@@ -1,9 +1,14 @@
 package dev.gameday.recruiter;
 
 import static dev.gameday.account.Accounts.recruiter;
+import static dev.gameday.integration.ApiTokens.recruiterOrToken;
 
 import dev.gameday.account.Accounts.Account;
 import dev.gameday.exercise.Catalog;
+import dev.gameday.integration.ApiTokens;
+import dev.gameday.integration.Idempotency;
+import dev.gameday.integration.Idempotency.Answer;
+import dev.gameday.integration.Results;
 import dev.gameday.web.Http;
 import dev.gameday.web.Http.ClientError;
 import dev.gameday.web.Pages;
@@ -20,24 +25,36 @@ import java.util.function.BiFunction;
 
 /**
  * The recruiter's workspace: {@code /candidates} and {@code /candidates/{id}} as pages, the same under
- * {@code /api/v1/candidates} as JSON. Recruiters and admins only; every state change is audited by the directory.
+ * {@code /api/v1/candidates} as JSON. Recruiters and admins only, or (the JSON only) an API token with the route's
+ * scope: {@code invitations:read} to list and read, {@code invitations:write} to create and act, {@code results:read}
+ * for a decided result (which a recruiter's session never gets: recruiters never see scores). Every state change is
+ * audited by the directory, under the account's email or {@code token:NAME}.
  */
 public final class RecruiterRoutes {
   private final CandidateDirectory directory;
   private final Catalog catalog;
   private final Pages pages;
+  private final Idempotency idempotency;
+  private final Results results;
 
-  public RecruiterRoutes(CandidateDirectory directory, Catalog catalog, Pages pages) {
+  public RecruiterRoutes(CandidateDirectory directory, Catalog catalog, Pages pages, Idempotency idempotency, Results results) {
     this.directory = directory;
     this.catalog = catalog;
     this.pages = pages;
+    this.idempotency = idempotency;
+    this.results = results;
   }
+
+  static final String READ = "invitations:read";
+  static final String WRITE = "invitations:write";
 
   public void mount(Router router) {
     router.get("/api/v1/candidates").handler(this::listJson);
     router.post("/api/v1/candidates").handler(this::inviteJson);
     router.post("/api/v1/candidates/import").handler(this::importJson);
+    router.post("/api/v1/candidates/batch").handler(this::batchJson);
     router.get("/api/v1/candidates/:id").handler(this::oneJson);
+    router.get("/api/v1/candidates/:id/result").handler(this::resultJson);
     router.post("/api/v1/candidates/:id/:action").handler(this::actionJson);
     router.get("/candidates").handler(this::listPage);
     router.post("/candidates").handler(this::invitePage);
@@ -49,7 +66,7 @@ public final class RecruiterRoutes {
   // ---- JSON
 
   private void listJson(RoutingContext ctx) {
-    Account me = recruiter(ctx);
+    Account me = recruiterOrToken(ctx, READ);
     if (me == null) {
       return;
     }
@@ -59,7 +76,7 @@ public final class RecruiterRoutes {
   }
 
   private void inviteJson(RoutingContext ctx) {
-    Account me = recruiter(ctx);
+    Account me = recruiterOrToken(ctx, WRITE);
     if (me == null) {
       return;
     }
@@ -67,11 +84,46 @@ public final class RecruiterRoutes {
     if (body == null) {
       return;
     }
-    directory.invite(me, body).onSuccess(j -> Http.json(ctx, 201, j)).onFailure(ctx::fail);
+    idempotency.answer(ctx, Idempotency.caller(ctx, me), () -> directory.invite(me, body).map(j -> new Answer(201, j)));
+  }
+
+  private void batchJson(RoutingContext ctx) {
+    Account me = recruiterOrToken(ctx, WRITE);
+    if (me == null) {
+      return;
+    }
+    JsonObject body = Http.jsonBody(ctx);
+    if (body == null) {
+      return;
+    }
+    idempotency.answer(ctx, Idempotency.caller(ctx, me), () -> directory.batch(me, body.getValue("items")).map(j -> new Answer(200, j)));
+  }
+
+  private void resultJson(RoutingContext ctx) {
+    ApiTokens.Caller token = ApiTokens.caller(ctx);
+    if (token != null) {
+      if (!token.require(ctx, "results:read")) {
+        return;
+      }
+    } else {
+      Account me = recruiter(ctx);
+      if (me == null) {
+        return;
+      }
+      if (!me.admin()) {
+        ctx.fail(403, new ClientError(403, "forbidden", "Recruiters never see scores; an admin or a token with results:read does."));
+        return;
+      }
+    }
+    Long id = id(ctx);
+    if (id == null) {
+      return;
+    }
+    results.result(id).onSuccess(j -> Http.json(ctx, 200, j)).onFailure(ctx::fail);
   }
 
   private void importJson(RoutingContext ctx) {
-    Account me = recruiter(ctx);
+    Account me = recruiterOrToken(ctx, WRITE);
     if (me == null) {
       return;
     }
@@ -84,7 +136,7 @@ public final class RecruiterRoutes {
   }
 
   private void oneJson(RoutingContext ctx) {
-    Account me = recruiter(ctx);
+    Account me = recruiterOrToken(ctx, READ);
     Long id = me == null ? null : id(ctx);
     if (id == null) {
       return;
@@ -99,7 +151,7 @@ public final class RecruiterRoutes {
   }
 
   private void actionJson(RoutingContext ctx) {
-    Account me = recruiter(ctx);
+    Account me = recruiterOrToken(ctx, WRITE);
     Long id = me == null ? null : id(ctx);
     if (id == null) {
       return;

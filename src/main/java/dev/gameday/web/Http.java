@@ -42,8 +42,13 @@ public final class Http {
     }
   }
 
+  /** The context key of an API token's caller (set by {@code ApiTokens.authenticate}). */
+  public static final String API_CALLER = "gameday.apiCaller";
+
+  /** JSON endpoints: {@code /api/...}, and the Greenhouse partner endpoints under {@code /integrations/}. */
   public static boolean isApi(RoutingContext ctx) {
-    return ctx.normalizedPath().startsWith("/api/");
+    String p = ctx.normalizedPath();
+    return p.startsWith("/api/") || p.startsWith("/integrations/");
   }
 
   public static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -42,10 +42,18 @@ public final class HttpVerticle extends VerticleBase {
   private final Consumer<Router> features;
   private final OutageLog outages;
   private final Observability ops;
+  private final io.vertx.core.Handler<RoutingContext> apiCallers;
   private HttpServer server;
 
   public HttpVerticle(Config config, Pool pool, Sessions sessions, Pages pages, OutageLog outages,
                       Consumer<Router> features, Observability ops) {
+    this(config, pool, sessions, pages, outages, features, ops, RoutingContext::next);
+  }
+
+  /** {@code apiCallers} runs after the session is loaded, before the CSRF check: it recognises API tokens. */
+  public HttpVerticle(Config config, Pool pool, Sessions sessions, Pages pages, OutageLog outages,
+                      Consumer<Router> features, Observability ops, io.vertx.core.Handler<RoutingContext> apiCallers) {
+    this.apiCallers = apiCallers;
     this.ops = ops;
     this.config = config;
     this.pool = pool;
@@ -71,6 +79,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(BodyHandler.create(false).setBodyLimit(FORM_BODY_LIMIT));
     router.route().handler(Input::guard);
     router.route().handler(sessions::load);
+    router.route().handler(apiCallers);
     router.route().handler(guards::csrf);
     router.get("/").handler(ctx -> pages.render(ctx, 200, "home", Map.of("title", "Gameday")));
     router.post("/logout").handler(ctx -> sessions.end(ctx).onSuccess(v -> Http.redirect(ctx, "/")).onFailure(ctx::fail));

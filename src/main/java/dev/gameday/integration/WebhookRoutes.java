@@ -1,0 +1,164 @@
+package dev.gameday.integration;
+
+import static dev.gameday.account.Accounts.signedIn;
+
+import dev.gameday.account.Accounts.Account;
+import dev.gameday.web.Http;
+import dev.gameday.web.Http.ClientError;
+import dev.gameday.web.Pages;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code /admin/webhooks} (endpoints, the secret shown once), {@code /admin/webhooks/{id}} (the delivery log with
+ * status codes, redeliver, disable) and the same as JSON under {@code /api/v1/admin/webhooks}. Admins only, with a
+ * session and the CSRF token; never an API token.
+ */
+public final class WebhookRoutes {
+  private final Webhooks webhooks;
+  private final Pages pages;
+
+  public WebhookRoutes(Webhooks webhooks, Pages pages) {
+    this.webhooks = webhooks;
+    this.pages = pages;
+  }
+
+  public void mount(Router router) {
+    router.get("/admin/webhooks").handler(this::listPage);
+    router.post("/admin/webhooks").handler(this::addPage);
+    router.get("/admin/webhooks/:id").handler(this::onePage);
+    router.post("/admin/webhooks/:id/disable").handler(this::disablePage);
+    router.post("/admin/webhooks/:id/deliveries/:delivery/redeliver").handler(this::redeliverPage);
+    router.get("/api/v1/admin/webhooks").handler(this::listJson);
+    router.post("/api/v1/admin/webhooks").handler(this::addJson);
+    router.get("/api/v1/admin/webhooks/:id/deliveries").handler(this::deliveriesJson);
+    router.post("/api/v1/admin/webhooks/:id/deliveries/:delivery/redeliver").handler(this::redeliverJson);
+  }
+
+  // ---- JSON
+
+  private void listJson(RoutingContext ctx) {
+    if (signedIn(ctx, true) != null) {
+      webhooks.endpoints().onSuccess(list -> Http.json(ctx, 200, new JsonObject().put("items", new JsonArray(list))))
+          .onFailure(ctx::fail);
+    }
+  }
+
+  private void addJson(RoutingContext ctx) {
+    Account me = signedIn(ctx, true);
+    JsonObject body = me == null ? null : Http.jsonBody(ctx);
+    if (body == null) {
+      return;
+    }
+    List<String> events = body.getValue("events") instanceof JsonArray a ? a.stream().map(o -> o instanceof String s ? s : String.valueOf(o)).toList() : List.of();
+    webhooks.add(me.email(), body.getValue("url") instanceof String s ? s : null, events, Boolean.TRUE.equals(body.getValue("includeIdentity")))
+        .onSuccess(e -> Http.json(ctx, 201, e)).onFailure(ctx::fail);
+  }
+
+  private void deliveriesJson(RoutingContext ctx) {
+    Account me = signedIn(ctx, true);
+    Long id = me == null ? null : id(ctx, "id");
+    if (id != null) {
+      webhooks.endpoint(id).compose(e -> webhooks.deliveries(id).map(d -> e.put("deliveries", d)))
+          .onSuccess(e -> Http.json(ctx, 200, e)).onFailure(ctx::fail);
+    }
+  }
+
+  private void redeliverJson(RoutingContext ctx) {
+    Account me = signedIn(ctx, true);
+    Long id = me == null ? null : id(ctx, "id");
+    Long delivery = id == null ? null : id(ctx, "delivery");
+    if (delivery != null) {
+      webhooks.redeliver(me.email(), id, delivery).onSuccess(j -> Http.json(ctx, 200, j)).onFailure(ctx::fail);
+    }
+  }
+
+  // ---- pages
+
+  private void listPage(RoutingContext ctx) {
+    if (signedIn(ctx, true) != null) {
+      renderList(ctx, 200, Map.of());
+    }
+  }
+
+  private void renderList(RoutingContext ctx, int status, Map<String, Object> extra) {
+    webhooks.endpoints().onSuccess(list -> {
+      Map<String, Object> m = new HashMap<>(extra);
+      m.put("title", "Webhooks");
+      m.put("endpoints", list);
+      m.put("empty", list.isEmpty());
+      pages.render(ctx, status, "admin-webhooks", m);
+    }).onFailure(ctx::fail);
+  }
+
+  private void addPage(RoutingContext ctx) {
+    Account me = signedIn(ctx, true);
+    if (me == null) {
+      return;
+    }
+    var f = ctx.request().formAttributes();
+    webhooks.add(me.email(), f.get("url"), f.getAll("event"), "yes".equals(f.get("includeIdentity")))
+        .onSuccess(e -> renderList(ctx, 201, Map.of("created", e)))
+        .onFailure(err -> {
+          if (err instanceof ClientError ce && ce.status() < 500) {
+            renderList(ctx, ce.status(), Map.of("formError", ce.getMessage(), "formUrl", f.get("url") == null ? "" : f.get("url")));
+          } else {
+            ctx.fail(err);
+          }
+        });
+  }
+
+  private void onePage(RoutingContext ctx) {
+    Account me = signedIn(ctx, true);
+    Long id = me == null ? null : id(ctx, "id");
+    if (id != null) {
+      renderOne(ctx, id, 200, Map.of());
+    }
+  }
+
+  private void renderOne(RoutingContext ctx, long id, int status, Map<String, Object> extra) {
+    webhooks.endpoint(id).compose(e -> webhooks.deliveries(id).map(d -> {
+      Map<String, Object> m = new HashMap<>(extra);
+      m.put("title", "Webhook " + e.getString("url"));
+      m.put("endpoint", e);
+      m.put("deliveries", d);
+      m.put("empty", d.isEmpty());
+      return m;
+    })).onSuccess(m -> pages.render(ctx, status, "admin-webhook", m)).onFailure(ctx::fail);
+  }
+
+  private void disablePage(RoutingContext ctx) {
+    Account me = signedIn(ctx, true);
+    Long id = me == null ? null : id(ctx, "id");
+    if (id != null) {
+      webhooks.disable(me.email(), id).onSuccess(e -> renderOne(ctx, id, 200, Map.of("notice", "The endpoint is disabled: nothing more is sent to it.")))
+          .onFailure(ctx::fail);
+    }
+  }
+
+  private void redeliverPage(RoutingContext ctx) {
+    Account me = signedIn(ctx, true);
+    Long id = me == null ? null : id(ctx, "id");
+    Long delivery = id == null ? null : id(ctx, "delivery");
+    if (delivery != null) {
+      Future<JsonObject> f = webhooks.redeliver(me.email(), id, delivery);
+      f.onSuccess(j -> renderOne(ctx, id, 200, Map.of("notice", "Delivery " + delivery + " is queued again (same event id).")))
+          .onFailure(ctx::fail);
+    }
+  }
+
+  private static Long id(RoutingContext ctx, String name) {
+    try {
+      return Long.parseLong(ctx.pathParam(name));
+    } catch (NumberFormatException e) {
+      ctx.fail(404, new ClientError(404, "unknown_webhook", "There is no webhook endpoint or delivery with that id."));
+      return null;
+    }
+  }
+}
