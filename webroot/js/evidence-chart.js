@@ -202,38 +202,46 @@
   function series(data, rows, times, col, groupCol, combine) {
     var at = new Map();
     times.forEach(function (t, k) { at.set(t, k); });
-    var groups = [];
-    if (groupCol) {
-      var seen = Object.create(null);
-      rows.forEach(function (r) { var g = groupCol.texts[r]; if (!seen[g]) { seen[g] = true; groups.push(g); } });
-    } else groups.push(null);
-    return groups.map(function (g) {
-      var sum = new Array(times.length).fill(null), n = new Array(times.length).fill(0), max = new Array(times.length).fill(null);
-      rows.forEach(function (r) {
-        if (g !== null && groupCol.texts[r] !== g) return;
-        var v = col.values[r];
-        if (v == null) return;
-        var k = at.get(data.times[r]);
-        sum[k] = (sum[k] || 0) + v;
-        n[k]++;
-        if (max[k] == null || v > max[k]) max[k] = v;
-      });
-      var values = sum.map(function (s, k) {
-        if (s == null) return null;
-        return combine === 'sum' ? s : combine === 'max' ? max[k] : s / n[k];
+    // one pass over the rows, each added to its group's sums (a pass per group was groups x rows: 73 pods x 5,794)
+    var groups = [], byName = new Map();
+    function groupOf(g) {
+      var s = byName.get(g);
+      if (!s) {
+        s = { g: g, sum: new Array(times.length).fill(null), n: new Array(times.length).fill(0), max: new Array(times.length).fill(null) };
+        byName.set(g, s);
+        groups.push(s);
+      }
+      return s;
+    }
+    if (!groupCol) groupOf(null);
+    rows.forEach(function (r) {
+      var s = groupOf(groupCol ? groupCol.texts[r] : null);
+      var v = col.values[r];
+      if (v == null) return;
+      var k = at.get(data.times[r]);
+      s.sum[k] = (s.sum[k] || 0) + v;
+      s.n[k]++;
+      if (s.max[k] == null || v > s.max[k]) s.max[k] = v;
+    });
+    return groups.map(function (s) {
+      var values = s.sum.map(function (v, k) {
+        if (v == null) return null;
+        return combine === 'sum' ? v : combine === 'max' ? s.max[k] : v / s.n[k];
       });
       var lo = Infinity, hi = -Infinity;
       values.forEach(function (v) { if (v != null) { if (v < lo) lo = v; if (v > hi) hi = v; } });
-      return { name: g === null ? col.name : col.name + ' \u00b7 ' + groupCol.name + '=' + g, values: values, numeric: true, min: lo, max: hi, index: -1 };
+      return { name: s.g === null ? col.name : col.name + ' \u00b7 ' + groupCol.name + '=' + s.g, values: values, numeric: true, min: lo, max: hi, index: -1 };
     });
   }
+
+  var DEFAULT_GROUP_MAX = 12;  // the lines are first grouped by the first label with at most this many values
 
   /**
    * A CSV with label columns, drawn like a small dashboard: group the lines by a label, show only some label values,
    * choose how rows at the same time combine. The data table (the alternative to the charts) lists the rows shown.
    */
   function renderDashboard(ctx, root, data, specs, annots, labelCols, tableId, hasChartLib) {
-    var state = { groupBy: labelCols[0].name, combine: 'mean', allowed: Object.create(null) };
+    var state = { groupBy: '', combine: 'mean', allowed: Object.create(null) };
     var valuesOf = Object.create(null);
     labelCols.forEach(function (l) {
       var seen = Object.create(null), list = [];
@@ -241,6 +249,11 @@
       valuesOf[l.name] = { list: list, counts: seen };
       state.allowed[l.name] = new Set(list);
     });
+    // like a dashboard's default panel: a few lines (by version, not 73 pods x 4 charts, which took a second to
+    // draw); with no such label, one line per column
+    for (var li = 0; li < labelCols.length && !state.groupBy; li++) {
+      if (valuesOf[labelCols[li].name].list.length <= DEFAULT_GROUP_MAX) state.groupBy = labelCols[li].name;
+    }
     var chartsId = ctx.id + '-charts';
     var charts = h('div', { class: 'ev-dash-charts', id: chartsId });
     var tableSlot = h('div', { class: 'ev-dash-table' });
@@ -250,8 +263,12 @@
       var parts = [];
       labelCols.forEach(function (l) {
         var a = state.allowed[l.name];
-        if (a.size < valuesOf[l.name].list.length) {
-          parts.push(l.name + ': ' + (a.size ? valuesOf[l.name].list.filter(function (v) { return a.has(v); }).join(', ') : 'none'));
+        var list = valuesOf[l.name].list;
+        if (a.size < list.length) {
+          var hidden = list.filter(function (v) { return !a.has(v); });
+          // "all but" when fewer are hidden than shown: unticking one of 73 pods should not list the other 72
+          parts.push(l.name + ': ' + (!a.size ? 'none' : a.size > 5 && hidden.length < a.size ? 'all but ' + hidden.join(', ')
+            : list.filter(function (v) { return a.has(v); }).join(', ')));
         }
       });
       return parts.join('; ');
@@ -260,6 +277,7 @@
     function draw() {
       group.charts.forEach(function (o) { o.u.destroy(); });
       group.charts = [];
+      group.width = 0;
       charts.replaceChildren();
       var rows = [];
       for (var r = 0; r < data.times.length; r++) {
@@ -325,7 +343,10 @@
         });
         fs.appendChild(h('span', { class: 'ev-check' }, [cb, h('label', { for: cb.id }, [v, h('span', { class: 'ev-n', text: ' ' + fmtInt(valuesOf[l.name].counts[v]) })])]));
       });
-      bar.appendChild(fs);
+      // many values (73 pods) fold away, so that on a phone the charts are not a screen of check boxes further down
+      var many = valuesOf[l.name].list.length > DEFAULT_GROUP_MAX;
+      bar.appendChild(many ? h('details', { class: 'ev-levels-fold' }, [h('summary', { text: 'Show ' + l.name + ' (' +
+        fmtInt(valuesOf[l.name].list.length) + ' values)' }), fs]) : fs);
     });
     root.appendChild(bar);
     root.appendChild(h('p', { class: 'ev-hint', text: 'This file has label columns (' + labelCols.map(function (l) { return l.name; }).join(', ') +
@@ -494,7 +515,9 @@
     root.appendChild(fig);
 
     var lastIdx = null;
-    var width = Math.max(240, box.clientWidth || root.clientWidth || 600);
+    // the charts of a file share one width: measured once (each clientWidth after a uPlot forced a layout of the page)
+    var width = group.width || Math.max(240, box.clientWidth || root.clientWidth || 600);
+    group.width = width;
     var series = [{
       label: 'Time (UTC)',
       value: function (u, v) { return v == null ? '–' : humanUTC(v); }

@@ -129,6 +129,7 @@ for m in range(mi(14, 11), mi(14, 38)):  # plateau, slowly worsening as the cach
 for m in range(mi(14, 43), mi(14, 49)):  # after the pool increase wore off: DB CPU bound
     INCIDENT_ERR[m] = 0.168 + (m - mi(14, 43)) * 0.0035 + rng.gauss(0, 0.004)
 
+CLIENTS = 24 * 20  # registry-api client connections to pgb-1: 24 pods x up to 20 (world.yaml)
 API_SHARE = 0.42  # share of edge requests that reach registry-api
 
 SEARCH_P99 = {mi(14, 1): 420, mi(14, 2): 1180, mi(14, 3): 1390, mi(14, 4): 1020, mi(14, 5): 610,
@@ -243,7 +244,10 @@ for m in range(MINUTES):
         waiting = int(350 + (m - mi(14, 43)) * 18 + rng.gauss(0, 12))
     r["pool"] = int(round(min(pool, pool_max)))
     r["pool_max"] = pool_max
-    r["waiting"] = max(0, waiting)
+    # The 24 pods open at most 20 client connections each to pgb-1 (480; world.yaml, fact pgbouncer-clients),
+    # and a client holding a server connection is not waiting: at most 480 - pool, less the few clients idle
+    # between transactions (a fixed pattern, so the random stream and every other figure stay as they were).
+    r["waiting"] = max(0, min(waiting, CLIENTS - r["pool"] - round(5 + 3 * math.sin(m * 1.7))))
     r["qps"] = qps
     r["cpu"] = cpu
     r["others"] = others
@@ -846,7 +850,7 @@ for r in rows:
         if m < mi(14, 6) or m > mi(14, 58) else int(1900 + rng.gauss(0, 200))
     pgb(sec, "INFO", "stats for pool registry/registry_api: %d xacts/s, %d queries/s, in %d kB/s, out %d kB/s, xact %d us, query %d us, wait %d us" % (
         xacts, qps, qps * 0.21, qps * 1.9, xact_us, query_us, wait_us))
-    cl_active = min(20 * 24, int(r["api_rps"] * 0.045 + r["pool"] * 2))
+    cl_active = min(CLIENTS - r["waiting"], int(r["api_rps"] * 0.045 + r["pool"] * 2))  # active + waiting <= 480
     maxwait = 0 if r["waiting"] == 0 else (3 if r["waiting"] > 100 else 1 if r["waiting"] > 10 else 0)
     pgb(sec + 0.001, "INFO", "pool registry/registry_api: cl_active=%d cl_waiting=%d sv_active=%d sv_idle=%d "
                              "pool_size=%d maxwait=%ds" % (cl_active, r["waiting"], r["pool"],

@@ -52,9 +52,14 @@ HIT = [("13:50", 0.94), ("14:08", 0.94), ("14:09", 0.41), ("14:10", 0.04), ("14:
 P99 = [("13:50", 180), ("14:08", 180), ("14:09", 900), ("14:10", 2400), ("14:11", 5000),
        ("14:59", 5000), ("15:00", 3100), ("15:01", 1400), ("15:02", 700), ("15:03", 420),
        ("15:05", 260), ("15:06", 240), ("15:08", 200), ("15:12", 180), ("15:30", 180)]
-WAIT = [("13:50", 2), ("14:08", 2), ("14:09", 90), ("14:10", 640), ("14:11", 1480), ("14:12", 1960),
-        ("14:57", 1975), ("14:58", 1700), ("14:59", 1100), ("15:00", 700), ("15:01", 320),
-        ("15:02", 120), ("15:03", 40), ("15:05", 8), ("15:07", 2), ("15:30", 2)]
+# PgBouncer clients of pool registry/registry_api waiting for a server connection. The 24 pods open at most 20
+# client connections each (480; world.yaml, fact pgbouncer-clients) and 60 of them hold the pool's server
+# connections, so the queue tops out near 410. Above 20 from 14:09 to 15:04, as in the first edition, so the
+# random stream (and every other column) is unchanged.
+WAIT = [("13:50", 2), ("14:08", 2), ("14:09", 40), ("14:10", 150), ("14:11", 330), ("14:12", 405),
+        ("14:57", 409), ("14:58", 360), ("14:59", 240), ("15:00", 150), ("15:01", 70), ("15:02", 40),
+        ("15:03", 32), ("15:04", 23), ("15:05", 8), ("15:07", 2), ("15:30", 2)]
+CLIENTS = 24 * 20 - 60  # registry-api client connections to pgb-1 less those holding a server connection
 # Requests reaching registry-api (after the CDN). Baseline drifts up slowly; clients retry during the
 # incident; edge serve-stale 14:57-15:14 keeps most metadata reads at the edge.
 BASE = [("13:50", 6700), ("15:30", 7000)]   # about 0.42 of edge requests (world.yaml, fact registry-api-origin)
@@ -78,7 +83,7 @@ while t <= END:
     p99 = 5000 if p99 >= 5000 else round(p99 * (1 + random.uniform(-0.06, 0.06)))
     w = interp(WAIT, t)
     w = round(w * (1 + random.uniform(-0.01, 0.01))) if w > 20 else random.randint(0, 4)
-    w = min(w, 2000)
+    w = min(w, CLIENTS)
     rows.append((t, req, round(e, 4), p99, round(hit, 3), w))
     t += timedelta(minutes=1)
 

@@ -98,4 +98,26 @@ class CheckCommandTest {
     assertTrue(r.out().contains("exercises/scaling-plan/evidence/architecture-and-inventory.md:" + lines.size()
         + ": contradicts fact read-path of exercises/world.yaml"), r.out());
   }
+
+  @Test
+  @DisplayName("check reports more waiting PgBouncer clients than registry-api's pods can open, at the CSV row")
+  void worldFactPgBouncerClients() throws Exception {
+    Path lib = dev.gameday.support.Library.copy(tmp);
+    Path csv = lib.resolve("postmortem-review/evidence/registry-metrics.csv");
+    List<String> lines = new ArrayList<>(Files.readAllLines(csv));
+    int at = -1;
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).startsWith("2026-09-22T14:30:00Z,")) {
+        at = i;
+      }
+    }
+    // the first edition's 1,960 waiting clients: 24 pods open at most 480
+    String row = lines.get(at);
+    lines.set(at, row.substring(0, row.lastIndexOf(',') + 1) + "1960");
+    Files.write(csv, lines);
+    Run r = check(lib);
+    assertEquals(1, r.code(), r.out());
+    assertTrue(r.out().contains("exercises/postmortem-review/evidence/registry-metrics.csv:" + (at + 1)
+        + ": pgbouncer.registryApiClients / registry-api.pods is 81.667 at 2026-09-22T14:30:00Z"), r.out());
+  }
 }

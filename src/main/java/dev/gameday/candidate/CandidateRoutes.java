@@ -191,6 +191,7 @@ public final class CandidateRoutes {
         m.put("title", ex.title());
         m.put("exercise", exerciseItem(status));
         m.put("readPane", readPane.result());
+        m.put("hasCharts", ex.evidence().stream().anyMatch(ev -> "csv".equals(ev.kind()))); // links uPlot's stylesheet
         m.put("sections", ex.sections().stream().map(s -> Map.<String, Object>of("id", s.id(), "title", s.title(),
             "prompt", s.prompt(), "words", s.words(), "text", answer.sections().get(s.id()))).toList());
         m.put("rev", answer.rev());

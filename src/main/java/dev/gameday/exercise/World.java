@@ -246,27 +246,41 @@ final class World {
       for (String q : ms.keys()) {
         Yaml m = ms.get(q);
         String f = m.str("file", 300);
-        String column = m.str("column", 100);
-        if (f == null || column == null) {
+        // one column, or several whose sum is the quantity (clients waiting + clients holding a connection)
+        List<String> columns = new ArrayList<>();
+        if (m.get("columns") != null) {
+          m.list("columns", true).forEach(y -> columns.add(y.scalar()));
+        } else if (m.str("column", 100) != null) {
+          columns.add(m.str("column", 100));
+        }
+        if (f == null || columns.isEmpty()) {
           continue;
         }
         Csv csv = csvs.get(f);
-        int c = csv == null ? -1 : csv.columns().indexOf(column);
         if (csv == null) {
           m.problem(q + " is measured in " + f + ", which is not a csv evidence file of this exercise");
-        } else if (c < 1) {
-          m.problem(q + " is measured in column '" + column + "', which " + f + " does not have");
+          continue;
+        }
+        String missing = columns.stream().filter(col -> csv.columns().indexOf(col) < 1).findFirst().orElse(null);
+        if (missing != null) {
+          m.problem(q + " is measured in column '" + missing + "', which " + f + " does not have");
         } else if (facts.stream().noneMatch(x -> q.equals(x.of()) || q.equals(x.to()))) {
           m.problem(q + " is measured here but no fact of " + file + " uses it");
         } else {
           TreeMap<Instant, Double> values = new TreeMap<>();
           Map<Instant, Integer> lines = new HashMap<>();
+          rows:
           for (Csv.Row row : csv.rows()) {
-            if (Double.isNaN(row.values()[c])) {
-              m.problem(q + " is measured in column '" + column + "', which is a label, not a number");
-              break;
+            double sum = 0;
+            for (String col : columns) {
+              double v = row.values()[csv.columns().indexOf(col)];
+              if (Double.isNaN(v)) {
+                m.problem(q + " is measured in column '" + col + "', which is a label, not a number");
+                break rows;
+              }
+              sum += v;
             }
-            values.merge(row.time(), row.values()[c], Double::sum);
+            values.merge(row.time(), sum, Double::sum);
             lines.putIfAbsent(row.time(), row.line());
           }
           measures.put(q, new Series(display.apply(f), values, lines));

@@ -264,6 +264,15 @@ class TrailTest {
   }
 
   @Test
+  @DisplayName("an exercise page with CSV evidence links uPlot's stylesheet as well as its script (without it the charts overlap their legends)")
+  void chartStylesheetLinked() {
+    String page = await(candidate.get("/candidate/exercises/" + EX)).bodyAsString();
+    assertTrue(page.contains("/dist/uPlot.iife.min.js"), "the chart script");
+    assertTrue(page.contains("<link rel=\"stylesheet\" href=\"/webjars/uplot/1.6.30/dist/uPlot.min.css\">"),
+        "the chart stylesheet");
+  }
+
+  @Test
   @DisplayName("the candidate sees their trail as a timeline on the review page before submitting")
   void candidateView() {
     await(candidate.post(TRAIL, batch(event("2026-12-01T09:01:00Z", "opened", 1, ""),

@@ -246,6 +246,37 @@ class EvidenceRulesTest {
   }
 
   @Test
+  @DisplayName("more registry-api clients in PgBouncer than the pods open is reported at the row (columns summed)")
+  void worldFactPgBouncerClientsAtRow() throws IOException {
+    // the first edition's 507 waiting besides the 60 holding server connections: 567 clients from 24 pods of 20
+    String file = "incident-postmortem/evidence/backend-metrics.csv";
+    String row = Files.readAllLines(lib.resolve(file)).stream().filter(l -> l.startsWith("2026-10-14T14:35:00Z,"))
+        .findFirst().orElseThrow();
+    String[] cells = row.split(",");
+    assertEquals("60", cells[4], row); // pool_in_use
+    cells[6] = "507"; // clients_waiting
+    replace(file, row, String.join(",", cells));
+    int line = lineOf(file, "2026-10-14T14:35:00Z,");
+    assertReported(problems(), IP + "evidence/backend-metrics.csv:" + line + ": ",
+        "pgbouncer.registryApiClients / registry-api.pods is 23.625 at 2026-10-14T14:35:00Z, outside 0.000-20.000"
+            + " (fact pgbouncer-clients");
+  }
+
+  @Test
+  @DisplayName("a PgBouncer client limit other than max_client_conn 1,000 is reported where it is written")
+  void worldFactPgBouncerLimitContradicted() throws IOException {
+    String file = "postmortem-review/evidence/chat-excerpt.md";
+    replace(file, "PgBouncer waiting clients about 410, so nearly every registry-api connection is queued.",
+        "PgBouncer waiting clients near 2000 (its limit).");
+    int line = lineOf(file, "near 2000 (its limit)");
+    assertReported(problems(), "exercises/postmortem-review/evidence/chat-excerpt.md:" + line + ": ",
+        "contradicts fact pgbouncer-clients of exercises/world.yaml");
+    String notes = "scaling-plan/reviewer-notes.md";
+    replace(notes, "`max_client_conn` 1,000", "`max_client_conn` 2,000");
+    assertReported(problems(), "exercises/scaling-plan/reviewer-notes.md:", "contradicts fact pgbouncer-clients");
+  }
+
+  @Test
   @DisplayName("a measure naming a column the CSV lacks is reported at the declaration")
   void worldMeasureUnknownColumn() throws IOException {
     replace("incident-postmortem/exercise.yaml", "column: api_requests_per_s}", "column: api_rps}");
