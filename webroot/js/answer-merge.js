@@ -14,6 +14,16 @@
   }
 
   /**
+   * The sections of text that differ from base (what the server has): a save sends only these, and the server merges
+   * them into the stored answer. A section missing from base counts as changed.
+   */
+  function changed(text, base) {
+    var out = {};
+    Object.keys(text).forEach(function (k) { if (text[k] !== base[k]) { out[k] = text[k]; } });
+    return out;
+  }
+
+  /**
    * Three-way merge per section: keep whichever side changed; when both did, keep both texts, theirs below a marked
    * line. The result has the sections of theirs. report (optional) collects the section names where both sides
    * changed (both) and where only theirs did (theirs).
@@ -65,5 +75,5 @@
     return { merged: merged, dirty: !same(merged, serverText), report: report };
   }
 
-  return { same: same, merge: merge, ownEcho: ownEcho, reconcile: reconcile, restore: restore };
+  return { same: same, changed: changed, merge: merge, ownEcho: ownEcho, reconcile: reconcile, restore: restore };
 }));

@@ -151,7 +151,8 @@
     // a request the network swallows (no answer, no error) must not leave the page "Saving..." for ever
     var ctrl = typeof AbortController === 'function' ? new AbortController() : null;
     var timeout = setTimeout(function () { if (ctrl) { ctrl.abort(); } }, SAVE_TIMEOUT);
-    var payload = JSON.stringify({ rev: rev, sections: text });
+    // only the sections that differ from what the server has: the server merges them into the stored answer
+    var payload = JSON.stringify({ rev: rev, sections: core.changed(text, base) });
     fetch(api, {
       method: 'PUT',
       credentials: 'same-origin',

@@ -117,3 +117,10 @@ test('restore: a draft that the server already has is not dirty', () => {
   assert.deepEqual(r.merged, { a: 'same' });
   assert.equal(r.dirty, false);
 });
+
+test('changed: only the sections whose text differs from the server\'s are sent', () => {
+  assert.deepEqual(m.changed({ a: 'x', b: 'y2', c: '' }, { a: 'x', b: 'y', c: '' }), { b: 'y2' });
+  assert.deepEqual(m.changed({ a: 'x' }, { a: 'x' }), {});
+  assert.deepEqual(m.changed({ a: 'x', n: 'new' }, { a: 'x' }), { n: 'new' }, 'a section the server never had counts as changed');
+  assert.deepEqual(m.changed({ a: '' }, { a: 'gone' }), { a: '' }, 'clearing a section is a change too');
+});
