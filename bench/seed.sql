@@ -41,16 +41,17 @@ select i.id, te.exercise_id, te.version_id, te.position
  where te.track_id = 'sre-senior' and i.candidate_email like 'bench-%';
 
 -- answers of realistic size: every section of every exercise, ~120 words each
-insert into answers (invitation_id, exercise_id, rev, sections)
+insert into answers (invitation_id, exercise_id, rev, sections, word_counts)
 select ie.invitation_id, ie.exercise_id, 1,
        (select jsonb_object_agg(s ->> 'id', repeat('A realistic sentence of a candidate answer, with numbers 14:06 and 2.3 %. ', 12))
-          from jsonb_array_elements(ev.definition -> 'sections') s)
+          from jsonb_array_elements(ev.definition -> 'sections') s),
+       -- every section holds the same text: count its words once
+       (select jsonb_object_agg(s ->> 'id', w.n) from jsonb_array_elements(ev.definition -> 'sections') s,
+               (select gameday_word_count(repeat('A realistic sentence of a candidate answer, with numbers 14:06 and 2.3 %. ', 12)) as n) w)
   from invitation_exercises ie
   join exercise_versions ev on ev.id = ie.version_id
   join invitations i on i.id = ie.invitation_id
  where i.candidate_email like 'bench-%';
-update answers a set word_counts = (select jsonb_object_agg(e.key, gameday_word_count(e.value)) from jsonb_each_text(a.sections) e)
- where a.invitation_id in (select id from invitations where candidate_email like 'bench-%');
 
 insert into sessions (id_hash, kind, invitation_id, csrf_token, expires_at)
 select sha256(convert_to('bench-session-' || i.id, 'UTF8')), 'candidate', i.id, 'bench-csrf-' || i.id, now() + interval '1 day'

@@ -78,8 +78,12 @@ public final class Gameday implements AutoCloseable {
   private final Pages pages;
   private final java.util.concurrent.CompletableFuture<Void> templates;
 
+  /** The schema version this instance migrated to or verified at start (for /ready). */
+  private final String schemaVersion;
+
   private Gameday(Config config, EmbeddedDatabase embedded, String url, ExerciseLoader.Result library, Pages pages,
-                  java.util.concurrent.CompletableFuture<Void> templates) {
+                  java.util.concurrent.CompletableFuture<Void> templates, String schemaVersion) {
+    this.schemaVersion = schemaVersion;
     this.pages = pages;
     this.templates = templates;
     this.config = config;
@@ -117,6 +121,7 @@ public final class Gameday implements AutoCloseable {
     Pages pages = new Pages(null);
     java.util.concurrent.CompletableFuture<Void> templates = pages.warmInBackground();
     String fingerprint = ExerciseLoader.fingerprint(config.exercisesDir());
+    String schema;
     EmbeddedDatabase embedded = null;
     String url;
     if (config.embedded()) {
@@ -127,9 +132,9 @@ public final class Gameday implements AutoCloseable {
     }
     try {
       if (config.ops().migrateOnStart()) {
-        Migrations.migrate(url, null);
+        schema = Migrations.migrate(url, null);
       } else {
-        Migrations.verify(url);
+        schema = Migrations.verify(url);
       }
       boolean known = fingerprint != null && Migrations.libraryChecked(url, fingerprint);
       ExerciseLoader.Result library = known ? ExerciseLoader.loadVerified(config.exercisesDir())
@@ -137,7 +142,7 @@ public final class Gameday implements AutoCloseable {
       if (!library.ok()) {
         throw new LibraryException(library);
       }
-      Gameday app = new Gameday(config, embedded, url, library, pages, templates);
+      Gameday app = new Gameday(config, embedded, url, library, pages, templates, schema);
       if (!known && fingerprint != null) {
         await(app.pool.preparedQuery("insert into library_checks (fingerprint) values ($1) on conflict do nothing")
             .execute(io.vertx.sqlclient.Tuple.of(fingerprint)));
@@ -174,6 +179,7 @@ public final class Gameday implements AutoCloseable {
     dev.gameday.integration.ApiDocs apiDocs = new dev.gameday.integration.ApiDocs();
     dev.gameday.integration.WebhookRoutes webhookRoutes = new dev.gameday.integration.WebhookRoutes(webhooks, pages);
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+    dev.gameday.ops.Readiness readiness = new dev.gameday.ops.Readiness(pool, catalog, schemaVersion);
     httpDeployment = await(vertx.deployVerticle(() -> new HttpVerticle(config, pool, sessions, pages, outages, router -> {
       candidateRoutes.mount(router);
       setupRoutes.mount(router);
@@ -187,7 +193,7 @@ public final class Gameday implements AutoCloseable {
       webhookRoutes.mount(router);
       greenhouse.mount(router);
       this.router = router;
-    }, ops, apiTokens::authenticate), new DeploymentOptions().setInstances(instances)));
+    }, ops, apiTokens::authenticate, readiness), new DeploymentOptions().setInstances(instances)));
     // housekeeping: expired sessions and old sign-in attempts serve no one (the audit log keeps the history)
     housekeeping = vertx.setPeriodic(10_000, 3_600_000, id -> pool
         .query("delete from sessions where expires_at < now() or last_seen_at < now() - interval '1 day'").execute()

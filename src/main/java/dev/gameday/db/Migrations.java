@@ -32,8 +32,12 @@ public final class Migrations {
     return current == null ? "none" : current.getVersion().getVersion();
   }
 
-  /** For {@code GAMEDAY_MIGRATE_ON_START=false}: the schema must be exactly the one this release knows. */
-  public static void verify(String postgresUrl) {
+  /**
+   * For {@code GAMEDAY_MIGRATE_ON_START=false}: the schema must be exactly the one this release knows.
+   *
+   * @return the schema version
+   */
+  public static String verify(String postgresUrl) {
     // one look at the history table and the class path serves every check below
     MigrationInfoService info = flyway(postgresUrl, null).info();
     refuseNewer(info);
@@ -45,6 +49,8 @@ public final class Migrations {
           + pending[pending.length - 1].getVersion().getVersion() + " (" + pending.length
           + " migration(s) pending) and GAMEDAY_MIGRATE_ON_START is false: run `gameday migrate` first.");
     }
+    MigrationInfo current = info.current();
+    return current == null ? "none" : current.getVersion().getVersion();
   }
 
   /** Whether a library with this fingerprint passed every check against this database before (V45). */

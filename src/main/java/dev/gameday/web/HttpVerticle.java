@@ -42,17 +42,20 @@ public final class HttpVerticle extends VerticleBase {
   private final Consumer<Router> features;
   private final OutageLog outages;
   private final Observability ops;
+  private final dev.gameday.ops.Readiness readiness;
   private final io.vertx.core.Handler<RoutingContext> apiCallers;
   private HttpServer server;
 
   public HttpVerticle(Config config, Pool pool, Sessions sessions, Pages pages, OutageLog outages,
-                      Consumer<Router> features, Observability ops) {
-    this(config, pool, sessions, pages, outages, features, ops, RoutingContext::next);
+                      Consumer<Router> features, Observability ops, dev.gameday.ops.Readiness readiness) {
+    this(config, pool, sessions, pages, outages, features, ops, RoutingContext::next, readiness);
   }
 
   /** {@code apiCallers} runs after the session is loaded, before the CSRF check: it recognises API tokens. */
   public HttpVerticle(Config config, Pool pool, Sessions sessions, Pages pages, OutageLog outages,
-                      Consumer<Router> features, Observability ops, io.vertx.core.Handler<RoutingContext> apiCallers) {
+                      Consumer<Router> features, Observability ops, io.vertx.core.Handler<RoutingContext> apiCallers,
+                      dev.gameday.ops.Readiness readiness) {
+    this.readiness = readiness;
     this.apiCallers = apiCallers;
     this.ops = ops;
     this.config = config;
@@ -106,10 +109,9 @@ public final class HttpVerticle extends VerticleBase {
 
   /** Ready when Postgres answers; each check is named, so a 503 says which one failed. */
   private void ready(RoutingContext ctx) {
-    pool.query("select 1").execute()
-        .timeout(2, TimeUnit.SECONDS)
-        .onSuccess(r -> Http.json(ctx, 200, new JsonObject().put("status", "ready")
-            .put("checks", new JsonObject().put("database", "up"))))
+    readiness.check()
+        .onSuccess(r -> Http.json(ctx, r.getBoolean("ready") ? 200 : 503, new JsonObject()
+            .put("status", r.getBoolean("ready") ? "ready" : "not_ready").put("checks", r.getJsonObject("checks"))))
         .onFailure(err -> {
           if (OutageLog.unavailable(err)) {
             outages.refused(err);
