@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Base64;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +63,7 @@ public final class Greenhouse {
   private final String publicUrl;
   private final Duration retryBase;
   private final HttpClientAgent http;
-  private final AtomicBoolean running = new AtomicBoolean();
+  private final dev.gameday.ops.Drain drain = new dev.gameday.ops.Drain(this::sendOne, 100);
 
   public Greenhouse(Vertx vertx, Pool pool, Catalog catalog, CandidateDirectory directory, String publicUrl, Duration retryBase) {
     this.vertx = vertx;
@@ -264,21 +263,11 @@ public final class Greenhouse {
   // ---- the completion callback
 
   public void start() {
-    vertx.setPeriodic(1_500, 5_000, id -> sendDue().onFailure(err -> LOG.warn("greenhouse callback pass failed: {}", err.toString())));
+    drain.every(vertx, 1_500, 5_000, LOG, "greenhouse callback");
   }
 
   public Future<Integer> sendDue() {
-    if (!running.compareAndSet(false, true)) {
-      return Future.succeededFuture(0);
-    }
-    return loop(0).andThen(ar -> running.set(false));
-  }
-
-  private Future<Integer> loop(int done) {
-    if (done >= 100) {
-      return Future.succeededFuture(done);
-    }
-    return sendOne().compose(sent -> sent ? loop(done + 1) : Future.succeededFuture(done));
+    return drain.pass();
   }
 
   Future<Boolean> sendOne() {

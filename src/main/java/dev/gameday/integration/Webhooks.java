@@ -27,7 +27,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -82,7 +81,7 @@ public final class Webhooks {
   private final Pool pool;
   private final Duration retryBase;
   private final HttpClientAgent http;
-  private final AtomicBoolean running = new AtomicBoolean();
+  private final dev.gameday.ops.Drain drain = new dev.gameday.ops.Drain(this::sendOne, PER_PASS);
 
   public Webhooks(Vertx vertx, Pool pool, Duration retryBase) {
     this.vertx = vertx;
@@ -233,22 +232,12 @@ public final class Webhooks {
 
   /** Sends due deliveries every two seconds. */
   public void start() {
-    vertx.setPeriodic(1_000, 2_000, id -> sendDue().onFailure(err -> LOG.warn("webhook pass failed: {}", err.toString())));
+    drain.every(vertx, 1_000, 2_000, LOG, "webhook");
   }
 
   /** One pass: due deliveries one by one until none is due (or a pass's limit); answers how many were tried. */
   public Future<Integer> sendDue() {
-    if (!running.compareAndSet(false, true)) {
-      return Future.succeededFuture(0);
-    }
-    return loop(0).andThen(ar -> running.set(false));
-  }
-
-  private Future<Integer> loop(int done) {
-    if (done >= PER_PASS) {
-      return Future.succeededFuture(done);
-    }
-    return sendOne().compose(sent -> sent ? loop(done + 1) : Future.succeededFuture(done));
+    return drain.pass();
   }
 
   /** What the receiver gets: the same bytes on every attempt. */

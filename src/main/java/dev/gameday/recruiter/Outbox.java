@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +57,7 @@ public final class Outbox {
   private final Duration retryBase;
   private final int maxAttempts;
   private final String contact;
-  private final AtomicBoolean running = new AtomicBoolean();
+  private final dev.gameday.ops.Drain drain = new dev.gameday.ops.Drain(this::sendOne, PER_PASS);
 
   public Outbox(Vertx vertx, Pool pool, Catalog catalog, Mailer mailer, Duration retryBase, int maxAttempts, String contact) {
     this.vertx = vertx;
@@ -77,22 +76,12 @@ public final class Outbox {
 
   /** Sends due emails every two seconds. */
   public void start() {
-    vertx.setPeriodic(1_000, 2_000, id -> sendDue().onFailure(err -> LOG.warn("outbox pass failed: {}", err.toString())));
+    drain.every(vertx, 1_000, 2_000, LOG, "outbox");
   }
 
   /** One pass: sends due emails one by one until none is due (or a pass's limit); answers how many were tried. */
   public Future<Integer> sendDue() {
-    if (!running.compareAndSet(false, true)) {
-      return Future.succeededFuture(0);
-    }
-    return loop(0).andThen(ar -> running.set(false));
-  }
-
-  private Future<Integer> loop(int done) {
-    if (done >= PER_PASS) {
-      return Future.succeededFuture(done);
-    }
-    return sendOne().compose(sent -> sent ? loop(done + 1) : Future.succeededFuture(done));
+    return drain.pass();
   }
 
   /** Claims one due email and tries it; false when none is due. */

@@ -31,6 +31,7 @@ import java.util.Set;
  * byte is sent, besides one {@code export.csv} entry per export. The file streams from a cursor. A reviewer's export lists decided submissions only.
  */
 public final class ExportRoutes {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ExportRoutes.class);
   private final Pool pool;
   private final Catalog catalog;
 
@@ -141,9 +142,16 @@ public final class ExportRoutes {
       res.write(head.toString());
       RowStream<Row> rows = ps.createStream(FETCH, Tuple.of(me.admin(), auditId));
       StringBuilder out = new StringBuilder(64 * 1024);
+      java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+      Runnable release = () -> {
+        if (released.compareAndSet(false, true)) {
+          conn.close();
+        }
+      };
       rows.exceptionHandler(err -> {
-        conn.close();
-        ctx.fail(err); // the error handler resets a response whose headers are already sent
+        // the headers are sent: no error page can follow, so the download is cut short and cannot look complete
+        LOG.warn("the CSV export failed while streaming: {}", err.toString());
+        release.run();
         res.reset();
       });
       rows.endHandler(v -> {
@@ -151,9 +159,10 @@ public final class ExportRoutes {
           res.write(out.toString());
         }
         res.end();
-        tx.commit().eventually(() -> conn.close());
+        tx.commit().onComplete(done -> release.run());
       });
-      res.closeHandler(v -> conn.close());
+      // the client went away mid-download: give the connection (and its cursor) back
+      res.closeHandler(v -> release.run());
       rows.handler(s -> {
         line(out, row(me, s, columns, exercises));
         if (out.length() >= 32 * 1024) {
