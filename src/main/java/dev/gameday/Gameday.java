@@ -120,7 +120,9 @@ public final class Gameday implements AutoCloseable {
   public static Gameday open(Config config) throws Exception {
     Pages pages = new Pages(null);
     java.util.concurrent.CompletableFuture<Void> templates = pages.warmInBackground();
-    String fingerprint = ExerciseLoader.fingerprint(config.exercisesDir());
+    // hashing the library's files runs beside the database's start and migrations, which mostly wait
+    java.util.concurrent.CompletableFuture<String> fingerprinting = java.util.concurrent.CompletableFuture
+        .supplyAsync(() -> ExerciseLoader.fingerprint(config.exercisesDir()));
     String schema;
     EmbeddedDatabase embedded = null;
     String url;
@@ -136,6 +138,7 @@ public final class Gameday implements AutoCloseable {
       } else {
         schema = Migrations.verify(url);
       }
+      String fingerprint = fingerprinting.join();
       boolean known = fingerprint != null && Migrations.libraryChecked(url, fingerprint);
       ExerciseLoader.Result library = known ? ExerciseLoader.loadVerified(config.exercisesDir())
           : ExerciseLoader.load(config.exercisesDir());
