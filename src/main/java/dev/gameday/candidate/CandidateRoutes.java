@@ -178,19 +178,20 @@ public final class CandidateRoutes {
       return;
     }
     String exerciseId = ctx.pathParam("exerciseId");
-    service.overview(id).compose(o -> {
+    service.overviewAnd(id, exerciseId).compose(oa -> {
+      Overview o = oa.overview();
       ExerciseStatus status = o.exercise(exerciseId).orElse(null);
       if (status == null) {
         return Future.failedFuture(CandidateService.unknownExercise(exerciseId));
       }
       Exercise ex = status.version().exercise();
       boolean open = o.open() && !o.submitted();
-      Future<String> readPane = readPane(status.version(), open);
-      return readPane.compose(pane -> service.answer(id, exerciseId)).map(answer -> {
+      CandidateService.Answer answer = oa.answer();
+      return readPane(status.version(), open).map(pane -> {
         Map<String, Object> m = base(o);
         m.put("title", ex.title());
         m.put("exercise", exerciseItem(status));
-        m.put("readPane", readPane.result());
+        m.put("readPane", pane);
         m.put("hasCharts", ex.evidence().stream().anyMatch(ev -> "csv".equals(ev.kind()))); // links uPlot's stylesheet
         m.put("sections", ex.sections().stream().map(s -> Map.<String, Object>of("id", s.id(), "title", s.title(),
             "prompt", s.prompt(), "words", s.words(), "text", answer.sections().get(s.id()))).toList());

@@ -60,12 +60,6 @@ public final class CandidateService {
              i.first_opened_at, i.closes_at > now() as open,
              t.definition ->> 'title' as track_title, t.definition ->> 'description' as track_description
         from invitations i join tracks t on t.id = i.track_id where i.id = $1""";
-  /** The overview's: per exercise the revision and the words written, never the text. */
-  private static final String EXERCISES = """
-      select ie.exercise_id, ie.version_id, a.rev, a.saved_at, a.word_counts
-        from invitation_exercises ie
-        left join answers a on a.invitation_id = ie.invitation_id and a.exercise_id = ie.exercise_id
-       where ie.invitation_id = $1 order by ie.position""";
   /** The snapshot's: every exercise with its full text. */
   private static final String ANSWERS = """
       select ie.exercise_id, ie.version_id, a.rev, a.saved_at, a.sections
@@ -206,22 +200,62 @@ public final class CandidateService {
     }
   }
 
+  /**
+   * The invitation and, per exercise, its revision and words written, in one statement; with {@code $2} an exercise
+   * id, that exercise's text too (the exercise page needs the overview and one answer: one round trip, not three).
+   */
+  private static final String OVERVIEW = """
+      select i.id, i.pseudonym, i.track_id, i.state, i.deadline, i.closes_at, i.submitted_at, i.time_limit_minutes,
+             i.first_opened_at, i.closes_at > now() as open,
+             t.definition ->> 'title' as track_title, t.definition ->> 'description' as track_description,
+             ie.exercise_id, ie.version_id, a.rev, a.saved_at, a.word_counts,
+             case when ie.exercise_id = $2 then a.sections end as sections
+        from invitations i join tracks t on t.id = i.track_id
+        left join invitation_exercises ie on ie.invitation_id = i.id
+        left join answers a on a.invitation_id = i.id and a.exercise_id = ie.exercise_id
+       where i.id = $1 order by ie.position""";
+
+  /** The overview with one exercise's answer (null when the invitation has no such exercise). */
+  public record OverviewAndAnswer(Overview overview, Answer answer) {
+  }
+
   public Future<Overview> overview(long invitationId) {
-    return pool.preparedQuery(INVITATION).execute(Tuple.of(invitationId)).compose(inv -> {
-      Row i = inv.iterator().next();
-      return pool.preparedQuery(EXERCISES).execute(Tuple.of(invitationId)).compose(rows -> {
-        List<Future<ExerciseStatus>> items = new ArrayList<>();
-        for (Row r : rows) {
-          long rev = r.getLong("rev") == null ? 0 : r.getLong("rev");
-          OffsetDateTime saved = r.getOffsetDateTime("saved_at");
-          int words = words(r.getJsonObject("word_counts"));
-          items.add(catalog.version(r.getLong("version_id")).map(v -> new ExerciseStatus(v, rev, saved, words)));
+    return overviewAnd(invitationId, null).map(OverviewAndAnswer::overview);
+  }
+
+  public Future<OverviewAndAnswer> overviewAnd(long invitationId, String exerciseId) {
+    return pool.preparedQuery(OVERVIEW).execute(Tuple.of(invitationId, exerciseId)).compose(rows -> {
+      Row i = rows.iterator().next();
+      List<Future<ExerciseStatus>> items = new ArrayList<>();
+      JsonObject[] stored = new JsonObject[1];
+      for (Row r : rows) {
+        if (r.getString("exercise_id") == null) {
+          continue;
         }
-        return Future.all(items).map(all -> new Overview(invitationId, i.getString("pseudonym"),
+        long rev = r.getLong("rev") == null ? 0 : r.getLong("rev");
+        OffsetDateTime saved = r.getOffsetDateTime("saved_at");
+        int words = words(r.getJsonObject("word_counts"));
+        if (r.getString("exercise_id").equals(exerciseId)) {
+          stored[0] = r.getJsonObject("sections") == null ? new JsonObject() : r.getJsonObject("sections");
+        }
+        items.add(catalog.version(r.getLong("version_id")).map(v -> new ExerciseStatus(v, rev, saved, words)));
+      }
+      return Future.all(items).map(all -> {
+        Overview o = new Overview(invitationId, i.getString("pseudonym"),
             new JsonObject().put("id", i.getString("track_id")).put("title", i.getString("track_title"))
                 .put("description", i.getString("track_description")), i.getString("state"), i.getOffsetDateTime("deadline"),
             i.getOffsetDateTime("closes_at"), i.getBoolean("open"), i.getOffsetDateTime("submitted_at"),
-            i.getInteger("time_limit_minutes"), all.list()));
+            i.getInteger("time_limit_minutes"), all.list());
+        Answer answer = null;
+        ExerciseStatus e = exerciseId == null ? null : o.exercise(exerciseId).orElse(null);
+        if (e != null) {
+          Map<String, String> sections = new LinkedHashMap<>();
+          for (Section s : e.version().exercise().sections()) {
+            sections.put(s.id(), stored[0] == null ? "" : stored[0].getString(s.id(), ""));
+          }
+          answer = new Answer(e.version().exercise(), e.rev(), e.savedAt(), sections);
+        }
+        return new OverviewAndAnswer(o, answer);
       });
     });
   }
