@@ -80,8 +80,9 @@ public final class Http {
         ctx.fail(400, new ClientError(400, "malformed_json", "The request body must be a JSON object."));
         return null;
       }
-      // JSON can carry a NUL only as the escape backslash-u-0000 (raw control characters do not parse): no copy without one
-      if (!text.contains("\\u0000")) {
+      // JSON can carry a NUL or a lone surrogate only as an escape (raw control characters do not parse, raw
+      // surrogates are not UTF-8): no copy without one
+      if (!Input.mayNeedCleaning(text)) {
         return body;
       }
       boolean[] replaced = {false};

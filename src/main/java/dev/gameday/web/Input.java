@@ -63,6 +63,39 @@ public final class Input {
     return s.indexOf('\0') < 0 ? s : s.replace('\0', REPLACEMENT);
   }
 
+  /**
+   * Whether a JSON text may hold what Postgres cannot store: the escape of U+0000, or the escape of a surrogate
+   * (JSON can spell a lone one, {@code \\ud800}, which has no UTF-8 form: the driver's encoding of it turned the
+   * next character into bytes Postgres refuses). Raw bytes cannot: {@link #decodeUtf8} refuses malformed ones.
+   */
+  public static boolean mayNeedCleaning(String json) {
+    for (int i = json.indexOf("\\u"); i >= 0 && i + 5 < json.length(); i = json.indexOf("\\u", i + 2)) {
+      char a = json.charAt(i + 2);
+      char b = json.charAt(i + 3);
+      if (json.startsWith("0000", i + 2) || ((a == 'd' || a == 'D') && "89abcdefABCDEF".indexOf(b) >= 0)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Every surrogate that is not half of a pair replaced with U+FFFD (a pair, an emoji say, is kept). */
+  public static String replaceLoneSurrogates(String s) {
+    StringBuilder out = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean lone = Character.isHighSurrogate(c) ? !(i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1)))
+          : Character.isLowSurrogate(c) && !(i > 0 && Character.isHighSurrogate(s.charAt(i - 1)));
+      if (lone && out == null) {
+        out = new StringBuilder(s.length()).append(s, 0, i);
+      }
+      if (out != null) {
+        out.append(lone ? REPLACEMENT : c);
+      }
+    }
+    return out == null ? s : out.toString();
+  }
+
   /** The bytes decoded as UTF-8, or null when they are not well-formed (no overlong forms, surrogates, truncation). */
   public static String decodeUtf8(byte[] bytes) {
     try {
@@ -83,7 +116,7 @@ public final class Input {
         replaced[0] = true;
         key = replaceNul(key);
       }
-      out.put(key, clean(e.getValue(), replaced));
+      out.put(replaceLoneSurrogates(key), clean(e.getValue(), replaced));
     }
     return out;
   }
@@ -92,9 +125,9 @@ public final class Input {
     if (v instanceof String s) {
       if (s.indexOf('\0') >= 0) {
         replaced[0] = true;
-        return replaceNul(s);
+        s = replaceNul(s);
       }
-      return s;
+      return replaceLoneSurrogates(s);
     }
     if (v instanceof JsonObject o) {
       return replaceNul(o, replaced);

@@ -154,6 +154,27 @@ class NulInputTest {
   }
 
   @Test
+  @DisplayName("a lone surrogate escape (with or without a NUL after it) is saved as U+FFFD, never a 500; a surrogate pair is kept")
+  void loneSurrogateIsReplaced() {
+    // found by MalformedInputProperties: "\\uD800\\u0000" reached Postgres as bytes it refuses (invalid UTF-8 0xfd)
+    String[][] cases = {
+        {"\\uD800\\u0000", "\uFFFD\uFFFD"},
+        {"a\\uDC00b", "a\uFFFDb"},
+        {"x\\uDDF2\\uDEEE\\uDA41\\u0000", "x\uFFFD\uFFFD\uFFFD\uFFFD"},
+        {"smile \\uD83D\\uDE00\\u0000", "smile \uD83D\uDE00\uFFFD"}};
+    Created own = app.invite("Sur Rogate", "surrogate@example.com"); // its own answer: the other tests' revisions stay theirs
+    Browser candidate = new Browser(vertx, app.port);
+    assertEquals(303, await(candidate.get("/i/" + own.token())).statusCode());
+    long rev = 1;
+    for (String[] c : cases) {
+      HttpResponse<Buffer> r = await(candidate.putRaw(ANSWERS, "{\"rev\": " + rev++ + ", \"sections\": {\"summary\": \"" + c[0] + "\"}}"));
+      assertEquals(200, r.statusCode(), c[0] + ": " + r.bodyAsString());
+      String stored = await(candidate.get(ANSWERS)).bodyAsJsonObject().getJsonObject("sections").getString("summary");
+      assertEquals(c[1], stored, c[0]);
+    }
+  }
+
+  @Test
   @DisplayName("a NUL in the preview text or in a section key never gives a 500")
   void nulElsewhereInJson() {
     HttpResponse<Buffer> p = await(candidate.post("/api/v1/candidate/preview", new JsonObject().put("markdown", "a\u0000b")));
