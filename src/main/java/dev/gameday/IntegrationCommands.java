@@ -16,15 +16,7 @@ final class IntegrationCommands {
   }
 
   @Command(name = "token", description = "Manage API tokens.", subcommands = {TokenCreate.class, TokenRevoke.class})
-  static final class Token implements Callable<Integer> {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-      spec.commandLine().usage(System.err);
-      return 2;
-    }
+  static final class Token extends Main.Group {
   }
 
   @Command(name = "create", description = "Create an API token; prints its secret (shown only now) as the last line.")
@@ -67,15 +59,7 @@ final class IntegrationCommands {
   }
 
   @Command(name = "webhook", description = "Manage webhook endpoints.", subcommands = {WebhookAdd.class})
-  static final class Webhook implements Callable<Integer> {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-      spec.commandLine().usage(System.err);
-      return 2;
-    }
+  static final class Webhook extends Main.Group {
   }
 
   @Command(name = "add", description = "Register a webhook endpoint; prints its signing secret (shown only now) as the last line.")

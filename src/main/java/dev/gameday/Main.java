@@ -191,7 +191,11 @@ public final class Main implements Callable<Integer> {
   }
 
   @Command(name = "reviewer", description = "Manage reviewer, recruiter and admin accounts.", subcommands = {Main.ReviewerAdd.class})
-  static final class Reviewer implements Callable<Integer> {
+  static final class Reviewer extends Group {
+  }
+
+  /** A command that only groups subcommands: alone, it prints its usage and exits 2. */
+  abstract static class Group implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 

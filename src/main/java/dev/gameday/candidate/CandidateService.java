@@ -249,11 +249,7 @@ public final class CandidateService {
         Answer answer = null;
         ExerciseStatus e = exerciseId == null ? null : o.exercise(exerciseId).orElse(null);
         if (e != null) {
-          Map<String, String> sections = new LinkedHashMap<>();
-          for (Section s : e.version().exercise().sections()) {
-            sections.put(s.id(), stored[0] == null ? "" : stored[0].getString(s.id(), ""));
-          }
-          answer = new Answer(e.version().exercise(), e.rev(), e.savedAt(), sections);
+          answer = Answer.of(e.version().exercise(), e.rev(), e.savedAt(), stored[0] == null ? new JsonObject() : stored[0]);
         }
         return new OverviewAndAnswer(o, answer);
       });
@@ -290,6 +286,15 @@ public final class CandidateService {
 
   /** An answer: the revision and every section of the exercise (empty when unwritten). */
   public record Answer(Exercise exercise, long rev, OffsetDateTime savedAt, Map<String, String> sections) {
+    /** Every section of the exercise, in its order, with the stored text (empty when unwritten). */
+    static Answer of(Exercise exercise, long rev, OffsetDateTime savedAt, JsonObject stored) {
+      Map<String, String> sections = new LinkedHashMap<>();
+      for (Section s : exercise.sections()) {
+        sections.put(s.id(), stored.getString(s.id(), ""));
+      }
+      return new Answer(exercise, rev, savedAt, sections);
+    }
+
     public JsonObject toJson() {
       JsonObject s = new JsonObject();
       sections.forEach(s::put);
@@ -333,13 +338,7 @@ public final class CandidateService {
       JsonObject stored = r.getJsonObject("sections") == null ? new JsonObject() : r.getJsonObject("sections");
       long rev = r.getLong("rev") == null ? 0 : r.getLong("rev");
       OffsetDateTime savedAt = r.getOffsetDateTime("saved_at");
-      return catalog.version(r.getLong("version_id")).map(v -> {
-        Map<String, String> sections = new LinkedHashMap<>();
-        for (Section s : v.exercise().sections()) {
-          sections.put(s.id(), stored.getString(s.id(), ""));
-        }
-        return new Answer(v.exercise(), rev, savedAt, sections);
-      });
+      return catalog.version(r.getLong("version_id")).map(v -> Answer.of(v.exercise(), rev, savedAt, stored));
     });
   }
 

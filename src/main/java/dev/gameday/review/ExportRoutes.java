@@ -99,14 +99,8 @@ public final class ExportRoutes {
                       .execute(Tuple.of(auditId, r.rowCount())))
                   .map(auditId);
             }))
-        .compose(auditId -> versions().map(exercises -> new Object[] {auditId, exercises}))
-        .onFailure(ctx::fail)
-        .onSuccess(o -> stream(ctx, me, (Long) o[0], cast(o[1])));
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<Long, Exercise> cast(Object o) {
-    return (Map<Long, Exercise>) o;
+        .compose(auditId -> versions().onSuccess(exercises -> stream(ctx, me, auditId, exercises)))
+        .onFailure(ctx::fail);
   }
 
   /** Every version a review can name: the catalog keeps each version it has served. */
