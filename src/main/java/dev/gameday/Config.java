@@ -21,10 +21,11 @@ import java.util.Optional;
  * @param smtpUrl     {@code smtp://user:pass@host:587[?tls=required]} or {@code smtps://...}; empty: email is off
  * @param mailFrom    the sender of candidates' emails
  * @param retentionDays days after which undecided, closed invitations lose their personal data; 0: never
+ * @param integrations the egress policy and the Greenhouse callback hosts
  */
 public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path exercisesDir, String publicUrl,
                      String contact, TrustedProxies trustedProxies, Ops ops, Optional<String> smtpUrl, String mailFrom,
-                     int retentionDays) {
+                     int retentionDays, Integrations integrations) {
 
   public static final int DEFAULT_PORT = 8080;
 
@@ -32,7 +33,33 @@ public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path 
   public static final java.util.List<String> VARIABLES = java.util.List.of("GAMEDAY_DATABASE_URL", "GAMEDAY_DATA_DIR",
       "GAMEDAY_PORT", "GAMEDAY_EXERCISES", "GAMEDAY_PUBLIC_URL", "GAMEDAY_TRUSTED_PROXIES", "GAMEDAY_CONTACT",
       "GAMEDAY_LOG_FORMAT", "GAMEDAY_METRICS_TOKEN", "GAMEDAY_MIGRATE_ON_START", "GAMEDAY_SMTP_URL", "GAMEDAY_MAIL_FROM",
-      "GAMEDAY_RETENTION_DAYS");
+      "GAMEDAY_RETENTION_DAYS", "GAMEDAY_EGRESS_ALLOW", "GAMEDAY_GREENHOUSE_HOSTS");
+
+  /**
+   * @param egress          the ranges allowed beyond the public internet for webhooks and callbacks (none by default)
+   * @param greenhouseHosts the hosts a Greenhouse completion callback may go to: {@code host} (HTTPS only) or
+   *                        {@code http://host} (plain HTTP too, for a test receiver)
+   */
+  public record Integrations(dev.gameday.integration.Egress egress, java.util.List<String> greenhouseHosts) {
+    public static final Integrations DEFAULT = new Integrations(dev.gameday.integration.Egress.DEFAULT,
+        java.util.List.of("app.greenhouse.io"));
+
+    public Integrations {
+      greenhouseHosts = greenhouseHosts.stream().map(h -> h.strip().toLowerCase(java.util.Locale.ROOT))
+          .filter(h -> !h.isEmpty()).toList();
+      for (String h : greenhouseHosts) {
+        if (!h.matches("^(https?://)?[a-z0-9.\\[\\]:-]+$") || h.endsWith("://")) {
+          throw new IllegalArgumentException("GAMEDAY_GREENHOUSE_HOSTS: '" + h + "' is not a host name (or http://host)");
+        }
+      }
+    }
+
+    static Integrations fromEnvironment(Map<String, String> env) {
+      String hosts = blankToNull(env.get("GAMEDAY_GREENHOUSE_HOSTS"));
+      return new Integrations(dev.gameday.integration.Egress.parse(env.get("GAMEDAY_EGRESS_ALLOW")),
+          hosts == null ? DEFAULT.greenhouseHosts() : java.util.List.of(hosts.split(",")));
+    }
+  }
 
   /**
    * @param logFormat      {@code text} or {@code json} (read by logback.xml itself; checked here so a typo fails)
@@ -74,6 +101,7 @@ public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path 
     }
     trustedProxies = trustedProxies == null ? TrustedProxies.NONE : trustedProxies;
     ops = ops == null ? Ops.DEFAULT : ops;
+    integrations = integrations == null ? Integrations.DEFAULT : integrations;
     publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
     if (!publicUrl.startsWith("http://") && !publicUrl.startsWith("https://")) {
       throw new IllegalArgumentException("GAMEDAY_PUBLIC_URL must start with http:// or https://, got " + publicUrl);
@@ -103,7 +131,7 @@ public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path 
         TrustedProxies.parse(env.get("GAMEDAY_TRUSTED_PROXIES")), Ops.fromEnvironment(env),
         Optional.ofNullable(blankToNull(env.get("GAMEDAY_SMTP_URL"))),
         Optional.ofNullable(blankToNull(env.get("GAMEDAY_MAIL_FROM"))).map(String::strip).orElse("gameday@localhost"),
-        number(env, "GAMEDAY_RETENTION_DAYS", 0));
+        number(env, "GAMEDAY_RETENTION_DAYS", 0), Integrations.fromEnvironment(env));
   }
 
   private static int number(Map<String, String> env, String name, int dflt) {
@@ -122,32 +150,37 @@ public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path 
 
   public Config withSmtp(String url) {
     return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, Optional.ofNullable(url),
-        mailFrom, retentionDays);
+        mailFrom, retentionDays, integrations);
   }
 
   public Config withRetentionDays(int days) {
-    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, days);
+    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, days, integrations);
   }
 
   public Config withPort(int newPort) {
     String url = publicUrl.equals("http://localhost:" + port) ? "http://localhost:" + newPort : publicUrl;
-    return new Config(databaseUrl, dataDir, newPort, exercisesDir, url, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays);
+    return new Config(databaseUrl, dataDir, newPort, exercisesDir, url, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays, integrations);
   }
 
   public Config withDatabaseUrl(String url) {
-    return new Config(Optional.of(url), dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays);
+    return new Config(Optional.of(url), dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays, integrations);
   }
 
   public Config withTrustedProxies(String csv) {
-    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, TrustedProxies.parse(csv), ops, smtpUrl, mailFrom, retentionDays);
+    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, TrustedProxies.parse(csv), ops, smtpUrl, mailFrom, retentionDays, integrations);
   }
 
   public Config withOps(Ops newOps) {
-    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, newOps, smtpUrl, mailFrom, retentionDays);
+    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, newOps, smtpUrl, mailFrom, retentionDays, integrations);
+  }
+
+  public Config withIntegrations(Integrations changed) {
+    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays,
+        changed);
   }
 
   public Config withExercisesDir(Path dir) {
-    return new Config(databaseUrl, dataDir, port, dir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays);
+    return new Config(databaseUrl, dataDir, port, dir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays, integrations);
   }
 
   /** True when cookies must carry {@code Secure} and the {@code __Host-} prefix. */

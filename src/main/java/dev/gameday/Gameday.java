@@ -106,9 +106,10 @@ public final class Gameday implements AutoCloseable {
     this.outbox = config.email() ? Outbox.create(vertx, pool, catalog, config) : null;
     this.apiTokens = new dev.gameday.integration.ApiTokens(pool);
     this.idempotency = new dev.gameday.integration.Idempotency(pool);
-    this.webhooks = new dev.gameday.integration.Webhooks(vertx, pool, dev.gameday.integration.Webhooks.RETRY_BASE);
+    dev.gameday.integration.Outbound outbound = new dev.gameday.integration.Outbound(vertx, config.integrations().egress());
+    this.webhooks = new dev.gameday.integration.Webhooks(vertx, pool, dev.gameday.integration.Webhooks.RETRY_BASE, outbound);
     this.greenhouse = new dev.gameday.integration.Greenhouse(vertx, pool, catalog, directory, config.publicUrl(),
-        dev.gameday.integration.Webhooks.RETRY_BASE);
+        dev.gameday.integration.Webhooks.RETRY_BASE, outbound, config.integrations().greenhouseHosts());
     await(catalog.store(library));
   }
 

@@ -5,10 +5,7 @@ import dev.gameday.web.Http.ClientError;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -34,8 +31,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Webhook endpoints and the sender of their deliveries (the events are written by database triggers, see V51).
- * Each delivery is claimed with {@code FOR UPDATE SKIP LOCKED} in a transaction held while it is posted (at most
- * {@link #TIMEOUT} s), so two instances never post one attempt twice. The body is the same on every attempt (the
+ * Due deliveries are claimed with {@code FOR UPDATE SKIP LOCKED} and a lease in one short statement (no transaction
+ * is open while a delivery is posted), posted concurrently to different endpoints (at most {@link #CONCURRENCY} at
+ * once, one per endpoint) through {@link Outbound} (the egress policy, a total deadline of {@link #TIMEOUT} s), and
+ * the result recorded in a new short transaction while the lease holds. The body is the same on every attempt (the
  * event's stable {@code id} lets the receiver drop duplicates: delivery is at least once); the signature header is
  * {@code Gameday-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">}. A 2xx is delivered; anything else
  * (another status, a refused connection, a timeout) is retried after {@code base x 2^attempts} (at most an hour) until
@@ -48,56 +47,74 @@ public final class Webhooks {
   public static final Duration RETRY_BASE = Duration.ofSeconds(30);
   public static final int TIMEOUT = 10;
   private static final int PER_PASS = 100;
+  /** Deliveries in flight at once per instance (each to a different endpoint). */
+  static final int CONCURRENCY = 8;
 
   private static final String ENDPOINT_COLUMNS = """
       e.id, e.url, e.events, e.include_identity, e.created_by, e.created_at, e.disabled_at,
       (select count(*) from webhook_deliveries d where d.endpoint_id = e.id and d.state = 'pending') as pending,
       (select count(*) from webhook_deliveries d where d.endpoint_id = e.id and d.state = 'failed') as failed""";
+  /** Claims up to $2 due deliveries, one per endpoint and none of the endpoints in $1, leased for $3 seconds. */
   private static final String CLAIM = """
-      select d.id, d.attempts, d.event_id, ev.type, ev.data, ev.occurred_at, e.url, e.secret, e.include_identity,
-             i.candidate_name, i.candidate_email, i.erased_at
-        from webhook_deliveries d
-        join webhook_events ev on ev.id = d.event_id
-        join webhook_endpoints e on e.id = d.endpoint_id
-        join invitations i on i.id = ev.invitation_id
-       where d.state = 'pending' and d.next_attempt_at <= now() and e.disabled_at is null
-       order by d.next_attempt_at, d.id
-       limit 1
-       for update of d skip locked""";
+      with candidates as (
+        select d.id, d.endpoint_id, d.next_attempt_at from webhook_deliveries d
+         where d.state = 'pending' and d.next_attempt_at <= now() and not (d.endpoint_id = any($1::bigint[]))
+           and exists (select 1 from webhook_endpoints e where e.id = d.endpoint_id and e.disabled_at is null)
+         order by d.next_attempt_at, d.id
+         limit 200
+         for update of d skip locked),
+      first_per_endpoint as (
+        select distinct on (endpoint_id) id, next_attempt_at from candidates order by endpoint_id, next_attempt_at, id),
+      picked as (select id from first_per_endpoint order by next_attempt_at, id limit $2),
+      claimed as (
+        update webhook_deliveries d set lease = gen_random_uuid(), next_attempt_at = now() + make_interval(secs => $3)
+          from picked where d.id = picked.id
+        returning d.id, d.lease, d.endpoint_id, d.attempts, d.event_id)
+      select c.id, c.lease, c.endpoint_id, c.attempts, c.event_id, ev.type, ev.data, ev.occurred_at, e.url, e.secret,
+             e.include_identity, i.candidate_name, i.candidate_email, i.erased_at
+        from claimed c
+        join webhook_events ev on ev.id = c.event_id
+        join webhook_endpoints e on e.id = c.endpoint_id
+        join invitations i on i.id = ev.invitation_id""";
   private static final String ATTEMPT = "insert into webhook_attempts (delivery_id, status_code, error, duration_ms) values ($1, $2, $3, $4)";
   private static final String DELIVERED = """
       update webhook_deliveries set state = 'delivered', attempts = attempts + 1, last_status = $2, last_error = null,
-             delivered_at = now()
-       where id = $1""";
+             delivered_at = now(), lease = null
+       where id = $1 and lease = $3 returning id""";
   private static final String FAILED = """
       update webhook_deliveries
          set attempts = attempts + 1, last_status = $2, last_error = $3,
              next_attempt_at = now() + make_interval(secs => least($4::float8 * power(2, attempts), 3600)),
              state = case when now() + make_interval(secs => least($4::float8 * power(2, attempts), 3600)) > retry_until
-                          then 'failed' else 'pending' end
-       where id = $1""";
+                          then 'failed' else 'pending' end,
+             lease = null
+       where id = $1 and lease = $5 returning id""";
 
   private final Vertx vertx;
   private final Pool pool;
   private final Duration retryBase;
-  private final HttpClientAgent http;
-  private final dev.gameday.ops.Drain drain = new dev.gameday.ops.Drain(this::sendOne, PER_PASS);
+  private final Outbound outbound;
+  private final dev.gameday.ops.Lanes<Long> lanes = new dev.gameday.ops.Lanes<>(this::claim, CONCURRENCY, PER_PASS);
+  private volatile Duration deadline = Duration.ofSeconds(TIMEOUT);
 
-  public Webhooks(Vertx vertx, Pool pool, Duration retryBase) {
+  public Webhooks(Vertx vertx, Pool pool, Duration retryBase, Outbound outbound) {
     this.vertx = vertx;
     this.pool = pool;
     this.retryBase = retryBase;
-    this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(TIMEOUT * 1000).setIdleTimeout(TIMEOUT)
-        .setKeepAlive(false).setVerifyHost(true));
+    this.outbound = outbound;
+  }
+
+  /** The total deadline of one delivery (tests shorten it). */
+  void deadline(Duration d) {
+    deadline = d;
   }
 
   // ---- endpoints
 
   /**
-   * Only {@code http} and {@code https} URLs with a host and no user information. An admin may point a webhook
-   * anywhere the server can reach, internal addresses included (receivers often live there): the risk of server-side
-   * request forgery is bounded by who may register (admins), by not following redirects and by never showing a
-   * response body; restrict the server's egress where that matters (README, Webhooks).
+   * Only {@code http} and {@code https} URLs with a host and no user information. Where the URL may lead is the
+   * egress policy's business ({@link Egress}): checked on registration for an address literal, and on every delivery
+   * after resolving the host.
    */
   static String validUrl(String raw) {
     String url = raw == null ? "" : raw.strip();
@@ -140,6 +157,13 @@ public final class Webhooks {
     try {
       url = validUrl(rawUrl);
       events = validEvents(rawEvents);
+      byte[] literal = Egress.literal(URI.create(url).getHost());
+      if (literal != null && !outbound.egress().permits(java.net.InetAddress.getByAddress(literal))) {
+        throw new ClientError(400, "invalid_url", "That address is not allowed by the egress policy: loopback, private, "
+            + "link-local and metadata addresses need an admin to allow their range (GAMEDAY_EGRESS_ALLOW).");
+      }
+    } catch (java.net.UnknownHostException e) {
+      return Future.failedFuture(new ClientError(400, "invalid_url", "The URL is not valid."));
     } catch (ClientError e) {
       return Future.failedFuture(e);
     }
@@ -232,12 +256,15 @@ public final class Webhooks {
 
   /** Sends due deliveries every two seconds. */
   public void start() {
-    drain.every(vertx, 1_000, 2_000, LOG, "webhook");
+    lanes.every(vertx, 1_000, 2_000, LOG, "webhook");
   }
 
-  /** One pass: due deliveries one by one until none is due (or a pass's limit); answers how many were tried. */
+  /**
+   * One pass: due deliveries, up to {@link #CONCURRENCY} at once to different endpoints, until none is due (or a
+   * pass's limit); answers how many were tried.
+   */
   public Future<Integer> sendDue() {
-    return drain.pass();
+    return lanes.pass();
   }
 
   /** What the receiver gets: the same bytes on every attempt. */
@@ -265,47 +292,49 @@ public final class Webhooks {
     }
   }
 
-  Future<Boolean> sendOne() {
-    return pool.withTransaction(conn -> conn.preparedQuery(CLAIM).execute().compose(rows -> {
-      if (rows.size() == 0) {
-        return Future.succeededFuture(false);
+  /**
+   * Claims due deliveries (one per endpoint, none for a busy one) in one statement, so no transaction is open while
+   * they are posted; each is leased for twice the deadline plus a minute, after which a crashed sender's claim is due
+   * again.
+   */
+  Future<List<dev.gameday.ops.Lanes.Job<Long>>> claim(Set<Long> busy, int max) {
+    double lease = deadline.toSeconds() * 2.0 + 60;
+    return pool.preparedQuery(CLAIM).execute(Tuple.of(busy.toArray(Long[]::new), max, lease)).map(rows -> {
+      List<dev.gameday.ops.Lanes.Job<Long>> jobs = new ArrayList<>();
+      for (Row r : rows) {
+        jobs.add(new dev.gameday.ops.Lanes.Job<>(r.getLong("endpoint_id"), () -> deliver(r)));
       }
-      Row r = rows.iterator().next();
-      long id = r.getLong("id");
-      String body = body(r);
-      long t = System.currentTimeMillis() / 1000;
-      RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(r.getString("url"))
-          .setFollowRedirects(false).setTimeout(TIMEOUT * 1000L)
-          .putHeader("Content-Type", "application/json").putHeader("User-Agent", "Gameday-Webhooks/1")
-          .putHeader("Gameday-Event-Id", r.getUUID("event_id").toString()).putHeader("Gameday-Event-Type", r.getString("type"))
-          .putHeader("Gameday-Signature", signature(r.getString("secret"), t, body));
-      long started = System.nanoTime();
-      return post(options, body).transform(ar -> {
-        int ms = (int) ((System.nanoTime() - started) / 1_000_000);
-        Integer status = ar.succeeded() ? ar.result() : null;
-        String error = ar.succeeded() ? null : shorten(String.valueOf(ar.cause().getMessage() == null ? ar.cause().getClass().getSimpleName()
-            : ar.cause().getMessage()));
-        boolean ok = status != null && status >= 200 && status < 300;
-        if (!ok) {
-          LOG.info("webhook delivery {} ({}) not accepted, attempt {}: {}", id, r.getString("type"), r.getInteger("attempts") + 1,
-              status != null ? "HTTP " + status : error);
-        }
-        return conn.preparedQuery(ATTEMPT).execute(Tuple.of(id, status, error, ms))
-            .compose(v -> ok ? conn.preparedQuery(DELIVERED).execute(Tuple.of(id, status))
-                : conn.preparedQuery(FAILED).execute(Tuple.of(id, status, status != null ? "HTTP " + status : error,
-                    retryBase.toMillis() / 1000.0)));
-      }).map(true);
-    }));
+      return jobs;
+    });
   }
 
-  /** Posts and answers the status code; the response body is drained, never kept. */
-  private Future<Integer> post(RequestOptions options, String body) {
-    try {
-      return http.request(options).compose(req -> req.send(Buffer.buffer(body)))
-          .compose(resp -> resp.end().map(v -> resp.statusCode()));
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
+  /** Posts one claimed delivery and records the result in a short transaction of its own, if the lease still holds. */
+  private Future<Boolean> deliver(Row r) {
+    long id = r.getLong("id");
+    java.util.UUID lease = r.getUUID("lease");
+    String body = body(r);
+    long t = System.currentTimeMillis() / 1000;
+    io.vertx.core.MultiMap headers = io.vertx.core.MultiMap.caseInsensitiveMultiMap()
+        .add("Content-Type", "application/json").add("User-Agent", "Gameday-Webhooks/1")
+        .add("Gameday-Event-Id", r.getUUID("event_id").toString()).add("Gameday-Event-Type", r.getString("type"))
+        .add("Gameday-Signature", signature(r.getString("secret"), t, body));
+    long started = System.nanoTime();
+    return outbound.send(HttpMethod.POST, r.getString("url"), headers, Buffer.buffer(body), deadline).transform(ar -> {
+      int ms = (int) ((System.nanoTime() - started) / 1_000_000);
+      Integer status = ar.succeeded() ? ar.result() : null;
+      String error = ar.succeeded() ? null : shorten(String.valueOf(ar.cause().getMessage() == null ? ar.cause().getClass().getSimpleName()
+          : ar.cause().getMessage()));
+      boolean ok = status != null && status >= 200 && status < 300;
+      if (!ok) {
+        LOG.info("webhook delivery {} ({}) not accepted, attempt {}: {}", id, r.getString("type"), r.getInteger("attempts") + 1,
+            status != null ? "HTTP " + status : error);
+      }
+      return pool.withTransaction(conn -> (ok ? conn.preparedQuery(DELIVERED).execute(Tuple.of(id, status, lease))
+              : conn.preparedQuery(FAILED).execute(Tuple.of(id, status, status != null ? "HTTP " + status : error,
+                  retryBase.toMillis() / 1000.0, lease)))
+          .compose(updated -> updated.size() == 0 ? Future.succeededFuture(false) // the lease passed: another sender has it
+              : conn.preparedQuery(ATTEMPT).execute(Tuple.of(id, status, error, ms)).map(true)));
+    });
   }
 
   private static String shorten(String s) {
@@ -317,6 +346,6 @@ public final class Webhooks {
   }
 
   public Future<Void> close() {
-    return http.close();
+    return outbound.close();
   }
 }

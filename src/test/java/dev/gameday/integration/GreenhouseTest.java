@@ -71,7 +71,7 @@ class GreenhouseTest {
 
   @BeforeAll
   static void start(TestDatabase db) throws Exception {
-    app = TestApp.start(db);
+    app = TestApp.start(db, java.nio.file.Path.of("exercises"), LocalEgress::allow);
     vertx = Vertx.vertx();
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("localhost").setDefaultPort(app.port));
     key = await(app.app.apiTokens.create("test", "greenhouse", List.of("invitations:write", "results:read"), null)).getString("secret");
@@ -209,7 +209,7 @@ class GreenhouseTest {
       String sid = await(cand.post("/api/v1/candidate/submit", null)).bodyAsJsonObject().getString("submissionId");
       JsonObject submitted = status(id);
       assertEquals("in_progress", submitted.getString("partner_status"));
-      assertTrue(submitted.getString("partner_profile_url").endsWith("/review/" + sid));
+      assertEquals(fresh.getString("partner_profile_url"), submitted.getString("partner_profile_url"), "one opaque profile link");
       assertTrue(greenhouse.got.isEmpty(), "no callback before the test is complete");
 
       var rubric = app.app.catalog.currentVersions().stream().filter(v -> v.exercise().id().equals(EX)).findFirst().orElseThrow()
@@ -284,5 +284,104 @@ class GreenhouseTest {
     var row = app.one("select callback_auth, callback_state from greenhouse_interviews where id = $1", id).orElseThrow();
     assertNull(row.getValue("callback_auth"));
     assertEquals("failed", row.getString("callback_state"));
+  }
+
+  static String send(String apiKey, String application, String callback) {
+    HttpResponse<Buffer> r = call(HttpMethod.POST, "send_test", basic(apiKey), SEND_TEST.replace("CALLBACK", callback)
+        .replace("17681532", application).replace("hpotter@", "hpotter" + application + "@"));
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    return r.bodyAsJsonObject().getString("partner_interview_id");
+  }
+
+  static long invitationOf(String interview) {
+    return app.one("select invitation_id from greenhouse_interviews where id = $1", interview).orElseThrow().getLong("invitation_id");
+  }
+
+  @Test
+  @DisplayName("issue 27, defect 2: the callback key of an expired token is never used, exactly as after a revoke")
+  void expiredTokenStopsCallbacks() {
+    try (Receiver greenhouse = new Receiver()) {
+      String k = await(app.app.apiTokens.create("test", "gh-expiring", List.of("invitations:write", "results:read"), 30)).getString("secret");
+      String id = send(k, "2701", greenhouse.url("/integrations/partner/2701"));
+      // the test completes (what the decision's trigger does), then the token expires
+      app.sql("""
+          update greenhouse_interviews set callback_state = 'pending', callback_next_at = now(),
+                 callback_retry_until = now() + interval '1 day' where id = $1""", id);
+      app.sql("update api_tokens set expires_at = now() - interval '1 second' where name = 'gh-expiring'");
+      assertError(call(HttpMethod.GET, "list_tests", basic(k), null), 401, "invalid_token");
+      for (int i = 0; i < 10; i++) {
+        await(app.app.greenhouse.sendDue());
+        WebhookTest.pause();
+      }
+      assertTrue(greenhouse.got.isEmpty(), "the expired token's key was sent: " + greenhouse.got);
+      var row = app.one("select callback_auth, callback_state, callback_last_error from greenhouse_interviews where id = $1", id).orElseThrow();
+      assertNull(row.getValue("callback_auth"), "the key is wiped");
+      assertEquals("failed", row.getString("callback_state"));
+      assertEquals("token expired", row.getString("callback_last_error"));
+    }
+  }
+
+  @Test
+  @DisplayName("issue 27, defect 1: the key goes only to the Greenhouse host: a callback to another name for the same address is refused")
+  void keyOnlyToTheListedHost() {
+    try (Receiver greenhouse = new Receiver()) {
+      String other = greenhouse.url("/x").replace("127.0.0.1", "localhost");
+      HttpResponse<Buffer> r = call(HttpMethod.POST, "send_test", basic(key), SEND_TEST.replace("CALLBACK", other).replace("17681532", "2702"));
+      assertError(r, 400, "invalid_url");
+      assertTrue(greenhouse.got.isEmpty());
+    }
+  }
+
+  @Test
+  @DisplayName("issue 27, defect 7: another partner's token cannot read a test's status; the profile link names no internal id")
+  void partnerScoping() {
+    String other = await(app.app.apiTokens.create("test", "gh-other-partner", List.of("invitations:write", "results:read"), null))
+        .getString("secret");
+    String id = send(key, "2703", "https://app.greenhouse.io/integrations/partner/2703");
+    assertError(call(HttpMethod.GET, "test_status?partner_interview_id=" + id, basic(other), null), 404, "unknown_interview");
+    long invitation = invitationOf(id);
+    String profile = status(id).getString("partner_profile_url");
+    assertFalse(profile.contains("/candidates/"), profile);
+    assertFalse(profile.matches(".*/" + invitation + "([/?#].*)?$"), "the invitation id is in " + profile);
+    // a signed-in recruiter following the link reaches the candidate's page; nobody else learns anything from it
+    String path = profile.substring(profile.indexOf('/', profile.indexOf("//") + 2));
+    Browser recruiter = app.signIn(vertx, app.account("recruiter"));
+    HttpResponse<Buffer> followed = await(recruiter.get(path));
+    assertEquals(303, followed.statusCode(), followed.bodyAsString());
+    assertEquals("/candidates/" + invitation, followed.getHeader("Location"));
+    HttpResponse<Buffer> anonymous = await(new Browser(vertx, app.port).get(path));
+    assertEquals(401, anonymous.statusCode());
+    HttpResponse<Buffer> reviewer = await(app.signIn(vertx, app.account("reviewer")).get(path));
+    assertEquals(403, reviewer.statusCode());
+  }
+
+  @Test
+  @DisplayName("issue 27, defect 9: sent again after a revoke or after expiry, a test is a new invitation; while open, the same one")
+  void resendAfterRevokeOrExpiry() {
+    String callback = "https://app.greenhouse.io/integrations/partner/2704";
+    String first = send(key, "2704", callback);
+    assertEquals(first, send(key, "2704", callback), "while open: idempotent");
+    Browser recruiter = app.signIn(vertx, app.account("recruiter"));
+    assertEquals(200, await(recruiter.post("/api/v1/candidates/" + invitationOf(first) + "/revoke", new JsonObject())).statusCode());
+    assertEquals("revoked", status(first).getString("partner_status"));
+
+    String second = send(key, "2704", callback);
+    assertFalse(first.equals(second), "a revoked test sent again is a new test");
+    assertFalse(invitationOf(first) == invitationOf(second));
+    assertEquals("not_started", status(second).getString("partner_status"));
+    assertEquals("revoked", status(first).getString("partner_status"), "the old one stays as it was");
+    assertEquals(second, send(key, "2704", callback), "the new one, while open: idempotent");
+    var inv = app.one("select candidate_email, revoked_at from invitations where id = $1", invitationOf(second)).orElseThrow();
+    assertEquals("hpotter2704@hogwarts.edu", inv.getString("candidate_email"));
+    assertNull(inv.getValue("revoked_at"));
+    assertEquals(1L, app.one("select count(*) as n from audit_log where action = 'invitation.created' and subject = $1",
+        "invitation:" + invitationOf(second)).orElseThrow().getLong("n"));
+
+    app.sql("update invitations set deadline = now() - interval '1 second', closes_at = now() - interval '1 second' where id = $1",
+        invitationOf(second));
+    assertEquals("expired", status(second).getString("partner_status"));
+    String third = send(key, "2704", callback);
+    assertFalse(third.equals(second), "an expired test sent again is a new test");
+    assertEquals("not_started", status(third).getString("partner_status"));
   }
 }

@@ -44,7 +44,7 @@ class WebhookTest {
 
   @BeforeAll
   static void start(TestDatabase db) throws Exception {
-    app = TestApp.start(db);
+    app = TestApp.start(db, java.nio.file.Path.of("exercises"), LocalEgress::allow);
     vertx = Vertx.vertx();
   }
 
