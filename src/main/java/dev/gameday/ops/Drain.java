@@ -7,8 +7,8 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
- * The sender loop the outboxes share (email, webhooks, the Greenhouse callback): on a timer, claim and send one due
- * row at a time until none is due or a pass's limit is reached. Passes never overlap on one instance; rows are
+ * The email outbox's sender loop: on a timer, claim and send one due row at a time until none is due or a pass's
+ * limit is reached (webhooks and the Greenhouse callback, whose receivers are many and may be slow, use {@link Lanes}). Passes never overlap on one instance; rows are
  * claimed with {@code FOR UPDATE SKIP LOCKED}, so instances never send one row twice.
  */
 public final class Drain {
