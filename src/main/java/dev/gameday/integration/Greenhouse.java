@@ -200,7 +200,12 @@ public final class Greenhouse {
                       values ($1, $2, $3, $4, $5, $6, $7, $8)""")
                   .execute(Tuple.of(interview, created.getLong("id"), testId, c.tokenId(), profile.isEmpty() ? null : profile,
                       callback, callback == null ? null : auth, callback == null ? "none" : "waiting"))))
-                  .map(interview);
+                  .map(interview)
+                  // the same application sent twice at once: the other request's interview is the current one
+                  .recover(err -> err instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())
+                      && String.valueOf(pg.getConstraint()).equals("greenhouse_interviews_application")
+                      ? current(c, testId, profile).compose(now -> now == null ? Future.failedFuture(err) : Future.succeededFuture(now.id()))
+                      : Future.failedFuture(err));
             }))
         .onSuccess(id -> Http.json(ctx, 200, new JsonObject().put("partner_interview_id", id)))
         .onFailure(err -> ctx.fail(err instanceof ClientError ce && ce.status() < 500 ? new ClientError(400, ce.code(),
