@@ -290,4 +290,31 @@ class WebhookTest {
     // these endpoints are nowhere: switch them off so the other tests' senders never wait on them
     app.sql("update webhook_endpoints set disabled_at = now() where url like 'https://%.example.com%'");
   }
+
+  @Test
+  @DisplayName("a receiver's redirect is never followed (so there is no second address to escape the egress policy): the 302 is a failed attempt")
+  void redirectsNotFollowed() {
+    List<String> paths = new CopyOnWriteArrayList<>();
+    HttpServer server = await(vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
+      paths.add(req.path());
+      if (req.path().equals("/moved")) {
+        req.response().setStatusCode(302).putHeader("Location", "/elsewhere").end();
+      } else {
+        req.response().setStatusCode(200).end();
+      }
+    })).listen(0, "127.0.0.1"));
+    try {
+      JsonObject e = endpoint("http://127.0.0.1:" + server.actualPort() + "/moved", List.of("invitation.opened"), false);
+      Created c = app.invite("Redirected Candidate", "redirected@example.com");
+      await(new Browser(vertx, app.port).get("/i/" + c.token()));
+      long delivery = app.one("select id from webhook_deliveries where endpoint_id = $1", e.getLong("id")).orElseThrow().getLong("id");
+      attemptOnce(delivery);
+      assertEquals(List.of("/moved"), paths);
+      var d = app.one("select state, last_status from webhook_deliveries where id = $1", delivery).orElseThrow();
+      assertEquals("pending", d.getString("state"));
+      assertEquals(302, d.getInteger("last_status"));
+    } finally {
+      await(server.close());
+    }
+  }
 }
