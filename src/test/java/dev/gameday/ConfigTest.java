@@ -45,4 +45,20 @@ class ConfigTest {
         .getMessage().contains("postgresql://"));
     assertThrows(IllegalArgumentException.class, () -> Config.fromEnvironment(Map.of("GAMEDAY_PUBLIC_URL", "gameday.example")));
   }
+
+  @Test
+  @DisplayName("GAMEDAY_EGRESS_ALLOW and GAMEDAY_GREENHOUSE_HOSTS: defaults, parsing, and a clear message for a bad value")
+  void integrations() throws Exception {
+    Config d = Config.fromEnvironment(Map.of());
+    assertTrue(d.integrations().egress().isDefault());
+    assertEquals(java.util.List.of("app.greenhouse.io"), d.integrations().greenhouseHosts());
+    Config c = Config.fromEnvironment(Map.of("GAMEDAY_EGRESS_ALLOW", "10.20.0.0/16, fd00::/8",
+        "GAMEDAY_GREENHOUSE_HOSTS", "App.Greenhouse.io, http://127.0.0.1"));
+    assertTrue(c.integrations().egress().permits(java.net.InetAddress.getByName("10.20.1.1")));
+    assertEquals(java.util.List.of("app.greenhouse.io", "http://127.0.0.1"), c.integrations().greenhouseHosts());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Config.fromEnvironment(Map.of("GAMEDAY_EGRESS_ALLOW", "intranet")))
+        .getMessage().contains("GAMEDAY_EGRESS_ALLOW"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Config.fromEnvironment(Map.of("GAMEDAY_GREENHOUSE_HOSTS", "https://x/y")))
+        .getMessage().contains("GAMEDAY_GREENHOUSE_HOSTS"));
+  }
 }
