@@ -16,9 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sender of the transactional outbox. Each email is claimed with {@code FOR UPDATE SKIP LOCKED} in a
- * transaction held while it is sent, so two senders (two instances) never send one email twice: the second skips
- * the row the first holds. A failure is retried with exponential backoff ({@code base x 2^attempts}, at most an
+ * The sender of the transactional outbox. Each email is claimed with {@code FOR UPDATE SKIP LOCKED} and a lease in
+ * one short statement (V61), so two senders (two instances) never send one email at once and no transaction is open
+ * while the mail server is talked to (at most two minutes); the result is recorded while the lease holds and the
+ * email is still pending, and a sender that dies leaves its email due again when the lease passes (five minutes). A failure is retried with exponential backoff ({@code base x 2^attempts}, at most an
  * hour) until {@code maxAttempts}, or at once marked failed when the server's answer is permanent (5xx). Delivered
  * and abandoned rows lose their link, the only place a token exists in clear; the link is never logged.
  */
@@ -28,27 +29,37 @@ public final class Outbox {
   public static final Duration RETRY_BASE = Duration.ofSeconds(30);
   private static final int PER_PASS = 200;
 
+  /** Claims one due email, leased for $1 seconds, in one statement: no transaction is open while it is sent. */
   private static final String CLAIM = """
-      select o.id, o.kind, o.to_address, o.link, o.attempts, i.candidate_name, i.closes_at, i.track_id,
+      with picked as (
+        select o.id from email_outbox o
+         where o.state = 'pending' and o.next_attempt_at <= now()
+         order by o.next_attempt_at, o.id
+         limit 1
+         for update of o skip locked),
+      claimed as (
+        update email_outbox o set lease = gen_random_uuid(), next_attempt_at = now() + make_interval(secs => $1)
+          from picked where o.id = picked.id
+        returning o.id, o.kind, o.to_address, o.link, o.attempts, o.lease, o.invitation_id)
+      select o.id, o.kind, o.to_address, o.link, o.attempts, o.lease, i.candidate_name, i.closes_at, i.track_id,
              i.time_limit_minutes, s.submitted_at, s.sha256
-        from email_outbox o
+        from claimed o
         join invitations i on i.id = o.invitation_id
-        left join submissions s on s.invitation_id = i.id
-       where o.state = 'pending' and o.next_attempt_at <= now()
-       order by o.next_attempt_at, o.id
-       limit 1
-       for update of o skip locked""";
+        left join submissions s on s.invitation_id = i.id""";
+  /** The send's total deadline; the lease outlasts it. */
+  private static final long DEADLINE_SECONDS = 120;
   private static final String DELIVERED = """
       update email_outbox set state = 'delivered', link = null, attempts = attempts + 1, delivered_at = now(),
-             updated_at = now(), last_reply = $2
-       where id = $1""";
+             updated_at = now(), last_reply = $2, lease = null
+       where id = $1 and lease = $3 and state = 'pending'""";
   private static final String FAILED = """
       update email_outbox
          set attempts = attempts + 1, last_reply = $2, updated_at = now(),
              state = case when attempts + 1 >= $3 or $5 then 'failed' else 'pending' end,
              link = case when attempts + 1 >= $3 or $5 then null else link end,
-             next_attempt_at = now() + make_interval(secs => least($4::float8 * power(2, attempts), 3600))
-       where id = $1""";
+             next_attempt_at = now() + make_interval(secs => least($4::float8 * power(2, attempts), 3600)),
+             lease = null
+       where id = $1 and lease = $6 and state = 'pending'""";
 
   private final Vertx vertx;
   private final Pool pool;
@@ -84,31 +95,36 @@ public final class Outbox {
     return drain.pass();
   }
 
-  /** Claims one due email and tries it; false when none is due. */
+  /**
+   * Claims one due email (committed at once, with a lease), sends it with no transaction open, and records the result
+   * in a statement of its own while the lease holds; false when none is due.
+   */
   Future<Boolean> sendOne() {
-    return pool.withTransaction(conn -> conn.preparedQuery(CLAIM).execute().compose(rows -> {
+    return pool.preparedQuery(CLAIM).execute(Tuple.of(DEADLINE_SECONDS + 180.0)).compose(rows -> {
       if (rows.size() == 0) {
         return Future.succeededFuture(false);
       }
       Row r = rows.iterator().next();
       long id = r.getLong("id");
+      java.util.UUID lease = r.getUUID("lease");
       String kind = r.getString("kind");
       return mailer.render(kind, model(r))
           .compose(m -> mailer.send(r.getString("to_address"), m))
-          .timeout(2, TimeUnit.MINUTES)
+          .timeout(DEADLINE_SECONDS, TimeUnit.SECONDS)
           .transform(ar -> {
             if (ar.succeeded()) {
-              return conn.preparedQuery(DELIVERED).execute(Tuple.of(id, "accepted" + (ar.result() == null ? "" : ", message id " + ar.result())));
+              return pool.preparedQuery(DELIVERED).execute(Tuple.of(id, "accepted" + (ar.result() == null ? "" : ", message id " + ar.result()),
+                  lease));
             }
             Throwable err = ar.cause();
             boolean permanent = err instanceof SMTPException se && se.isPermanent();
             String reply = err instanceof SMTPException se ? se.getReplyCode() + " " + se.getReplyMessage() : String.valueOf(err.getMessage());
             reply = reply.length() > 500 ? reply.substring(0, 500) : reply;
             LOG.warn("email {} ({}) not delivered, attempt {}: {}", id, kind, r.getInteger("attempts") + 1, reply);
-            return conn.preparedQuery(FAILED).execute(Tuple.of(id, reply, maxAttempts, retryBase.toMillis() / 1000.0, permanent));
+            return pool.preparedQuery(FAILED).execute(Tuple.of(id, reply, maxAttempts, retryBase.toMillis() / 1000.0, permanent, lease));
           })
           .map(true);
-    }));
+    });
   }
 
   private Map<String, Object> model(Row r) {
