@@ -403,7 +403,8 @@ public final class CandidateDirectory {
       if (!dups.isEmpty() && !confirm) {
         Long existing = dups.values().iterator().next();
         return Future.failedFuture(new ClientError(409, "duplicate", n.email() + " already has an open invitation to "
-            + n.track().track().id() + ". Confirm to send a second one anyway.", new JsonObject().put("existing", existing)));
+            + n.track().track().id() + ". Confirm to send a second one anyway.",
+            new JsonObject().put("id", existing).put("existing", existing)));
       }
       return create(conn, me, List.of(n), dups.isEmpty() ? Set.of() : Set.of(n.line()), via);
     }))).map(list -> list.getJsonObject(0));
@@ -489,7 +490,16 @@ public final class CandidateDirectory {
   private Future<JsonArray> create(SqlConnection conn, Account me, List<NewInvitation> rows, Set<Integer> confirmedDuplicates,
                                    String via) {
     List<String> tokens = rows.stream().map(r -> Tokens.newToken()).toList();
-    return pseudonyms(conn, rows.size()).compose(names -> {
+    // a confirmed second invitation (to an open one, or to an earlier row of the same request) stays out of the
+    // one-active-invitation rule (V63); every other row takes part in it, and the database refuses a second
+    Set<String> keys = new HashSet<>();
+    Boolean[] uniqueActive = new Boolean[rows.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      NewInvitation r = rows.get(i);
+      boolean first = keys.add(r.email().toLowerCase(Locale.ROOT) + "\n" + r.track().track().id());
+      uniqueActive[i] = first && !confirmedDuplicates.contains(r.line());
+    }
+    return supersedeExpired(conn, rows).compose(v -> pseudonyms(conn, rows.size())).compose(names -> {
       int n = rows.size();
       io.vertx.core.buffer.Buffer[] hashes = new io.vertx.core.buffer.Buffer[n];
       String[] trackIds = new String[n];
@@ -510,15 +520,16 @@ public final class CandidateDirectory {
       }
       return conn.preparedQuery("""
               insert into invitations (token_hash, pseudonym, track_id, candidate_name, candidate_email, time_multiplier,
-                                       deadline, time_limit_minutes, closes_at, invited_by)
+                                       deadline, time_limit_minutes, closes_at, invited_by, unique_active)
               select u.h, u.p, u.t, u.n, u.e, u.m, now() + make_interval(secs => (u.d * 86400 * u.m)::float8), u.l,
-                     now() + make_interval(secs => (u.d * 86400 * u.m)::float8), $9
-                from unnest($1::bytea[], $2::text[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::int[], $8::int[])
-                     with ordinality as u(h, p, t, n, e, m, d, l, ord)
+                     now() + make_interval(secs => (u.d * 86400 * u.m)::float8), $9, u.ua
+                from unnest($1::bytea[], $2::text[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::int[], $8::int[],
+                            $10::boolean[])
+                     with ordinality as u(h, p, t, n, e, m, d, l, ua, ord)
                order by u.ord
               returning id, pseudonym""")
           .execute(Tuple.from(new Object[] {hashes, names.toArray(String[]::new), trackIds, candidateNames, emails,
-              multipliers, days, limits, me.email()}))
+              multipliers, days, limits, me.email(), uniqueActive}))
           .compose(inserted -> {
             Map<String, Long> idByPseudonym = new HashMap<>();
             inserted.forEach(r -> idByPseudonym.put(r.getString("pseudonym"), r.getLong("id")));
@@ -561,6 +572,21 @@ public final class CandidateDirectory {
                 });
           });
     });
+  }
+
+  /**
+   * An expired invitation cannot be told apart from an open one by the unique index (expiry depends on the clock), so
+   * a new invitation for the same email and track takes its place in the rule here, in the creating transaction.
+   */
+  private static Future<Void> supersedeExpired(SqlConnection conn, List<NewInvitation> rows) {
+    String[] emails = rows.stream().map(r -> r.email().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+    String[] tracks = rows.stream().map(r -> r.track().track().id()).toArray(String[]::new);
+    return conn.preparedQuery("""
+            update invitations i set unique_active = false
+              from unnest($1::text[], $2::text[]) as u(email, track)
+             where lower(i.candidate_email) = u.email and i.track_id = u.track and i.unique_active and i.state = 'draft'
+               and i.revoked_at is null and i.erased_at is null and not i.demo and i.closes_at <= now()""")
+        .execute(Tuple.from(List.of(emails, tracks))).mapEmpty();
   }
 
   private String link(String token) {
@@ -702,9 +728,28 @@ public final class CandidateDirectory {
     });
   }
 
-  /** Runs {@code work} again (a fresh transaction) when a concurrent insert took a pseudonym it had checked was free. */
+  /**
+   * Runs {@code work} again (a fresh transaction) when a concurrent insert took a pseudonym it had checked was free, or
+   * created an active invitation for the same email and track after the duplicate check: the new transaction's check
+   * then sees it and answers as for any duplicate (409 with its id, a listed CSV row, a batch item).
+   */
   private <T> Future<T> retrying(int attempt, java.util.function.Supplier<Future<T>> work) {
-    return work.get().recover(err -> pseudonymCollision(err) && attempt < 3 ? retrying(attempt + 1, work) : Future.failedFuture(err));
+    return work.get().recover(err -> {
+      if ((pseudonymCollision(err) || activeCollision(err)) && attempt < 3) {
+        return retrying(attempt + 1, work);
+      }
+      if (activeCollision(err)) {
+        return Future.failedFuture(new ClientError(409, "duplicate",
+            "Another request is inviting the same email to the same track at this moment; look at the candidates list."));
+      }
+      return Future.failedFuture(err);
+    });
+  }
+
+  /** True when the error is the one-active-invitation constraint (V63): a concurrent request created it first. */
+  public static boolean activeCollision(Throwable err) {
+    return err instanceof PgException pg && "23505".equals(pg.getSqlState())
+        && String.valueOf(pg.getConstraint()).contains("invitations_one_active");
   }
 
   /** Every row checked; the rows to create, or a ClientError listing every problem with its line. */

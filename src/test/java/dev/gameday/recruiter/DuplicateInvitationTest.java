@@ -89,7 +89,7 @@ class DuplicateInvitationTest {
         s.execute("lock table invitation_exercises in exclusive mode");
       }
       futures = send.get();
-      long until = System.nanoTime() + 20_000_000_000L;
+      long until = System.nanoTime() + 10_000_000_000L;
       int blocked = 0;
       while (blocked < waiting && System.nanoTime() < until) {
         try (Statement s = watch.createStatement(); ResultSet rs = s.executeQuery(
