@@ -995,8 +995,9 @@ public final class CandidateDirectory {
 
   /**
    * Erases the candidate's personal data: name and email become the pseudonym in the invitation and in every email
-   * row (pending emails are withdrawn, links wiped); answers and reviews stay for calibration. Audited with who and
-   * why. An open invitation is revoked too.
+   * row (pending emails are withdrawn, links wiped) and in answers kept for Idempotency-Key retries; the Greenhouse
+   * record loses its profile URL, callback URL and the key kept for the callback. Answers and reviews stay for
+   * calibration. Audited with who and why. An open invitation is revoked too.
    */
   public Future<JsonObject> erase(Account me, long id, String reason) {
     String why = reason == null ? "" : reason.strip();
@@ -1026,8 +1027,46 @@ public final class CandidateDirectory {
                 update email_outbox set to_address = $2, link = null,
                        state = case when state = 'pending' then 'cancelled' else state end, updated_at = now()
                  where invitation_id = $1""").execute(Tuple.of(id, r.getString("pseudonym"))))
+        .compose(v -> redactStoredAnswers(conn, r.getString("candidate_email"), r.getString("pseudonym")))
+        // Greenhouse's record of this test: the profile URL names the person in Greenhouse, the callback URL their
+        // application, and the key kept for the callback is a credential; a callback not yet sent is abandoned
+        .compose(v -> conn.preparedQuery("""
+                update greenhouse_interviews
+                   set greenhouse_profile_url = null, callback_url = null, callback_auth = null,
+                       callback_last_error = case when callback_state in ('waiting', 'pending') then 'candidate erased' end,
+                       callback_state = case when callback_state in ('waiting', 'pending') then 'failed' else callback_state end
+                 where invitation_id = $1""").execute(Tuple.of(id)))
         .compose(v -> Audit.record(conn, actor, "candidate.erased", "invitation:" + id,
             new JsonObject().put("pseudonym", r.getString("pseudonym")).put("reason", why).put("revoked", open)));
+  }
+
+  /**
+   * Answers kept for {@code Idempotency-Key} retries (a day) can repeat the email: a refusal's message ("... already
+   * has an open invitation"), a batch's results. Every occurrence, in any letter case, becomes the pseudonym, so a
+   * retry still gets its answer (and still creates nothing) without the address. Names are never part of an answer.
+   */
+  private static Future<Void> redactStoredAnswers(SqlConnection conn, String email, String pseudonym) {
+    if (email == null || email.isBlank() || email.equals(pseudonym)) {
+      return Future.succeededFuture();
+    }
+    // the body is JSON text: look for the address as JSON writes it inside a string
+    String encoded = io.vertx.core.json.Json.encode(email);
+    String needle = encoded.substring(1, encoded.length() - 1);
+    String replacement = io.vertx.core.json.Json.encode(pseudonym);
+    String quotedReplacement = java.util.regex.Matcher.quoteReplacement(replacement.substring(1, replacement.length() - 1));
+    java.util.regex.Pattern p = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(needle),
+        java.util.regex.Pattern.CASE_INSENSITIVE | java.util.regex.Pattern.UNICODE_CASE);
+    return conn.preparedQuery("select caller, key, body from idempotency_keys where strpos(lower(body), lower($1)) > 0 for update")
+        .execute(Tuple.of(needle))
+        .compose(rows -> {
+          List<Tuple> updates = new ArrayList<>();
+          for (Row row : rows) {
+            updates.add(Tuple.of(row.getString("caller"), row.getString("key"),
+                p.matcher(row.getString("body")).replaceAll(quotedReplacement)));
+          }
+          return updates.isEmpty() ? Future.succeededFuture()
+              : conn.preparedQuery("update idempotency_keys set body = $3 where caller = $1 and key = $2").executeBatch(updates).mapEmpty();
+        });
   }
 
   /**
