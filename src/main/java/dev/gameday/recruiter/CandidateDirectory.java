@@ -625,7 +625,12 @@ public final class CandidateDirectory {
    * is line 1); nothing is created unless every row is valid, and then everything in one transaction.
    */
   public Future<JsonObject> importCsv(Account me, String body) {
-    // parsing and checking thousands of rows is work: not on the event loop
+    return importCsv(me, body == null ? new byte[0] : body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** The same from the file's bytes, which must be UTF-8 (decoded strictly: another encoding is refused). */
+  public Future<JsonObject> importCsv(Account me, byte[] body) {
+    // decoding, parsing and checking thousands of rows is work: not on the event loop
     return vertx.executeBlocking(() -> checkCsv(body)).compose(rows -> retrying(0, () -> pool.withTransaction(conn ->
         openDuplicates(conn, rows).compose(dups -> {
           if (!dups.isEmpty()) {
@@ -753,12 +758,12 @@ public final class CandidateDirectory {
   }
 
   /** Every row checked; the rows to create, or a ClientError listing every problem with its line. */
-  private List<NewInvitation> checkCsv(String body) {
+  private List<NewInvitation> checkCsv(byte[] body) {
     List<JsonObject> problems = new ArrayList<>();
     List<NewInvitation> rows = new ArrayList<>();
     List<CandidateCsv.Record> records;
     try {
-      records = CandidateCsv.parse(body == null ? "" : body);
+      records = CandidateCsv.parse(body);
     } catch (CandidateCsv.Malformed e) {
       throw invalidCsv(List.of(problem(e.line, e.getMessage())));
     }
