@@ -9,6 +9,10 @@ public final class Emails {
   private Emails() {
   }
 
+  public static String name(String name) {
+    return name;
+  }
+
   public static boolean valid(String email) {
     return email != null && email.length() <= 254 && EMAIL.matcher(email).matches();
   }
