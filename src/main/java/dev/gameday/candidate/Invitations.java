@@ -54,7 +54,7 @@ public final class Invitations {
       return Future.failedFuture(new ClientError(400, "unknown_track", "There is no track '" + trackId
           + "'. Known tracks: " + String.join(", ", catalog.tracks().stream().map(t -> t.track().id()).toList()) + "."));
     }
-    String cleanName = name == null ? "" : name.strip();
+    String cleanName = name == null ? "" : Emails.clean(name);
     String cleanEmail = email == null ? "" : email.strip();
     if (cleanName.isEmpty() || cleanName.length() > 200) {
       return Future.failedFuture(new ClientError(400, "invalid_name", "The name must be 1 to 200 characters."));

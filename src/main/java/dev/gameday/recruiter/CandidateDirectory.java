@@ -416,7 +416,9 @@ public final class CandidateDirectory {
 
   /** Validates one row; throws a ClientError with a sentence (the CSV import prefixes it with the line). */
   NewInvitation validate(int line, String name, String email, String trackId, String days, String multiplier) {
-    String cleanName = name == null ? "" : name.strip();
+    // one line: control characters and line breaks become spaces, whitespace collapses (nothing reaches an email's
+    // body or a page that could start a line of its own)
+    String cleanName = name == null ? "" : Emails.clean(name);
     String cleanEmail = email == null ? "" : email.strip();
     if (cleanName.isEmpty() || cleanName.length() > 200) {
       throw new ClientError(400, "invalid_name", "the name must be 1 to 200 characters");
