@@ -70,12 +70,10 @@ final class CandidateCsv {
 
   /** Checks a decoded file before parsing: no NUL, no replacement character (a file mangled on its way). */
   static void checkText(String s) throws Malformed {
-    int line = 1;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (c == '\n') {
-        line++;
-      } else if (c == '\u0000') {
+      int line = c == '\u0000' || c == '\uFFFD' ? lineAt(s, i) : 0;
+      if (c == '\u0000') {
         throw new Malformed(line, "the line holds a NUL character (byte 0x00), which no name or address may contain");
       } else if (c == '\uFFFD') {
         throw new Malformed(line, "the line holds a replacement character (\uFFFD): the file was not UTF-8 when it was"
