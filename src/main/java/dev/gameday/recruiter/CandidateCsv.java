@@ -96,6 +96,7 @@ final class CandidateCsv {
       List<String> fields = null;
       int line = 1;
       int lastEnd = 0;
+      Lines lines = new Lines(s);
       JsonToken t;
       while (true) {
         try {
@@ -117,7 +118,7 @@ final class CandidateCsv {
           if (fields.isEmpty()) {
             // where the record's first field starts; Jackson's own line number does not count line breaks inside
             // quoted fields, so they are counted here from the offset
-            line = lineAt(s, p.currentTokenLocation().getCharOffset());
+            line = lines.at(p.currentTokenLocation().getCharOffset());
           }
           fields.add(p.getText());
         } else if (t == JsonToken.END_ARRAY && fields != null) {
@@ -136,6 +137,31 @@ final class CandidateCsv {
       throw new UncheckedIOException(e);
     }
     return out;
+  }
+
+  /** {@link #lineAt} for offsets that only grow: one pass over the text for the whole file, not one per record. */
+  private static final class Lines {
+    private final String s;
+    private int pos;
+    private int line = 1;
+
+    Lines(String s) {
+      this.s = s;
+    }
+
+    int at(long offset) {
+      int end = (int) Math.min(Math.max(offset, 0), s.length());
+      if (end < pos) {
+        return lineAt(s, end);
+      }
+      for (; pos < end; pos++) {
+        char c = s.charAt(pos);
+        if (c == '\n' || (c == '\r' && (pos + 1 >= s.length() || s.charAt(pos + 1) != '\n'))) {
+          line++;
+        }
+      }
+      return line;
+    }
   }
 
   /** The physical line (1 = the first) of a character offset: LF, CRLF and a lone CR each end a line. */
