@@ -240,6 +240,11 @@ class DuplicateInvitationTest {
            ResultSet rs = s.executeQuery("select count(*) from invitations")) {
         rs.next();
         assertEquals(4, rs.getInt(1), "nothing deleted");
+        try (ResultSet kept = s.executeQuery("select pseudonym from invitations where unique_active order by id")) {
+          assertTrue(kept.next());
+          assertEquals("Candidate 0000", kept.getString(1), "the oldest open one keeps its place in the rule");
+          assertFalse(kept.next(), "only one");
+        }
         // a fifth one without confirmation is refused by the database itself
         boolean refused = false;
         try {
