@@ -23,8 +23,13 @@ import java.util.List;
 public final class Invitations {
   private static final String INSERT = """
       insert into invitations (token_hash, pseudonym, track_id, candidate_name, candidate_email, time_multiplier,
-                               deadline, time_limit_minutes, closes_at, demo)
-      values ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => ($7::int * 86400 * $6::numeric)::float8), $8, now() + make_interval(secs => ($7::int * 86400 * $6::numeric)::float8), $9)
+                               deadline, time_limit_minutes, closes_at, demo, unique_active)
+      values ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => ($7::int * 86400 * $6::numeric)::float8), $8, now() + make_interval(secs => ($7::int * 86400 * $6::numeric)::float8), $9,
+              -- beside an active invitation for the same email and track, this one stays out of the one-active rule (V63):
+              -- the command line creates what it is told to, like a recruiter's confirmed second invitation
+              not exists (select 1 from invitations o where lower(o.candidate_email) = lower($5) and o.track_id = $3
+                             and o.unique_active and o.state = 'draft' and o.revoked_at is null and o.erased_at is null
+                             and not o.demo))
       returning id""";
 
   /** What the CLI prints: the link is the only place the token ever appears. */
@@ -49,7 +54,7 @@ public final class Invitations {
       return Future.failedFuture(new ClientError(400, "unknown_track", "There is no track '" + trackId
           + "'. Known tracks: " + String.join(", ", catalog.tracks().stream().map(t -> t.track().id()).toList()) + "."));
     }
-    String cleanName = name == null ? "" : name.strip();
+    String cleanName = name == null ? "" : Emails.clean(name);
     String cleanEmail = email == null ? "" : email.strip();
     if (cleanName.isEmpty() || cleanName.length() > 200) {
       return Future.failedFuture(new ClientError(400, "invalid_name", "The name must be 1 to 200 characters."));
@@ -96,7 +101,8 @@ public final class Invitations {
             }))
         .recover(err -> {
           if (err instanceof PgException pg && "23505".equals(pg.getSqlState()) && attempt < 10
-              && String.valueOf(pg.getConstraint()).contains("pseudonym")) {
+              && (String.valueOf(pg.getConstraint()).contains("pseudonym")
+                  || String.valueOf(pg.getConstraint()).contains("invitations_one_active"))) {
             return insert(track, token, name, email, days, m, limit, demo, attempt + 1);
           }
           return Future.failedFuture(err);

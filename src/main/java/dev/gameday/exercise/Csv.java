@@ -1,6 +1,13 @@
 package dev.gameday.exercise;
 
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.gameday.exercise.Model.Problem;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,10 +23,42 @@ record Csv(List<String> columns, List<Row> rows) {
   record Row(Instant time, double[] values, int line) {
   }
 
+  private static final CsvMapper MAPPER = new CsvMapper();
+  // evidence files are plain: a comma between cells, no quoting (a quote is text, as it always was here)
+  private static final CsvSchema SCHEMA = CsvSchema.emptySchema().withoutQuoteChar();
+
+  /** The file's lines as cells, read with Jackson's CSV data format; {@code lines[i]} is line {@code i + 1}. */
+  private static List<String[]> lines(String text) {
+    // one record per line, LF or CRLF; the file has been decoded strictly as UTF-8 already (ExerciseLoader.read)
+    List<String[]> out = new ArrayList<>();
+    try (CsvParser p = (CsvParser) MAPPER.getFactory().createParser(new StringReader(text))) {
+      p.setSchema(SCHEMA);
+      List<String> cells = null;
+      JsonToken t;
+      while ((t = p.nextToken()) != null) {
+        if (t == JsonToken.START_ARRAY) {
+          cells = new ArrayList<>();
+        } else if (t == JsonToken.VALUE_STRING && cells != null) {
+          cells.add(p.getText());
+        } else if (t == JsonToken.END_ARRAY && cells != null) {
+          out.add(cells.toArray(String[]::new));
+          cells = null;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    // trailing empty lines are no lines (as String.split dropped them)
+    while (!out.isEmpty() && out.get(out.size() - 1).length == 1 && out.get(out.size() - 1)[0].isEmpty()) {
+      out.remove(out.size() - 1);
+    }
+    return out;
+  }
+
   /** The header row's column names. */
   static List<String> header(String text) {
-    String first = text.split("\r?\n", 2)[0];
-    return Arrays.stream(first.split(",", -1)).map(String::trim).toList();
+    List<String[]> lines = lines(text);
+    return lines.isEmpty() ? List.of("") : Arrays.stream(lines.get(0)).map(String::trim).toList();
   }
 
   static Csv parse(String text, String file, List<Problem> problems) {
@@ -32,12 +71,12 @@ record Csv(List<String> columns, List<Row> rows) {
    * of label values) and times increase within each combination.
    */
   static Csv parse(String text, String file, List<Problem> problems, Set<String> labels) {
-    String[] lines = text.split("\r?\n");
-    if (lines.length < 2) {
+    List<String[]> lines = lines(text);
+    if (lines.size() < 2) {
       problems.add(new Problem(file, 1, "a CSV needs a header row and at least one data row"));
       return null;
     }
-    List<String> columns = Arrays.stream(lines[0].split(",", -1)).map(String::trim).toList();
+    List<String> columns = Arrays.stream(lines.get(0)).map(String::trim).toList();
     if (!columns.get(0).equals("time")) {
       problems.add(new Problem(file, 1, "the first column must be 'time', found '" + columns.get(0) + "'"));
       return null;
@@ -46,11 +85,11 @@ record Csv(List<String> columns, List<Row> rows) {
     List<Row> rows = new ArrayList<>();
     Instant previous = null;
     Map<String, Instant> previousOf = new HashMap<>();
-    for (int i = 1; i < lines.length; i++) {
-      if (lines[i].isBlank()) {
+    for (int i = 1; i < lines.size(); i++) {
+      String[] cells = lines.get(i);
+      if (cells.length == 1 && cells[0].isBlank()) {
         continue;
       }
-      String[] cells = lines[i].split(",", -1);
       if (cells.length != columns.size()) {
         problems.add(new Problem(file, i + 1, "expected " + columns.size() + " columns, found " + cells.length));
       } else {

@@ -403,7 +403,8 @@ public final class CandidateDirectory {
       if (!dups.isEmpty() && !confirm) {
         Long existing = dups.values().iterator().next();
         return Future.failedFuture(new ClientError(409, "duplicate", n.email() + " already has an open invitation to "
-            + n.track().track().id() + ". Confirm to send a second one anyway.", new JsonObject().put("existing", existing)));
+            + n.track().track().id() + ". Confirm to send a second one anyway.",
+            new JsonObject().put("id", existing).put("existing", existing)));
       }
       return create(conn, me, List.of(n), dups.isEmpty() ? Set.of() : Set.of(n.line()), via);
     }))).map(list -> list.getJsonObject(0));
@@ -415,7 +416,9 @@ public final class CandidateDirectory {
 
   /** Validates one row; throws a ClientError with a sentence (the CSV import prefixes it with the line). */
   NewInvitation validate(int line, String name, String email, String trackId, String days, String multiplier) {
-    String cleanName = name == null ? "" : name.strip();
+    // one line: control characters and line breaks become spaces, whitespace collapses (nothing reaches an email's
+    // body or a page that could start a line of its own)
+    String cleanName = name == null ? "" : Emails.clean(name);
     String cleanEmail = email == null ? "" : email.strip();
     if (cleanName.isEmpty() || cleanName.length() > 200) {
       throw new ClientError(400, "invalid_name", "the name must be 1 to 200 characters");
@@ -489,7 +492,16 @@ public final class CandidateDirectory {
   private Future<JsonArray> create(SqlConnection conn, Account me, List<NewInvitation> rows, Set<Integer> confirmedDuplicates,
                                    String via) {
     List<String> tokens = rows.stream().map(r -> Tokens.newToken()).toList();
-    return pseudonyms(conn, rows.size()).compose(names -> {
+    // a confirmed second invitation (to an open one, or to an earlier row of the same request) stays out of the
+    // one-active-invitation rule (V63); every other row takes part in it, and the database refuses a second
+    Set<String> keys = new HashSet<>();
+    Boolean[] uniqueActive = new Boolean[rows.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      NewInvitation r = rows.get(i);
+      boolean first = keys.add(r.email().toLowerCase(Locale.ROOT) + "\n" + r.track().track().id());
+      uniqueActive[i] = first && !confirmedDuplicates.contains(r.line());
+    }
+    return supersedeExpired(conn, rows).compose(v -> pseudonyms(conn, rows.size())).compose(names -> {
       int n = rows.size();
       io.vertx.core.buffer.Buffer[] hashes = new io.vertx.core.buffer.Buffer[n];
       String[] trackIds = new String[n];
@@ -510,15 +522,16 @@ public final class CandidateDirectory {
       }
       return conn.preparedQuery("""
               insert into invitations (token_hash, pseudonym, track_id, candidate_name, candidate_email, time_multiplier,
-                                       deadline, time_limit_minutes, closes_at, invited_by)
+                                       deadline, time_limit_minutes, closes_at, invited_by, unique_active)
               select u.h, u.p, u.t, u.n, u.e, u.m, now() + make_interval(secs => (u.d * 86400 * u.m)::float8), u.l,
-                     now() + make_interval(secs => (u.d * 86400 * u.m)::float8), $9
-                from unnest($1::bytea[], $2::text[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::int[], $8::int[])
-                     with ordinality as u(h, p, t, n, e, m, d, l, ord)
+                     now() + make_interval(secs => (u.d * 86400 * u.m)::float8), $9, u.ua
+                from unnest($1::bytea[], $2::text[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::int[], $8::int[],
+                            $10::boolean[])
+                     with ordinality as u(h, p, t, n, e, m, d, l, ua, ord)
                order by u.ord
               returning id, pseudonym""")
           .execute(Tuple.from(new Object[] {hashes, names.toArray(String[]::new), trackIds, candidateNames, emails,
-              multipliers, days, limits, me.email()}))
+              multipliers, days, limits, me.email(), uniqueActive}))
           .compose(inserted -> {
             Map<String, Long> idByPseudonym = new HashMap<>();
             inserted.forEach(r -> idByPseudonym.put(r.getString("pseudonym"), r.getLong("id")));
@@ -563,6 +576,21 @@ public final class CandidateDirectory {
     });
   }
 
+  /**
+   * An expired invitation cannot be told apart from an open one by the unique index (expiry depends on the clock), so
+   * a new invitation for the same email and track takes its place in the rule here, in the creating transaction.
+   */
+  private static Future<Void> supersedeExpired(SqlConnection conn, List<NewInvitation> rows) {
+    String[] emails = rows.stream().map(r -> r.email().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+    String[] tracks = rows.stream().map(r -> r.track().track().id()).toArray(String[]::new);
+    return conn.preparedQuery("""
+            update invitations i set unique_active = false
+              from unnest($1::text[], $2::text[]) as u(email, track)
+             where lower(i.candidate_email) = u.email and i.track_id = u.track and i.unique_active and i.state = 'draft'
+               and i.revoked_at is null and i.erased_at is null and not i.demo and i.closes_at <= now()""")
+        .execute(Tuple.from(List.of(emails, tracks))).mapEmpty();
+  }
+
   private String link(String token) {
     return publicUrl + "/i/" + token;
   }
@@ -599,7 +627,12 @@ public final class CandidateDirectory {
    * is line 1); nothing is created unless every row is valid, and then everything in one transaction.
    */
   public Future<JsonObject> importCsv(Account me, String body) {
-    // parsing and checking thousands of rows is work: not on the event loop
+    return importCsv(me, body == null ? new byte[0] : body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** The same from the file's bytes, which must be UTF-8 (decoded strictly: another encoding is refused). */
+  public Future<JsonObject> importCsv(Account me, byte[] body) {
+    // decoding, parsing and checking thousands of rows is work: not on the event loop
     return vertx.executeBlocking(() -> checkCsv(body)).compose(rows -> retrying(0, () -> pool.withTransaction(conn ->
         openDuplicates(conn, rows).compose(dups -> {
           if (!dups.isEmpty()) {
@@ -702,18 +735,37 @@ public final class CandidateDirectory {
     });
   }
 
-  /** Runs {@code work} again (a fresh transaction) when a concurrent insert took a pseudonym it had checked was free. */
+  /**
+   * Runs {@code work} again (a fresh transaction) when a concurrent insert took a pseudonym it had checked was free, or
+   * created an active invitation for the same email and track after the duplicate check: the new transaction's check
+   * then sees it and answers as for any duplicate (409 with its id, a listed CSV row, a batch item).
+   */
   private <T> Future<T> retrying(int attempt, java.util.function.Supplier<Future<T>> work) {
-    return work.get().recover(err -> pseudonymCollision(err) && attempt < 3 ? retrying(attempt + 1, work) : Future.failedFuture(err));
+    return work.get().recover(err -> {
+      if ((pseudonymCollision(err) || activeCollision(err)) && attempt < 3) {
+        return retrying(attempt + 1, work);
+      }
+      if (activeCollision(err)) {
+        return Future.failedFuture(new ClientError(409, "duplicate",
+            "Another request is inviting the same email to the same track at this moment; look at the candidates list."));
+      }
+      return Future.failedFuture(err);
+    });
+  }
+
+  /** True when the error is the one-active-invitation constraint (V63): a concurrent request created it first. */
+  public static boolean activeCollision(Throwable err) {
+    return err instanceof PgException pg && "23505".equals(pg.getSqlState())
+        && String.valueOf(pg.getConstraint()).contains("invitations_one_active");
   }
 
   /** Every row checked; the rows to create, or a ClientError listing every problem with its line. */
-  private List<NewInvitation> checkCsv(String body) {
+  private List<NewInvitation> checkCsv(byte[] body) {
     List<JsonObject> problems = new ArrayList<>();
     List<NewInvitation> rows = new ArrayList<>();
     List<CandidateCsv.Record> records;
     try {
-      records = CandidateCsv.parse(body == null ? "" : body);
+      records = CandidateCsv.parse(body);
     } catch (CandidateCsv.Malformed e) {
       throw invalidCsv(List.of(problem(e.line, e.getMessage())));
     }
@@ -950,8 +1002,9 @@ public final class CandidateDirectory {
 
   /**
    * Erases the candidate's personal data: name and email become the pseudonym in the invitation and in every email
-   * row (pending emails are withdrawn, links wiped); answers and reviews stay for calibration. Audited with who and
-   * why. An open invitation is revoked too.
+   * row (pending emails are withdrawn, links wiped) and in answers kept for Idempotency-Key retries; the Greenhouse
+   * record loses its profile URL, callback URL and the key kept for the callback. Answers and reviews stay for
+   * calibration. Audited with who and why. An open invitation is revoked too.
    */
   public Future<JsonObject> erase(Account me, long id, String reason) {
     String why = reason == null ? "" : reason.strip();
@@ -981,8 +1034,46 @@ public final class CandidateDirectory {
                 update email_outbox set to_address = $2, link = null,
                        state = case when state = 'pending' then 'cancelled' else state end, updated_at = now()
                  where invitation_id = $1""").execute(Tuple.of(id, r.getString("pseudonym"))))
+        .compose(v -> redactStoredAnswers(conn, r.getString("candidate_email"), r.getString("pseudonym")))
+        // Greenhouse's record of this test: the profile URL names the person in Greenhouse, the callback URL their
+        // application, and the key kept for the callback is a credential; a callback not yet sent is abandoned
+        .compose(v -> conn.preparedQuery("""
+                update greenhouse_interviews
+                   set greenhouse_profile_url = null, callback_url = null, callback_auth = null,
+                       callback_last_error = case when callback_state in ('waiting', 'pending') then 'candidate erased' end,
+                       callback_state = case when callback_state in ('waiting', 'pending') then 'failed' else callback_state end
+                 where invitation_id = $1""").execute(Tuple.of(id)))
         .compose(v -> Audit.record(conn, actor, "candidate.erased", "invitation:" + id,
             new JsonObject().put("pseudonym", r.getString("pseudonym")).put("reason", why).put("revoked", open)));
+  }
+
+  /**
+   * Answers kept for {@code Idempotency-Key} retries (a day) can repeat the email: a refusal's message ("... already
+   * has an open invitation"), a batch's results. Every occurrence, in any letter case, becomes the pseudonym, so a
+   * retry still gets its answer (and still creates nothing) without the address. Names are never part of an answer.
+   */
+  private static Future<Void> redactStoredAnswers(SqlConnection conn, String email, String pseudonym) {
+    if (email == null || email.isBlank() || email.equals(pseudonym)) {
+      return Future.succeededFuture();
+    }
+    // the body is JSON text: look for the address as JSON writes it inside a string
+    String encoded = io.vertx.core.json.Json.encode(email);
+    String needle = encoded.substring(1, encoded.length() - 1);
+    String replacement = io.vertx.core.json.Json.encode(pseudonym);
+    String quotedReplacement = java.util.regex.Matcher.quoteReplacement(replacement.substring(1, replacement.length() - 1));
+    java.util.regex.Pattern p = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(needle),
+        java.util.regex.Pattern.CASE_INSENSITIVE | java.util.regex.Pattern.UNICODE_CASE);
+    return conn.preparedQuery("select caller, key, body from idempotency_keys where strpos(lower(body), lower($1)) > 0 for update")
+        .execute(Tuple.of(needle))
+        .compose(rows -> {
+          List<Tuple> updates = new ArrayList<>();
+          for (Row row : rows) {
+            updates.add(Tuple.of(row.getString("caller"), row.getString("key"),
+                p.matcher(row.getString("body")).replaceAll(quotedReplacement)));
+          }
+          return updates.isEmpty() ? Future.succeededFuture()
+              : conn.preparedQuery("update idempotency_keys set body = $3 where caller = $1 and key = $2").executeBatch(updates).mapEmpty();
+        });
   }
 
   /**

@@ -4,6 +4,7 @@ import com.github.jknack.handlebars.EscapingStrategy;
 import com.github.jknack.handlebars.Handlebars;
 import com.github.jknack.handlebars.Template;
 import com.github.jknack.handlebars.io.ClassPathTemplateLoader;
+import dev.gameday.web.Emails;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.mail.LoginOption;
@@ -101,7 +102,11 @@ public final class Mailer {
 
   /** Renders an email (off the event loop: templates are work). */
   public Future<Message> render(String kind, Map<String, Object> model) {
-    return vertx.executeBlocking(() -> new Message(subject(kind, model), text.get(kind).apply(model), html.get(kind).apply(model)));
+    // every text value stands on one line of the plain-text body (and in the subject): a name with a line break,
+    // stored before names were normalised or sent in by any other way, cannot start a line of its own
+    Map<String, Object> safe = new HashMap<>();
+    model.forEach((k, v) -> safe.put(k, v instanceof String s && !"link".equals(k) ? Emails.name(s) : v));
+    return vertx.executeBlocking(() -> new Message(subject(kind, safe), text.get(kind).apply(safe), html.get(kind).apply(safe)));
   }
 
   private static String subject(String kind, Map<String, Object> m) {

@@ -132,7 +132,19 @@ public final class RecruiterRoutes {
       ctx.fail(415, new ClientError(415, "unsupported_media_type", "Send the file as text/csv (UTF-8)."));
       return;
     }
-    directory.importCsv(me, ctx.body().asString("UTF-8")).onSuccess(j -> Http.json(ctx, 200, j)).onFailure(ctx::fail);
+    String charset = null;
+    for (String param : type.split(";")) {
+      String p = param.strip();
+      if (p.regionMatches(true, 0, "charset=", 0, 8)) {
+        charset = p.substring(8).replace("\"", "").strip();
+      }
+    }
+    if (charset != null && !charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+      ctx.fail(415, new ClientError(415, "unsupported_media_type", "Send the file as UTF-8 (charset=utf-8), not " + charset + "."));
+      return;
+    }
+    byte[] bytes = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+    directory.importCsv(me, bytes).onSuccess(j -> Http.json(ctx, 200, j)).onFailure(ctx::fail);
   }
 
   private void oneJson(RoutingContext ctx) {
