@@ -139,6 +139,8 @@ for d in range(DAYS):
     wal = random.uniform(14, 28)
     if day.date() == dt.date(2026, 7, 14):
         wal = 410.0
+    if day.date() == dt.date(2026, 8, 15):
+        wal = 180.0   # feed-0 volume full 01:32-04:12 (toil-automation, failure note 3): one world, one calendar
     disk = 3.10 + 0.060 * months_from_end + (wal - 20) / 1000 + random.gauss(0, 0.004)
     daily.append(dict(
         t=day,
@@ -187,4 +189,4 @@ ev = [r for r in hourly if r["t"].date() == dt.date(2026, 7, 22) and 12 <= r["t"
 for r in ev:
     print("ttl event", fmt(r["t"]), round(r["origin"]), r["pods"], round(r["origin"] / r["pods"]), round(r["p99"]), round(r["u"] * 100), round(r["pcpu"], 1))
 print("max p99 outside event", max(r["p99"] for r in hourly if not (r["t"].date() == dt.date(2026, 7, 22) and r["t"].hour in TTL_EVENT)))
-print("max wal outside incident", max(r["wal"] for r in daily if r["t"].date() != dt.date(2026, 7, 14)))
+print("max wal outside incident", max(r["wal"] for r in daily if r["t"].date() not in (dt.date(2026, 7, 14), dt.date(2026, 8, 15))))
