@@ -76,7 +76,7 @@ public final class ExerciseLoader {
   }
 
   /** The checking code, part of the fingerprint: a new release re-checks a library its rules have not seen. */
-  private static final List<Class<?>> CHECKERS = List.of(ExerciseLoader.class, EvidenceRules.class, World.class,
+  private static final List<Class<?>> CHECKERS = List.of(ExerciseLoader.class, EvidenceRules.class, World.class, Claims.class,
       ScenarioFacts.class, Csv.class, Yaml.class);
 
   /**
