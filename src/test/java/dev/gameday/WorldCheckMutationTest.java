@@ -136,4 +136,18 @@ class WorldCheckMutationTest {
         "exercises/scaling-plan/evidence/backend-daily.csv:", "wal_retained_gb_peak is above 100 on 2026-08-15 but no "
         + "sentence matched by the claim names that day");
   }
+
+  @Test
+  @DisplayName("a diagram whose text description leaves out a component fails check at the diagram")
+  void diagramDescription() throws Exception {
+    Path lib = Library.copy(tmp);
+    String f = "scaling-plan/evidence/architecture-and-inventory.md";
+    Library.replace(lib, f, "from tarball-store (object storage)", "from tarball-store");
+    int line = Files.readAllLines(lib.resolve(f)).indexOf("```") + 1;
+    fails(lib, "exercises/" + f + ":" + line + ": the text description after this diagram does not name object, "
+        + "storage");
+    Library.replace(lib, f, "Text description of the diagram:", "In words:");
+    fails(lib, "exercises/" + f + ":" + line + ": a diagram needs a paragraph right after it that starts \"Text "
+        + "description\"");
+  }
 }

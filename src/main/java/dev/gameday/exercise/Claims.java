@@ -370,6 +370,69 @@ final class Claims {
     }
   }
 
+  private static final Pattern ARROW = Pattern.compile("──|->|<-|-->|│|└|┤|┴|\\+--");
+  private static final Pattern LABEL = Pattern.compile("[A-Za-z][A-Za-z0-9-]{2,}");
+
+  /**
+   * Every diagram (an image, or a code block drawn with arrows or box lines) is followed by a paragraph starting
+   * "Text description" that names every label of the diagram: each word of three letters or more.
+   */
+  static void checkDiagrams(Map<String, String> texts, List<Problem> problems) {
+    for (Map.Entry<String, String> t : texts.entrySet()) {
+      if (!t.getKey().endsWith(".md")) {
+        continue;
+      }
+      String[] lines = t.getValue().split("\n", -1);
+      for (int i = 0; i < lines.length; i++) {
+        int start = i;
+        StringBuilder drawing = new StringBuilder();
+        if (lines[i].strip().startsWith("```")) {
+          int j = i + 1;
+          while (j < lines.length && !lines[j].strip().startsWith("```")) {
+            drawing.append(lines[j]).append('\n');
+            j++;
+          }
+          i = j;
+          if (!ARROW.matcher(drawing).find()) {
+            continue;
+          }
+        } else if (lines[i].contains("![")) {
+          drawing.append(lines[i].replaceAll(".*!\\[([^]]*)].*", "$1"));
+        } else {
+          continue;
+        }
+        int k = i + 1;
+        while (k < lines.length && lines[k].isBlank()) {
+          k++;
+        }
+        StringBuilder description = new StringBuilder();
+        if (k < lines.length && lines[k].strip().startsWith("Text description")) {
+          while (k < lines.length && !lines[k].isBlank()) {
+            description.append(lines[k]).append(' ');
+            k++;
+          }
+        }
+        if (description.isEmpty()) {
+          problems.add(new Problem(t.getKey(), start + 1, "a diagram needs a paragraph right after it that starts "
+              + "\"Text description\" and names every component and connection it shows"));
+          continue;
+        }
+        String said = description.toString().toLowerCase(Locale.ROOT);
+        Set<String> missing = new TreeSet<>();
+        Matcher m = LABEL.matcher(drawing);
+        while (m.find()) {
+          if (!said.contains(m.group().toLowerCase(Locale.ROOT))) {
+            missing.add(m.group());
+          }
+        }
+        if (!missing.isEmpty()) {
+          problems.add(new Problem(t.getKey(), start + 1, "the text description after this diagram does not name "
+              + String.join(", ", missing)));
+        }
+      }
+    }
+  }
+
   static String fmt(double v) {
     if (v == Math.rint(v) && Math.abs(v) < 1e15) {
       return String.valueOf((long) v);
