@@ -150,4 +150,49 @@ class WorldCheckMutationTest {
     fails(lib, "exercises/" + f + ":" + line + ": a diagram needs a paragraph right after it that starts \"Text "
         + "description\"");
   }
+
+  private static int lineOf(Path lib, String file, String text) throws Exception {
+    List<String> lines = Files.readAllLines(lib.resolve(file));
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains(text)) {
+        return i + 1;
+      }
+    }
+    throw new AssertionError(text + " not in " + file);
+  }
+
+  @Test
+  @DisplayName("a planted finding credited by two criteria fails check at the second anchor")
+  void findingCreditedTwice() throws Exception {
+    Path lib = Library.copy(tmp);
+    String f = "postmortem-review/rubric.yaml";
+    // the first edition's double credit: Sam's unanswered 14:11 question under systemic causes and team learning
+    Library.replace(lib, f, "load shedding, which cut the errors", "Sam's 14:11 question had no answer [F14]; load "
+        + "shedding, which cut the errors");
+    int anchor = lineOf(lib, f, "which nobody answered [F14]") - 2; // the later criterion's anchor
+    fails(lib, "exercises/" + f + ":" + anchor + ": finding F14 (exercises/postmortem-review/reviewer-notes.md:",
+        "is credited by systemic-causes and team-learning: one finding, one criterion");
+  }
+
+  @Test
+  @DisplayName("a fix credited outside an action criterion, and an id the notes do not define, fail check")
+  void fixOutsideActionAndUnknownId() throws Exception {
+    Path lib = Library.copy(tmp);
+    String f = "postmortem-review/rubric.yaml";
+    Library.replace(lib, f, "should have a section for them [F13].", "should have a section for them [F13] [fix F2].");
+    Library.replace(lib, f, "the Follow-up about Sam's apology [F12])", "the Follow-up about Sam's apology [F42])");
+    fails(lib, "anchor of team-learning (reflection) credits a fix of F2: fixes belong to an action criterion",
+        "anchor cites finding F42, which exercises/postmortem-review/reviewer-notes.md does not define");
+  }
+
+  @Test
+  @DisplayName("a level-4 descriptor that lists as many items as its anchor has findings fails check")
+  void checklistDescriptor() throws Exception {
+    Path lib = Library.copy(tmp);
+    String f = "postmortem-review/rubric.yaml";
+    int line = plant(lib, f, "Everything in Solid, and the corrections add up to a truer account of the incident than the draft",
+        "Everything in Solid, plus: rebuilds the missing events; sizes the impact; explains a wrong figure; and the account");
+    fails(lib, "exercises/" + f + ":" + (line - 1) + ": the level-4 descriptor of claims-vs-evidence lists 4 items for the 3 "
+        + "findings its anchor credits");
+  }
 }

@@ -76,7 +76,7 @@ public final class ExerciseLoader {
   }
 
   /** The checking code, part of the fingerprint: a new release re-checks a library its rules have not seen. */
-  private static final List<Class<?>> CHECKERS = List.of(ExerciseLoader.class, EvidenceRules.class, World.class, Claims.class,
+  private static final List<Class<?>> CHECKERS = List.of(ExerciseLoader.class, EvidenceRules.class, World.class, Claims.class, Findings.class,
       ScenarioFacts.class, Csv.class, Yaml.class);
 
   /**
@@ -347,6 +347,17 @@ public final class ExerciseLoader {
       world.checkExercise(folder, meta, rel0(metaFile), scan, reviewer, csvs, f -> rel0(dir.resolve(f)), problems);
     }
 
+    if (!verified && Files.isRegularFile(dir.resolve("rubric.yaml"))) {
+      String rubricText = read(dir.resolve("rubric.yaml"));
+      if (rubricText != null) {
+        List<Problem> found = new ArrayList<>(); // a rubric that does not parse is loadRubric's to report
+        Yaml parsed = Yaml.parse(rubricText, rel0(dir.resolve("rubric.yaml")), found);
+        if (parsed != null) {
+          Findings.check(parsed, notes, rel0(notesFile), problems);
+          problems.addAll(found);
+        }
+      }
+    }
     List<Criterion> rubric = loadRubric(dir.resolve("rubric.yaml"), notes, logTexts);
     List<Calibration> calibration = loadCalibration(dir.resolve("calibration"), sections, rubric);
 
