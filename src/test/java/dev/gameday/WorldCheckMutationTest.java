@@ -195,4 +195,15 @@ class WorldCheckMutationTest {
     fails(lib, "exercises/" + f + ":" + (line - 1) + ": the level-4 descriptor of claims-vs-evidence lists 4 items for the 3 "
         + "findings its anchor credits");
   }
+
+  @Test
+  @DisplayName("calibration without a level-3 sample, or a reference level without its one-line reason, fails check")
+  void calibrationAtEveryLevel() throws Exception {
+    Path lib = Library.copy(tmp);
+    Files.delete(lib.resolve("toil-automation/calibration/solid.yaml"));
+    String f = "postmortem-review/calibration/solid.yaml";
+    Library.replace(lib, f, "  team-learning: One thing that went well", "  other: One thing that went well");
+    fails(lib, "exercises/toil-automation/calibration:1: no sample answer at overall level 3",
+        "exercises/" + f + ":", "no rationale for criterion 'team-learning'");
+  }
 }
