@@ -206,4 +206,15 @@ class WorldCheckMutationTest {
     fails(lib, "exercises/toil-automation/calibration:1: no sample answer at overall level 3",
         "exercises/" + f + ":", "no rationale for criterion 'team-learning'");
   }
+
+  @Test
+  @DisplayName("a mitigation that has the edge serve stale package documents contradicts the world's topology")
+  void edgeServesStaleMetadata() throws Exception {
+    Path lib = Library.copy(tmp);
+    String f = "postmortem-review/evidence/postmortem-draft.md";
+    // the first two editions: the edge answered metadata from its own copies, which it never caches in this world
+    int line = plant(lib, f, "| 14:57 | Amara turns on the edge rate limit for heavy metadata clients. |",
+        "| 14:57 | Amara turns on serve-stale for metadata at the edge. |");
+    fails(lib, "exercises/" + f + ":" + line + ": contradicts fact registry-api-origin of exercises/world.yaml");
+  }
 }
