@@ -4,8 +4,10 @@
 Deterministic (fixed seed, stdlib only). One row per minute, 13:50-15:30 UTC on 2026-09-22.
 Story: at 14:09 a `yard-admin cache flush --prefix meta:` hits the production Redis cache.
 registry-api falls through to metadata-db, PgBouncer saturates, metadata requests fail.
-14:14 alert fires as a warning only; 14:49 support pages on-call by hand; 14:57 edge serve-stale on;
-15:00 cache warm job; 15:15 serve-stale back to normal.
+14:14 alert fires as a warning only; 14:49 support pages on-call by hand; 14:57 edge rate limit for heavy
+metadata clients on (load shedding); 15:00 cache warm job; 15:15 rate limit back to normal.
+The edge caches tarballs only (world.yaml, fact registry-api-origin): nothing at the edge can answer a
+package-document request, so the only way to take load off registry-api there is to refuse some of it.
 
 Run:  python3 source/generate.py      (from the exercise folder)
 Prints checkable numbers used in reviewer-notes.md.
@@ -45,10 +47,10 @@ ERR = [("13:50", 0.003), ("14:08", 0.003), ("14:09", 0.03), ("14:10", 0.11), ("1
        ("14:40", 0.25), ("14:48", 0.22), ("14:57", 0.20), ("14:58", 0.17), ("14:59", 0.13),
        ("15:00", 0.10), ("15:01", 0.08), ("15:02", 0.062), ("15:03", 0.04), ("15:04", 0.022),
        ("15:05", 0.012), ("15:06", 0.008), ("15:08", 0.005), ("15:12", 0.003), ("15:30", 0.003)]
-HIT = [("13:50", 0.94), ("14:08", 0.94), ("14:09", 0.41), ("14:10", 0.04), ("14:15", 0.09),
+HIT = [("13:50", 0.92), ("14:08", 0.92), ("14:09", 0.41), ("14:10", 0.04), ("14:15", 0.09),
        ("14:20", 0.15), ("14:30", 0.26), ("14:40", 0.35), ("14:48", 0.41), ("14:57", 0.46),
        ("14:59", 0.48), ("15:00", 0.52), ("15:01", 0.63), ("15:02", 0.74), ("15:03", 0.82),
-       ("15:05", 0.88), ("15:08", 0.92), ("15:12", 0.94), ("15:30", 0.94)]
+       ("15:05", 0.87), ("15:08", 0.90), ("15:12", 0.92), ("15:30", 0.92)]
 P99 = [("13:50", 180), ("14:08", 180), ("14:09", 900), ("14:10", 2400), ("14:11", 5000),
        ("14:59", 5000), ("15:00", 3100), ("15:01", 1400), ("15:02", 700), ("15:03", 420),
        ("15:05", 260), ("15:06", 240), ("15:08", 200), ("15:12", 180), ("15:30", 180)]
@@ -61,10 +63,12 @@ WAIT = [("13:50", 2), ("14:08", 2), ("14:09", 40), ("14:10", 150), ("14:11", 330
         ("15:03", 32), ("15:04", 23), ("15:05", 8), ("15:07", 2), ("15:30", 2)]
 CLIENTS = 24 * 20 - 60  # registry-api client connections to pgb-1 less those holding a server connection
 # Requests reaching registry-api (after the CDN). Baseline drifts up slowly; clients retry during the
-# incident; edge serve-stale 14:57-15:14 keeps most metadata reads at the edge.
+# incident; the edge rate limit for heavy clients 14:57-15:14 refuses (429) the retry storm and the heaviest
+# mirrors and CI clients, so fewer requests reach registry-api (third edition: this was edge serve-stale, which
+# cannot exist where the edge does not cache package documents).
 BASE = [("13:50", 6700), ("15:30", 7000)]   # about 0.42 of edge requests (world.yaml, fact registry-api-origin)
 RETRY = [("13:50", 1.0), ("14:09", 1.0), ("14:10", 1.08), ("14:13", 1.20), ("14:57", 1.17),
-         ("14:58", 0.72), ("14:59", 0.68), ("15:14", 0.68), ("15:15", 1.0), ("15:30", 1.0)]
+         ("14:58", 0.86), ("14:59", 0.84), ("15:14", 0.84), ("15:15", 1.0), ("15:30", 1.0)]
 
 rows = []
 t = START

@@ -76,7 +76,7 @@ public final class ExerciseLoader {
   }
 
   /** The checking code, part of the fingerprint: a new release re-checks a library its rules have not seen. */
-  private static final List<Class<?>> CHECKERS = List.of(ExerciseLoader.class, EvidenceRules.class, World.class,
+  private static final List<Class<?>> CHECKERS = List.of(ExerciseLoader.class, EvidenceRules.class, World.class, Claims.class, Findings.class,
       ScenarioFacts.class, Csv.class, Yaml.class);
 
   /**
@@ -347,6 +347,17 @@ public final class ExerciseLoader {
       world.checkExercise(folder, meta, rel0(metaFile), scan, reviewer, csvs, f -> rel0(dir.resolve(f)), problems);
     }
 
+    if (!verified && Files.isRegularFile(dir.resolve("rubric.yaml"))) {
+      String rubricText = read(dir.resolve("rubric.yaml"));
+      if (rubricText != null) {
+        List<Problem> found = new ArrayList<>(); // a rubric that does not parse is loadRubric's to report
+        Yaml parsed = Yaml.parse(rubricText, rel0(dir.resolve("rubric.yaml")), found);
+        if (parsed != null) {
+          Findings.check(parsed, notes, rel0(notesFile), problems);
+          problems.addAll(found);
+        }
+      }
+    }
     List<Criterion> rubric = loadRubric(dir.resolve("rubric.yaml"), notes, logTexts);
     List<Calibration> calibration = loadCalibration(dir.resolve("calibration"), sections, rubric);
 
@@ -542,6 +553,7 @@ public final class ExerciseLoader {
       problems.add(new Problem(rel0(dir), 1, "cannot read: " + e.getMessage()));
       return result;
     }
+    Set<Integer> levels = new HashSet<>();
     if (files.size() < 2) {
       problems.add(new Problem(rel0(dir), 1, "at least two calibration answers are needed, found " + files.size()));
     }
@@ -552,8 +564,14 @@ public final class ExerciseLoader {
         continue;
       }
       String kind = y.str("kind", 20);
-      if (kind != null && !List.of("strong", "mixed", "weak").contains(kind)) {
-        y.get("kind").problem("kind must be strong, mixed or weak");
+      if (kind != null && !List.of("strong", "solid", "mixed", "weak").contains(kind)) {
+        y.get("kind").problem("kind must be strong, solid, mixed or weak");
+      }
+      // the overall level the sample stands for: given, or by kind (weak 1, mixed 2, solid 3, strong 4)
+      Integer level = y.get("level") != null ? y.integer("level", 1, 4, null)
+          : kind == null ? null : List.of("weak", "mixed", "solid", "strong").indexOf(kind) + 1;
+      if (level != null && level > 0) {
+        levels.add(level);
       }
       Map<String, String> answer = new LinkedHashMap<>();
       Yaml sec = y.get("sections");
@@ -596,8 +614,20 @@ public final class ExerciseLoader {
           rationale.put(k, ra.get(k).scalar());
         }
       }
+      for (Criterion c : rubric) {
+        if (c.id() != null && (rationale.get(c.id()) == null || rationale.get(c.id()).isBlank())) {
+          (ra == null ? y : ra).problem("no rationale for criterion '" + c.id() + "': justify each reference level in "
+              + "a line against the rubric");
+        }
+      }
       String name = f.getFileName().toString().replaceFirst("\\.yaml$", "");
       result.add(new Calibration(name, y.str("label", 200), kind, answer, scores, rationale));
+    }
+    for (int level = 1; level <= 4; level++) {
+      if (!files.isEmpty() && !levels.contains(level)) {
+        problems.add(new Problem(rel0(dir), 1, "no sample answer at overall level " + level + ": calibration needs one at "
+            + "every level 1-4 (kind weak, mixed, solid, strong, or 'level: N'); level 3 is where reviewers disagree most"));
+      }
     }
     return result;
   }

@@ -29,6 +29,7 @@ final class World {
   private final Map<String, String> figures = new LinkedHashMap<>();
   private final Map<String, String> calendar = new HashMap<>(); // exercise -> date
   private final List<Fact> facts = new ArrayList<>();
+  private List<Claims.Restated> restated = List.of();
 
   /**
    * A checked fact. With {@code of}/{@code to}: the ratio of two quantities, at every time both are measured,
@@ -81,6 +82,7 @@ final class World {
     for (Yaml f : root.list("facts", false)) {
       w.parseFact(f);
     }
+    w.restated = Claims.parseRestated(root);
     Map<String, Yaml> byDate = new HashMap<>();
     for (Yaml entry : root.list("calendar", true)) {
       String date = entry.str("date", 20);
@@ -209,6 +211,15 @@ final class World {
       }
     }
     checkFacts(decl, figs, texts, reviewerTexts, csvs, display, problems);
+    // figures in prose are restatements: of the world (restated) and of the exercise's own evidence (claims)
+    Map<String, String> all = new LinkedHashMap<>(texts);
+    all.putAll(reviewerTexts);
+    Map<String, String> authored = new LinkedHashMap<>(all);   // calibration answers are candidates' writing:
+    authored.keySet().removeIf(k -> k.contains("/calibration/")); // a sample may misstate a figure and be graded for it
+    Claims.checkRestated(restated, file, authored, problems);
+    Claims.checkPeople(this.people.keySet(), file, all, problems);
+    Claims.checkDiagrams(texts, problems);
+    Claims.checkClaims(meta, date == null ? "" : date, all, csvs, display, problems);
     // one pattern per person and id for all the lines (start-up reads about 1,650 evidence lines)
     Map<String, Pattern> namePatterns = new java.util.HashMap<>();
     this.people.keySet().forEach(name -> namePatterns.put(name, mentionPattern(name)));

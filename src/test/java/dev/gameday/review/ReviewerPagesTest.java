@@ -68,6 +68,8 @@ class ReviewerPagesTest {
             "the old, telling address is gone");
       }
     }
+    // calibration at every level (issue 19): the level-3 samples are listed like the others
+    assertTrue(kinds.contains("Solid answer"), "the page lists the level-3 samples: " + kinds);
     for (String kind : kinds) {
       assertFalse(page.contains(kind), "the list says " + kind + " before scoring");
     }

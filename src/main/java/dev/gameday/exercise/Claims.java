@@ -1,0 +1,442 @@
+package dev.gameday.exercise;
+
+import dev.gameday.exercise.Model.Problem;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Figures in prose are restatements of data, checked here (issue 19): world figures an exercise restates
+ * ({@code restated:} in world.yaml, each a value, a tolerance and the phrasings that restate it), every person named
+ * anywhere against the world's people, and prose figures against the exercise's own CSV evidence ({@code claims:}
+ * in exercise.yaml: a maximum, a mean, a value at a time, the hour of the daily maximum, or the days a column spikes).
+ */
+final class Claims {
+  private Claims() {
+  }
+
+  /** A world figure that exercises restate: the value, an absolute tolerance, and the patterns (group v) with scale. */
+  record Restated(String id, String what, double value, double tolerance, String toleranceText, List<Pattern> patterns,
+      List<Double> scales) {
+  }
+
+  private static final Map<String, Integer> WORDS = Map.ofEntries(Map.entry("one", 1), Map.entry("two", 2),
+      Map.entry("three", 3), Map.entry("four", 4), Map.entry("five", 5), Map.entry("six", 6), Map.entry("seven", 7),
+      Map.entry("eight", 8), Map.entry("nine", 9), Map.entry("ten", 10), Map.entry("eleven", 11),
+      Map.entry("twelve", 12));
+
+  /** A number as prose writes it: "7,000", "0.92", "twelve"; null when it is none. */
+  static Double number(String s) {
+    if (s == null) {
+      return null;
+    }
+    String t = s.strip().toLowerCase(Locale.ROOT);
+    if (WORDS.containsKey(t)) {
+      return (double) WORDS.get(t);
+    }
+    try {
+      return Double.parseDouble(t.replace(",", ""));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** Parses world.yaml's restated list. */
+  static List<Restated> parseRestated(Yaml root) {
+    List<Restated> out = new ArrayList<>();
+    for (Yaml r : root.list("restated", false)) {
+      String id = r.str("id", 64);
+      String what = r.str("what", 300);
+      Double value = number(r.get("value") == null ? null : r.get("value").scalar());
+      String tol = r.get("tolerance") == null ? "0" : r.get("tolerance").scalar();
+      if (id == null || what == null) {
+        continue;
+      }
+      if (value == null) {
+        r.problem("restated " + id + ": 'value' must be a number");
+        continue;
+      }
+      double tolerance = tolerance(tol, value);
+      if (Double.isNaN(tolerance)) {
+        r.problem("restated " + id + ": 'tolerance' must be a number or a percentage (5%)");
+        continue;
+      }
+      List<Pattern> patterns = new ArrayList<>();
+      List<Double> scales = new ArrayList<>();
+      for (Yaml p : r.list("patterns", true)) {
+        String re = p.isScalar() ? p.scalar() : p.str("match", 500);
+        Double scale = p.isScalar() ? Double.valueOf(1) : p.number("scale");
+        try {
+          Pattern compiled = Pattern.compile(re == null ? "" : re);
+          if (!re.contains("(?<v>")) {
+            p.problem("restated " + id + ": a pattern needs a group (?<v>...) around the figure");
+            continue;
+          }
+          patterns.add(compiled);
+          scales.add(scale == null ? 1 : scale);
+        } catch (PatternSyntaxException e) {
+          p.problem("not a regular expression: " + e.getDescription());
+        }
+      }
+      out.add(new Restated(id, what, value, tolerance, tol, patterns, scales));
+    }
+    return out;
+  }
+
+  private static double tolerance(String text, double value) {
+    String t = text.strip();
+    try {
+      if (t.endsWith("%")) {
+        return Math.abs(value) * Double.parseDouble(t.substring(0, t.length() - 1).strip()) / 100;
+      }
+      return Double.parseDouble(t);
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
+  }
+
+  /** Every restatement of a world figure in any text lies within its tolerance. */
+  static void checkRestated(List<Restated> restated, String worldFile, Map<String, String> texts,
+      List<Problem> problems) {
+    for (Map.Entry<String, String> t : texts.entrySet()) {
+      String[] lines = t.getValue().split("\n", -1);
+      for (int i = 0; i < lines.length; i++) {
+        for (Restated r : restated) {
+          for (int p = 0; p < r.patterns().size(); p++) {
+            Matcher m = r.patterns().get(p).matcher(lines[i]);
+            while (m.find()) {
+              Double v = number(m.group("v"));
+              if (v == null) {
+                continue;
+              }
+              double stated = v * r.scales().get(p);
+              if (Math.abs(stated - r.value()) > r.tolerance() + 1e-9) {
+                problems.add(new Problem(t.getKey(), i + 1, "states " + r.id() + " as " + m.group("v") + " but "
+                    + worldFile + " says " + fmt(r.value()) + " (tolerance " + r.toleranceText() + "): " + r.what()));
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Speakers of a chat and people named with a date or a role: forms that only ever name a person. */
+  private static final List<Pattern> PERSON = List.of(
+      // **14:31 Marta:** and **2026-08-09 08:45 Lucía:** and **14:31 Marta (SRE):**
+      Pattern.compile("^\\s*\\*\\*(?:\\d{4}-\\d{2}-\\d{2} )?\\d{1,2}:\\d{2} (?<n>\\p{L}[\\p{L}-]*)(?: \\([^)]*\\))?:\\*\\*"),
+      // (Lucía, 22 Sep) in reviewer notes: who said it, and when
+      Pattern.compile("\\((?<n>\\p{Lu}\\p{Ll}+), \\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\\w*\\)"),
+      // Marta (SRE), Nadia (support desk)
+      Pattern.compile("(?<![\\p{L}-])(?<n>\\p{Lu}\\p{Ll}+) \\((?:SRE|support|overnight support|registry-api engineer)"));
+
+  /** Table column headed Who: the speaker of each row. */
+  private static final Pattern WHO_HEADER = Pattern.compile("(?i)^\\s*\\|.*\\|\\s*who\\s*\\|");
+
+  private static final Set<String> NOT_PEOPLE = Set.of("Option", "Level", "Step", "Note", "Q");
+
+  /** Every person named anywhere (chat speakers, "(Name, 22 Sep)", "Name (role)") is one of the world's people. */
+  static void checkPeople(Set<String> people, String worldFile, Map<String, String> texts, List<Problem> problems) {
+    Set<String> lower = new TreeSet<>();
+    people.forEach(p -> lower.add(p.toLowerCase(Locale.ROOT)));
+    for (Map.Entry<String, String> t : texts.entrySet()) {
+      String[] lines = t.getValue().split("\n", -1);
+      int who = -1;
+      for (int i = 0; i < lines.length; i++) {
+        String line = lines[i];
+        List<String> named = new ArrayList<>();
+        for (Pattern p : PERSON) {
+          Matcher m = p.matcher(line);
+          while (m.find()) {
+            named.add(m.group("n"));
+          }
+        }
+        if (WHO_HEADER.matcher(line).find()) {
+          String[] cells = line.strip().split("\\|", -1);
+          for (int c = 0; c < cells.length; c++) {
+            if (cells[c].strip().equalsIgnoreCase("who")) {
+              who = c;
+            }
+          }
+        } else if (who >= 0 && line.strip().startsWith("|")) {
+          String[] cells = line.strip().split("\\|", -1);
+          if (who < cells.length && !cells[who].strip().matches("-*")) {
+            named.add(cells[who].strip());
+          }
+        } else if (!line.strip().startsWith("|")) {
+          who = -1;
+        }
+        for (String n : named) {
+          String key = n.toLowerCase(Locale.ROOT);
+          if (!lower.contains(key) && !key.endsWith("bot") && !NOT_PEOPLE.contains(n)) {
+            problems.add(new Problem(t.getKey(), i + 1, n + " is not one of the people of " + worldFile
+                + ": name one of them (" + String.join(", ", people) + ") or add the person there"));
+          }
+        }
+      }
+    }
+  }
+
+  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMMM", Locale.ENGLISH);
+
+  /**
+   * The exercise's claims: each matches sentences in its files and compares the figure they state with a statistic
+   * of a CSV column. {@code texts} maps display names to text; {@code display} turns an exercise path into one.
+   */
+  static void checkClaims(Yaml meta, String exerciseDate, Map<String, String> texts, Map<String, Csv> csvs,
+      Function<String, String> display, List<Problem> problems) {
+    for (Yaml c : meta.list("claims", false)) {
+      String match = c.str("match", 500);
+      String metrics = c.str("metrics", 300);
+      String column = c.str("column", 100);
+      String stat = c.str("stat", 20);
+      if (match == null || metrics == null || column == null || stat == null) {
+        continue;
+      }
+      Pattern pattern;
+      try {
+        pattern = Pattern.compile(match);
+      } catch (PatternSyntaxException e) {
+        c.get("match").problem("not a regular expression: " + e.getDescription());
+        continue;
+      }
+      Csv csv = csvs.get(metrics);
+      int col = csv == null ? -1 : csv.columns().indexOf(column);
+      if (csv == null || col < 1) {
+        c.problem(csv == null ? metrics + " is not a csv evidence file of this exercise"
+            : metrics + " has no column '" + column + "'");
+        continue;
+      }
+      Instant from = c.get("from") == null ? Instant.MIN : ExerciseLoader.parseInstant(c.get("from").scalar());
+      Instant to = c.get("to") == null ? Instant.MAX : ExerciseLoader.parseInstant(c.get("to").scalar());
+      TreeMap<Instant, Double> series = new TreeMap<>();
+      Map<Instant, Integer> lineOf = new HashMap<>();
+      for (Csv.Row row : csv.rows()) {
+        if (from != null && to != null && !row.time().isBefore(from) && !row.time().isAfter(to)) {
+          series.merge(row.time(), row.values()[col], Math::max);
+          lineOf.putIfAbsent(row.time(), row.line());
+        }
+      }
+      if (series.isEmpty()) {
+        c.problem(metrics + " has no rows between 'from' and 'to'");
+        continue;
+      }
+      String csvName = display.apply(metrics);
+      Double tolValue = c.get("tolerance") == null ? null : number(c.get("tolerance").scalar().replace("%", ""));
+      boolean relative = c.get("tolerance") != null && c.get("tolerance").scalar().strip().endsWith("%");
+      List<String> files = new ArrayList<>();
+      c.list("in", true).forEach(y -> files.add(y.scalar()));
+      Double above = c.get("above") == null ? null : c.number("above");
+      Set<LocalDate> named = new TreeSet<>();
+      int matches = 0;
+      for (String f : files) {
+        String name = display.apply(f);
+        String text = texts.get(name);
+        if (text == null) {
+          c.problem(f + " is not the brief or a Markdown or text evidence file of this exercise");
+          continue;
+        }
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+          Matcher m = pattern.matcher(lines[i]);
+          while (m.find()) {
+            matches++;
+            String msg = compare(stat, m, series, csvName, column, tolValue, relative, above, exerciseDate, named);
+            if (msg != null) {
+              problems.add(new Problem(name, i + 1, msg));
+            }
+          }
+        }
+      }
+      if (matches == 0) {
+        c.get("match").problem("the claim matches no line of " + String.join(", ", files)
+            + ": a claim that checks nothing is stale");
+      } else if ("above".equals(stat) && above != null) {
+        // every spike the column shows is a day some sentence names: no outage in the window goes unmentioned
+        Map<LocalDate, Instant> days = new LinkedHashMap<>();
+        series.forEach((time, v) -> {
+          if (v > above) {
+            days.putIfAbsent(LocalDate.ofInstant(time, ZoneOffset.UTC), time);
+          }
+        });
+        days.forEach((day, time) -> {
+          if (!named.contains(day)) {
+            problems.add(new Problem(csvName, lineOf.get(time), column + " is above " + fmt(above) + " on " + day
+                + " but no sentence matched by the claim names that day (" + String.join(", ", files) + ")"));
+          }
+        });
+      }
+    }
+  }
+
+  private static String compare(String stat, Matcher m, TreeMap<Instant, Double> series, String csv, String column,
+      Double tol, boolean relative, Double above, String exerciseDate, Set<LocalDate> named) {
+    switch (stat) {
+      case "max", "min", "mean", "at" -> {
+        Double stated = number(m.group("v"));
+        if (stated == null) {
+          return "the claim's group v is not a number: " + m.group("v");
+        }
+        double actual;
+        String what;
+        if ("at".equals(stat)) {
+          Instant t = ExerciseLoader.parseInstant(exerciseDate + "T" + m.group("t") + ":00Z");
+          Double v = t == null ? null : series.get(t);
+          if (v == null) {
+            return "states " + m.group("v") + " at " + m.group("t") + " but " + csv + " has no row then";
+          }
+          actual = v;
+          what = "the value of " + column + " in " + csv + " at " + m.group("t");
+        } else {
+          actual = switch (stat) {
+            case "max" -> series.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+            case "min" -> series.values().stream().mapToDouble(Double::doubleValue).min().orElse(0);
+            default -> series.values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
+          };
+          what = "the " + stat + " of " + column + " in " + csv;
+        }
+        double allowed = tol == null ? 0 : relative ? Math.abs(actual) * tol / 100 : tol;
+        if (Math.abs(stated - actual) > allowed + 1e-9) {
+          return "states " + m.group("v") + " but " + what + " is " + fmt(actual) + " (tolerance "
+              + (tol == null ? "0" : fmt(tol) + (relative ? "%" : "")) + ")";
+        }
+        return null;
+      }
+      case "hourOfMax" -> {
+        Double stated = number(m.group("v"));
+        Map<Integer, Integer> hours = new TreeMap<>();
+        Map<LocalDate, Map.Entry<Instant, Double>> best = new TreeMap<>();
+        for (Map.Entry<Instant, Double> e : series.entrySet()) {
+          LocalDate d = LocalDate.ofInstant(e.getKey(), ZoneOffset.UTC);
+          if (!best.containsKey(d) || e.getValue() > best.get(d).getValue()) {
+            best.put(d, e);
+          }
+        }
+        best.values().forEach(e -> hours.merge(e.getKey().atZone(ZoneOffset.UTC).getHour(), 1, Integer::sum));
+        int mode = hours.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        if (stated == null || stated.intValue() != mode) {
+          return "states " + m.group("v") + " but the hour of the daily maximum of " + column + " in " + csv + " is "
+              + mode + " on " + hours.get(mode) + " of " + best.size() + " days";
+        }
+        return null;
+      }
+      case "above" -> {
+        if (above == null) {
+          return "a claim with stat 'above' needs 'above: <number>'";
+        }
+        LocalDate day = date(m.group("date"), exerciseDate);
+        if (day == null) {
+          return "the claim's group date is not a date: " + m.group("date");
+        }
+        named.add(day);
+        boolean spike = series.entrySet().stream()
+            .anyMatch(e -> LocalDate.ofInstant(e.getKey(), ZoneOffset.UTC).equals(day) && e.getValue() > above);
+        if (!spike) {
+          return "says " + m.group("date") + " but " + column + " in " + csv + " is not above " + fmt(above)
+              + " that day";
+        }
+        return null;
+      }
+      default -> {
+        return "unknown stat '" + stat + "' (max, min, mean, at, hourOfMax, above)";
+      }
+    }
+  }
+
+  /** "15 August" (in the exercise's year) or "2026-08-15". */
+  private static LocalDate date(String s, String exerciseDate) {
+    try {
+      if (s.matches("\\d{4}-\\d{2}-\\d{2}")) {
+        return LocalDate.parse(s);
+      }
+      int year = LocalDate.parse(exerciseDate).getYear();
+      return java.time.MonthDay.parse(s.strip(), DAY).atYear(year);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static final Pattern ARROW = Pattern.compile("──|->|<-|-->|│|└|┤|┴|\\+--");
+  private static final Pattern LABEL = Pattern.compile("[A-Za-z][A-Za-z0-9-]{2,}");
+
+  /**
+   * Every diagram (an image, or a code block drawn with arrows or box lines) is followed by a paragraph starting
+   * "Text description" that names every label of the diagram: each word of three letters or more.
+   */
+  static void checkDiagrams(Map<String, String> texts, List<Problem> problems) {
+    for (Map.Entry<String, String> t : texts.entrySet()) {
+      if (!t.getKey().endsWith(".md")) {
+        continue;
+      }
+      String[] lines = t.getValue().split("\n", -1);
+      for (int i = 0; i < lines.length; i++) {
+        int start = i;
+        StringBuilder drawing = new StringBuilder();
+        if (lines[i].strip().startsWith("```")) {
+          int j = i + 1;
+          while (j < lines.length && !lines[j].strip().startsWith("```")) {
+            drawing.append(lines[j]).append('\n');
+            j++;
+          }
+          i = j;
+          if (!ARROW.matcher(drawing).find()) {
+            continue;
+          }
+        } else if (lines[i].contains("![")) {
+          drawing.append(lines[i].replaceAll(".*!\\[([^]]*)].*", "$1"));
+        } else {
+          continue;
+        }
+        int k = i + 1;
+        while (k < lines.length && lines[k].isBlank()) {
+          k++;
+        }
+        StringBuilder description = new StringBuilder();
+        if (k < lines.length && lines[k].strip().startsWith("Text description")) {
+          while (k < lines.length && !lines[k].isBlank()) {
+            description.append(lines[k]).append(' ');
+            k++;
+          }
+        }
+        if (description.isEmpty()) {
+          problems.add(new Problem(t.getKey(), start + 1, "a diagram needs a paragraph right after it that starts "
+              + "\"Text description\" and names every component and connection it shows"));
+          continue;
+        }
+        String said = description.toString().toLowerCase(Locale.ROOT);
+        Set<String> missing = new TreeSet<>();
+        Matcher m = LABEL.matcher(drawing);
+        while (m.find()) {
+          if (!said.contains(m.group().toLowerCase(Locale.ROOT))) {
+            missing.add(m.group());
+          }
+        }
+        if (!missing.isEmpty()) {
+          problems.add(new Problem(t.getKey(), start + 1, "the text description after this diagram does not name "
+              + String.join(", ", missing)));
+        }
+      }
+    }
+  }
+
+  static String fmt(double v) {
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      return String.valueOf((long) v);
+    }
+    return String.format(Locale.ROOT, "%.3f", v).replaceAll("0+$", "");
+  }
+}
