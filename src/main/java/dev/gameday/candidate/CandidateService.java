@@ -269,7 +269,7 @@ public final class CandidateService {
     return n;
   }
 
-  /** Words in a text: runs of non-whitespace, as {@code gameday_word_count} in V42 counts them. */
+  /** Words in a text: runs of non-whitespace, as {@code gameday_word_count} (V42, fixed in V59) counts them. */
   static int wordCount(String text) {
     int n = 0;
     boolean in = false;
