@@ -139,9 +139,10 @@ public final class Accounts {
     }
     String token = Tokens.newToken();
     return pool.withTransaction(conn -> conn.preparedQuery("""
-            insert into setup_tokens (token_hash, purpose, role, expires_at)
-            values ($1, 'account-invite', $2, now() + interval '7 days')""").execute(Tuple.of(Tokens.hash(token), role))
-        .compose(v -> Audit.record(conn, by.email(), "account.invited", null, new JsonObject().put("role", role)))
+            insert into setup_tokens (token_hash, purpose, role, expires_at, created_by)
+            values ($1, 'account-invite', $2, now() + interval '7 days', $3) returning id""").execute(Tuple.of(Tokens.hash(token), role, by.email()))
+        .compose(r -> Audit.record(conn, by.email(), "account.invited", "setup-link:" + r.iterator().next().getLong("id"),
+            new JsonObject().put("role", role)))
         .map(token));
   }
 
