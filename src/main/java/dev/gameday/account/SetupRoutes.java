@@ -239,8 +239,11 @@ public final class SetupRoutes {
     }
     String role = ctx.request().getFormAttribute("role");
     accounts.inviteToken(role == null ? "reviewer" : role, me)
-        .compose(token -> accounts.list().map(list -> Map.<String, Object>of("title", "Accounts", "accounts", list,
-            "admin", true, "link", publicUrl + "/setup/" + token, "linkRole", role == null ? "reviewer" : role)))
+        .compose(token -> accountsModel(me).map(m -> {
+          m.put("link", publicUrl + "/setup/" + token);
+          m.put("linkRole", role == null ? "reviewer" : role);
+          return m;
+        }))
         .onSuccess(m -> pages.render(ctx, 200, "admin-accounts", m))
         .onFailure(ctx::fail);
   }
