@@ -58,6 +58,7 @@ public final class SetupRoutes {
     router.get("/admin/accounts").handler(this::accountsPage);
     router.post("/admin/accounts/invite").handler(this::invite);
     new AccountRoutes(lifecycle).mount(router);
+    new AccountPage(sessions, pages, pool).mount(router);
     router.get("/admin/audit").handler(this::auditPage);
     router.get("/api/v1/admin/audit").handler(this::auditJson);
   }

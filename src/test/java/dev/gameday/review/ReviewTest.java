@@ -451,6 +451,17 @@ class ReviewTest {
             Buffer.buffer("{\"role\":\"admin\"}"))).statusCode(), w + " " + e.getKey() + " " + e.getValue());
       }
     });
+    // one's own account page and sessions: any staff account; nobody else (a candidate has no account)
+    for (String p : List.of("/account", "/api/v1/account/sessions")) {
+      assertEquals(401, await(anonymous.get(p)).statusCode(), "anonymous " + p);
+      assertEquals(401, await(candidate.get(p)).statusCode(), "candidate " + p);
+      assertEquals(401, await(disabled.get(p)).statusCode(), "disabled admin " + p);
+      for (Browser b : List.of(reviewer, recruiter, admin)) {
+        assertEquals(200, await(b.get(p)).statusCode(), p);
+      }
+    }
+    assertEquals(401, await(disabled.postForm("/account/sessions/others/end",
+        MultiMap.caseInsensitiveMultiMap().add("_csrf", disabled.cookie("XSRF-TOKEN")))).statusCode());
     var t = app.one("select role, disabled from accounts where id = $1", target).orElseThrow();
     assertEquals("reviewer", t.getString("role"), "no role changed");
     assertFalse(t.getBoolean("disabled"), "nobody but an admin disabled it");
