@@ -45,8 +45,9 @@ public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path 
     public static final Staff DEFAULT = new Staff(120, 12);
 
     public Staff {
-      if (idleMinutes < 5 || idleMinutes > 7 * 24 * 60) {
-        throw new IllegalArgumentException("GAMEDAY_SESSION_IDLE_MINUTES must be between 5 and 10080, got " + idleMinutes);
+      // housekeeping deletes sessions idle for a day
+      if (idleMinutes < 5 || idleMinutes > 24 * 60) {
+        throw new IllegalArgumentException("GAMEDAY_SESSION_IDLE_MINUTES must be between 5 and 1440, got " + idleMinutes);
       }
       if (absoluteHours < 1 || absoluteHours > 24 * 30) {
         throw new IllegalArgumentException("GAMEDAY_SESSION_HOURS must be between 1 and 720, got " + absoluteHours);

@@ -24,7 +24,9 @@ final class AccountRoutes {
       "enabled", "The account is enabled again. Its owner signs in anew.",
       "role", "The role is changed; it applies from the account's next request.",
       "deleted", "The account is deleted.",
-      "withdrawn", "The setup link is withdrawn: it no longer works.");
+      "withdrawn", "The setup link is withdrawn: it no longer works.",
+      "reset_emailed", "A password reset link is on its way to the account's email address (valid 30 minutes).",
+      "reset_link", "Email is off: pass the password reset link below to the account's owner.");
   /** What the page says after a refused change, by error code. */
   static final Map<String, String> PROBLEMS = Map.of(
       "last_admin", "That would leave no active admin: make another account admin first.",

@@ -116,6 +116,10 @@ public final class Accounts {
     return new Account(s.accountId(), s.email(), s.name(), s.role());
   }
 
+  Vertx vertx() {
+    return vertx;
+  }
+
   public Future<Boolean> adminExists() {
     return pool.query("select exists (select 1 from accounts where role = 'admin' and not disabled) as any").execute()
         .map(rows -> rows.iterator().next().getBoolean("any"));
@@ -313,6 +317,9 @@ public final class Accounts {
              where (last_failure_at is null or last_failure_at < now() - interval '1 day')
                and (last_success_at is null or last_success_at < now() - interval '30 days')""").execute()
         .compose(v -> pool.query("delete from login_address_throttle where window_start < now() - interval '1 hour'").execute())
+        // password reset links a day past their expiry, and the forgot-password form's old windows
+        .compose(v -> pool.query("delete from password_resets where expires_at < now() - interval '1 day'").execute())
+        .compose(v -> pool.query("delete from password_reset_throttle where window_start < now() - interval '1 hour'").execute())
         .mapEmpty();
   }
 

@@ -59,6 +59,8 @@ public final class SetupRoutes {
     router.post("/admin/accounts/invite").handler(this::invite);
     new AccountRoutes(lifecycle).mount(router);
     new AccountPage(sessions, pages, pool).mount(router);
+    new PasswordRoutes(new PasswordResets(accounts.vertx(), pool, publicUrl), sessions, pages, https, this::preSessionCsrf)
+        .mount(router);
     router.get("/admin/audit").handler(this::auditPage);
     router.get("/api/v1/admin/audit").handler(this::auditJson);
   }
@@ -166,6 +168,9 @@ public final class SetupRoutes {
     if (next != null) {
       m.put("next", next);
     }
+    if (ctx.request().method() == io.vertx.core.http.HttpMethod.GET && "password".equals(ctx.request().getParam("done"))) {
+      m.put("notice", "Your password is changed, and every session of your account has ended. Sign in with the new password.");
+    }
     pages.render(ctx, status, "login", m);
   }
 
@@ -205,6 +210,12 @@ public final class SetupRoutes {
       }
       if (problem != null) {
         m.put("problem", problem);
+      }
+      Cookie resetLink = ctx.request().getCookie(PasswordRoutes.LINK_COOKIE);
+      if (resetLink != null && resetLink.getValue().matches("[A-Za-z0-9_-]{1,100}")) {
+        // shown once: a reset link an admin made while email is off
+        m.put("resetLink", publicUrl + "/password/reset/" + resetLink.getValue());
+        ctx.response().addCookie(Cookie.cookie(PasswordRoutes.LINK_COOKIE, "").setPath("/admin/accounts").setMaxAge(0));
       }
       pages.render(ctx, 200, "admin-accounts", m);
     }).onFailure(ctx::fail);

@@ -29,10 +29,11 @@ public final class Outbox {
   private static final int PER_PASS = 200;
 
   private static final String CLAIM = """
-      select o.id, o.kind, o.to_address, o.link, o.attempts, i.candidate_name, i.closes_at, i.track_id,
-             i.time_limit_minutes, s.submitted_at, s.sha256
+      select o.id, o.kind, o.to_address, o.link, o.attempts, coalesce(i.candidate_name, a.name) as candidate_name,
+             i.closes_at, i.track_id, i.time_limit_minutes, s.submitted_at, s.sha256
         from email_outbox o
-        join invitations i on i.id = o.invitation_id
+        left join invitations i on i.id = o.invitation_id
+        left join accounts a on a.id = o.account_id
         left join submissions s on s.invitation_id = i.id
        where o.state = 'pending' and o.next_attempt_at <= now()
        order by o.next_attempt_at, o.id
@@ -114,11 +115,11 @@ public final class Outbox {
   private Map<String, Object> model(Row r) {
     Map<String, Object> m = new HashMap<>();
     String track = r.getString("track_id");
-    var current = catalog.track(track).orElse(null);
+    var current = track == null ? null : catalog.track(track).orElse(null); // null: a staff email (no invitation)
     m.put("name", r.getString("candidate_name"));
     m.put("trackTitle", current == null ? track : current.track().title());
     m.put("expectedMinutes", current == null ? 0 : current.versions().stream().mapToInt(v -> v.exercise().minutes()).sum());
-    m.put("timeLimitMinutes", r.getInteger("time_limit_minutes"));
+    m.put("timeLimitMinutes", r.getValue("time_limit_minutes") == null ? 0 : r.getInteger("time_limit_minutes"));
     m.put("deadline", CandidateDirectory.text(r.getOffsetDateTime("closes_at")));
     m.put("link", r.getString("link"));
     m.put("contact", contact);

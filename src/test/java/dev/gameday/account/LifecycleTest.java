@@ -220,4 +220,24 @@ class LifecycleTest {
     assertEquals(401, await(new Browser(vertx, app.port).get("/api/v1/admin/accounts")).statusCode());
     assertFalse(app.one("select disabled from accounts where id = $1", id).orElseThrow().getBoolean("disabled"));
   }
+
+  @Test
+  @DisplayName("with email off, an admin's password reset link is shown once on the accounts page, and works once")
+  void adminResetWithoutEmail() {
+    Browser admin = app.signIn(vertx, app.account("admin"));
+    String email = app.account("recruiter");
+    HttpResponse<Buffer> r = form(admin, "/admin/accounts/" + id(email) + "/password-reset");
+    assertRedirect(r, "/admin/accounts?done=reset_link");
+    String page = await(admin.get("/admin/accounts?done=reset_link")).bodyAsString();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("/password/reset/([A-Za-z0-9_-]{43})").matcher(page);
+    assertTrue(m.find(), page);
+    assertFalse(await(admin.get("/admin/accounts?done=reset_link")).bodyAsString().contains(m.group(1)), "shown only once");
+    Browser owner = new Browser(vertx, app.port);
+    assertEquals(303, await(owner.get("/password/reset/" + m.group(1))).statusCode());
+    assertEquals(200, await(owner.get("/password/reset")).statusCode());
+    HttpResponse<Buffer> set = form(owner, "/password/reset", "password", "another fine passphrase", "password2", "another fine passphrase");
+    assertRedirect(set, "/login?done=password");
+    assertEquals(404, await(new Browser(vertx, app.port).get("/password/reset/" + m.group(1))).statusCode());
+    assertTrue(await(new Browser(vertx, app.port).get("/password/forgot")).bodyAsString().contains("This server sends no email"));
+  }
 }
