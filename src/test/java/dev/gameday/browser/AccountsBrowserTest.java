@@ -114,4 +114,29 @@ class AccountsBrowserTest {
     holder.get(base + "/review");
     assertTrue(holder.findElement(By.tagName("main")).getText().contains("may not"), "a recruiter never reaches review");
   }
+
+  @Test
+  @DisplayName("a password reset link an admin passes on works once in the holder's browser")
+  void resetLinkWorksOnce() {
+    signIn(admin, app.account("admin"), "/review");
+    String email = app.account("reviewer");
+    admin.get(base + "/admin/accounts");
+    row(email).findElement(By.xpath(".//button[normalize-space()='Reset password']")).click();
+    Chromium.await(admin, d -> d.getCurrentUrl().endsWith("/admin/accounts?done=reset_link"));
+    String link = admin.findElement(By.cssSelector(".notice code.hash")).getText();
+    assertTrue(link.startsWith(base + "/password/reset/"), link);
+
+    holder.manage().deleteAllCookies();
+    holder.get(link);
+    Chromium.await(holder, d -> d.getCurrentUrl().endsWith("/password/reset"));
+    Chromium.axe(holder, "choose a new password");
+    holder.findElement(By.id("password")).sendKeys("a brand new passphrase");
+    holder.findElement(By.id("password2")).sendKeys("a brand new passphrase", Keys.ENTER);
+    Chromium.await(holder, d -> d.getCurrentUrl().endsWith("/login?done=password"));
+    holder.findElement(By.id("email")).sendKeys(email);
+    holder.findElement(By.id("password")).sendKeys("a brand new passphrase", Keys.ENTER);
+    Chromium.await(holder, d -> d.getCurrentUrl().endsWith("/review"));
+    holder.get(link);
+    assertTrue(heading(holder).contains("not valid"), "the link works once: " + heading(holder));
+  }
 }

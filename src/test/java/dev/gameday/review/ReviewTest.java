@@ -433,13 +433,15 @@ class ReviewTest {
       assertEquals(200, await(admin.get(p)).statusCode(), "admin GET " + p);
     }
     List<String> forms = List.of("/admin/accounts/" + target + "/disable", "/admin/accounts/" + target + "/enable",
-        "/admin/accounts/" + target + "/role", "/admin/accounts/" + target + "/delete", "/admin/setup-links/" + link + "/withdraw");
+        "/admin/accounts/" + target + "/role", "/admin/accounts/" + target + "/delete", "/admin/setup-links/" + link + "/withdraw",
+        "/admin/accounts/" + target + "/password-reset");
     List<Map.Entry<io.vertx.core.http.HttpMethod, String>> api = List.of(
         Map.entry(io.vertx.core.http.HttpMethod.POST, "/api/v1/admin/accounts/" + target + "/disable"),
         Map.entry(io.vertx.core.http.HttpMethod.POST, "/api/v1/admin/accounts/" + target + "/enable"),
         Map.entry(io.vertx.core.http.HttpMethod.PUT, "/api/v1/admin/accounts/" + target + "/role"),
         Map.entry(io.vertx.core.http.HttpMethod.DELETE, "/api/v1/admin/accounts/" + target),
-        Map.entry(io.vertx.core.http.HttpMethod.DELETE, "/api/v1/admin/setup-links/" + link));
+        Map.entry(io.vertx.core.http.HttpMethod.DELETE, "/api/v1/admin/setup-links/" + link),
+        Map.entry(io.vertx.core.http.HttpMethod.POST, "/api/v1/admin/accounts/" + target + "/password-reset"));
     others.forEach((w, status) -> {
       Browser b = who.get(w);
       for (String p : forms) {
@@ -462,6 +464,12 @@ class ReviewTest {
     }
     assertEquals(401, await(disabled.postForm("/account/sessions/others/end",
         MultiMap.caseInsensitiveMultiMap().add("_csrf", disabled.cookie("XSRF-TOKEN")))).statusCode());
+    assertFalse(app.one("select 1 from password_resets where account_id = $1", target).isPresent(), "no reset was started");
+    // the forgot-password and reset pages are for anyone, signed in or not (a reset link is its own authority)
+    for (Browser b : List.of(anonymous, candidate, reviewer, recruiter, admin, disabled)) {
+      assertEquals(200, await(b.get("/password/forgot")).statusCode());
+      assertEquals(404, await(b.get("/password/reset")).statusCode(), "no reset link, no form");
+    }
     var t = app.one("select role, disabled from accounts where id = $1", target).orElseThrow();
     assertEquals("reviewer", t.getString("role"), "no role changed");
     assertFalse(t.getBoolean("disabled"), "nobody but an admin disabled it");
