@@ -136,6 +136,12 @@ class AccountsBrowserTest {
     holder.findElement(By.id("email")).sendKeys(email);
     holder.findElement(By.id("password")).sendKeys("a brand new passphrase", Keys.ENTER);
     Chromium.await(holder, d -> d.getCurrentUrl().endsWith("/review"));
+    holder.findElement(By.linkText("Person " + email.replaceAll("\\D", ""))).click();
+    Chromium.await(holder, d -> d.getCurrentUrl().endsWith("/account"));
+    assertTrue(holder.findElement(By.tagName("main")).getText().contains("this session"));
+    Chromium.axe(holder, "your account");
+    holder.get(base + "/password/forgot");
+    Chromium.axe(holder, "forgot password");
     holder.get(link);
     assertTrue(heading(holder).contains("not valid"), "the link works once: " + heading(holder));
   }
