@@ -22,10 +22,11 @@ import java.util.Optional;
  * @param mailFrom    the sender of candidates' emails
  * @param retentionDays days after which undecided, closed invitations lose their personal data; 0: never
  * @param integrations the egress policy and the Greenhouse callback hosts
+ * @param staff       staff accounts' sign-in policy (session timeouts)
  */
 public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path exercisesDir, String publicUrl,
                      String contact, TrustedProxies trustedProxies, Ops ops, Optional<String> smtpUrl, String mailFrom,
-                     int retentionDays, Integrations integrations) {
+                     int retentionDays, Integrations integrations, Staff staff) {
 
   public static final int DEFAULT_PORT = 8080;
 
@@ -33,7 +34,8 @@ public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path 
   public static final java.util.List<String> VARIABLES = java.util.List.of("GAMEDAY_DATABASE_URL", "GAMEDAY_DATA_DIR",
       "GAMEDAY_PORT", "GAMEDAY_EXERCISES", "GAMEDAY_PUBLIC_URL", "GAMEDAY_TRUSTED_PROXIES", "GAMEDAY_CONTACT",
       "GAMEDAY_LOG_FORMAT", "GAMEDAY_METRICS_TOKEN", "GAMEDAY_MIGRATE_ON_START", "GAMEDAY_SMTP_URL", "GAMEDAY_MAIL_FROM",
-      "GAMEDAY_RETENTION_DAYS", "GAMEDAY_EGRESS_ALLOW", "GAMEDAY_GREENHOUSE_HOSTS");
+      "GAMEDAY_RETENTION_DAYS", "GAMEDAY_EGRESS_ALLOW", "GAMEDAY_GREENHOUSE_HOSTS",
+      "GAMEDAY_SESSION_IDLE_MINUTES", "GAMEDAY_SESSION_HOURS");
 
   /**
    * @param egress          the ranges allowed beyond the public internet for webhooks and callbacks (none by default)
@@ -58,6 +60,34 @@ public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path 
       String hosts = blankToNull(env.get("GAMEDAY_GREENHOUSE_HOSTS"));
       return new Integrations(dev.gameday.integration.Egress.parse(env.get("GAMEDAY_EGRESS_ALLOW")),
           hosts == null ? DEFAULT.greenhouseHosts() : java.util.List.of(hosts.split(",")));
+    }
+  }
+
+  /**
+   * Staff accounts' sign-in policy.
+   *
+   * @param idleMinutes   a staff session ends after this long without a request
+   * @param absoluteHours a staff session ends this long after sign-in, however active
+   */
+  public record Staff(int idleMinutes, int absoluteHours) {
+    public static final Staff DEFAULT = new Staff(120, 12);
+
+    public Staff {
+      // housekeeping deletes sessions idle for a day
+      if (idleMinutes < 5 || idleMinutes > 24 * 60) {
+        throw new IllegalArgumentException("GAMEDAY_SESSION_IDLE_MINUTES must be between 5 and 1440, got " + idleMinutes);
+      }
+      if (absoluteHours < 1 || absoluteHours > 24 * 30) {
+        throw new IllegalArgumentException("GAMEDAY_SESSION_HOURS must be between 1 and 720, got " + absoluteHours);
+      }
+      if (idleMinutes > absoluteHours * 60) {
+        throw new IllegalArgumentException("GAMEDAY_SESSION_IDLE_MINUTES must not be longer than GAMEDAY_SESSION_HOURS");
+      }
+    }
+
+    static Staff fromEnvironment(Map<String, String> env) {
+      return new Staff(number(env, "GAMEDAY_SESSION_IDLE_MINUTES", DEFAULT.idleMinutes),
+          number(env, "GAMEDAY_SESSION_HOURS", DEFAULT.absoluteHours));
     }
   }
 
@@ -102,6 +132,7 @@ public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path 
     trustedProxies = trustedProxies == null ? TrustedProxies.NONE : trustedProxies;
     ops = ops == null ? Ops.DEFAULT : ops;
     integrations = integrations == null ? Integrations.DEFAULT : integrations;
+    staff = staff == null ? Staff.DEFAULT : staff;
     publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
     if (!publicUrl.startsWith("http://") && !publicUrl.startsWith("https://")) {
       throw new IllegalArgumentException("GAMEDAY_PUBLIC_URL must start with http:// or https://, got " + publicUrl);
@@ -131,7 +162,7 @@ public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path 
         TrustedProxies.parse(env.get("GAMEDAY_TRUSTED_PROXIES")), Ops.fromEnvironment(env),
         Optional.ofNullable(blankToNull(env.get("GAMEDAY_SMTP_URL"))),
         Optional.ofNullable(blankToNull(env.get("GAMEDAY_MAIL_FROM"))).map(String::strip).orElse("gameday@localhost"),
-        number(env, "GAMEDAY_RETENTION_DAYS", 0), Integrations.fromEnvironment(env));
+        number(env, "GAMEDAY_RETENTION_DAYS", 0), Integrations.fromEnvironment(env), Staff.fromEnvironment(env));
   }
 
   private static int number(Map<String, String> env, String name, int dflt) {
@@ -150,37 +181,42 @@ public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path 
 
   public Config withSmtp(String url) {
     return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, Optional.ofNullable(url),
-        mailFrom, retentionDays, integrations);
+        mailFrom, retentionDays, integrations, staff);
   }
 
   public Config withRetentionDays(int days) {
-    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, days, integrations);
+    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, days, integrations, staff);
   }
 
   public Config withPort(int newPort) {
     String url = publicUrl.equals("http://localhost:" + port) ? "http://localhost:" + newPort : publicUrl;
-    return new Config(databaseUrl, dataDir, newPort, exercisesDir, url, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays, integrations);
+    return new Config(databaseUrl, dataDir, newPort, exercisesDir, url, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays, integrations, staff);
   }
 
   public Config withDatabaseUrl(String url) {
-    return new Config(Optional.of(url), dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays, integrations);
+    return new Config(Optional.of(url), dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays, integrations, staff);
   }
 
   public Config withTrustedProxies(String csv) {
-    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, TrustedProxies.parse(csv), ops, smtpUrl, mailFrom, retentionDays, integrations);
+    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, TrustedProxies.parse(csv), ops, smtpUrl, mailFrom, retentionDays, integrations, staff);
   }
 
   public Config withOps(Ops newOps) {
-    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, newOps, smtpUrl, mailFrom, retentionDays, integrations);
+    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, newOps, smtpUrl, mailFrom, retentionDays, integrations, staff);
   }
 
   public Config withIntegrations(Integrations changed) {
     return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays,
-        changed);
+        changed, staff);
   }
 
   public Config withExercisesDir(Path dir) {
-    return new Config(databaseUrl, dataDir, port, dir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays, integrations);
+    return new Config(databaseUrl, dataDir, port, dir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays, integrations, staff);
+  }
+
+  public Config withStaff(Staff newStaff) {
+    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays,
+        integrations, newStaff);
   }
 
   /** True when cookies must carry {@code Secure} and the {@code __Host-} prefix. */

@@ -167,7 +167,8 @@ public final class Gameday implements AutoCloseable {
     await(pool.preparedQuery("update mail_settings set enabled = $1").execute(io.vertx.sqlclient.Tuple.of(config.email())));
     pages.observeRenders(ops::rendered);
     await(Future.fromCompletionStage(templates));
-    Sessions sessions = new Sessions(pool, config.https());
+    Sessions sessions = new Sessions(pool, config.https(), java.time.Duration.ofMinutes(config.staff().idleMinutes()),
+        java.time.Duration.ofHours(config.staff().absoluteHours()), config.trustedProxies());
     MarkdownRenderer markdown = new MarkdownRenderer(vertx);
     CandidateRoutes candidateRoutes = new CandidateRoutes(candidates, catalog, sessions, pages, config, markdown, trails);
     SetupRoutes setupRoutes = new SetupRoutes(accounts, sessions, pages, pool, config.https(), config.publicUrl(),

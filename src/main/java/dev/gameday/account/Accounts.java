@@ -116,6 +116,10 @@ public final class Accounts {
     return new Account(s.accountId(), s.email(), s.name(), s.role());
   }
 
+  Vertx vertx() {
+    return vertx;
+  }
+
   public Future<Boolean> adminExists() {
     return pool.query("select exists (select 1 from accounts where role = 'admin' and not disabled) as any").execute()
         .map(rows -> rows.iterator().next().getBoolean("any"));
@@ -139,9 +143,10 @@ public final class Accounts {
     }
     String token = Tokens.newToken();
     return pool.withTransaction(conn -> conn.preparedQuery("""
-            insert into setup_tokens (token_hash, purpose, role, expires_at)
-            values ($1, 'account-invite', $2, now() + interval '7 days')""").execute(Tuple.of(Tokens.hash(token), role))
-        .compose(v -> Audit.record(conn, by.email(), "account.invited", null, new JsonObject().put("role", role)))
+            insert into setup_tokens (token_hash, purpose, role, expires_at, created_by)
+            values ($1, 'account-invite', $2, now() + interval '7 days', $3) returning id""").execute(Tuple.of(Tokens.hash(token), role, by.email()))
+        .compose(r -> Audit.record(conn, by.email(), "account.invited", "setup-link:" + r.iterator().next().getLong("id"),
+            new JsonObject().put("role", role)))
         .map(token));
   }
 
@@ -312,6 +317,9 @@ public final class Accounts {
              where (last_failure_at is null or last_failure_at < now() - interval '1 day')
                and (last_success_at is null or last_success_at < now() - interval '30 days')""").execute()
         .compose(v -> pool.query("delete from login_address_throttle where window_start < now() - interval '1 hour'").execute())
+        // password reset links a day past their expiry, and the forgot-password form's old windows
+        .compose(v -> pool.query("delete from password_resets where expires_at < now() - interval '1 day'").execute())
+        .compose(v -> pool.query("delete from password_reset_throttle where window_start < now() - interval '1 hour'").execute())
         .mapEmpty();
   }
 

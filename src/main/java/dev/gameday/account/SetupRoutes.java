@@ -35,6 +35,7 @@ public final class SetupRoutes {
   private final boolean https;
   private final String publicUrl;
   private final TrustedProxies trustedProxies;
+  private final Lifecycle lifecycle;
 
   public SetupRoutes(Accounts accounts, Sessions sessions, Pages pages, Pool pool, boolean https, String publicUrl,
                      TrustedProxies trustedProxies) {
@@ -45,6 +46,7 @@ public final class SetupRoutes {
     this.https = https;
     this.publicUrl = publicUrl;
     this.trustedProxies = trustedProxies;
+    this.lifecycle = new Lifecycle(pool);
   }
 
   public void mount(Router router) {
@@ -55,6 +57,10 @@ public final class SetupRoutes {
     router.post("/login").handler(this::login);
     router.get("/admin/accounts").handler(this::accountsPage);
     router.post("/admin/accounts/invite").handler(this::invite);
+    new AccountRoutes(lifecycle).mount(router);
+    new AccountPage(sessions, pages, pool).mount(router);
+    new PasswordRoutes(new PasswordResets(accounts.vertx(), pool, publicUrl), sessions, pages, https, this::preSessionCsrf)
+        .mount(router);
     router.get("/admin/audit").handler(this::auditPage);
     router.get("/api/v1/admin/audit").handler(this::auditJson);
   }
@@ -162,6 +168,9 @@ public final class SetupRoutes {
     if (next != null) {
       m.put("next", next);
     }
+    if (ctx.request().method() == io.vertx.core.http.HttpMethod.GET && "password".equals(ctx.request().getParam("done"))) {
+      m.put("notice", "Your password is changed, and every session of your account has ended. Sign in with the new password.");
+    }
     pages.render(ctx, status, "login", m);
   }
 
@@ -193,8 +202,46 @@ public final class SetupRoutes {
     if (me == null) {
       return;
     }
-    accounts.list().onSuccess(list -> pages.render(ctx, 200, "admin-accounts", Map.of("title", "Accounts",
-        "accounts", list, "admin", true))).onFailure(ctx::fail);
+    accountsModel(me).onSuccess(m -> {
+      String done = AccountRoutes.NOTICES.get(nz(ctx.request().getParam("done")));
+      String problem = AccountRoutes.PROBLEMS.get(nz(ctx.request().getParam("problem")));
+      if (done != null) {
+        m.put("notice", done);
+      }
+      if (problem != null) {
+        m.put("problem", problem);
+      }
+      Cookie resetLink = ctx.request().getCookie(PasswordRoutes.LINK_COOKIE);
+      if (resetLink != null && resetLink.getValue().matches("[A-Za-z0-9_-]{1,100}")) {
+        // shown once: a reset link an admin made while email is off
+        m.put("resetLink", publicUrl + "/password/reset/" + resetLink.getValue());
+        ctx.response().addCookie(Cookie.cookie(PasswordRoutes.LINK_COOKIE, "").setPath("/admin/accounts").setMaxAge(0));
+      }
+      pages.render(ctx, 200, "admin-accounts", m);
+    }).onFailure(ctx::fail);
+  }
+
+  /** The accounts page: every account (disabled ones too) with its role choices, and the setup links not yet used. */
+  private io.vertx.core.Future<Map<String, Object>> accountsModel(Account me) {
+    return lifecycle.all(me.id()).compose(list -> lifecycle.pendingLinks().map(links -> {
+      Map<String, Object> m = new HashMap<>();
+      m.put("title", "Accounts");
+      m.put("admin", true);
+      m.put("accounts", list.stream().map(a -> {
+        Map<String, Object> row = new HashMap<>();
+        row.put("id", a.id());
+        row.put("name", a.name());
+        row.put("email", a.email());
+        row.put("role", a.role());
+        row.put("disabled", a.disabled());
+        row.put("disabledAt", a.disabledAt());
+        row.put("self", a.self());
+        row.put("roleOptions", Accounts.ROLES.stream().map(r -> Map.of("value", r, "selected", r.equals(a.role()))).toList());
+        return row;
+      }).toList());
+      m.put("links", links);
+      return m;
+    }));
   }
 
   private void invite(RoutingContext ctx) {
@@ -204,8 +251,11 @@ public final class SetupRoutes {
     }
     String role = ctx.request().getFormAttribute("role");
     accounts.inviteToken(role == null ? "reviewer" : role, me)
-        .compose(token -> accounts.list().map(list -> Map.<String, Object>of("title", "Accounts", "accounts", list,
-            "admin", true, "link", publicUrl + "/setup/" + token, "linkRole", role == null ? "reviewer" : role)))
+        .compose(token -> accountsModel(me).map(m -> {
+          m.put("link", publicUrl + "/setup/" + token);
+          m.put("linkRole", role == null ? "reviewer" : role);
+          return m;
+        }))
         .onSuccess(m -> pages.render(ctx, 200, "admin-accounts", m))
         .onFailure(ctx::fail);
   }

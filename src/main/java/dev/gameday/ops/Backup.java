@@ -49,7 +49,7 @@ public final class Backup {
   public static final Set<String> SKIPPED = Set.of("flyway_schema_history", "sessions", "setup_tokens",
       "login_throttle", "login_address_throttle", "email_outbox", "invitation_activity", "mail_settings",
       "library_checks", "api_tokens", "idempotency_keys", "webhook_endpoints", "webhook_events", "webhook_deliveries",
-      "webhook_attempts", "greenhouse_interviews");
+      "webhook_attempts", "greenhouse_interviews", "password_resets", "password_reset_throttle");
 
   private Backup() {
   }
@@ -289,6 +289,11 @@ public final class Backup {
           row.put("name", accountName(row.getLong("id")));
           row.put("email", accountEmail(row.getLong("id")));
           row.put("password_hash", lockedHash);
+          // who disabled the account: an admin's email, named by its placeholder
+          String disabledBy = row.getString("disabled_by");
+          if (disabledBy != null) {
+            row.put("disabled_by", replacements.getOrDefault(disabledBy, disabledBy));
+          }
         }
         case "audit_log" -> {
           String text = row.encode();

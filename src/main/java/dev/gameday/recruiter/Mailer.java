@@ -27,7 +27,7 @@ import java.util.Map;
  * {@code ?tls=required} insists on it, {@code smtps://} is TLS from the start.
  */
 public final class Mailer {
-  public static final List<String> KINDS = List.of("invitation", "reminder", "receipt");
+  public static final List<String> KINDS = List.of("invitation", "reminder", "receipt", "password-reset");
 
   /** A rendered email. */
   public record Message(String subject, String text, String html) {
@@ -113,6 +113,7 @@ public final class Mailer {
     return switch (kind) {
       case "invitation" -> "Your Gameday assessment: " + m.get("trackTitle");
       case "reminder" -> "Reminder: your Gameday assessment closes " + m.get("deadline");
+      case "password-reset" -> "Reset your Gameday password";
       default -> "We received your Gameday assessment";
     };
   }

@@ -40,11 +40,12 @@ public final class Outbox {
       claimed as (
         update email_outbox o set lease = gen_random_uuid(), next_attempt_at = now() + make_interval(secs => $1)
           from picked where o.id = picked.id
-        returning o.id, o.kind, o.to_address, o.link, o.attempts, o.lease, o.invitation_id)
-      select o.id, o.kind, o.to_address, o.link, o.attempts, o.lease, i.candidate_name, i.closes_at, i.track_id,
-             i.time_limit_minutes, s.submitted_at, s.sha256
+        returning o.id, o.kind, o.to_address, o.link, o.attempts, o.lease, o.invitation_id, o.account_id)
+      select o.id, o.kind, o.to_address, o.link, o.attempts, o.lease, coalesce(i.candidate_name, a.name) as candidate_name,
+             i.closes_at, i.track_id, i.time_limit_minutes, s.submitted_at, s.sha256
         from claimed o
-        join invitations i on i.id = o.invitation_id
+        left join invitations i on i.id = o.invitation_id
+        left join accounts a on a.id = o.account_id
         left join submissions s on s.invitation_id = i.id""";
   /** The send's total deadline; the lease outlasts it. */
   private static final long DEADLINE_SECONDS = 120;
@@ -130,11 +131,11 @@ public final class Outbox {
   private Map<String, Object> model(Row r) {
     Map<String, Object> m = new HashMap<>();
     String track = r.getString("track_id");
-    var current = catalog.track(track).orElse(null);
+    var current = track == null ? null : catalog.track(track).orElse(null); // null: a staff email (no invitation)
     m.put("name", r.getString("candidate_name"));
     m.put("trackTitle", current == null ? track : current.track().title());
     m.put("expectedMinutes", current == null ? 0 : current.versions().stream().mapToInt(v -> v.exercise().minutes()).sum());
-    m.put("timeLimitMinutes", r.getInteger("time_limit_minutes"));
+    m.put("timeLimitMinutes", r.getValue("time_limit_minutes") == null ? 0 : r.getInteger("time_limit_minutes"));
     m.put("deadline", CandidateDirectory.text(r.getOffsetDateTime("closes_at")));
     m.put("link", r.getString("link"));
     m.put("contact", contact);

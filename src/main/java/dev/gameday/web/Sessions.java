@@ -21,6 +21,7 @@ import java.time.Duration;
 public final class Sessions {
   public static final Duration CANDIDATE_IDLE = Duration.ofHours(24);
   public static final Duration CANDIDATE_ABSOLUTE = Duration.ofDays(30);
+  /** Staff sessions' defaults (GAMEDAY_SESSION_IDLE_MINUTES and GAMEDAY_SESSION_HOURS change them). */
   public static final Duration ACCOUNT_IDLE = Duration.ofHours(2);
   public static final Duration ACCOUNT_ABSOLUTE = Duration.ofHours(12);
 
@@ -30,19 +31,37 @@ public final class Sessions {
         from sessions s left join accounts a on a.id = s.account_id
        where s.id_hash = $1 and s.expires_at > now()
          and s.last_seen_at > now() - make_interval(secs => case when s.kind = 'candidate' then $2::float8 else $3::float8 end)
-         and (a.id is null or not a.disabled)""";
+         and (a.id is null or not a.disabled)
+         and (s.kind = 'candidate' or s.created_at > now() - make_interval(secs => $4::float8))""";
   private static final String TOUCH = "update sessions set last_seen_at = now() where id_hash = $1";
   private static final String CREATE = """
-      insert into sessions (id_hash, kind, invitation_id, account_id, csrf_token, expires_at)
-      values ($1, $2, $3, $4, $5, now() + make_interval(secs => $6::float8))""";
+      insert into sessions (id_hash, kind, invitation_id, account_id, csrf_token, expires_at, user_agent, address)
+      values ($1, $2, $3, $4, $5, now() + make_interval(secs => $6::float8), $7, $8)""";
   private static final String DELETE = "delete from sessions where id_hash = $1";
 
   private final Pool pool;
   private final boolean https;
+  private final Duration accountIdle;
+  private final Duration accountAbsolute;
+  private final TrustedProxies proxies;
 
   public Sessions(Pool pool, boolean https) {
+    this(pool, https, ACCOUNT_IDLE, ACCOUNT_ABSOLUTE, TrustedProxies.NONE);
+  }
+
+  /** With staff sessions' idle and absolute timeouts, and the proxies whose X-Forwarded-For names the client. */
+  public Sessions(Pool pool, boolean https, Duration accountIdle, Duration accountAbsolute, TrustedProxies proxies) {
     this.pool = pool;
     this.https = https;
+    this.accountIdle = accountIdle;
+    this.accountAbsolute = accountAbsolute;
+    this.proxies = proxies;
+  }
+
+  /** The client's address as the sign-in throttle and the session list name it. */
+  public String clientAddress(RoutingContext ctx) {
+    String peer = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+    return proxies.clientAddress(peer, ctx.request().headers().getAll("X-Forwarded-For"));
   }
 
   public String cookieName() {
@@ -57,7 +76,8 @@ public final class Sessions {
       return;
     }
     byte[] idHash = Tokens.hash(cookie.getValue());
-    pool.preparedQuery(LOOKUP).execute(Tuple.of(idHash, CANDIDATE_IDLE.getSeconds(), ACCOUNT_IDLE.getSeconds()))
+    pool.preparedQuery(LOOKUP).execute(Tuple.of(idHash, CANDIDATE_IDLE.getSeconds(), accountIdle.getSeconds(),
+            accountAbsolute.getSeconds()))
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture() : use(ctx, idHash, rows.iterator().next()))
         .onSuccess(v -> ctx.next())
         .onFailure(ctx::fail);
@@ -82,12 +102,16 @@ public final class Sessions {
     String id = Tokens.newToken();
     String csrf = Tokens.newToken();
     byte[] idHash = Tokens.hash(id);
-    Duration absolute = "candidate".equals(kind) ? CANDIDATE_ABSOLUTE : ACCOUNT_ABSOLUTE;
+    Duration absolute = "candidate".equals(kind) ? CANDIDATE_ABSOLUTE : accountAbsolute;
+    String ua = ctx.request().getHeader("User-Agent");
+    String agent = ua == null ? null : ua.length() > 300 ? ua.substring(0, 300) : ua;
+    String addr = "account".equals(kind) ? clientAddress(ctx) : null;
+    String address = addr == null || addr.length() > 100 ? null : addr;
     Cookie old = ctx.request().getCookie(cookieName());
     Future<?> end = old == null ? Future.succeededFuture()
         : pool.preparedQuery(DELETE).execute(Tuple.of(Tokens.hash(old.getValue())));
     return end.compose(v -> pool.preparedQuery(CREATE)
-            .execute(Tuple.of(idHash, kind, invitationId, accountId, csrf, absolute.getSeconds())))
+            .execute(Tuple.of(idHash, kind, invitationId, accountId, csrf, absolute.getSeconds(), agent, address)))
         .map(v -> {
           ctx.response().addCookie(Cookie.cookie(cookieName(), id).setPath("/").setHttpOnly(true).setSecure(https)
               .setSameSite(CookieSameSite.LAX).setMaxAge(absolute.getSeconds()));
@@ -102,6 +126,46 @@ public final class Sessions {
     // readable by the page's script (it echoes it in X-XSRF-TOKEN); Strict: never sent cross-site
     ctx.response().addCookie(Cookie.cookie("XSRF-TOKEN", token).setPath("/").setHttpOnly(false).setSecure(https)
         .setSameSite(CookieSameSite.STRICT));
+  }
+
+  /** One of a staff member's live sessions, as their session list shows it. */
+  public record Active(long id, String userAgent, String address, String createdAt, String lastSeenAt, boolean current) {
+    public io.vertx.core.json.JsonObject toJson() {
+      return new io.vertx.core.json.JsonObject().put("id", id).put("userAgent", userAgent).put("address", address)
+          .put("createdAt", createdAt).put("lastSeenAt", lastSeenAt).put("current", current);
+    }
+  }
+
+  private static final String LIVE = """
+      account_id = $1 and kind = 'account' and expires_at > now()
+        and last_seen_at > now() - make_interval(secs => $2::float8) and created_at > now() - make_interval(secs => $3::float8)""";
+
+  /** The account's live sessions, the most recently used first; {@code current} marks the one asking. */
+  public Future<java.util.List<Active>> live(Session s) {
+    return pool.preparedQuery("""
+            select id, user_agent, address, id_hash = $4 as current,
+                   to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as created,
+                   to_char(last_seen_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as seen
+              from sessions""" + " where " + LIVE + " order by id_hash = $4 desc, last_seen_at desc, id desc")
+        .execute(Tuple.of(s.accountId(), accountIdle.getSeconds(), accountAbsolute.getSeconds(), s.idHash()))
+        .map(rows -> {
+          java.util.List<Active> out = new java.util.ArrayList<>();
+          rows.forEach(r -> out.add(new Active(r.getLong("id"), r.getString("user_agent"), r.getString("address"),
+              r.getString("created"), r.getString("seen"), r.getBoolean("current"))));
+          return out;
+        });
+  }
+
+  /** Ends every other session of the signed-in account; answers how many ended. */
+  public Future<Integer> endOthers(Session s) {
+    return pool.preparedQuery("delete from sessions where account_id = $1 and kind = 'account' and id_hash <> $2")
+        .execute(Tuple.of(s.accountId(), s.idHash())).map(r -> r.rowCount());
+  }
+
+  /** Ends one session of the signed-in account by its id; false when it is not theirs or already gone. */
+  public Future<Boolean> endOne(Session s, long id) {
+    return pool.preparedQuery("delete from sessions where account_id = $1 and kind = 'account' and id = $2")
+        .execute(Tuple.of(s.accountId(), id)).map(r -> r.rowCount() == 1);
   }
 
   /** Ends the session on the server and clears the cookie. */

@@ -402,6 +402,78 @@ class ReviewTest {
     assertEquals(401, await(anonymous.post(item(sid) + "/review/submit", new JsonObject())).statusCode());
     // reviewers cannot reach candidate answers through the candidate API
     assertEquals(401, await(reviewer.get("/api/v1/candidate/answers/" + EX)).statusCode());
+    accountRoutes(anonymous, candidate, reviewer, recruiter, admin);
+  }
+
+  /**
+   * The account lifecycle routes (issue 23): admins only. Anonymous 401, candidate, reviewer and recruiter 403, and an
+   * admin whose account was disabled 401 (the session is gone); none of them changes anything.
+   */
+  static void accountRoutes(Browser anonymous, Browser candidate, Browser reviewer, Browser recruiter, Browser admin) {
+    String disabledEmail = account("admin");
+    Browser disabled = signIn(disabledEmail);
+    long disabledId = app.one("select id from accounts where email = $1", disabledEmail).orElseThrow().getLong("id");
+    assertEquals(303, await(admin.postForm("/admin/accounts/" + disabledId + "/disable",
+        MultiMap.caseInsensitiveMultiMap().add("_csrf", admin.cookie("XSRF-TOKEN")))).statusCode());
+    await(anonymous.get("/login")); // a double-submit token, so that the CSRF check is passed and access is what is tested
+    long target = app.one("select id from accounts where email = $1", account("reviewer")).orElseThrow().getLong("id");
+    String token = await(app.app.accounts.inviteToken("reviewer", new dev.gameday.account.Accounts.Account(0, "matrix", "m", "admin")));
+    long link = app.one("select id from setup_tokens where token_hash = $1", (Object) dev.gameday.web.Tokens.hash(token))
+        .orElseThrow().getLong("id");
+    Map<String, Integer> others = new java.util.LinkedHashMap<>();
+    others.put("anonymous", 401);
+    others.put("candidate", 403);
+    others.put("reviewer", 403);
+    others.put("recruiter", 403);
+    others.put("disabled admin", 401);
+    Map<String, Browser> who = Map.of("anonymous", anonymous, "candidate", candidate, "reviewer", reviewer,
+        "recruiter", recruiter, "disabled admin", disabled);
+    for (String p : List.of("/admin/accounts", "/api/v1/admin/accounts")) {
+      others.forEach((w, status) -> assertEquals(status, await(who.get(w).get(p)).statusCode(), w + " GET " + p));
+      assertEquals(200, await(admin.get(p)).statusCode(), "admin GET " + p);
+    }
+    List<String> forms = List.of("/admin/accounts/" + target + "/disable", "/admin/accounts/" + target + "/enable",
+        "/admin/accounts/" + target + "/role", "/admin/accounts/" + target + "/delete", "/admin/setup-links/" + link + "/withdraw",
+        "/admin/accounts/" + target + "/password-reset");
+    List<Map.Entry<io.vertx.core.http.HttpMethod, String>> api = List.of(
+        Map.entry(io.vertx.core.http.HttpMethod.POST, "/api/v1/admin/accounts/" + target + "/disable"),
+        Map.entry(io.vertx.core.http.HttpMethod.POST, "/api/v1/admin/accounts/" + target + "/enable"),
+        Map.entry(io.vertx.core.http.HttpMethod.PUT, "/api/v1/admin/accounts/" + target + "/role"),
+        Map.entry(io.vertx.core.http.HttpMethod.DELETE, "/api/v1/admin/accounts/" + target),
+        Map.entry(io.vertx.core.http.HttpMethod.DELETE, "/api/v1/admin/setup-links/" + link),
+        Map.entry(io.vertx.core.http.HttpMethod.POST, "/api/v1/admin/accounts/" + target + "/password-reset"));
+    others.forEach((w, status) -> {
+      Browser b = who.get(w);
+      for (String p : forms) {
+        assertEquals(status, await(b.postForm(p, MultiMap.caseInsensitiveMultiMap().add("role", "admin")
+            .add("_csrf", b.cookie("XSRF-TOKEN")))).statusCode(), w + " POST " + p);
+      }
+      for (var e : api) {
+        assertEquals(status, await(b.raw(e.getKey(), e.getValue(), "application/json",
+            Buffer.buffer("{\"role\":\"admin\"}"))).statusCode(), w + " " + e.getKey() + " " + e.getValue());
+      }
+    });
+    // one's own account page and sessions: any staff account; nobody else (a candidate has no account)
+    for (String p : List.of("/account", "/api/v1/account/sessions")) {
+      assertEquals(401, await(anonymous.get(p)).statusCode(), "anonymous " + p);
+      assertEquals(401, await(candidate.get(p)).statusCode(), "candidate " + p);
+      assertEquals(401, await(disabled.get(p)).statusCode(), "disabled admin " + p);
+      for (Browser b : List.of(reviewer, recruiter, admin)) {
+        assertEquals(200, await(b.get(p)).statusCode(), p);
+      }
+    }
+    assertEquals(401, await(disabled.postForm("/account/sessions/others/end",
+        MultiMap.caseInsensitiveMultiMap().add("_csrf", disabled.cookie("XSRF-TOKEN")))).statusCode());
+    assertFalse(app.one("select 1 from password_resets where account_id = $1", target).isPresent(), "no reset was started");
+    // the forgot-password and reset pages are for anyone, signed in or not (a reset link is its own authority)
+    for (Browser b : List.of(anonymous, candidate, reviewer, recruiter, admin, disabled)) {
+      assertEquals(200, await(b.get("/password/forgot")).statusCode());
+      assertEquals(404, await(b.get("/password/reset")).statusCode(), "no reset link, no form");
+    }
+    var t = app.one("select role, disabled from accounts where id = $1", target).orElseThrow();
+    assertEquals("reviewer", t.getString("role"), "no role changed");
+    assertFalse(t.getBoolean("disabled"), "nobody but an admin disabled it");
+    assertEquals(303, await(new Browser(vertx, app.port).get("/setup/" + token)).statusCode(), "the link still works");
   }
 
   @Test

@@ -1,0 +1,133 @@
+package dev.gameday.account;
+
+import dev.gameday.audit.Audit;
+import dev.gameday.web.Http;
+import dev.gameday.web.Http.ClientError;
+import dev.gameday.web.Pages;
+import dev.gameday.web.Session;
+import dev.gameday.web.Sessions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * {@code /account}: a staff member's own account: their live sessions (browser, address, when signed in and last
+ * active), each of which they can end, or all but this one at once.
+ */
+final class AccountPage {
+  static final Map<String, String> NOTICES = Map.of(
+      "others", "Every other session is signed out.",
+      "ended", "That session is signed out.");
+  static final Map<String, String> PROBLEMS = Map.of(
+      "not_found", "That session had already ended.");
+
+  private final Sessions sessions;
+  private final Pages pages;
+  private final Pool pool;
+
+  AccountPage(Sessions sessions, Pages pages, Pool pool) {
+    this.sessions = sessions;
+    this.pages = pages;
+    this.pool = pool;
+  }
+
+  void mount(Router router) {
+    router.get("/account").handler(this::page);
+    router.post("/account/sessions/others/end").handler(ctx -> endOthers(ctx, false));
+    router.post("/account/sessions/:id/end").handler(ctx -> endOne(ctx, false));
+    router.get("/api/v1/account/sessions").handler(this::listJson);
+    router.post("/api/v1/account/sessions/others/end").handler(ctx -> endOthers(ctx, true));
+    router.delete("/api/v1/account/sessions/:id").handler(ctx -> endOne(ctx, true));
+  }
+
+  /** The signed-in staff member's session, or null after answering 401 (a candidate has no account page). */
+  static Session staff(RoutingContext ctx) {
+    Session s = ctx.get(Session.KEY);
+    if (s == null || !s.account()) {
+      ctx.fail(401, new ClientError(401, "no_session", "Sign in to see this page."));
+      return null;
+    }
+    return s;
+  }
+
+  private void page(RoutingContext ctx) {
+    Session s = staff(ctx);
+    if (s == null) {
+      return;
+    }
+    sessions.live(s).onSuccess(list -> {
+      Map<String, Object> m = new HashMap<>();
+      m.put("title", "Your account");
+      m.put("name", s.name());
+      m.put("email", s.email());
+      m.put("role", s.role());
+      m.put("sessions", list);
+      m.put("others", list.size() > 1);
+      String done = NOTICES.get(String.valueOf(ctx.request().getParam("done")));
+      String problem = PROBLEMS.get(String.valueOf(ctx.request().getParam("problem")));
+      if (done != null) {
+        m.put("notice", done);
+      }
+      if (problem != null) {
+        m.put("problem", problem);
+      }
+      pages.render(ctx, 200, "account", m);
+    }).onFailure(ctx::fail);
+  }
+
+  private void listJson(RoutingContext ctx) {
+    Session s = staff(ctx);
+    if (s == null) {
+      return;
+    }
+    sessions.live(s).onSuccess(list -> Http.json(ctx, 200, new JsonObject()
+            .put("sessions", new JsonArray(list.stream().map(Sessions.Active::toJson).toList()))))
+        .onFailure(ctx::fail);
+  }
+
+  private void endOthers(RoutingContext ctx, boolean api) {
+    Session s = staff(ctx);
+    if (s == null) {
+      return;
+    }
+    sessions.endOthers(s)
+        .compose(n -> Audit.record(pool, s.email(), "session.others_ended", "account:" + s.accountId(),
+            new JsonObject().put("sessions", n)).map(n))
+        .onSuccess(n -> {
+          if (api) {
+            Http.json(ctx, 200, new JsonObject().put("ended", n));
+          } else {
+            Http.redirect(ctx, "/account?done=others");
+          }
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void endOne(RoutingContext ctx, boolean api) {
+    Session s = staff(ctx);
+    if (s == null) {
+      return;
+    }
+    Long id = SetupRoutes.parseLong(ctx.pathParam("id"));
+    (id == null ? io.vertx.core.Future.succeededFuture(false) : sessions.endOne(s, id))
+        .compose(ended -> !ended ? io.vertx.core.Future.succeededFuture(false)
+            : Audit.record(pool, s.email(), "session.ended", "account:" + s.accountId(), new JsonObject().put("session", id))
+                .map(true))
+        .onSuccess(ended -> {
+          if (api) {
+            if (ended) {
+              ctx.response().setStatusCode(204).end();
+            } else {
+              ctx.fail(404, new ClientError(404, "not_found", "You have no live session with this id."));
+            }
+          } else {
+            Http.redirect(ctx, ended ? "/account?done=ended" : "/account?problem=not_found");
+          }
+        })
+        .onFailure(ctx::fail);
+  }
+}
