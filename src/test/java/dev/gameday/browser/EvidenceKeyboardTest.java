@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 
 /**
  * Issue 20: the evidence tools with the keyboard alone and as a screen reader names them. Defect 1 (charts: focusable,
@@ -122,6 +123,22 @@ class EvidenceKeyboardTest extends BrowserTest {
           && t.stream().anyMatch(e -> e.startsWith("cite point 2026-10-14T12:0"));
     });
     Chromium.axe(driver, "exercise page, chart used by keyboard");
+  }
+
+  @Test
+  @DisplayName("defect 2: Cite point's accessible name begins with its visible label (hovered with the mouse)")
+  void citePointName() {
+    signIn("citename");
+    js(driver, "document.querySelector(\"" + CHART + "\").scrollIntoView({block: 'start'});");
+    Chromium.await(driver, d -> (Boolean) js(d, "return !!document.querySelector(\"" + CHART + " .u-over\");"));
+    WebElement over = driver.findElement(By.cssSelector(CHART + " .u-over"));
+    new Actions(driver).moveToElement(over).moveByOffset(5, 0).perform();
+    WebElement citeBtn = driver.findElement(By.xpath("//section[@data-name='edge-metrics.csv']//figure[1]//button[starts-with(normalize-space(), 'Cite point')]"));
+    Chromium.await(driver, d -> citeBtn.isEnabled());
+    String visible = citeBtn.getText().trim().replaceAll("\\s+", " ");
+    String name = citeBtn.getDomAttribute("aria-label");
+    assertTrue(name == null || name.toLowerCase().startsWith(visible.toLowerCase()),
+        "accessible name '" + name + "' contains the visible label '" + visible + "'");
   }
 
   @Test
