@@ -159,8 +159,9 @@
     if (specs.length && data.times.length) {
       if (hasChartLib) {
         root.appendChild(h('p', { class: 'ev-hint', text:
-          'Times are UTC. Hover to read values; drag across a chart to zoom in, double-click or use Reset zoom to zoom out. ' +
-          'Click a point, or hover and press Cite point, to cite it. Every value is also in the data table below.' }));
+          'Times are UTC. Hover to read values; drag across a chart or use Zoom in to zoom, Zoom out or Reset zoom to go back. ' +
+          'Click a point, or hover and press Cite point, to cite it. By keyboard: Tab to a chart, arrow keys move between points, ' +
+          '+ and - zoom, Home resets, Enter cites. Every value is also in the data table below.' }));
       } else {
         notes.push('The chart library did not load, so charts are not shown. All values are in the data table below.');
       }
@@ -489,6 +490,8 @@
     });
   }
 
+  var chartSeq = 0;
+
   function chartHeight(w) { return Math.max(200, Math.min(320, Math.round(w * 0.42))); }
 
   function makeChart(ctx, root, data, spec, annots, group, i, tableId) {
@@ -497,7 +500,9 @@
     var fullMin = xs[0], fullMax = xs[xs.length - 1];
     if (fullMax === fullMin) { fullMin -= 60; fullMax += 60; }
 
-    var citeBtn = h('button', { type: 'button', class: 'ev-btn', disabled: true, text: 'Cite point' });
+    var citeBtn = h('button', { type: 'button', class: 'ev-btn ev-cite', disabled: true, text: 'Cite point' });
+    var zoomInBtn = h('button', { type: 'button', class: 'ev-btn', text: 'Zoom in' });
+    var zoomOutBtn = h('button', { type: 'button', class: 'ev-btn', disabled: true, text: 'Zoom out' });
     var resetBtn = h('button', { type: 'button', class: 'ev-btn', disabled: true, text: 'Reset zoom' });
     var summary = [
       'Line chart: ' + spec.title + (spec.unit ? ', in ' + spec.unit : '') + '.',
@@ -506,11 +511,18 @@
     ];
     if (annots.length) summary.push('Markers: ' + annots.map(function (a) { return a.label + ' at ' + isoUTC(a.t); }).join('; ') + '.');
     summary.push('The values are in the data table below.');
-    var box = h('div', { class: 'ev-chart', role: 'img', 'aria-label': summary.join(' '), 'aria-describedby': tableId + '-sum' });
+    // focusable (evidence-chart-keys.js): an application, so that a screen reader passes the arrow keys to it
+    var chartId = ctx.id + '-c' + (++chartSeq);
+    var box = h('div', { class: 'ev-chart', id: chartId, role: 'application', 'aria-roledescription': 'chart',
+      'aria-label': spec.title + ' chart. Arrow keys move between points, plus and minus zoom, Home resets the zoom, Enter cites the point.',
+      'aria-describedby': chartId + '-sum ' + tableId + '-sum' });
+    var readout = h('p', { class: 'ev-readout', role: 'status', id: chartId + '-readout' });
     var fig = h('figure', { class: 'ev-figure' }, [
       h('figcaption', { class: 'ev-chart-title' }, [spec.title, spec.unit ? h('span', { class: 'ev-unit', text: ' (' + spec.unit + ')' }) : null]),
-      h('div', { class: 'ev-chart-tools' }, [citeBtn, resetBtn]),
-      box
+      h('div', { class: 'ev-chart-tools' }, [citeBtn, zoomInBtn, zoomOutBtn, resetBtn]),
+      h('p', { class: 'ev-sr', id: chartId + '-sum', text: summary.join(' ') }),
+      box,
+      readout
     ]);
     root.appendChild(fig);
 
@@ -571,12 +583,15 @@
             lastIdx = idx;
             citeBtn.disabled = false;
             citeBtn.textContent = 'Cite point ' + isoUTC(xs[idx]).slice(11);
-            citeBtn.setAttribute('aria-label', 'Cite ' + spec.title + ' at ' + humanUTC(xs[idx]));
+            // the accessible name begins with the visible label (2.5.3), then says which chart and day
+            citeBtn.setAttribute('aria-label', citeBtn.textContent + ', ' + spec.title + ', ' + humanUTC(xs[idx]));
           }
+          if (idx != null && keys) keys.sync(idx);
         }],
         setScale: [function (u, key) {
           if (key !== 'x') return;
           resetBtn.disabled = !isZoomed(u);
+          zoomOutBtn.disabled = resetBtn.disabled;
           if (group.syncing) return;
           if (ready) {
             // the charts of a file zoom together: the chart the candidate used reports it
@@ -594,12 +609,25 @@
     };
 
     var ready = false;
+    var keys = null;
     var u = new uPlot(opts, plotData, box);
     ready = true;
     group.charts.push({ u: u });
+    if (window.GamedayChartKeys) {
+      keys = window.GamedayChartKeys.attach({ u: u, box: box, readout: readout, xs: xs, cols: cols, unit: spec.unit,
+        fullMin: fullMin, fullMax: fullMax, cite: function (idx) { citeRow(ctx, data, idx, cols); } });
+    }
 
     citeBtn.addEventListener('click', function () { if (lastIdx != null) citeRow(ctx, data, lastIdx, cols); });
     resetBtn.addEventListener('click', function () { u.setScale('x', { min: fullMin, max: fullMax }); });
+    zoomInBtn.addEventListener('click', function () {
+      if (keys) keys.zoom(0.5);
+      else { var s = u.scales.x, q = (s.max - s.min) / 4; u.setScale('x', { min: s.min + q, max: s.max - q }); }
+    });
+    zoomOutBtn.addEventListener('click', function () {
+      if (keys) keys.zoom(2);
+      else u.setScale('x', { min: fullMin, max: fullMax });
+    });
 
     // a click (not a drag) on the plot cites the point under the cursor
     var downX = 0, downY = 0;
