@@ -660,7 +660,9 @@
     var built = false;
     function build() {
       built = true;
-      var wrap = h('div', { class: 'ev-table-wrap', tabindex: '0', role: 'region', 'aria-label': ctx.name + ' data table' });
+      // one tab stop: the wrap is not in the tab order, and of the rows' Cite buttons only one is (roving tabindex:
+      // arrow keys, PageUp/PageDown, Home and End move between rows); focus inside scrolls the region
+      var wrap = h('div', { class: 'ev-table-wrap', role: 'region', 'aria-label': ctx.name + ' data table' });
       var table = h('table', { class: 'ev-table' });
       table.appendChild(h('caption', { text: ctx.name + ': ' + plural(n, 'row', 'rows') + (filterNote ? ' (only ' + filterNote + ')' : '') + ', times in UTC' }));
       var hr = h('tr', null, [h('th', { scope: 'col', text: data.timeName + ' (UTC)' })]);
@@ -699,6 +701,7 @@
           b.textContent = 'Cite';
           b.setAttribute('data-row', r);
           b.setAttribute('aria-label', 'Cite ' + iso);
+          b.tabIndex = r === 0 ? 0 : -1;
           bt.appendChild(b);
           tr.appendChild(bt);
           frag.appendChild(tr);
@@ -710,6 +713,27 @@
         more.textContent = 'Show ' + fmtInt(Math.min(TABLE_PAGE, left)) + ' more rows (' + fmtInt(left) + ' not shown)';
       }
       more.addEventListener('click', addRows);
+      tbody.addEventListener('keydown', function (e) {
+        var b = e.target.closest ? e.target.closest('button[data-row]') : null;
+        if (!b || e.altKey || e.ctrlKey || e.metaKey) return;
+        var r = +b.getAttribute('data-row'), page = 10, to;
+        switch (e.key) {
+          case 'ArrowDown': to = r + 1; break;
+          case 'ArrowUp': to = r - 1; break;
+          case 'PageDown': to = r + page; break;
+          case 'PageUp': to = r - page; break;
+          case 'Home': to = 0; break;
+          case 'End': to = shown - 1; break;
+          default: return;
+        }
+        e.preventDefault();
+        to = Math.max(0, Math.min(shown - 1, to));
+        var next = tbody.querySelector('button[data-row="' + to + '"]');
+        if (!next || next === b) return;
+        b.tabIndex = -1;
+        next.tabIndex = 0;
+        next.focus();
+      });
       tbody.addEventListener('click', function (e) {
         var b = e.target.closest ? e.target.closest('button[data-row]') : null;
         if (b) citeRow(ctx, data, +b.getAttribute('data-row'), numericCols);

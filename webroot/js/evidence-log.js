@@ -9,6 +9,7 @@
   var h = U.h, fmtInt = U.fmtInt, plural = U.plural, isoUTC = U.isoUTC, humanUTC = U.humanUTC, rangeUTC = U.rangeUTC, fmtNum = U.fmtNum, parseTime = U.parseTime, truncate = U.truncate, cite = U.cite, debounce = U.debounce, makeAnnouncer = U.makeAnnouncer, downloadLink = U.downloadLink;
 
   var CITE_MAX = 200;          // characters of a log line kept in a citation
+  var NAME_MAX = 200;          // characters of a log line in its Cite button's accessible name
   var DISPLAY_MAX = 2000;      // characters of a log line drawn on screen (longer lines are cut with a note)
   var OVERSCAN = 12;           // rows rendered above and below the visible window
   var WRAP_MAX = 2000;         // lines drawn at once when long lines wrap (wrapped rows have no fixed height)
@@ -399,7 +400,9 @@
     b.className = 'ev-ln';
     b.setAttribute('data-idx', idx);
     b.setAttribute('tabindex', '-1');
-    b.setAttribute('aria-label', 'Cite line ' + (idx + 1));
+    // announced with its content ("Cite line 42: 14:03:07 ERROR ..."), not as a bare number
+    var line = this.lines[idx].replace(/\s+$/, '');
+    b.setAttribute('aria-label', 'Cite line ' + (idx + 1) + ': ' + truncate(line, NAME_MAX));
     b.title = 'Cite line ' + (idx + 1);
     var num = document.createElement('span');
     num.className = 'ev-ln-num';
@@ -412,6 +415,8 @@
     b.appendChild(hint);
     var txt = document.createElement('span');
     txt.className = 'ev-text';
+    // a line the button's name holds whole is not read a second time
+    if (line.length <= NAME_MAX) txt.setAttribute('aria-hidden', 'true');
     row.appendChild(b);
     row.appendChild(txt);
     this.fillText(txt, idx);
