@@ -419,7 +419,7 @@
             var a = annots[i];
             if (a.t < min || a.t > max) continue;
             var x = Math.round(u.valToPos(a.t, 'x', true)) + 0.5;
-            ctx.strokeStyle = '#374151';
+            ctx.strokeStyle = colours().line;
             ctx.lineWidth = Math.max(1, Math.round(pr));
             ctx.setLineDash([5 * pr, 4 * pr]);
             ctx.beginPath();
@@ -445,7 +445,7 @@
             return { row: Math.round((bb.top - q.y) / rowH), from: Math.round(q.lx / pr), to: Math.round((q.lx + q.w) / pr) };
           })));
           // connectors first, then the boxes on top of them
-          ctx.strokeStyle = '#374151';
+          ctx.strokeStyle = colours().line;
           ctx.lineWidth = pr;
           placed.forEach(function (q) {
             ctx.beginPath();
@@ -456,10 +456,10 @@
             ctx.stroke();
           });
           placed.forEach(function (q) {
-            ctx.fillStyle = '#f3f4f6';
+            ctx.fillStyle = colours().boxBg;
             ctx.fillRect(q.lx, q.y, q.w, rowH - pr);
             ctx.strokeRect(q.lx, q.y, q.w, rowH - pr);
-            ctx.fillStyle = '#111827';
+            ctx.fillStyle = colours().boxFg;
             ctx.fillText(q.label, q.lx + pad, q.y + (rowH - pr) / 2);
           });
           ctx.restore();
@@ -491,6 +491,29 @@
   }
 
   var chartSeq = 0;
+
+  /**
+   * The canvas's colours. In forced colours (Windows high contrast) the canvas is not recoloured by the browser, so
+   * axes, text and markers use the system colours (CanvasText, GrayText) and the series Highlight, LinkText and
+   * CanvasText told apart by dashes; the legend's swatches follow (evidence.css keeps their colours).
+   */
+  var coloursCache = null;
+  function colours() {
+    var forced = !!(window.matchMedia && window.matchMedia('(forced-colors: active)').matches);
+    if (coloursCache && coloursCache.forced === forced) return coloursCache;
+    if (!forced) {
+      coloursCache = { forced: false, line: '#374151', grid: '#e5e7eb', boxBg: '#f3f4f6', boxFg: '#111827', palette: PALETTE, dashes: null };
+      return coloursCache;
+    }
+    var probe = document.createElement('span');
+    document.body.appendChild(probe);
+    function sys(name) { probe.style.color = name; return getComputedStyle(probe).color; }
+    var text = sys('CanvasText'), canvas = sys('Canvas');
+    coloursCache = { forced: true, line: text, grid: sys('GrayText'), boxBg: canvas, boxFg: text,
+      palette: [sys('Highlight'), sys('LinkText'), text], dashes: [[], [8, 4], [2, 3], [10, 3, 2, 3]] };
+    probe.remove();
+    return coloursCache;
+  }
 
   function chartHeight(w) { return Math.max(200, Math.min(320, Math.round(w * 0.42))); }
 
@@ -535,10 +558,13 @@
       value: function (u, v) { return v == null ? '–' : humanUTC(v); }
     }];
     cols.forEach(function (c, k) {
-      var color = PALETTE[(k + (cols.length === 1 ? i : 0)) % PALETTE.length];
+      var pal = colours().palette, dash = colours().dashes;
+      var at = k + (cols.length === 1 ? i : 0);
+      var color = pal[at % pal.length];
       series.push({
         label: c.name,
         stroke: color,
+        dash: dash ? dash[k % dash.length] : undefined,
         width: 1.5,
         spanGaps: false,
         points: { size: 5, fill: color },
@@ -546,7 +572,7 @@
       });
     });
     var plotData = [xs].concat(cols.map(function (c) { return c.values; }));
-    var axisStroke = '#374151', gridStroke = '#e5e7eb';
+    var axisStroke = colours().line, gridStroke = colours().grid;
 
     function isZoomed(u) {
       var s = u.scales.x;
