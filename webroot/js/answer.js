@@ -11,6 +11,11 @@
   var storageKey = 'gameday:' + form.dataset.scope + ':' + exerciseId;
   var api = '/api/v1/candidate/answers/' + encodeURIComponent(exerciseId);
   var statusEl = document.getElementById('save-status');
+  // the visible status changes with every keystroke; a screen reader hears only this live region, which changes
+  // with the state (saved, offline, not saved, error): at most once a save, never a keystroke
+  var announceEl = document.getElementById('save-announce');
+  var announced = null;
+  var quietStart = true;
   var areas = Array.prototype.slice.call(form.querySelectorAll('textarea'));
   var maxChars = Number(form.dataset.max) || 100000;
 
@@ -64,9 +69,17 @@
     return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   }
 
-  function setStatus(kind, text) {
-    statusEl.className = 'save-status ' + kind;
-    statusEl.textContent = text;
+  // key: the state a screen reader is told about (null: a passing state, such as typing or saving, is not told)
+  function setStatus(kind, text, key) {
+    var cls = 'save-status ' + kind;
+    if (statusEl.className !== cls) { statusEl.className = cls; }
+    if (statusEl.textContent !== text) { statusEl.textContent = text; }
+    if (key && key !== announced && announceEl) {
+      // the state the page opens in is on screen already: only changes are told
+      if (announced !== null || !quietStart) { announceEl.textContent = text; }
+      announced = key;
+    }
+    quietStart = false;
   }
 
   function sectionTitle(name) {
@@ -87,21 +100,24 @@
   }
 
   function showState() {
-    if (blocked === 'submitted') { setStatus('ok', 'Submitted. This answer can no longer be changed.'); return; }
-    if (blocked === 'expired') { setStatus('error', 'The time for this assessment has ended; changes are no longer saved. Your text is kept in this browser.'); return; }
-    if (blocked === 'nosession') { setStatus('error', 'You are signed out. Your text is kept in this browser: open your invitation link again, then come back to this page to save it.'); return; }
+    if (blocked === 'submitted') { setStatus('ok', 'Submitted. This answer can no longer be changed.', 'submitted'); return; }
+    if (blocked === 'expired') { setStatus('error', 'The time for this assessment has ended; changes are no longer saved. Your text is kept in this browser.', 'expired'); return; }
+    if (blocked === 'nosession') { setStatus('error', 'You are signed out. Your text is kept in this browser: open your invitation link again, then come back to this page to save it.', 'nosession'); return; }
     var n = currentNote();
-    if (inFlight) { setStatus(n ? 'warning' : 'busy', n + 'Saving\u2026'); return; }
+    var noteKey = n ? 'note:' + n : null;   // a merge note is told once
+    if (inFlight) { setStatus(n ? 'warning' : 'busy', n + 'Saving\u2026', noteKey); return; }
     if (retryTimer) {
-      setStatus('warning', n + 'Not saved to the server yet: ' + (!navigator.onLine ? 'you are offline'
-        : unavailable ? 'the server is briefly unavailable' : serverError ? 'the server had a problem' : 'the server did not answer') +
-        '. Your text is kept in this browser and will be sent automatically' + (lastSavedAt ? ' (last saved ' + clock(lastSavedAt) + ').' : '.'));
+      var why = !navigator.onLine ? 'you are offline' : unavailable ? 'the server is briefly unavailable' : serverError ? 'the server had a problem' : 'the server did not answer';
+      setStatus('warning', n + 'Not saved to the server yet: ' + why +
+        '. Your text is kept in this browser and will be sent automatically' + (lastSavedAt ? ' (last saved ' + clock(lastSavedAt) + ').' : '.'),
+        noteKey || 'unsent:' + why);
       return;
     }
-    if (dirty) { setStatus(n ? 'warning' : 'busy', n + 'Unsaved changes\u2026'); return; }
+    if (dirty) { setStatus(n ? 'warning' : 'busy', n + 'Unsaved changes\u2026', noteKey); return; }
     // "Nothing written yet" is a plain state, not a success
     setStatus(n ? 'warning' : (lastSavedAt || serverRev ? 'ok' : 'idle'),
-      n + (lastSavedAt ? 'Saved ' + clock(lastSavedAt) : (serverRev ? 'All changes saved' : 'Nothing written yet')));
+      n + (lastSavedAt ? 'Saved ' + clock(lastSavedAt) : (serverRev ? 'All changes saved' : 'Nothing written yet')),
+      noteKey || (lastSavedAt || serverRev ? 'saved' : null));
   }
 
   function mergeNote(report) {

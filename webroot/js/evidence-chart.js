@@ -159,8 +159,9 @@
     if (specs.length && data.times.length) {
       if (hasChartLib) {
         root.appendChild(h('p', { class: 'ev-hint', text:
-          'Times are UTC. Hover to read values; drag across a chart to zoom in, double-click or use Reset zoom to zoom out. ' +
-          'Click a point, or hover and press Cite point, to cite it. Every value is also in the data table below.' }));
+          'Times are UTC. Hover to read values; drag across a chart or use Zoom in to zoom, Zoom out or Reset zoom to go back. ' +
+          'Click a point, or hover and press Cite point, to cite it. By keyboard: Tab to a chart, arrow keys move between points, ' +
+          '+ and - zoom, Home resets, Enter cites. Every value is also in the data table below.' }));
       } else {
         notes.push('The chart library did not load, so charts are not shown. All values are in the data table below.');
       }
@@ -418,7 +419,7 @@
             var a = annots[i];
             if (a.t < min || a.t > max) continue;
             var x = Math.round(u.valToPos(a.t, 'x', true)) + 0.5;
-            ctx.strokeStyle = '#374151';
+            ctx.strokeStyle = colours().line;
             ctx.lineWidth = Math.max(1, Math.round(pr));
             ctx.setLineDash([5 * pr, 4 * pr]);
             ctx.beginPath();
@@ -444,7 +445,7 @@
             return { row: Math.round((bb.top - q.y) / rowH), from: Math.round(q.lx / pr), to: Math.round((q.lx + q.w) / pr) };
           })));
           // connectors first, then the boxes on top of them
-          ctx.strokeStyle = '#374151';
+          ctx.strokeStyle = colours().line;
           ctx.lineWidth = pr;
           placed.forEach(function (q) {
             ctx.beginPath();
@@ -455,10 +456,10 @@
             ctx.stroke();
           });
           placed.forEach(function (q) {
-            ctx.fillStyle = '#f3f4f6';
+            ctx.fillStyle = colours().boxBg;
             ctx.fillRect(q.lx, q.y, q.w, rowH - pr);
             ctx.strokeRect(q.lx, q.y, q.w, rowH - pr);
-            ctx.fillStyle = '#111827';
+            ctx.fillStyle = colours().boxFg;
             ctx.fillText(q.label, q.lx + pad, q.y + (rowH - pr) / 2);
           });
           ctx.restore();
@@ -489,6 +490,31 @@
     });
   }
 
+  var chartSeq = 0;
+
+  /**
+   * The canvas's colours. In forced colours (Windows high contrast) the canvas is not recoloured by the browser, so
+   * axes, text and markers use the system colours (CanvasText, GrayText) and the series Highlight, LinkText and
+   * CanvasText told apart by dashes; the legend's swatches follow (evidence.css keeps their colours).
+   */
+  var coloursCache = null;
+  function colours() {
+    var forced = !!(window.matchMedia && window.matchMedia('(forced-colors: active)').matches);
+    if (coloursCache && coloursCache.forced === forced) return coloursCache;
+    if (!forced) {
+      coloursCache = { forced: false, line: '#374151', grid: '#e5e7eb', boxBg: '#f3f4f6', boxFg: '#111827', palette: PALETTE, dashes: null };
+      return coloursCache;
+    }
+    var probe = document.createElement('span');
+    document.body.appendChild(probe);
+    function sys(name) { probe.style.color = name; return getComputedStyle(probe).color; }
+    var text = sys('CanvasText'), canvas = sys('Canvas');
+    coloursCache = { forced: true, line: text, grid: sys('GrayText'), boxBg: canvas, boxFg: text,
+      palette: [sys('Highlight'), sys('LinkText'), text], dashes: [[], [8, 4], [2, 3], [10, 3, 2, 3]] };
+    probe.remove();
+    return coloursCache;
+  }
+
   function chartHeight(w) { return Math.max(200, Math.min(320, Math.round(w * 0.42))); }
 
   function makeChart(ctx, root, data, spec, annots, group, i, tableId) {
@@ -497,7 +523,9 @@
     var fullMin = xs[0], fullMax = xs[xs.length - 1];
     if (fullMax === fullMin) { fullMin -= 60; fullMax += 60; }
 
-    var citeBtn = h('button', { type: 'button', class: 'ev-btn', disabled: true, text: 'Cite point' });
+    var citeBtn = h('button', { type: 'button', class: 'ev-btn ev-cite', disabled: true, text: 'Cite point' });
+    var zoomInBtn = h('button', { type: 'button', class: 'ev-btn', text: 'Zoom in' });
+    var zoomOutBtn = h('button', { type: 'button', class: 'ev-btn', disabled: true, text: 'Zoom out' });
     var resetBtn = h('button', { type: 'button', class: 'ev-btn', disabled: true, text: 'Reset zoom' });
     var summary = [
       'Line chart: ' + spec.title + (spec.unit ? ', in ' + spec.unit : '') + '.',
@@ -506,11 +534,18 @@
     ];
     if (annots.length) summary.push('Markers: ' + annots.map(function (a) { return a.label + ' at ' + isoUTC(a.t); }).join('; ') + '.');
     summary.push('The values are in the data table below.');
-    var box = h('div', { class: 'ev-chart', role: 'img', 'aria-label': summary.join(' '), 'aria-describedby': tableId + '-sum' });
+    // focusable (evidence-chart-keys.js): an application, so that a screen reader passes the arrow keys to it
+    var chartId = ctx.id + '-c' + (++chartSeq);
+    var box = h('div', { class: 'ev-chart', id: chartId, role: 'application', 'aria-roledescription': 'chart',
+      'aria-label': spec.title + ' chart. Arrow keys move between points, plus and minus zoom, Home resets the zoom, Enter cites the point.',
+      'aria-describedby': chartId + '-sum ' + tableId + '-sum' });
+    var readout = h('p', { class: 'ev-readout', role: 'status', id: chartId + '-readout' });
     var fig = h('figure', { class: 'ev-figure' }, [
       h('figcaption', { class: 'ev-chart-title' }, [spec.title, spec.unit ? h('span', { class: 'ev-unit', text: ' (' + spec.unit + ')' }) : null]),
-      h('div', { class: 'ev-chart-tools' }, [citeBtn, resetBtn]),
-      box
+      h('div', { class: 'ev-chart-tools' }, [citeBtn, zoomInBtn, zoomOutBtn, resetBtn]),
+      h('p', { class: 'ev-sr', id: chartId + '-sum', text: summary.join(' ') }),
+      box,
+      readout
     ]);
     root.appendChild(fig);
 
@@ -523,10 +558,13 @@
       value: function (u, v) { return v == null ? '–' : humanUTC(v); }
     }];
     cols.forEach(function (c, k) {
-      var color = PALETTE[(k + (cols.length === 1 ? i : 0)) % PALETTE.length];
+      var pal = colours().palette, dash = colours().dashes;
+      var at = k + (cols.length === 1 ? i : 0);
+      var color = pal[at % pal.length];
       series.push({
         label: c.name,
         stroke: color,
+        dash: dash ? dash[k % dash.length] : undefined,
         width: 1.5,
         spanGaps: false,
         points: { size: 5, fill: color },
@@ -534,7 +572,7 @@
       });
     });
     var plotData = [xs].concat(cols.map(function (c) { return c.values; }));
-    var axisStroke = '#374151', gridStroke = '#e5e7eb';
+    var axisStroke = colours().line, gridStroke = colours().grid;
 
     function isZoomed(u) {
       var s = u.scales.x;
@@ -571,12 +609,15 @@
             lastIdx = idx;
             citeBtn.disabled = false;
             citeBtn.textContent = 'Cite point ' + isoUTC(xs[idx]).slice(11);
-            citeBtn.setAttribute('aria-label', 'Cite ' + spec.title + ' at ' + humanUTC(xs[idx]));
+            // the accessible name begins with the visible label (2.5.3), then says which chart and day
+            citeBtn.setAttribute('aria-label', citeBtn.textContent + ', ' + spec.title + ', ' + humanUTC(xs[idx]));
           }
+          if (idx != null && keys) keys.sync(idx);
         }],
         setScale: [function (u, key) {
           if (key !== 'x') return;
           resetBtn.disabled = !isZoomed(u);
+          zoomOutBtn.disabled = resetBtn.disabled;
           if (group.syncing) return;
           if (ready) {
             // the charts of a file zoom together: the chart the candidate used reports it
@@ -594,12 +635,25 @@
     };
 
     var ready = false;
+    var keys = null;
     var u = new uPlot(opts, plotData, box);
     ready = true;
     group.charts.push({ u: u });
+    if (window.GamedayChartKeys) {
+      keys = window.GamedayChartKeys.attach({ u: u, box: box, readout: readout, xs: xs, cols: cols, unit: spec.unit,
+        fullMin: fullMin, fullMax: fullMax, cite: function (idx) { citeRow(ctx, data, idx, cols); } });
+    }
 
     citeBtn.addEventListener('click', function () { if (lastIdx != null) citeRow(ctx, data, lastIdx, cols); });
     resetBtn.addEventListener('click', function () { u.setScale('x', { min: fullMin, max: fullMax }); });
+    zoomInBtn.addEventListener('click', function () {
+      if (keys) keys.zoom(0.5);
+      else { var s = u.scales.x, q = (s.max - s.min) / 4; u.setScale('x', { min: s.min + q, max: s.max - q }); }
+    });
+    zoomOutBtn.addEventListener('click', function () {
+      if (keys) keys.zoom(2);
+      else u.setScale('x', { min: fullMin, max: fullMax });
+    });
 
     // a click (not a drag) on the plot cites the point under the cursor
     var downX = 0, downY = 0;
@@ -632,7 +686,9 @@
     var built = false;
     function build() {
       built = true;
-      var wrap = h('div', { class: 'ev-table-wrap', tabindex: '0', role: 'region', 'aria-label': ctx.name + ' data table' });
+      // one tab stop: the wrap is not in the tab order, and of the rows' Cite buttons only one is (roving tabindex:
+      // arrow keys, PageUp/PageDown, Home and End move between rows); focus inside scrolls the region
+      var wrap = h('div', { class: 'ev-table-wrap', role: 'region', 'aria-label': ctx.name + ' data table' });
       var table = h('table', { class: 'ev-table' });
       table.appendChild(h('caption', { text: ctx.name + ': ' + plural(n, 'row', 'rows') + (filterNote ? ' (only ' + filterNote + ')' : '') + ', times in UTC' }));
       var hr = h('tr', null, [h('th', { scope: 'col', text: data.timeName + ' (UTC)' })]);
@@ -671,6 +727,7 @@
           b.textContent = 'Cite';
           b.setAttribute('data-row', r);
           b.setAttribute('aria-label', 'Cite ' + iso);
+          b.tabIndex = r === 0 ? 0 : -1;
           bt.appendChild(b);
           tr.appendChild(bt);
           frag.appendChild(tr);
@@ -682,6 +739,27 @@
         more.textContent = 'Show ' + fmtInt(Math.min(TABLE_PAGE, left)) + ' more rows (' + fmtInt(left) + ' not shown)';
       }
       more.addEventListener('click', addRows);
+      tbody.addEventListener('keydown', function (e) {
+        var b = e.target.closest ? e.target.closest('button[data-row]') : null;
+        if (!b || e.altKey || e.ctrlKey || e.metaKey) return;
+        var r = +b.getAttribute('data-row'), page = 10, to;
+        switch (e.key) {
+          case 'ArrowDown': to = r + 1; break;
+          case 'ArrowUp': to = r - 1; break;
+          case 'PageDown': to = r + page; break;
+          case 'PageUp': to = r - page; break;
+          case 'Home': to = 0; break;
+          case 'End': to = shown - 1; break;
+          default: return;
+        }
+        e.preventDefault();
+        to = Math.max(0, Math.min(shown - 1, to));
+        var next = tbody.querySelector('button[data-row="' + to + '"]');
+        if (!next || next === b) return;
+        b.tabIndex = -1;
+        next.tabIndex = 0;
+        next.focus();
+      });
       tbody.addEventListener('click', function (e) {
         var b = e.target.closest ? e.target.closest('button[data-row]') : null;
         if (b) citeRow(ctx, data, +b.getAttribute('data-row'), numericCols);

@@ -9,9 +9,12 @@
   var h = U.h, fmtInt = U.fmtInt, plural = U.plural, isoUTC = U.isoUTC, humanUTC = U.humanUTC, rangeUTC = U.rangeUTC, fmtNum = U.fmtNum, parseTime = U.parseTime, truncate = U.truncate, cite = U.cite, debounce = U.debounce, makeAnnouncer = U.makeAnnouncer, downloadLink = U.downloadLink;
 
   var CITE_MAX = 200;          // characters of a log line kept in a citation
+  var NAME_MAX = 200;          // characters of a log line in its Cite button's accessible name
   var DISPLAY_MAX = 2000;      // characters of a log line drawn on screen (longer lines are cut with a note)
   var OVERSCAN = 12;           // rows rendered above and below the visible window
+  var NARROW_PX = 480;         // a viewer narrower than this starts with long lines wrapped
   var WRAP_MAX = 2000;         // lines drawn at once when long lines wrap (wrapped rows have no fixed height)
+  var WRAP_NARROW_MAX = 300;   // ... when they start wrapped on a narrow screen (the toggle draws WRAP_MAX)
   var FILTER_DELAY = 200;      // ms debounce of the text filter
 
   // Level codes: 0 = none/other, then increasing severity.
@@ -120,7 +123,7 @@
     }
     // wrap long lines: rows then take their own height, so the view draws up to WRAP_MAX matching lines at once
     var wrapBox = h('input', { type: 'checkbox', id: id + '-wrap', 'aria-controls': id + '-lines' });
-    wrapBox.addEventListener('change', function () { self.setWrap(wrapBox.checked); });
+    wrapBox.addEventListener('change', function () { self.wrapMax = WRAP_MAX; self.setWrap(wrapBox.checked); });
     bar.appendChild(h('div', { class: 'ev-field ev-wrap-toggle' }, [wrapBox, h('label', { for: id + '-wrap', text: 'Wrap long lines' })]));
     var clear = h('button', { type: 'button', class: 'ev-btn', text: 'Clear filters' });
     clear.addEventListener('click', function () {
@@ -182,6 +185,14 @@
           self.render();
         }
       }).observe(vp);
+    }
+    // a phone: the time and level take most of a row, so long lines start wrapped (the message is then read without
+    // scrolling sideways); the toggle turns it off
+    if (vp.clientWidth > 0 && vp.clientWidth < NARROW_PX) {
+      wrapBox.checked = true;
+      this.wrapMax = WRAP_NARROW_MAX;     // a phone draws fewer wrapped rows at once
+      this.setWrap(true);
+      return;
     }
     this.updateStatus();
     this.render();
@@ -286,7 +297,8 @@
     var total = this.lines.length, shown = this.count();
     var msg = 'Showing ' + fmtInt(shown) + ' of ' + plural(total, 'line', 'lines');
     if (this.query) msg += ' containing “' + this.input.value.trim() + '”';
-    if (this.wrap && shown > WRAP_MAX) msg += '; wrapped, the first ' + fmtInt(WRAP_MAX) + ' are drawn: filter to see others';
+    var cap = this.wrapMax || WRAP_MAX;
+    if (this.wrap && shown > cap) msg += '; wrapped, the first ' + fmtInt(cap) + ' are drawn: filter, or turn off wrapping, to see others';
     this.status.textContent = msg + '.';
     this.empty.hidden = shown !== 0 || total === 0;
     if (total === 0) { this.empty.hidden = false; this.empty.textContent = 'This file is empty.'; }
@@ -305,7 +317,7 @@
 
   /** wrapped: the first WRAP_MAX matching lines in normal flow, each as tall as its text */
   LogViewer.prototype.renderWrapped = function () {
-    var n = this.count(), cap = Math.min(n, WRAP_MAX);
+    var n = this.count(), cap = Math.min(n, this.wrapMax || WRAP_MAX);
     var key = (this.filterGen || 0) + '|' + n;
     if (this.wrappedFor === key) return;
     this.wrappedFor = key;
@@ -399,7 +411,9 @@
     b.className = 'ev-ln';
     b.setAttribute('data-idx', idx);
     b.setAttribute('tabindex', '-1');
-    b.setAttribute('aria-label', 'Cite line ' + (idx + 1));
+    // announced with its content ("Cite line 42: 14:03:07 ERROR ..."), not as a bare number
+    var line = this.lines[idx].replace(/\s+$/, '');
+    b.setAttribute('aria-label', 'Cite line ' + (idx + 1) + ': ' + truncate(line, NAME_MAX));
     b.title = 'Cite line ' + (idx + 1);
     var num = document.createElement('span');
     num.className = 'ev-ln-num';
@@ -412,6 +426,8 @@
     b.appendChild(hint);
     var txt = document.createElement('span');
     txt.className = 'ev-text';
+    // a line the button's name holds whole is not read a second time
+    if (line.length <= NAME_MAX) txt.setAttribute('aria-hidden', 'true');
     row.appendChild(b);
     row.appendChild(txt);
     this.fillText(txt, idx);

@@ -154,3 +154,47 @@ test('trail.js keeps a quick series of filters as its last one, retries after a 
   await p.tick();
   assert.strictEqual(p.sent.length, 3, 'nothing is sent after a 409');
 });
+
+/** timeleft.js on a page the server rendered with `left` seconds left; `clock()` moves the monotonic clock. */
+function timeLeftPage(left) {
+  let now = 0;
+  const timers = [];
+  const el = { textContent: '', getAttribute: () => String(left) };
+  const warn = { textContent: '' };
+  const heard = [];
+  const warnProxy = new Proxy(warn, { set(o, k, v) { o[k] = v; if (k === 'textContent') heard.push(v); return true; } });
+  run('timeleft.js', {
+    document: { getElementById: (id) => (id === 'time-left' ? el : id === 'time-warning' ? warnProxy : null) },
+    performance: { now: () => now },
+    setTimeout: (fn) => { timers.push(fn); },
+    Date, Math, Number
+  });
+  return {
+    el, heard,
+    advance(seconds) { now += seconds * 1000; const due = timers.splice(0); due.forEach((fn) => fn()); }
+  };
+}
+
+test('timeleft.js counts down the server\'s seconds and warns once at 10 and once at 2 minutes', () => {
+  const p = timeLeftPage(2 * 3600 + 30 * 60);
+  assert.equal(p.el.textContent, '2 h 30 min left');
+  assert.deepEqual(p.heard, [], 'no warning with hours left');
+  p.advance(2 * 3600 + 20 * 60 + 1);   // 9 min 59 s left
+  assert.equal(p.el.textContent, '10 min left');
+  assert.equal(p.heard.length, 1);
+  assert.match(p.heard[0], /Less than 10 minutes left/);
+  for (let i = 0; i < 30; i++) p.advance(1);
+  assert.equal(p.heard.length, 1, 'said once, not every second');
+  p.advance(8 * 60);                    // 1 min 29 s left
+  assert.equal(p.heard.length, 2);
+  assert.match(p.heard[1], /Less than 2 minutes left/);
+  p.advance(120);
+  assert.equal(p.el.textContent, 'No time left');
+});
+
+test('timeleft.js opened with 90 seconds left says the 2-minute warning at once, not the 10-minute one', () => {
+  const p = timeLeftPage(90);
+  assert.equal(p.el.textContent, '2 min left');
+  assert.equal(p.heard.length, 1);
+  assert.match(p.heard[0], /2 minutes/);
+});

@@ -193,6 +193,9 @@ public final class CandidateRoutes {
         m.put("exercise", exerciseItem(status));
         m.put("readPane", pane);
         m.put("hasCharts", ex.evidence().stream().anyMatch(ev -> "csv".equals(ev.kind()))); // links uPlot's stylesheet
+        m.put("hasEvidence", !ex.evidence().isEmpty()); // the "Evidence" jump link
+        // the time left by the server's clock (timeleft.js counts it down; a reload asks again)
+        m.put("secondsLeft", Math.max(0, java.time.Duration.between(java.time.OffsetDateTime.now(), o.closesAt()).getSeconds()));
         m.put("sections", ex.sections().stream().map(s -> Map.<String, Object>of("id", s.id(), "title", s.title(),
             "prompt", s.prompt(), "words", s.words(), "text", answer.sections().get(s.id()))).toList());
         m.put("rev", answer.rev());

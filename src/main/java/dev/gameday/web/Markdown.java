@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.commonmark.ext.gfm.tables.TablesExtension;
 import org.commonmark.internal.InlineParserImpl;
+import org.commonmark.node.AbstractVisitor;
+import org.commonmark.node.Heading;
 import org.commonmark.node.Node;
 import org.commonmark.parser.InlineParser;
 import org.commonmark.parser.InlineParserContext;
@@ -90,6 +92,7 @@ public final class Markdown {
     try {
       check();
       Node document = PARSER.parse(markdown);
+      shiftHeadings(document);
       StringBuilder html = new StringBuilder(markdown.length() + markdown.length() / 4);
       RENDERER.render(document, new CheckedAppendable(html));
       check();
@@ -101,6 +104,29 @@ public final class Markdown {
       throw new TooComplex(e);
     } finally {
       deadline[0] = Long.MAX_VALUE;
+    }
+  }
+
+  /** The level of the top heading of any rendered text: pages keep h1 (the page) and h2 (their sections). */
+  public static final int TOP_HEADING = 3;
+
+  /**
+   * One h1 a page (WCAG 1.3.1, 2.4.6): the text's top heading becomes an h{@value #TOP_HEADING} and the others
+   * keep their distance below it (at most h6). A text whose headings already start lower is left as it is.
+   */
+  private static void shiftHeadings(Node document) {
+    List<Heading> headings = new ArrayList<>();
+    document.accept(new AbstractVisitor() {
+      @Override
+      public void visit(Heading heading) {
+        headings.add(heading);
+        visitChildren(heading);
+      }
+    });
+    int top = headings.stream().mapToInt(Heading::getLevel).min().orElse(TOP_HEADING);
+    int shift = Math.max(0, TOP_HEADING - top);
+    if (shift > 0) {
+      headings.forEach(h -> h.setLevel(Math.min(6, h.getLevel() + shift)));
     }
   }
 

@@ -29,6 +29,18 @@ class MarkdownTest {
   }
 
   @Test
+  @DisplayName("headings are shifted below the page's own h1 and h2: the text's top heading is an h3, the rest keep their steps")
+  void headingsShifted() {
+    String html = Markdown.toSafeHtml("# Title\n\n## Part\n\n#### Deep\n\n###### Deepest\n");
+    assertTrue(html.contains("<h3>Title</h3>") && html.contains("<h4>Part</h4>") && html.contains("<h6>Deep</h6>")
+        && html.contains("<h6>Deepest</h6>"), html);
+    assertFalse(html.contains("<h1>") || html.contains("<h2>"), html);
+    String brief = Markdown.toSafeHtml("## The situation\n\ntext\n\n### Detail\n");
+    assertTrue(brief.contains("<h3>The situation</h3>") && brief.contains("<h4>Detail</h4>"), brief);
+    assertTrue(Markdown.toSafeHtml("#### Already low\n").contains("<h4>Already low</h4>"), "never shifted up");
+  }
+
+  @Test
   @DisplayName("tables, lists and code blocks render")
   void structure() {
     String html = Markdown.toSafeHtml("| a | b |\n|---|---|\n| 1 | 2 |\n\n- one\n- two\n\n```\ncode\n```\n");
