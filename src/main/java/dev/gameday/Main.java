@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
 @Command(name = "gameday", mixinStandardHelpOptions = true, version = "gameday 0.1",
     description = "Self-paced SRE assessments. Configuration comes from GAMEDAY_* environment variables.",
     subcommands = {Main.Serve.class, Main.Invite.class, Main.Check.class, Main.Reviewer.class, OpsCommands.Migrate.class,
-        OpsCommands.Export.class, OpsCommands.Import.class, IntegrationCommands.Token.class, IntegrationCommands.Webhook.class})
+        OpsCommands.Export.class, OpsCommands.Import.class, IntegrationCommands.Token.class, IntegrationCommands.Webhook.class,
+        AuditCommands.Audit.class})
 public final class Main implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 

@@ -42,14 +42,16 @@ public final class Backup {
    * What it deliberately leaves out: short-lived state, secrets in flight (the email outbox holds links until
    * delivered), credentials of other systems (API token hashes, webhook signing secrets: a restored installation issues new
    * ones) and what was sent to them (webhook events and their delivery log), the answers kept for Idempotency-Key
-   * retries, what triggers rebuild (invitation_activity), the server's own settings (mail_settings, set at every
+   * retries, what triggers rebuild (invitation_activity, the decision log's chain; the header carries its head), the server's own settings (mail_settings, set at every
    * start), which libraries passed their checks (library_checks: a restored server checks its library again), and
    * Flyway's own bookkeeping.
    */
   public static final Set<String> SKIPPED = Set.of("flyway_schema_history", "sessions", "setup_tokens",
       "login_throttle", "login_address_throttle", "email_outbox", "invitation_activity", "mail_settings",
       "library_checks", "api_tokens", "idempotency_keys", "webhook_endpoints", "webhook_events", "webhook_deliveries",
-      "webhook_attempts", "greenhouse_interviews");
+      "webhook_attempts", "greenhouse_interviews",
+      // the decision log's chain is rebuilt by its trigger as audit_log is imported (the same hashes, from the same rows)
+      "decision_log", "decision_log_head");
 
   private Backup() {
   }
@@ -73,8 +75,10 @@ public final class Backup {
       c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       c.setReadOnly(true);
       Redactor redactor = withIdentity ? null : Redactor.load(c);
+      dev.gameday.audit.DecisionLog.Head head = dev.gameday.audit.DecisionLog.head(c);
       out.write(new JsonObject().put("format", FORMAT).put("version", 1).put("schema", schemaVersion(c))
-          .put("identity", withIdentity).put("exportedAt", Instant.now().toString()).encode());
+          .put("identity", withIdentity).put("exportedAt", Instant.now().toString())
+          .put("decisionLogHead", new JsonObject().put("entries", head.seq()).put("sha256", head.sha256())).encode());
       out.write('\n');
       for (String table : TABLES) {
         long n = 0;
