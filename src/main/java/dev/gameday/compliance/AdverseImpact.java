@@ -90,18 +90,36 @@ public final class AdverseImpact {
     }
     int row1 = (int) (a + b);
     int col1 = (int) (a + c);
-    HypergeometricDistribution h = new HypergeometricDistribution(null, (int) n, col1, row1);
-    int lo = Math.max(0, col1 - (int) (c + d));
+    int row2 = (int) (c + d);
+    int lo = Math.max(0, col1 - row2);
     int hi = Math.min(row1, col1);
-    double observed = h.logProbability((int) a);
-    double threshold = observed + Math.log(RELATIVE_ERROR);
-    double p = 0;
-    for (int x = lo; x <= hi; x++) {
-      double lp = h.logProbability(x);
-      if (lp <= threshold) {
-        p += Math.exp(lp);
+    HypergeometricDistribution h = new HypergeometricDistribution(null, (int) n, col1, row1);
+    // from the mode outwards, each term from its neighbour by the hypergeometric ratio (probabilities relative to the
+    // mode's, so nothing underflows near it); each side falls monotonically, and stops once what is left is negligible
+    int mode = (int) Math.max(lo, Math.min(hi, Math.floor((row1 + 1.0) * (col1 + 1.0) / (n + 2.0))));
+    double logMode = h.logProbability(mode);
+    double limit = Math.exp(h.logProbability((int) a) - logMode) * RELATIVE_ERROR;
+    double sum = 1 <= limit ? 1 : 0;
+    double t = 1;
+    for (int x = mode; x < hi; x++) {
+      t *= (double) (row1 - x) * (col1 - x) / ((x + 1.0) * (row2 - col1 + x + 1.0));
+      if (t <= limit) {
+        sum += t;
+        if (t < sum * 1e-17) {
+          break;
+        }
       }
     }
-    return Math.min(1, p);
+    t = 1;
+    for (int x = mode; x > lo; x--) {
+      t *= (double) x * (row2 - col1 + x) / ((row1 - x + 1.0) * (col1 - x + 1.0));
+      if (t <= limit) {
+        sum += t;
+        if (t < sum * 1e-17) {
+          break;
+        }
+      }
+    }
+    return Math.min(1, sum * Math.exp(logMode));
   }
 }

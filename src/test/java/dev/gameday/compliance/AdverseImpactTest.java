@@ -71,6 +71,10 @@ class AdverseImpactTest {
     assertEquals(0.06977851869492736, AdverseImpact.fisherTwoSided(7, 3, 2, 8), 1e-15);
     assertEquals(0.42598346474522736, AdverseImpact.fisherTwoSided(30, 70, 24, 76), 1e-14);
     assertEquals(1.0, AdverseImpact.fisherTwoSided(2, 2, 2, 2), 1e-15, "the most probable table");
+    // large tables (SciPy): the walk from the mode keeps full precision
+    assertEquals(0.004878795768906845, AdverseImpact.fisherTwoSided(5000, 5000, 4800, 5200), 1e-13);
+    assertEquals(0.05205405254612884, AdverseImpact.fisherTwoSided(300, 700, 260, 740), 1e-13);
+    assertEquals(9.271146371735247e-05, AdverseImpact.fisherTwoSided(40000, 10000, 39500, 10500), 1e-15);
     assertEquals(1.0, AdverseImpact.fisherTwoSided(0, 0, 0, 0), 0);
     assertThrows(IllegalArgumentException.class, () -> AdverseImpact.fisherTwoSided(-1, 0, 0, 0));
   }
