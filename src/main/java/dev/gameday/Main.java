@@ -213,7 +213,7 @@ public final class Main implements Callable<Integer> {
     String email;
     @Option(names = "--name", required = true, description = "Name shown to other reviewers.")
     String name;
-    @Option(names = "--role", description = "reviewer (the default: scores blind), recruiter (invites and follows candidates; never reviews) or admin (everything).")
+    @Option(names = "--role", description = "reviewer (the default: scores blind), recruiter (invites and follows candidates; never reviews) admin (everything) or compliance (adverse impact aggregates only).")
     String role;
     @Option(names = "--admin", description = "The same as --role admin.")
     boolean admin;
@@ -226,7 +226,7 @@ public final class Main implements Callable<Integer> {
       }
       String r = admin ? "admin" : role == null ? "reviewer" : role.strip().toLowerCase(java.util.Locale.ROOT);
       if (!dev.gameday.account.Accounts.ROLES.contains(r)) {
-        System.err.println("gameday: --role must be reviewer, recruiter or admin");
+        System.err.println("gameday: --role must be reviewer, recruiter, admin or compliance");
         return 2;
       }
       String password;

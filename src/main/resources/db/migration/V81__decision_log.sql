@@ -29,7 +29,7 @@ $$;
 
 create function decision_log_chained(action text) returns boolean language sql immutable as $$
   select action like 'decision.%' or action like '%override%' or action like 'feedback.%'
-      or action = 'identity.revealed' or action like '%.erased' or action like 'erasure.%'
+      or action = 'identity.revealed' or action like '%.erased' or action like '%erasure%'
 $$;
 
 create function decision_log_canonical(seq bigint, a audit_log, prev text) returns bytea language sql stable as $$
