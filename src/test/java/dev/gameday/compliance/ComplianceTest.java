@@ -213,6 +213,17 @@ class ComplianceTest {
     assertEquals(200, await(recruiter.post("/api/v1/candidates/" + c.id() + "/erase", new JsonObject().put("reason", "candidate asked")))
         .statusCode());
     assertEquals(0, app.sql("select 1 from self_identification where invitation_id = $1", c.id()).size());
+    // nothing about them remains: every row of every table, as text, searched for their email
+    List<String> holding = new ArrayList<>();
+    for (var t : app.sql("select table_name from information_schema.tables where table_schema = current_schema()"
+        + " and table_type = 'BASE TABLE'")) {
+      String table = t.getString(0);
+      long n = app.one("select count(*) from " + table + " x where x::text ilike '%own@example.com%'").orElseThrow().getLong(0);
+      if (n > 0) {
+        holding.add(table + " (" + n + ")");
+      }
+    }
+    assertEquals(List.of(), holding, "tables still holding the erased candidate's email");
   }
 
   @Test
@@ -236,5 +247,90 @@ class ComplianceTest {
     assertEquals(403, await(compliance.get("/candidates")).statusCode());
     assertEquals(403, await(compliance.get("/api/v1/candidates")).statusCode());
     assertNotNull(compliance);
+  }
+
+  /** What would give a person's self-identification away: the answers' codes and distinctive labels. */
+  static final List<String> SELF_ID_TEXT = List.of("hispanic_latino", "native_hawaiian", "american_indian", "two_or_more",
+      "nonbinary", "protected_veteran", "Hispanic or Latino", "Pacific Islander", "Alaska Native", "Two or more races",
+      "Non-binary", "protected veteran", "Prefer not to say");
+
+  @Test
+  @DisplayName("every GET route as every role: self-identification reaches only the compliance role's aggregates")
+  void accessMatrix() {
+    Candidate target = candidates.get(0);
+    String secret = await(app.app.apiTokens.create("test", "matrix", List.of("invitations:read", "results:read", "invitations:write"), null))
+        .getString("secret");
+    List<String> paths = new ArrayList<>();
+    for (io.vertx.ext.web.Route r : app.app.router().getRoutes()) {
+      String p = r.getPath();
+      if (p == null || r.methods() != null && !r.methods().isEmpty() && !r.methods().contains(io.vertx.core.http.HttpMethod.GET)) {
+        continue;
+      }
+      p = p.replace(":sid", target.sid()).replace(":exerciseId", EX).replace(":ex", EX).replace(":id", String.valueOf(target.id()))
+          .replace(":index", "0").replace(":token", "not-a-token");
+      p = p.replaceAll(":[A-Za-z]+", "x");
+      if (!paths.contains(p)) {
+        paths.add(p);
+      }
+    }
+    assertTrue(paths.contains("/api/v1/compliance/impact") && paths.contains("/review/" + target.sid()), paths.toString());
+    Map<String, Browser> roles = new java.util.LinkedHashMap<>();
+    roles.put("nobody", new Browser(vertx, app.port));
+    roles.put("reviewer", app.signIn(vertx, app.account("reviewer")));
+    roles.put("recruiter", app.signIn(vertx, app.account("recruiter")));
+    roles.put("admin", admin);
+    roles.put("candidate", candidates.get(1).browser());
+    roles.put("compliance", compliance);
+    roles.put("token", null);
+    List<String> people = new ArrayList<>();
+    for (Candidate c : candidates) {
+      people.add(c.sid());
+      people.add(c.invitation().pseudonym());
+      people.add("@example.com");
+    }
+    int checked = 0;
+    for (var role : roles.entrySet()) {
+      for (String p : paths) {
+        boolean own = "candidate".equals(role.getKey()) && p.startsWith("/candidate/privacy");
+        boolean reports = "compliance".equals(role.getKey()) && (p.equals("/compliance") || p.startsWith("/api/v1/compliance/"));
+        HttpResponse<Buffer> res = role.getValue() == null
+            ? await(new Browser(vertx, app.port).get(p, Map.of("Authorization", "Bearer " + secret)))
+            : await(role.getValue().get(p));
+        String body = res.bodyAsString() == null ? "" : res.bodyAsString();
+        checked++;
+        if (own) {
+          continue; // the candidate's own form and download
+        }
+        if (reports) {
+          assertEquals(200, res.statusCode(), p);
+          for (String person : people) {
+            assertFalse(body.contains(person), "the compliance report names no one: " + p + " holds " + person);
+          }
+          continue;
+        }
+        for (String text : SELF_ID_TEXT) {
+          assertFalse(body.contains(text), role.getKey() + " GET " + p + " (" + res.statusCode() + ") shows '" + text + "'");
+        }
+        if (p.equals("/compliance") || p.startsWith("/api/v1/compliance/")) {
+          assertTrue(res.statusCode() == 401 || res.statusCode() == 403, role.getKey() + " " + p + ": " + res.statusCode());
+        }
+      }
+    }
+    assertTrue(checked > 100, "routes x roles checked: " + checked);
+  }
+
+  @Test
+  @DisplayName("no code outside the compliance package (and the operator's backup) names the self-identification table")
+  void onlyCompliancePackageReadsTheTable() throws Exception {
+    List<String> readers = new ArrayList<>();
+    try (var files = java.nio.file.Files.walk(java.nio.file.Path.of("src/main/java"))) {
+      for (var f : files.filter(x -> x.toString().endsWith(".java")).toList()) {
+        if (java.nio.file.Files.readString(f).contains("self_identification")) {
+          readers.add(f.toString().replace('\\', '/'));
+        }
+      }
+    }
+    readers.removeIf(f -> f.contains("/dev/gameday/compliance/") || f.endsWith("/dev/gameday/ops/Backup.java"));
+    assertEquals(List.of(), readers);
   }
 }
