@@ -97,6 +97,18 @@ class DecisionLogTest {
     assertEquals(0, ok.code(), ok.out() + ok.err());
     assertTrue(ok.out().contains("intact: 9 entries"), ok.out());
 
+    // the export's header carries the head
+    String head = app.one("select sha256 from decision_log_head").orElseThrow().getString(0);
+    assertTrue(ok.out().contains("head " + head), ok.out());
+    OpsCommandsTest.Run export;
+    try {
+      export = OpsCommandsTest.gameday(db.url(), "export");
+    } finally {
+      Main.environment = System::getenv;
+    }
+    JsonObject header = new JsonObject(export.out().lines().findFirst().orElseThrow());
+    assertEquals(new JsonObject().put("entries", 9).put("sha256", head), header.getJsonObject("decisionLogHead"));
+
     // an edit of one decision's audit entry: verify fails and names that entry
     Row fourth = chain.get(3);
     long auditId = fourth.getLong("audit_id");
