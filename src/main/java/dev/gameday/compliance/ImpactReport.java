@@ -58,22 +58,16 @@ public final class ImpactReport {
       select b.sex, b.race, b.disability, b.veteran, count(*) as submitted, count(d.submission_id) as n,
              count(*) filter (where d.decision = 'advance') as selected
         from base b left join decisions d on d.submission_id = b.sid group by 1, 2, 3, 4""";
+  /** From the sums V83's trigger keeps per candidate: no review JSON is read here. */
   private static final String LEVELS = BASE + """
-      , levels as (
-        select r.submission_id, r.exercise_id, e.key as criterion, avg((e.value ->> 'level')::float8) as level,
-               sum((e.value ->> 'level')::float8) as total, count(*) as ratings
-          from base b join reviews r on r.submission_id = b.sid and r.state = 'submitted'
-          cross join lateral jsonb_each(r.scores) e
-         where jsonb_typeof(e.value -> 'level') = 'number'
-         group by 1, 2, 3)
       select 'c' as kind, l.exercise_id, l.criterion, b.sex, b.race, b.disability, b.veteran, count(*) as n,
-             sum(l.level) as total, sum(l.level * l.level) as squares, 0 as selected
-        from levels l join base b on b.sid = l.submission_id group by 2, 3, 4, 5, 6, 7
+             sum(l.total / l.ratings) as total, sum((l.total / l.ratings) * (l.total / l.ratings)) as squares,
+             0::bigint as selected
+        from review_level_sums l join base b on b.sid = l.submission_id group by 2, 3, 4, 5, 6, 7
       union all
-      select 'e', p.exercise_id, null, b.sex, b.race, b.disability, b.veteran, count(*), 0, 0,
-             count(*) filter (where p.level >= $4)
-        from (select submission_id, exercise_id, sum(total) / sum(ratings) as level from levels group by 1, 2) p
-        join base b on b.sid = p.submission_id group by 2, 3, 4, 5, 6, 7""";
+      select 'e', x.exercise_id, null, b.sex, b.race, b.disability, b.veteran, count(*), 0, 0,
+             count(*) filter (where x.total / x.ratings >= $4)
+        from review_exercise_sums x join base b on b.sid = x.submission_id group by 2, 3, 4, 5, 6, 7""";
 
   /** A category of the report and how a cell maps to its group (null: unknown for this category). */
   record Category(String id, String label, Function<Cell, String> group, List<String> order, Function<String, String> name) {

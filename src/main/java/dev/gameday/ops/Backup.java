@@ -51,7 +51,9 @@ public final class Backup {
       "library_checks", "api_tokens", "idempotency_keys", "webhook_endpoints", "webhook_events", "webhook_deliveries",
       "webhook_attempts", "greenhouse_interviews",
       // the decision log's chain is rebuilt by its trigger as audit_log is imported (the same hashes, from the same rows)
-      "decision_log", "decision_log_head");
+      "decision_log", "decision_log_head",
+      // the adverse impact report's sums of submitted reviews' levels: rebuilt by their trigger as reviews are imported
+      "review_level_sums", "review_exercise_sums");
 
   private Backup() {
   }

@@ -333,4 +333,34 @@ class ComplianceTest {
     readers.removeIf(f -> f.contains("/dev/gameday/compliance/") || f.endsWith("/dev/gameday/ops/Backup.java"));
     assertEquals(List.of(), readers);
   }
+
+  @Test
+  @DisplayName("the review sums follow submitted reviews (drafts do not count); the exercise stage reads them")
+  void reviewSums() {
+    Candidate c = submitted("rev"); // undecided: reviews are read-only once decided
+    Browser reviewer = app.signIn(vertx, app.account("reviewer"));
+    var rubric = app.app.catalog.track("sre-senior").orElseThrow().versions().stream()
+        .filter(v -> v.exercise().id().equals(EX)).findFirst().orElseThrow().exercise().rubric();
+    JsonObject scores = new JsonObject();
+    rubric.forEach(k -> scores.put(k.id(), new JsonObject().put("level", 4).put("note", "n")));
+    String item = "/api/v1/review/submissions/" + c.sid() + "/exercises/" + EX;
+    assertEquals(200, await(reviewer.put(item + "/review", new JsonObject().put("scores", scores))).statusCode());
+    assertEquals(0, app.sql("select 1 from review_exercise_sums where submission_id = $1::uuid", c.sid()).size(), "a draft");
+    var r = await(reviewer.post(item + "/review/submit", new JsonObject().put("scores", scores).put("recommendation", "yes")));
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    var sums = app.one("select total, ratings from review_exercise_sums where submission_id = $1::uuid and exercise_id = $2", c.sid(), EX)
+        .orElseThrow();
+    assertEquals(4.0 * rubric.size(), sums.getDouble(0), 1e-9);
+    assertEquals(rubric.size(), sums.getInteger(1));
+    assertEquals(rubric.size(), app.sql("select 1 from review_level_sums where submission_id = $1::uuid", c.sid()).size());
+    JsonObject rep = await(compliance.get("/api/v1/compliance/impact?track=sre-senior")).bodyAsJsonObject();
+    JsonObject stage = null;
+    for (Object o : rep.getJsonArray("stages")) {
+      if (("exercise:" + EX).equals(((JsonObject) o).getString("stage"))) {
+        stage = (JsonObject) o;
+      }
+    }
+    assertNotNull(stage);
+    assertTrue(stage.getLong("assessed") >= 1 && stage.getLong("selected") >= 1, stage.encode());
+  }
 }
