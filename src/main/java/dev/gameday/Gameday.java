@@ -183,6 +183,7 @@ public final class Gameday implements AutoCloseable {
     dev.gameday.integration.TokenRoutes tokenRoutes = new dev.gameday.integration.TokenRoutes(apiTokens, pages);
     dev.gameday.integration.ApiDocs apiDocs = new dev.gameday.integration.ApiDocs();
     dev.gameday.integration.WebhookRoutes webhookRoutes = new dev.gameday.integration.WebhookRoutes(webhooks, pages);
+    dev.gameday.compliance.ComplianceRoutes complianceRoutes = new dev.gameday.compliance.ComplianceRoutes(vertx, pool, catalog, pages);
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     dev.gameday.ops.Readiness readiness = new dev.gameday.ops.Readiness(pool, catalog, schemaVersion);
     httpDeployment = await(vertx.deployVerticle(() -> new HttpVerticle(config, pool, sessions, pages, outages, router -> {
@@ -197,6 +198,7 @@ public final class Gameday implements AutoCloseable {
       apiDocs.mount(router);
       webhookRoutes.mount(router);
       greenhouse.mount(router);
+      complianceRoutes.mount(router);
       this.router = router;
     }, ops, apiTokens::authenticate, readiness), new DeploymentOptions().setInstances(instances)));
     // housekeeping: expired sessions and old sign-in attempts serve no one (the audit log keeps the history)

@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
 @Command(name = "gameday", mixinStandardHelpOptions = true, version = "gameday 0.1",
     description = "Self-paced SRE assessments. Configuration comes from GAMEDAY_* environment variables.",
     subcommands = {Main.Serve.class, Main.Invite.class, Main.Check.class, Main.Reviewer.class, OpsCommands.Migrate.class,
-        OpsCommands.Export.class, OpsCommands.Import.class, IntegrationCommands.Token.class, IntegrationCommands.Webhook.class})
+        OpsCommands.Export.class, OpsCommands.Import.class, IntegrationCommands.Token.class, IntegrationCommands.Webhook.class,
+        AuditCommands.Audit.class})
 public final class Main implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -212,7 +213,7 @@ public final class Main implements Callable<Integer> {
     String email;
     @Option(names = "--name", required = true, description = "Name shown to other reviewers.")
     String name;
-    @Option(names = "--role", description = "reviewer (the default: scores blind), recruiter (invites and follows candidates; never reviews) or admin (everything).")
+    @Option(names = "--role", description = "reviewer (the default: scores blind), recruiter (invites and follows candidates; never reviews) admin (everything) or compliance (adverse impact aggregates only).")
     String role;
     @Option(names = "--admin", description = "The same as --role admin.")
     boolean admin;
@@ -225,7 +226,7 @@ public final class Main implements Callable<Integer> {
       }
       String r = admin ? "admin" : role == null ? "reviewer" : role.strip().toLowerCase(java.util.Locale.ROOT);
       if (!dev.gameday.account.Accounts.ROLES.contains(r)) {
-        System.err.println("gameday: --role must be reviewer, recruiter or admin");
+        System.err.println("gameday: --role must be reviewer, recruiter, admin or compliance");
         return 2;
       }
       String password;

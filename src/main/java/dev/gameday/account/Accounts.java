@@ -74,7 +74,7 @@ public final class Accounts {
   }
 
   /** The roles an account may have: reviewers score blind, recruiters look after candidates, admins do both. */
-  public static final java.util.List<String> ROLES = java.util.List.of("reviewer", "recruiter", "admin");
+  public static final java.util.List<String> ROLES = java.util.List.of("reviewer", "recruiter", "admin", "compliance");
 
   private final Vertx vertx;
   private final Pool pool;
@@ -95,7 +95,7 @@ public final class Accounts {
       ctx.fail(401, new ClientError(401, "no_session", "Sign in to see this page."));
       return null;
     }
-    if (!s.account() || adminOnly && !s.admin() || s.recruiter()) {
+    if (!s.reviews() || adminOnly && !s.admin()) {
       ctx.fail(403, new ClientError(403, "forbidden", "Your account may not see this."));
       return null;
     }
@@ -139,7 +139,7 @@ public final class Accounts {
   /** A link for a new reviewer (or admin) to create their own account, valid 7 days. */
   public Future<String> inviteToken(String role, Account by) {
     if (!ROLES.contains(role)) {
-      return Future.failedFuture(new ClientError(400, "invalid_role", "The role must be reviewer, recruiter or admin."));
+      return Future.failedFuture(new ClientError(400, "invalid_role", "The role must be reviewer, recruiter, admin or compliance."));
     }
     String token = Tokens.newToken();
     return pool.withTransaction(conn -> conn.preparedQuery("""
@@ -193,7 +193,7 @@ public final class Accounts {
   /** Adds an account directly (the CLI). The password is hashed here and never stored or logged in clear. */
   public Future<Account> add(String name, String email, String password, String role) {
     if (!ROLES.contains(role)) {
-      return Future.failedFuture(new ClientError(400, "invalid_role", "The role must be reviewer, recruiter or admin."));
+      return Future.failedFuture(new ClientError(400, "invalid_role", "The role must be reviewer, recruiter, admin or compliance."));
     }
     String problem = validate(name, email, password);
     if (problem != null) {

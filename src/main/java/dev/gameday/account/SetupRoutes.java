@@ -143,7 +143,7 @@ public final class SetupRoutes {
           ctx.response().addCookie(Cookie.cookie(COOKIE, "").setPath("/setup").setMaxAge(0));
           pages.render(ctx, 200, "setup-done", Map.of("title", "Your account is ready", "name", a.name(),
               "email", a.email(), "role", a.role(), "admin", a.admin(), "recruits", a.recruits(),
-              "reviews", !"recruiter".equals(a.role()), "signedIn", true));
+              "reviews", "reviewer".equals(a.role()) || a.admin(), "compliance", "compliance".equals(a.role()), "signedIn", true));
         })
         .onFailure(err -> {
           if (err instanceof ClientError ce && ce.status() == 409) {
@@ -183,7 +183,8 @@ public final class SetupRoutes {
         .compose(a -> sessions.start(ctx, "account", null, a.id(), a.role(), a.email(), a.name()))
         .onSuccess(s -> {
           String next = Http.safeNext(form.get("next"));
-          Http.redirect(ctx, next != null ? next : "recruiter".equals(s.role()) ? "/candidates" : "/review");
+          Http.redirect(ctx, next != null ? next : "recruiter".equals(s.role()) ? "/candidates"
+              : "compliance".equals(s.role()) ? "/compliance" : "/review");
         })
         .onFailure(err -> {
           if (err instanceof ClientError ce) {

@@ -30,26 +30,30 @@ import java.util.Set;
  * placeholders ({@code Candidate <pseudonym>}, {@code candidate-<id>@redacted.invalid}), accounts' names and
  * emails likewise, their password hashes are replaced (nobody can sign in with a restored account until an admin
  * resets it) and the audit log's actors and details name the placeholders. Answers, reviews and decisions are kept
- * as they are.
+ * as they are; candidates' voluntary self-identification is left out.
  */
 public final class Backup {
   public static final String FORMAT = "gameday-export";
   /** What an export holds, in an order that satisfies every foreign key. */
   public static final List<String> TABLES = List.of("exercise_versions", "exercise_files", "tracks", "track_exercises",
-      "invitations", "invitation_exercises", "answers", "answer_history", "answer_section_history", "trail_events", "submissions", "accounts", "review_items",
+      "invitations", "self_identification", "invitation_exercises", "answers", "answer_history", "answer_section_history", "trail_events", "submissions", "accounts", "review_items",
       "reviews", "decisions", "calibration_reviews", "audit_log");
   /**
    * What it deliberately leaves out: short-lived state, secrets in flight (the email outbox holds links until
    * delivered), credentials of other systems (API token hashes, webhook signing secrets: a restored installation issues new
    * ones) and what was sent to them (webhook events and their delivery log), the answers kept for Idempotency-Key
-   * retries, what triggers rebuild (invitation_activity), the server's own settings (mail_settings, set at every
+   * retries, what triggers rebuild (invitation_activity, the decision log's chain; the header carries its head), the server's own settings (mail_settings, set at every
    * start), which libraries passed their checks (library_checks: a restored server checks its library again), and
    * Flyway's own bookkeeping.
    */
   public static final Set<String> SKIPPED = Set.of("flyway_schema_history", "sessions", "setup_tokens",
       "login_throttle", "login_address_throttle", "email_outbox", "invitation_activity", "mail_settings",
       "library_checks", "api_tokens", "idempotency_keys", "webhook_endpoints", "webhook_events", "webhook_deliveries",
-      "webhook_attempts", "greenhouse_interviews", "password_resets", "password_reset_throttle");
+      "webhook_attempts", "greenhouse_interviews", "password_resets", "password_reset_throttle",
+      // the decision log's chain is rebuilt by its trigger as audit_log is imported (the same hashes, from the same rows)
+      "decision_log", "decision_log_head",
+      // the adverse impact report's sums of submitted reviews' levels: rebuilt by their trigger as reviews are imported
+      "review_level_sums", "review_exercise_sums");
 
   private Backup() {
   }
@@ -73,11 +77,17 @@ public final class Backup {
       c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       c.setReadOnly(true);
       Redactor redactor = withIdentity ? null : Redactor.load(c);
+      dev.gameday.audit.DecisionLog.Head head = dev.gameday.audit.DecisionLog.head(c);
       out.write(new JsonObject().put("format", FORMAT).put("version", 1).put("schema", schemaVersion(c))
-          .put("identity", withIdentity).put("exportedAt", Instant.now().toString()).encode());
+          .put("identity", withIdentity).put("exportedAt", Instant.now().toString())
+          .put("decisionLogHead", new JsonObject().put("entries", head.seq()).put("sha256", head.sha256())).encode());
       out.write('\n');
       for (String table : TABLES) {
         long n = 0;
+        if (redactor != null && "self_identification".equals(table)) {
+          counts.put(table, 0L); // voluntary self-identification travels only in an export with identity
+          continue;
+        }
         try (Statement s = c.createStatement()) {
           s.setFetchSize(500);
           try (ResultSet rs = s.executeQuery("select row_to_json(t)::text from " + table + " t order by "

@@ -362,6 +362,8 @@ public final class CandidateDirectory {
                   ? "Automatic reminder queued, " + d.getInteger("hoursBefore") + " hours before the deadline"
                   : "Reminder queued";
               case "candidate.erased" -> "Personal data erased";
+              case "candidate.erasure_requested" -> "The candidate asked for erasure of their personal data (confirm with Erase)";
+              case "candidate.data_downloaded" -> "The candidate downloaded their data";
               default -> null;
             };
             String by = AUTOMATIC.equals(r.getString("actor")) ? "" : " by " + r.getString("actor");

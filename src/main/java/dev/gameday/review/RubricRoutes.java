@@ -51,7 +51,7 @@ public final class RubricRoutes {
   private static boolean reviewer(RoutingContext ctx) {
     Session s = ctx.get(Session.KEY);
     // recruiters talk to candidates: the answer key is not theirs to know
-    return s != null && s.account() && !s.recruiter();
+    return s != null && s.reviews();
   }
 
   /**

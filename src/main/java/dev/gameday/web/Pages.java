@@ -35,7 +35,7 @@ public final class Pages {
   public static final List<String> TEMPLATES = List.of("home", "error", "invalid-link", "invitation-confirm", "candidate-overview",
       "candidate-exercise", "candidate-review", "candidate-receipt", "setup", "setup-done", "login", "admin-accounts", "admin-tokens", "admin-webhooks", "admin-webhook",
       "admin-audit", "review-queue", "review-submission", "review-item", "review-calibration", "calibration-item", "rubrics",
-      "rubric", "candidates", "candidates-one", "candidate-exercise-read");
+      "rubric", "candidates", "candidates-one", "candidate-exercise-read", "compliance", "candidate-privacy");
 
   private static final ValueResolver[] RESOLVERS = {MapValueResolver.INSTANCE, JsonValueResolver.INSTANCE,
       JavaBeanValueResolver.INSTANCE, MethodValueResolver.INSTANCE};
@@ -172,7 +172,8 @@ public final class Pages {
     Session s = ctx.get(Session.KEY);
     model.putIfAbsent("signedIn", s != null && s.account());
     model.putIfAbsent("isAdmin", s != null && s.admin());
-    model.putIfAbsent("isReviewer", s != null && s.account() && !s.recruiter());
+    model.putIfAbsent("isReviewer", s != null && s.reviews());
+    model.putIfAbsent("isCompliance", s != null && s.compliance());
     model.putIfAbsent("canRecruit", s != null && s.recruits());
     model.putIfAbsent("accountName", s != null && s.account() ? s.name() : null);
     model.putIfAbsent("candidateSession", s != null && s.candidate());

@@ -31,4 +31,14 @@ public record Session(byte[] idHash, String kind, Long invitationId, Long accoun
   public boolean admin() {
     return account() && "admin".equals(role);
   }
+
+  /** A reviewer or an admin: may see review pages and answer keys (not recruiters, not the compliance role). */
+  public boolean reviews() {
+    return account() && ("reviewer".equals(role) || "admin".equals(role));
+  }
+
+  /** The compliance role: sees the adverse impact aggregates, nothing else. */
+  public boolean compliance() {
+    return account() && "compliance".equals(role);
+  }
 }
