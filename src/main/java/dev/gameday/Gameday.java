@@ -173,6 +173,8 @@ public final class Gameday implements AutoCloseable {
         config.trustedProxies());
     ReviewService reviews = new ReviewService(pool, catalog);
     CalibrationRoutes calibrationRoutes = new CalibrationRoutes(vertx, pool, catalog, pages, markdown, reviews::changes);
+    dev.gameday.review.AgreementService agreement = new dev.gameday.review.AgreementService(vertx, pool, catalog, reviews::changes);
+    dev.gameday.review.AgreementRoutes agreementRoutes = new dev.gameday.review.AgreementRoutes(agreement, catalog, pages);
     ReviewRoutes reviewRoutes = new ReviewRoutes(reviews, catalog, pages, markdown);
     RubricRoutes rubricRoutes = new RubricRoutes(catalog, pages, markdown);
     ExportRoutes exportRoutes = new ExportRoutes(pool, catalog);
@@ -187,6 +189,7 @@ public final class Gameday implements AutoCloseable {
       candidateRoutes.mount(router);
       setupRoutes.mount(router);
       calibrationRoutes.mount(router);
+      agreementRoutes.mount(router);
       reviewRoutes.mount(router);
       rubricRoutes.mount(router);
       exportRoutes.mount(router);

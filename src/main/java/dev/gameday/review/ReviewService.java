@@ -79,7 +79,8 @@ public final class ReviewService {
         join submissions s on s.id = ri.submission_id and s.invitation_id = ie.invitation_id
        where ri.submission_id = $1 order by ie.position""";
   private static final String REVIEWS = """
-      select r.id, r.reviewer_id, a.name as reviewer_name, r.state, r.recommendation, r.scores, r.submitted_at, r.updated_at
+      select r.id, r.reviewer_id, a.name as reviewer_name, r.state, r.recommendation, r.scores, r.submitted_at, r.updated_at,
+             r.rubric_version
         from reviews r join accounts a on a.id = r.reviewer_id
        where r.submission_id = $1 and r.exercise_id = $2 order by r.submitted_at nulls last, r.id""";
   private static final String SAVE_DRAFT = """
@@ -91,7 +92,7 @@ public final class ReviewService {
        where reviews.state = 'draft'
       returning id""";
   private static final String SUBMIT = """
-      update reviews set state = 'submitted', submitted_at = now(), updated_at = now()
+      update reviews set state = 'submitted', submitted_at = now(), updated_at = now(), rubric_version = $4
        where submission_id = $1 and exercise_id = $2 and reviewer_id = $3 and state = 'draft'
          and not exists (select 1 from review_items ri where ri.submission_id = $1 and ri.exercise_id = $2 and ri.decided)
       returning id""";
@@ -262,9 +263,12 @@ public final class ReviewService {
     });
   }
 
-  /** A review as stored. {@code scores}: criterion id to level and note. */
+  /**
+   * A review as stored. {@code scores}: criterion id to level and note; {@code rubricVersion}: the version of the
+   * rubric it was submitted against (null for a draft).
+   */
   public record Review(long id, long reviewerId, String reviewerName, String state, String recommendation,
-                       JsonObject scores) {
+                       JsonObject scores, String rubricVersion) {
     public Integer level(String criterionId) {
       JsonObject s = scores.getJsonObject(criterionId);
       return s == null ? null : s.getInteger("level");
@@ -277,7 +281,7 @@ public final class ReviewService {
 
     public JsonObject toJson() {
       return new JsonObject().put("reviewer", reviewerName).put("state", state).put("recommendation", recommendation)
-          .put("scores", scores);
+          .put("scores", scores).put("rubricVersion", rubricVersion);
     }
   }
 
@@ -285,7 +289,7 @@ public final class ReviewService {
     return pool.preparedQuery(REVIEWS).execute(Tuple.of(submissionId, exerciseId)).map(rows -> {
       List<Review> out = new ArrayList<>();
       rows.forEach(r -> out.add(new Review(r.getLong("id"), r.getLong("reviewer_id"), r.getString("reviewer_name"),
-          r.getString("state"), r.getString("recommendation"), r.getJsonObject("scores"))));
+          r.getString("state"), r.getString("recommendation"), r.getJsonObject("scores"), r.getString("rubric_version"))));
       return out;
     });
   }
@@ -366,7 +370,8 @@ public final class ReviewService {
         .compose(rows -> rows.size() == 0
             ? Future.failedFuture(new ClientError(409, "already_submitted", "This review can no longer be changed."))
             : Future.succeededFuture())
-        .compose(v -> submit ? conn.preparedQuery(SUBMIT).execute(Tuple.of(item.submissionId(), item.exerciseId(), me.id()))
+        .compose(v -> submit ? conn.preparedQuery(SUBMIT)
+            .execute(Tuple.of(item.submissionId(), item.exerciseId(), me.id(), RubricVersions.of(item.version())))
             .compose(rows -> rows.size() == 0
                 ? Future.failedFuture(new ClientError(409, "decided", "This review can no longer be submitted."))
                 : Future.succeededFuture()) : Future.succeededFuture())
