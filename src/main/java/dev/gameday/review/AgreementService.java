@@ -72,7 +72,8 @@ public final class AgreementService {
   }
 
   private static final String ROWS = """
-      select r.submission_id, r.exercise_id, ri.version_id, r.rubric_version, r.scores::text as scores
+      select r.submission_id, r.exercise_id, ri.version_id, r.rubric_version,
+             (select jsonb_object_agg(s.key, s.value -> 'level') from jsonb_each(r.scores) s)::text as levels
         from reviews r join review_items ri on ri.submission_id = r.submission_id and ri.exercise_id = r.exercise_id
        where r.state = 'submitted' and ri.reviews_submitted >= 2""";
 
@@ -89,7 +90,8 @@ public final class AgreementService {
         });
   }
 
-  private record Rating(String item, String exercise, long versionId, String rubricVersion, String scores) {
+  /** One submitted review: {@code levels} is {"criterionId": level, ...}, the notes left in the database. */
+  private record Rating(String item, String exercise, long versionId, String rubricVersion, String levels) {
   }
 
   private Future<Figures> compute(Set<String> excluded) {
@@ -102,7 +104,7 @@ public final class AgreementService {
           continue;
         }
         ratings.add(new Rating(item, r.getString("exercise_id"), r.getLong("version_id"), r.getString("rubric_version"),
-            r.getString("scores")));
+            r.getString("levels")));
         versions.add(r.getLong("version_id"));
       }
       List<Future<Version>> vs = versions.stream().map(catalog::version).toList();
@@ -139,12 +141,11 @@ public final class AgreementService {
       Key key = new Key(r.exercise(), rv);
       rubricOf.putIfAbsent(key, v);
       List<Criterion> rubric = v.exercise().rubric();
-      JsonObject scores = new JsonObject(r.scores());
+      JsonObject given = r.levels() == null ? new JsonObject() : new JsonObject(r.levels());
       int[] levels = new int[rubric.size()];
       for (int c = 0; c < levels.length; c++) {
-        JsonObject s = scores.getJsonObject(rubric.get(c).id());
-        Integer level = s == null ? null : s.getInteger("level");
-        levels[c] = level == null ? 0 : level;
+        Object level = given.getValue(rubric.get(c).id());
+        levels[c] = level instanceof Number num ? num.intValue() : 0;
       }
       items.computeIfAbsent(key, k -> new LinkedHashMap<>()).computeIfAbsent(r.item(), k -> new ArrayList<>()).add(levels);
     }

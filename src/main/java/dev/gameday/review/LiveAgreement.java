@@ -150,22 +150,20 @@ public final class LiveAgreement {
 
   private static double[] resample(Column[] columns, int[] flat, int n, SplittableRandom rng) {
     int cols = columns.length;
-    long[][] counts = new long[cols][];
-    for (int j = 0; j < cols; j++) {
-      counts[j] = new long[columns[j].patterns.size()];
-    }
+    // one counter array for every column's patterns; flat[] holds each item's slot per column (the last slot, never
+    // read, for an item not pairable on that column), so the hot loop has neither a branch nor a second index
+    int slots = columns[cols - 1].offset + columns[cols - 1].patterns.size() + 1;
+    int[] counts = new int[slots];
     for (int i = 0; i < n; i++) {
       int base = rng.nextInt(n) * cols;
       for (int j = 0; j < cols; j++) {
-        int p = flat[base + j];
-        if (p >= 0) {
-          counts[j][p]++;
-        }
+        counts[flat[base + j]]++;
       }
     }
     double[] out = new double[cols];
     for (int j = 0; j < cols; j++) {
-      out[j] = columns[j].pairable < MIN_ITEMS ? Double.NaN : columns[j].alpha(counts[j]);
+      Column c = columns[j];
+      out[j] = c.pairable < MIN_ITEMS ? Double.NaN : c.alpha(java.util.Arrays.copyOfRange(counts, c.offset, c.offset + c.patterns.size()));
     }
     return out;
   }
@@ -175,8 +173,9 @@ public final class LiveAgreement {
     final int[] values; // distinct pairable values, ascending
     final List<Pattern> patterns = new ArrayList<>();
     final int[] patternOf; // per item, its pattern, or -1 when not pairable
-    final long[] fullCounts;
+    final int[] fullCounts;
     final int pairable;
+    int offset; // where this column's patterns start among all columns' (see resample)
 
     Column(List<int[]> units) {
       values = units.stream().filter(u -> u.length >= 2).flatMapToInt(Arrays::stream).sorted().distinct().toArray();
@@ -198,7 +197,7 @@ public final class LiveAgreement {
         });
       }
       pairable = count;
-      fullCounts = new long[patterns.size()];
+      fullCounts = new int[patterns.size()];
       for (int p : patternOf) {
         if (p >= 0) {
           fullCounts[p]++;
@@ -213,22 +212,29 @@ public final class LiveAgreement {
     static int[] interleaved(Column[] columns) {
       int n = columns[0].patternOf.length;
       int cols = columns.length;
+      int offset = 0;
+      for (Column c : columns) {
+        c.offset = offset;
+        offset += c.patterns.size();
+      }
+      int unused = offset;
       int[] flat = new int[n * cols];
       for (int i = 0; i < n; i++) {
         for (int j = 0; j < cols; j++) {
-          flat[i * cols + j] = columns[j].patternOf[i];
+          int p = columns[j].patternOf[i];
+          flat[i * cols + j] = p < 0 ? unused : columns[j].offset + p;
         }
       }
       return flat;
     }
 
     /** Ordinal alpha from how many items of each pattern there are; NaN when undefined. */
-    double alpha(long[] counts) {
+    double alpha(int[] counts) {
       int d = values.length;
       double[] nc = new double[d];
       double[][] off = new double[d][d]; // coincidences above the diagonal (c < k); o is symmetric
       for (int p = 0; p < counts.length; p++) {
-        long times = counts[p];
+        int times = counts[p];
         if (times == 0) {
           continue;
         }
