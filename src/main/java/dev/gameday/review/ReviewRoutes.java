@@ -467,7 +467,11 @@ public final class ReviewRoutes {
     List<Review> others = v.visible().stream().filter(r -> v.mine() == null || r.id() != v.mine().id()).toList();
     m.put("othersVisible", !others.isEmpty());
     m.put("otherRecommendations", others.stream().map(r -> Map.of("reviewer", r.reviewerName(),
-        "recommendation", r.recommendation() == null ? "-" : RECOMMENDATION_LABELS.get(r.recommendation()))).toList());
+        "recommendation", r.recommendation() == null ? "-" : RECOMMENDATION_LABELS.get(r.recommendation()),
+        "rubricVersion", usedRubric(r, v.item()))).toList());
+    // which rubric a review was scored against (issue 24): the item's, recorded with each review on submit
+    m.put("rubricVersion", RubricVersions.of(v.item().version()));
+    m.put("myRubricVersion", v.mine() != null && "submitted".equals(v.mine().state()) ? usedRubric(v.mine(), v.item()) : null);
     if (v.item().iSubmitted() || me.admin()) {
       Aggregate a = ReviewService.aggregate(ex, v.visible());
       if (a.reviews() > 0) {
@@ -499,6 +503,14 @@ public final class ReviewRoutes {
     m.put("error", formError);
     m.put("admin", me.admin());
     return m;
+  }
+
+  /** The rubric version a submitted review used; reviews submitted before versions were recorded used their item's. */
+  static String usedRubric(Review r, Item item) {
+    if (!"submitted".equals(r.state())) {
+      return "";
+    }
+    return r.rubricVersion() != null ? r.rubricVersion() : RubricVersions.of(item.version());
   }
 
   private void itemForm(RoutingContext ctx) {
@@ -557,6 +569,7 @@ public final class ReviewRoutes {
       JsonObject json = v.item().toJson().put("answer", answer)
           .put("trail", v.trail() == null ? null : new JsonArray(v.trail().stream().map(Trails.Event::toJson).toList()))
           .put("rubric", RubricRoutes.rubricJson(ex, v.item().version().contentHash(), true, false))
+          .put("rubricVersion", RubricVersions.of(v.item().version()))
           .put("myReview", v.mine() == null ? null : v.mine().toJson())
           .put("otherReviews", new JsonArray(v.visible().stream().filter(r -> v.mine() == null || r.id() != v.mine().id())
               .map(Review::toJson).toList()));
