@@ -175,7 +175,8 @@ public final class Gameday implements AutoCloseable {
     CalibrationRoutes calibrationRoutes = new CalibrationRoutes(vertx, pool, catalog, pages, markdown, reviews::changes);
     dev.gameday.review.AgreementService agreement = new dev.gameday.review.AgreementService(vertx, pool, catalog, reviews::changes);
     dev.gameday.review.AgreementRoutes agreementRoutes = new dev.gameday.review.AgreementRoutes(agreement, catalog, pages);
-    ReviewRoutes reviewRoutes = new ReviewRoutes(reviews, catalog, pages, markdown);
+    ReviewRoutes reviewRoutes = new ReviewRoutes(reviews, catalog, pages, markdown,
+        new dev.gameday.review.DecisionGate(pool, catalog, agreement));
     RubricRoutes rubricRoutes = new RubricRoutes(catalog, pages, markdown);
     ExportRoutes exportRoutes = new ExportRoutes(pool, catalog);
     RecruiterRoutes recruiterRoutes = new RecruiterRoutes(directory, catalog, pages, idempotency,

@@ -58,10 +58,14 @@ public final class AgreementRoutes {
   }
 
   String criterionTitle(String exerciseId, String criterionId) {
+    return criterionTitle(catalog, exerciseId, criterionId);
+  }
+
+  static String criterionTitle(Catalog catalog, String exerciseId, String criterionId) {
     if (LiveAgreement.TOTAL.equals(criterionId)) {
       return "Weighted total";
     }
-    Exercise e = exercise(exerciseId);
+    Exercise e = catalog.currentVersions().stream().map(v -> v.exercise()).filter(x -> x.id().equals(exerciseId)).findFirst().orElse(null);
     return e == null ? criterionId : e.rubric().stream().filter(c -> c.id().equals(criterionId)).map(Criterion::title)
         .findFirst().orElse(criterionId);
   }

@@ -52,7 +52,7 @@ public final class ExportRoutes {
    * committed while the file streams shows up without a name rather than unaudited.
    */
   private static final String ROWS = """
-      select s.id, i.pseudonym, i.track_id, s.submitted_at, d.decision, d.rationale,
+      select s.id, i.pseudonym, i.track_id, s.submitted_at, d.decision, d.rationale, d.override_reason,
              case when $1 and d.decision is not null and exists (select 1 from audit_log a
                     where a.subject = 'submission:' || s.id and a.id > $2 and a.action = 'identity.revealed')
                   then i.candidate_name end as name,
@@ -122,7 +122,7 @@ public final class ExportRoutes {
     exercises.values().forEach(e -> e.rubric().forEach(c -> columns.add(e.id() + ":" + c.id())));
     List<String> header = new ArrayList<>(List.of("submission_id", "pseudonym", "track", "submitted_at"));
     columns.forEach(c -> header.add("mean " + c));
-    header.addAll(List.of("overall", "reviews", "recommendations", "decision", "rationale"));
+    header.addAll(List.of("overall", "reviews", "recommendations", "decision", "rationale", "override_reason"));
     if (me.admin()) {
       header.addAll(List.of("name", "email"));
     }
@@ -219,6 +219,7 @@ public final class ExportRoutes {
     row.add(String.join("; ", recs));
     row.add(s.getString("decision") == null ? "" : s.getString("decision"));
     row.add(s.getString("rationale") == null ? "" : s.getString("rationale"));
+    row.add(s.getString("override_reason") == null ? "" : s.getString("override_reason"));
     if (me.admin()) {
       row.add(s.getString("name") == null ? "" : s.getString("name"));
       row.add(s.getString("email") == null ? "" : s.getString("email"));

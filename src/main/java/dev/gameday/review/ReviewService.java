@@ -415,23 +415,32 @@ public final class ReviewService {
     return new Aggregate(means, overall, done.size(), disagreement);
   }
 
-  public record Decision(String decision, String rationale, String decidedBy, OffsetDateTime decidedAt) {
+  public record Decision(String decision, String rationale, String decidedBy, OffsetDateTime decidedAt, String overrideReason) {
     public JsonObject toJson() {
       return new JsonObject().put("decision", decision).put("rationale", rationale).put("decidedBy", decidedBy)
-          .put("decidedAt", decidedAt.toString());
+          .put("decidedAt", decidedAt.toString()).put("override_reason", overrideReason);
     }
   }
 
   public Future<Decision> decision(UUID submissionId) {
     return pool.preparedQuery("""
-        select d.decision, d.rationale, a.name, d.decided_at from decisions d join accounts a on a.id = d.decided_by
+        select d.decision, d.rationale, a.name, d.decided_at, d.override_reason from decisions d join accounts a on a.id = d.decided_by
          where d.submission_id = $1""").execute(Tuple.of(submissionId)).map(rows -> rows.size() == 0 ? null
         : new Decision(rows.iterator().next().getString("decision"), rows.iterator().next().getString("rationale"),
-            rows.iterator().next().getString("name"), rows.iterator().next().getOffsetDateTime("decided_at")));
+            rows.iterator().next().getString("name"), rows.iterator().next().getOffsetDateTime("decided_at"),
+            rows.iterator().next().getString("override_reason")));
   }
 
   /** An admin's decision; once made, the submission's reviews are read-only. */
   public Future<Void> decide(UUID submissionId, Account admin, String decision, String rationale) {
+    return decide(submissionId, admin, decision, rationale, null);
+  }
+
+  /**
+   * @param override null, or the override of the decision gate ({@code reason}, {@code for}: what it overrides; see
+   *     {@link DecisionGate}), stored with the decision and in its audit entry
+   */
+  public Future<Void> decide(UUID submissionId, Account admin, String decision, String rationale, JsonObject override) {
     if (!admin.admin()) {
       return Future.failedFuture(new ClientError(403, "forbidden", "Only an admin can decide."));
     }
@@ -443,10 +452,11 @@ public final class ReviewService {
       return Future.failedFuture(new ClientError(400, "invalid_rationale", "Write a rationale of 1 to 5,000 characters."));
     }
     return pool.withTransaction(conn -> conn.preparedQuery("""
-            insert into decisions (submission_id, decision, rationale, decided_by)
-            select $1, $2, $3, $4 where exists (select 1 from submissions where id = $1)
+            insert into decisions (submission_id, decision, rationale, decided_by, override_reason, override_for)
+            select $1, $2, $3, $4, $5, $6 where exists (select 1 from submissions where id = $1)
             on conflict (submission_id) do nothing returning submission_id""")
-        .execute(Tuple.of(submissionId, decision, why, admin.id()))
+        .execute(Tuple.of(submissionId, decision, why, admin.id(), override == null ? null : override.getString("reason"),
+            override == null ? null : override.getJsonArray("for")))
         .compose(rows -> rows.size() == 0
             ? pool.preparedQuery("select 1 from submissions where id = $1").execute(Tuple.of(submissionId))
                 .compose(s -> Future.failedFuture(s.size() == 0 ? notFound()
@@ -454,7 +464,9 @@ public final class ReviewService {
             : Future.succeededFuture())
         .compose(v -> conn.preparedQuery("update review_items set decided = true where submission_id = $1").execute(Tuple.of(submissionId)))
         .compose(v -> Audit.record(conn, admin.email(), "decision.made", "submission:" + submissionId,
-            new JsonObject().put("decision", decision).put("rationale", why))));
+            override == null ? new JsonObject().put("decision", decision).put("rationale", why)
+                : new JsonObject().put("decision", decision).put("rationale", why)
+                    .put("override_reason", override.getString("reason")).put("override_for", override.getJsonArray("for")))));
   }
 
   /** Candidate identity, for an admin, after a decision; every reveal is written to the audit log. */
