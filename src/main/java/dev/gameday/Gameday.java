@@ -174,7 +174,8 @@ public final class Gameday implements AutoCloseable {
     ReviewService reviews = new ReviewService(pool, catalog);
     CalibrationRoutes calibrationRoutes = new CalibrationRoutes(vertx, pool, catalog, pages, markdown, reviews::changes);
     dev.gameday.review.AgreementService agreement = new dev.gameday.review.AgreementService(vertx, pool, catalog, reviews::changes);
-    dev.gameday.review.AgreementRoutes agreementRoutes = new dev.gameday.review.AgreementRoutes(agreement, catalog, pages);
+    dev.gameday.review.AgreementRoutes agreementRoutes = new dev.gameday.review.AgreementRoutes(agreement,
+        new dev.gameday.review.Adjudication(pool, catalog), catalog, pages);
     ReviewRoutes reviewRoutes = new ReviewRoutes(reviews, catalog, pages, markdown,
         new dev.gameday.review.DecisionGate(pool, catalog, agreement));
     RubricRoutes rubricRoutes = new RubricRoutes(catalog, pages, markdown);

@@ -29,7 +29,10 @@ public final class AgreementRoutes {
   private final Catalog catalog;
   private final Pages pages;
 
-  public AgreementRoutes(AgreementService agreement, Catalog catalog, Pages pages) {
+  private final Adjudication adjudication;
+
+  public AgreementRoutes(AgreementService agreement, Adjudication adjudication, Catalog catalog, Pages pages) {
+    this.adjudication = adjudication;
     this.agreement = agreement;
     this.catalog = catalog;
     this.pages = pages;
@@ -39,6 +42,15 @@ public final class AgreementRoutes {
   public void mount(Router router) {
     router.get("/review/agreement").handler(this::page);
     router.get("/api/v1/review/agreement").handler(this::json);
+    router.get("/api/v1/review/adjudications").handler(this::adjudicationsJson);
+  }
+
+  private void adjudicationsJson(RoutingContext ctx) {
+    Account me = signedIn(ctx, true);
+    if (me == null) {
+      return;
+    }
+    adjudication.records().onSuccess(a -> Http.json(ctx, 200, new JsonObject().put("items", a))).onFailure(ctx::fail);
   }
 
   private void json(RoutingContext ctx) {
@@ -101,7 +113,7 @@ public final class AgreementRoutes {
     if (me == null) {
       return;
     }
-    agreement.figures(me).map(f -> {
+    agreement.figures(me).compose(f -> adjudication.records().map(adj -> {
       Map<String, List<Figure>> groups = new LinkedHashMap<>();
       f.rows().forEach(x -> groups.computeIfAbsent(x.exercise() + "|" + x.rubricVersion(), k -> new ArrayList<>()).add(x));
       List<Map<String, Object>> out = new ArrayList<>();
@@ -126,7 +138,14 @@ public final class AgreementRoutes {
       m.put("resamples", f.resamples());
       m.put("seed", f.seed());
       m.put("computedAt", f.computedAt());
+      m.put("adjudications", adj.stream().map(o -> (JsonObject) o).map(o -> Map.of(
+          "submissionId", o.getString("submissionId"), "exerciseId", o.getString("exerciseId"),
+          "exerciseTitle", exerciseTitle(o.getString("exerciseId")), "pseudonym", o.getString("pseudonym"),
+          "state", "done".equals(o.getString("state")) ? "adjudicated" : "awaiting the third review",
+          "before", o.getValue("overallBefore") == null ? "-" : String.format(Locale.ROOT, "%.2f", o.getDouble("overallBefore")),
+          "after", o.getValue("overallAfter") == null ? "-" : String.format(Locale.ROOT, "%.2f", o.getDouble("overallAfter")),
+          "moved", o.getValue("moved") == null ? "-" : String.format(Locale.ROOT, "%+.2f", o.getDouble("moved")))).toList());
       return m;
-    }).onSuccess(m -> pages.render(ctx, 200, "review-agreement", m)).onFailure(ctx::fail);
+    })).onSuccess(m -> pages.render(ctx, 200, "review-agreement", m)).onFailure(ctx::fail);
   }
 }

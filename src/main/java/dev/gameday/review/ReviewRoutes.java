@@ -531,7 +531,7 @@ public final class ReviewRoutes {
               "disagree", disagree));
         }
         m.put("aggregate", Map.of("overall", a.overall() == null ? "-" : String.format(java.util.Locale.ROOT, "%.2f", a.overall()),
-            "reviews", a.reviews(), "disagreement", a.disagreement(),
+            "reviews", a.reviews(), "disagreement", a.disagreement(), "adjudicated", done.stream().anyMatch(Review::adjudicator),
             "reviewers", done.stream().map(Review::reviewerName).toList(), "criteria", rows));
         m.put("disagreementOn", String.join(", ", apart));
       }

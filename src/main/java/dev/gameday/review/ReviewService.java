@@ -80,7 +80,7 @@ public final class ReviewService {
        where ri.submission_id = $1 order by ie.position""";
   private static final String REVIEWS = """
       select r.id, r.reviewer_id, a.name as reviewer_name, r.state, r.recommendation, r.scores, r.submitted_at, r.updated_at,
-             r.rubric_version
+             r.rubric_version, r.adjudicator
         from reviews r join accounts a on a.id = r.reviewer_id
        where r.submission_id = $1 and r.exercise_id = $2 order by r.submitted_at nulls last, r.id""";
   private static final String SAVE_DRAFT = """
@@ -92,7 +92,9 @@ public final class ReviewService {
        where reviews.state = 'draft'
       returning id""";
   private static final String SUBMIT = """
-      update reviews set state = 'submitted', submitted_at = now(), updated_at = now(), rubric_version = $4
+      update reviews set state = 'submitted', submitted_at = now(), updated_at = now(), rubric_version = $4,
+             adjudicator = exists (select 1 from review_items ri where ri.submission_id = $1 and ri.exercise_id = $2
+                                     and ri.adjudication = 'needed')
        where submission_id = $1 and exercise_id = $2 and reviewer_id = $3 and state = 'draft'
          and not exists (select 1 from review_items ri where ri.submission_id = $1 and ri.exercise_id = $2 and ri.decided)
       returning id""";
@@ -107,9 +109,29 @@ public final class ReviewService {
              where r.submission_id = ri.submission_id and r.exercise_id = ri.exercise_id and r.state = 'submitted'
              group by s.key) x), false)
        where ri.submission_id = $1 and ri.exercise_id = $2""";
+  /**
+   * After a recount: submitted reviews two or more levels apart, not yet adjudicated, start an adjudication (one more
+   * review wanted, the means per criterion kept as "before"); a submitted adjudicating review ends it.
+   */
+  private static final String ADJUDICATION = """
+      update review_items ri set
+        adjudication = case when exists (select 1 from reviews r where r.submission_id = ri.submission_id
+                                           and r.exercise_id = ri.exercise_id and r.state = 'submitted' and r.adjudicator)
+                            then 'done' else 'needed' end,
+        adjudication_since = coalesce(ri.adjudication_since, now()),
+        reviews_required = case when ri.adjudication is null then greatest(ri.reviews_required, ri.reviews_submitted + 1)
+                                else ri.reviews_required end,
+        adjudication_before = coalesce(ri.adjudication_before, (select jsonb_object_agg(k, m) from (
+            select s.key as k, round(avg((s.value->>'level')::numeric), 2) as m
+              from reviews r, jsonb_each(r.scores) s
+             where r.submission_id = ri.submission_id and r.exercise_id = ri.exercise_id and r.state = 'submitted'
+             group by s.key) x))
+       where ri.submission_id = $1 and ri.exercise_id = $2 and not ri.decided
+         and (ri.adjudication = 'needed' or ri.adjudication is null and ri.disagreement)""";
 
   private final Pool pool;
   private final Catalog catalog;
+  private final Adjudication adjudication;
 
   /** Bumped after every write to reviews, so caches of figures computed from them know they are out of date. */
   private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
@@ -117,6 +139,7 @@ public final class ReviewService {
   public ReviewService(Pool pool, Catalog catalog) {
     this.pool = pool;
     this.catalog = catalog;
+    this.adjudication = new Adjudication(pool, catalog);
   }
 
   /** How many review writes this instance has made (see {@link CalibrationRoutes}' figure cache). */
@@ -205,16 +228,19 @@ public final class ReviewService {
    * then the oldest submission, so that work spreads evenly and nobody waits longest.
    */
   public Future<Item> next(Account me, String exercise) {
-    return pool.preparedQuery("""
+    // an answer awaiting a third review goes first to the best-calibrated reviewers (see Adjudication)
+    return adjudication.offer(me, blank(exercise)).compose(offer -> offer != null
+        ? item(UUID.fromString(offer[0]), offer[1], me) : pool.preparedQuery("""
         select ri.submission_id, ri.exercise_id from review_items ri
          where not ri.decided and ri.reviews_active < ri.reviews_required
            and ($2::text is null or ri.exercise_id = $2)
+           and (ri.adjudication is distinct from 'needed' or ri.adjudication_since < now() - make_interval(hours => $3))
            and not exists (select 1 from reviews r where r.submission_id = ri.submission_id
                              and r.exercise_id = ri.exercise_id and r.reviewer_id = $1)
          order by ri.reviews_active, ri.submitted_at, ri.submission_id, ri.exercise_id
-         limit 1""").execute(Tuple.of(me.id(), blank(exercise)))
+         limit 1""").execute(Tuple.of(me.id(), blank(exercise), Adjudication.WAIT_HOURS))
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture()
-            : item(rows.iterator().next().getUUID("submission_id"), rows.iterator().next().getString("exercise_id"), me));
+            : item(rows.iterator().next().getUUID("submission_id"), rows.iterator().next().getString("exercise_id"), me)));
   }
 
   public Future<Item> item(UUID submissionId, String exerciseId, Account me) {
@@ -268,7 +294,7 @@ public final class ReviewService {
    * rubric it was submitted against (null for a draft).
    */
   public record Review(long id, long reviewerId, String reviewerName, String state, String recommendation,
-                       JsonObject scores, String rubricVersion) {
+                       JsonObject scores, String rubricVersion, boolean adjudicator) {
     public Integer level(String criterionId) {
       JsonObject s = scores.getJsonObject(criterionId);
       return s == null ? null : s.getInteger("level");
@@ -281,7 +307,7 @@ public final class ReviewService {
 
     public JsonObject toJson() {
       return new JsonObject().put("reviewer", reviewerName).put("state", state).put("recommendation", recommendation)
-          .put("scores", scores).put("rubricVersion", rubricVersion);
+          .put("scores", scores).put("rubricVersion", rubricVersion).put("adjudicator", adjudicator);
     }
   }
 
@@ -289,7 +315,8 @@ public final class ReviewService {
     return pool.preparedQuery(REVIEWS).execute(Tuple.of(submissionId, exerciseId)).map(rows -> {
       List<Review> out = new ArrayList<>();
       rows.forEach(r -> out.add(new Review(r.getLong("id"), r.getLong("reviewer_id"), r.getString("reviewer_name"),
-          r.getString("state"), r.getString("recommendation"), r.getJsonObject("scores"), r.getString("rubric_version"))));
+          r.getString("state"), r.getString("recommendation"), r.getJsonObject("scores"), r.getString("rubric_version"),
+          Boolean.TRUE.equals(r.getBoolean("adjudicator")))));
       return out;
     });
   }
@@ -376,6 +403,8 @@ public final class ReviewService {
                 ? Future.failedFuture(new ClientError(409, "decided", "This review can no longer be submitted."))
                 : Future.succeededFuture()) : Future.succeededFuture())
         .compose(v -> conn.preparedQuery(RECOUNT).execute(Tuple.of(item.submissionId(), item.exerciseId())))
+        .compose(v -> submit ? conn.preparedQuery(ADJUDICATION).execute(Tuple.of(item.submissionId(), item.exerciseId()))
+            .<Void>mapEmpty() : Future.<Void>succeededFuture())
         // a draft is nobody else's business, not even an admin's: the log says who saved one on which answer, and
         // keeps the content only of what was submitted
         .compose(v -> Audit.record(conn, me.email(), submit ? "review.submitted" : "review.draft_saved",
@@ -395,6 +424,8 @@ public final class ReviewService {
 
   public static Aggregate aggregate(Exercise exercise, List<Review> reviews) {
     List<Review> done = reviews.stream().filter(r -> "submitted".equals(r.state())).toList();
+    // adjudicated (issue 24): a third reviewer settled a disagreement, and the level is the median of the three
+    boolean adjudicated = done.stream().anyMatch(Review::adjudicator);
     Map<String, Double> means = new LinkedHashMap<>();
     double weighted = 0;
     int weights = 0;
@@ -404,7 +435,7 @@ public final class ReviewService {
       if (levels.isEmpty()) {
         continue;
       }
-      double mean = levels.stream().mapToInt(Integer::intValue).average().orElse(0);
+      double mean = adjudicated ? median(levels) : levels.stream().mapToInt(Integer::intValue).average().orElse(0);
       means.put(c.id(), Math.round(mean * 100) / 100.0);
       weighted += mean * c.weight();
       weights += c.weight();
@@ -413,6 +444,13 @@ public final class ReviewService {
     }
     Double overall = weights == 0 ? null : Math.round(weighted / weights * 100) / 100.0;
     return new Aggregate(means, overall, done.size(), disagreement);
+  }
+
+  /** The median of the levels (of an even number: the mean of the middle two). */
+  static double median(List<Integer> levels) {
+    int[] sorted = levels.stream().mapToInt(Integer::intValue).sorted().toArray();
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
   }
 
   public record Decision(String decision, String rationale, String decidedBy, OffsetDateTime decidedAt, String overrideReason) {
