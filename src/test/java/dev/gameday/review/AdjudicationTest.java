@@ -138,5 +138,10 @@ class AdjudicationTest {
     HttpResponse<Buffer> decided = await(admin.post("/api/v1/review/submissions/" + sid + "/decision",
         new JsonObject().put("decision", "hold").put("rationale", "r").put("confirmIncomplete", true)));
     assertEquals(200, decided.statusCode(), decided.bodyAsString());
+    // the export gives the adjudicated level too: the median 3.00, not the mean 2.33
+    List<String> csv = await(admin.get("/api/v1/admin/export.csv")).bodyAsString().lines().toList();
+    int col = List.of(csv.get(0).split(",")).indexOf("mean " + EX + ":" + rubric.get(0).id());
+    String line = csv.stream().filter(l -> l.startsWith(sid)).findFirst().orElseThrow();
+    assertEquals("3.00", line.split(",")[col], line);
   }
 }
