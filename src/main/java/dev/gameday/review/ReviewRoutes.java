@@ -420,11 +420,14 @@ public final class ReviewRoutes {
               .map(h -> docs.put(e.index(), h)))
           .toList();
       Map<String, String> html = new java.util.concurrent.ConcurrentHashMap<>();
-      // a sealed answer never changes, so (submission, exercise, section) identifies its text
-      Future<ReviewService.Sealed> sealed = service.answer(sid, ex)
+      // a sealed answer never changes, so (submission, exercise, section) identifies its text; reviewers read it with
+      // the candidate's personal details masked, an admin unmasked only once the identity has been revealed (audited)
+      Future<Boolean> unmasked = me.admin() ? service.revealed(sid, me).map(id -> id != null) : Future.succeededFuture(false);
+      Future<ReviewService.Sealed> sealed = unmasked.compose(plain -> service.answer(sid, ex, !plain)
           .compose(a -> Future.all(a.sections().entrySet().stream().map(en -> markdown.cached(
-              "sealed:" + sid + ":" + ex + ":" + en.getKey(), en.getValue()).map(h -> html.put(en.getKey(), h))).toList())
-              .map(x -> a));
+              (plain ? "sealed:" : "sealed-masked:") + sid + ":" + ex + ":" + en.getKey(), en.getValue())
+              .map(h -> html.put(en.getKey(), h))).toList())
+              .map(x -> a)));
       // the evidence documents, the sealed answer and the reviews do not depend on each other
       Future<List<Review>> reviews = service.reviews(sid, ex);
       return Future.all(Future.all(reads), sealed, reviews).map(x -> {

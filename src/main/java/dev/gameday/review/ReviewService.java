@@ -265,28 +265,59 @@ public final class ReviewService {
   public record Sealed(Map<String, String> sections, java.util.Optional<List<dev.gameday.candidate.Trails.Event>> trail) {
   }
 
+  /**
+   * The one other query here that reads a candidate's name and email: only to mask them in the answer (see
+   * {@link PersonalDetails}); they never leave {@link #answer}.
+   */
   private static final String SEALED_EXERCISE = """
-      select e.value -> 'sections' as sections, e.value -> 'trail' as trail
-        from submissions s, json_array_elements(s.snapshot::json -> 'exercises') e
+      select e.value -> 'sections' as sections, e.value -> 'trail' as trail, i.candidate_name, i.candidate_email
+        from submissions s join invitations i on i.id = s.invitation_id, json_array_elements(s.snapshot::json -> 'exercises') e
        where s.id = $1 and e.value ->> 'exerciseId' = $2""";
 
+  /** The sealed answer with the candidate's personal details masked (on a worker), as every reviewer reads it. */
   public Future<Sealed> answer(UUID submissionId, String exerciseId) {
-    return pool.preparedQuery(SEALED_EXERCISE).execute(Tuple.of(submissionId, exerciseId)).map(rows -> {
-      Map<String, String> out = new LinkedHashMap<>();
-      if (rows.size() == 0) {
-        return new Sealed(out, java.util.Optional.empty());
+    return answer(submissionId, exerciseId, true);
+  }
+
+  /** @param masked false only for an admin after the identity was revealed (audited) */
+  public Future<Sealed> answer(UUID submissionId, String exerciseId, boolean masked) {
+    return pool.preparedQuery(SEALED_EXERCISE).execute(Tuple.of(submissionId, exerciseId)).compose(rows -> {
+      if (!masked || rows.size() == 0) {
+        return Future.succeededFuture(sealed(rows));
       }
       Row r = rows.iterator().next();
-      if (r.getValue("sections") instanceof JsonObject sections) {
-        sections.forEach(en -> out.put(en.getKey(), String.valueOf(en.getValue())));
-      }
-      if (!(r.getValue("trail") instanceof JsonArray a)) {
-        return new Sealed(out, java.util.Optional.empty());
-      }
-      List<dev.gameday.candidate.Trails.Event> trail = new ArrayList<>();
-      a.forEach(o -> trail.add(dev.gameday.candidate.Trails.Event.fromJson((JsonObject) o)));
-      return new Sealed(out, java.util.Optional.of(trail));
+      String name = r.getString("candidate_name");
+      String email = r.getString("candidate_email");
+      io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+      java.util.concurrent.Callable<Sealed> work = () -> {
+        Sealed plain = sealed(rows);
+        return new Sealed(PersonalDetails.mask(plain.sections(), name, email), plain.trail());
+      };
+      return context == null ? Future.fromCompletionStage(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return work.call();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      })) : context.owner().executeBlocking(work, false);
     });
+  }
+
+  private static Sealed sealed(io.vertx.sqlclient.RowSet<Row> rows) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (rows.size() == 0) {
+      return new Sealed(out, java.util.Optional.empty());
+    }
+    Row r = rows.iterator().next();
+    if (r.getValue("sections") instanceof JsonObject sections) {
+      sections.forEach(en -> out.put(en.getKey(), String.valueOf(en.getValue())));
+    }
+    if (!(r.getValue("trail") instanceof JsonArray a)) {
+      return new Sealed(out, java.util.Optional.empty());
+    }
+    List<dev.gameday.candidate.Trails.Event> trail = new ArrayList<>();
+    a.forEach(o -> trail.add(dev.gameday.candidate.Trails.Event.fromJson((JsonObject) o)));
+    return new Sealed(out, java.util.Optional.of(trail));
   }
 
   /**
