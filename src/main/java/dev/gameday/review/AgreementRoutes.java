@@ -43,6 +43,46 @@ public final class AgreementRoutes {
     router.get("/review/agreement").handler(this::page);
     router.get("/api/v1/review/agreement").handler(this::json);
     router.get("/api/v1/review/adjudications").handler(this::adjudicationsJson);
+    router.get("/review/severity").handler(this::severityPage);
+    router.get("/api/v1/review/severity").handler(this::severityJson);
+  }
+
+  private void severityJson(RoutingContext ctx) {
+    Account me = signedIn(ctx, false);
+    if (me == null) {
+      return;
+    }
+    agreement.severity(me).map(rows -> new JsonObject().put("reviewers", new JsonArray(rows.stream().map(r -> new JsonObject()
+            .put("reviewer", r.reviewer()).put("criterion", r.criterion()).put("month", r.month()).put("items", r.items())
+            .put("offset", AgreementService.round(r.mean())).put("ci_low", AgreementService.round(r.ciLow()))
+            .put("ci_high", AgreementService.round(r.ciHigh())).put("recalibrate", r.recalibrate())).toList())))
+        .onSuccess(j -> Http.json(ctx, 200, j)).onFailure(ctx::fail);
+  }
+
+  private void severityPage(RoutingContext ctx) {
+    Account me = signedIn(ctx, false);
+    if (me == null) {
+      return;
+    }
+    agreement.severity(me).map(rows -> {
+      Map<String, Object> m = new HashMap<>();
+      m.put("title", "Reviewer severity");
+      m.put("admin", me.admin());
+      m.put("rows", rows.stream().map(r -> {
+        int colon = r.criterion().indexOf(':');
+        Map<String, Object> x = new HashMap<>();
+        x.put("reviewer", r.reviewer());
+        x.put("criterion", exerciseTitle(r.criterion().substring(0, colon)) + ": "
+            + criterionTitle(r.criterion().substring(0, colon), r.criterion().substring(colon + 1)));
+        x.put("month", r.month());
+        x.put("items", r.items());
+        x.put("offset", String.format(Locale.ROOT, "%+.2f", r.mean()));
+        x.put("ci", r.ciLow() == null ? "n/a" : String.format(Locale.ROOT, "%+.2f to %+.2f", r.ciLow(), r.ciHigh()));
+        x.put("recalibrate", r.recalibrate());
+        return x;
+      }).toList());
+      return m;
+    }).onSuccess(m -> pages.render(ctx, 200, "review-severity", m)).onFailure(ctx::fail);
   }
 
   private void adjudicationsJson(RoutingContext ctx) {

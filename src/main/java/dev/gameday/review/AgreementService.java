@@ -77,6 +77,45 @@ public final class AgreementService {
         from reviews r join review_items ri on ri.submission_id = r.submission_id and ri.exercise_id = r.exercise_id
        where r.state = 'submitted' and ri.reviews_submitted >= 2""";
 
+  private static final String SEVERITY = """
+      select r.reviewer_id, a.name, r.submission_id, r.exercise_id, to_char(r.submitted_at at time zone 'UTC', 'YYYY-MM') as month,
+             (select jsonb_object_agg(s.key, s.value -> 'level') from jsonb_each(r.scores) s)::text as levels
+        from reviews r join accounts a on a.id = r.reviewer_id
+        join review_items ri on ri.submission_id = r.submission_id and ri.exercise_id = r.exercise_id
+       where r.state = 'submitted' and ri.reviews_submitted >= 2
+         and case when $2 then not exists (select 1 from reviews m where m.submission_id = r.submission_id
+                                             and m.exercise_id = r.exercise_id and m.reviewer_id = $1 and m.state = 'draft')
+                  else exists (select 1 from reviews m where m.submission_id = r.submission_id
+                                 and m.exercise_id = r.exercise_id and m.reviewer_id = $1 and m.state = 'submitted') end""";
+
+  /**
+   * Reviewer severity (see {@link Severity}): an admin's covers every reviewer (answers the admin holds a draft on left
+   * out); a reviewer's covers only themselves, over the answers they reviewed (whose other reviews they can open).
+   */
+  public Future<List<Severity.Row>> severity(Account me) {
+    return pool.preparedQuery(SEVERITY).execute(Tuple.of(me.id(), me.admin())).compose(rows -> {
+      List<Severity.Level> levels = new ArrayList<>();
+      List<Object[]> raw = new ArrayList<>();
+      rows.forEach(r -> raw.add(new Object[] {r.getLong("reviewer_id"), r.getString("name"),
+          r.getUUID("submission_id") + "/" + r.getString("exercise_id"), r.getString("exercise_id"), r.getString("month"),
+          r.getString("levels")}));
+      return vertx.executeBlocking(() -> {
+        for (Object[] r : raw) {
+          if (r[5] == null) {
+            continue;
+          }
+          JsonObject given = new JsonObject((String) r[5]);
+          for (String criterion : given.fieldNames()) {
+            if (given.getValue(criterion) instanceof Number n) {
+              levels.add(new Severity.Level((Long) r[0], (String) r[1], (String) r[2], r[3] + ":" + criterion, (String) r[4], n.intValue()));
+            }
+          }
+        }
+        return Severity.compute(levels).stream().filter(x -> me.admin() || x.reviewerId() == me.id()).toList();
+      }, false);
+    });
+  }
+
   /** The figures {@code me} may see. */
   public Future<Figures> figures(Account me) {
     long generation = changes.getAsLong();
