@@ -79,6 +79,16 @@ public final class LiveAgreement {
   public static List<Figure> compute(Group g, int resamples, long seed) {
     int k = g.criteria().size();
     int n = g.items().size();
+    // the resamples draw items by position: a canonical order (by their levels) makes the interval depend on the
+    // items alone, not on the order the database happened to return them in
+    List<int[][]> items = new ArrayList<>(g.items().size());
+    for (int[][] item : g.items()) {
+      int[][] rows = item.clone();
+      Arrays.sort(rows, Arrays::compare); // which reviewer came first does not matter either
+      items.add(rows);
+    }
+    items.sort((x, y) -> Arrays.compare(flat(x), flat(y)));
+    g = new Group(g.exercise(), g.rubricVersion(), g.criteria(), g.weights(), items);
     Column[] columns = new Column[k + 1];
     for (int j = 0; j <= k; j++) {
       List<int[]> units = new ArrayList<>(n);
@@ -114,6 +124,11 @@ public final class LiveAgreement {
       out.add(new Figure(g.exercise(), name, g.rubricVersion(), alpha, low, high, c.pairable, grade(c.pairable, alpha, low)));
     }
     return out;
+  }
+
+  /** An item's levels, reviewer by reviewer. */
+  static int[] flat(int[][] item) {
+    return Arrays.stream(item).flatMapToInt(Arrays::stream).toArray();
   }
 
   /** The values an item received on column j (a criterion, or the weighted total when j == k). */
