@@ -175,7 +175,11 @@ public final class Gameday implements AutoCloseable {
         config.trustedProxies());
     ReviewService reviews = new ReviewService(pool, catalog);
     CalibrationRoutes calibrationRoutes = new CalibrationRoutes(vertx, pool, catalog, pages, markdown, reviews::changes);
-    ReviewRoutes reviewRoutes = new ReviewRoutes(reviews, catalog, pages, markdown);
+    dev.gameday.review.AgreementService agreement = new dev.gameday.review.AgreementService(vertx, pool, catalog, reviews::changes);
+    dev.gameday.review.AgreementRoutes agreementRoutes = new dev.gameday.review.AgreementRoutes(agreement,
+        new dev.gameday.review.Adjudication(pool, catalog), catalog, pages);
+    ReviewRoutes reviewRoutes = new ReviewRoutes(reviews, catalog, pages, markdown,
+        new dev.gameday.review.DecisionGate(pool, catalog, agreement));
     RubricRoutes rubricRoutes = new RubricRoutes(catalog, pages, markdown);
     ExportRoutes exportRoutes = new ExportRoutes(pool, catalog);
     RecruiterRoutes recruiterRoutes = new RecruiterRoutes(directory, catalog, pages, idempotency,
@@ -190,6 +194,7 @@ public final class Gameday implements AutoCloseable {
       candidateRoutes.mount(router);
       setupRoutes.mount(router);
       calibrationRoutes.mount(router);
+      agreementRoutes.mount(router);
       reviewRoutes.mount(router);
       rubricRoutes.mount(router);
       exportRoutes.mount(router);

@@ -52,14 +52,14 @@ public final class ExportRoutes {
    * committed while the file streams shows up without a name rather than unaudited.
    */
   private static final String ROWS = """
-      select s.id, i.pseudonym, i.track_id, s.submitted_at, d.decision, d.rationale,
+      select s.id, i.pseudonym, i.track_id, s.submitted_at, d.decision, d.rationale, d.override_reason,
              case when $1 and d.decision is not null and exists (select 1 from audit_log a
                     where a.subject = 'submission:' || s.id and a.id > $2 and a.action = 'identity.revealed')
                   then i.candidate_name end as name,
              case when $1 and d.decision is not null and exists (select 1 from audit_log a
                     where a.subject = 'submission:' || s.id and a.id > $2 and a.action = 'identity.revealed')
                   then i.candidate_email end as email,
-             (select coalesce(jsonb_agg(jsonb_build_array(r.exercise_id, ri.version_id, r.recommendation, r.scores) order by r.id), '[]')
+             (select coalesce(jsonb_agg(jsonb_build_array(r.exercise_id, ri.version_id, r.recommendation, r.scores, r.adjudicator) order by r.id), '[]')
                 from reviews r join review_items ri on ri.submission_id = r.submission_id and ri.exercise_id = r.exercise_id
                where r.submission_id = s.id and r.state = 'submitted') as reviews
         from submissions s join invitations i on i.id = s.invitation_id
@@ -122,7 +122,7 @@ public final class ExportRoutes {
     exercises.values().forEach(e -> e.rubric().forEach(c -> columns.add(e.id() + ":" + c.id())));
     List<String> header = new ArrayList<>(List.of("submission_id", "pseudonym", "track", "submitted_at"));
     columns.forEach(c -> header.add("mean " + c));
-    header.addAll(List.of("overall", "reviews", "recommendations", "decision", "rationale"));
+    header.addAll(List.of("overall", "reviews", "recommendations", "decision", "rationale", "override_reason"));
     if (me.admin()) {
       header.addAll(List.of("name", "email"));
     }
@@ -177,20 +177,22 @@ public final class ExportRoutes {
 
   private static List<String> row(Account me, Row s, Set<String> columns, Map<Long, Exercise> exercises) {
     JsonArray rs = s.getJsonArray("reviews");
-    Map<String, int[]> levels = new LinkedHashMap<>(); // criterion -> {sum, count}
+    Map<String, List<Integer>> levels = new LinkedHashMap<>(); // criterion -> levels
+    java.util.Set<String> adjudicated = new java.util.HashSet<>(); // exercises whose level is the median of three
     Map<String, Integer> weights = new LinkedHashMap<>();
     List<String> recs = new ArrayList<>();
     for (int k = 0; k < rs.size(); k++) {
       JsonArray r = rs.getJsonArray(k);
       Exercise e = exercises.get(r.getLong(1));
       JsonObject scores = r.getJsonObject(3);
+      if (r.size() > 4 && Boolean.TRUE.equals(r.getBoolean(4))) {
+        adjudicated.add(r.getString(0));
+      }
       if (e != null) {
         for (Criterion c : e.rubric()) {
           JsonObject sc = scores.getJsonObject(c.id());
           if (sc != null && sc.getInteger("level") != null) {
-            int[] acc = levels.computeIfAbsent(e.id() + ":" + c.id(), x -> new int[2]);
-            acc[0] += sc.getInteger("level");
-            acc[1]++;
+            levels.computeIfAbsent(e.id() + ":" + c.id(), x -> new ArrayList<>()).add(sc.getInteger("level"));
             weights.put(e.id() + ":" + c.id(), c.weight());
           }
         }
@@ -204,11 +206,13 @@ public final class ExportRoutes {
     double weighted = 0;
     int total = 0;
     for (String c : columns) {
-      int[] acc = levels.get(c);
+      List<Integer> acc = levels.get(c);
       if (acc == null) {
         row.add("");
       } else {
-        double mean = (double) acc[0] / acc[1];
+        // an adjudicated exercise's level is the median of its three reviews (issue 24)
+        double mean = adjudicated.contains(c.substring(0, c.indexOf(':'))) ? ReviewService.median(acc)
+            : acc.stream().mapToInt(Integer::intValue).average().orElse(0);
         row.add(String.format(java.util.Locale.ROOT, "%.2f", mean));
         weighted += mean * weights.get(c);
         total += weights.get(c);
@@ -219,6 +223,7 @@ public final class ExportRoutes {
     row.add(String.join("; ", recs));
     row.add(s.getString("decision") == null ? "" : s.getString("decision"));
     row.add(s.getString("rationale") == null ? "" : s.getString("rationale"));
+    row.add(s.getString("override_reason") == null ? "" : s.getString("override_reason"));
     if (me.admin()) {
       row.add(s.getString("name") == null ? "" : s.getString("name"));
       row.add(s.getString("email") == null ? "" : s.getString("email"));

@@ -36,8 +36,10 @@ public final class ReviewRoutes {
   private final Catalog catalog;
   private final Pages pages;
   private final MarkdownRenderer markdown;
+  private final DecisionGate gate;
 
-  public ReviewRoutes(ReviewService service, Catalog catalog, Pages pages, MarkdownRenderer markdown) {
+  public ReviewRoutes(ReviewService service, Catalog catalog, Pages pages, MarkdownRenderer markdown, DecisionGate gate) {
+    this.gate = gate;
     this.service = service;
     this.markdown = markdown;
     this.catalog = catalog;
@@ -196,16 +198,46 @@ public final class ReviewRoutes {
   /** The submission page; for an admin with the identity if it was revealed before (that read is not audited again). */
   private void renderSubmission(RoutingContext ctx, UUID sid, Account me, int status, Map<String, Object> extra) {
     submission(sid, me).compose(v -> (v.decision() == null ? Future.<JsonObject>succeededFuture(null) : service.revealed(sid, me))
-        .map(identity -> {
+        .compose(identity -> (me.admin() ? gate.checks(sid, me) : Future.<List<DecisionGate.Check>>succeededFuture(List.of()))
+            .map(checks -> {
           Map<String, Object> m = submissionModel(v, me);
+          gateModel(m, checks);
           if (identity != null) {
             m.put("identity", Map.of("name", identity.getString("name"), "email", identity.getString("email"),
                 "revealedBy", identity.getString("revealedBy"), "revealedAt", identity.getString("revealedAt")));
           }
           m.putAll(extra);
           return m;
-        }))
+        })))
         .onSuccess(m -> pages.render(ctx, status, "review-submission", m)).onFailure(ctx::fail);
+  }
+
+  /** Per exercise, its criteria's agreement grades; and whether a decision needs an override (issue 24). */
+  private void gateModel(Map<String, Object> m, List<DecisionGate.Check> checks) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    List<String> reasons = new ArrayList<>();
+    for (DecisionGate.Check c : checks) {
+      out.add(Map.of("exerciseTitle", c.exerciseTitle(), "rubricVersion", c.rubricVersion(), "unresolved", c.unresolvedDisagreement(),
+          "grades", c.figures().stream().map(f -> Map.of("criterion", AgreementRoutes.criterionTitle(catalog, f.exercise(), f.criterion()),
+              "gradeLabel", AgreementRoutes.GRADE_LABELS.get(f.grade()), "warn", f.notReliable(),
+              "alpha", f.alpha() == null ? "n/a" : AgreementRoutes.fmt(f.alpha()))).toList()));
+      reasons.addAll(c.reasons((e, k) -> AgreementRoutes.criterionTitle(catalog, e, k)));
+    }
+    m.put("gates", out);
+    m.put("overrideReasons", reasons);
+    m.put("overrideNeeded", !reasons.isEmpty());
+  }
+
+  /**
+   * The override a decision needs (null when none: every criterion at least tentative or too few to say, and no
+   * unresolved disagreement), or 409 {@code override_required} without a reason. Decided already: nothing to check.
+   */
+  private Future<JsonObject> overrideFor(UUID sid, Account me, String reason) {
+    return service.decision(sid).compose(d -> d != null ? Future.succeededFuture(null) : gate.checks(sid, me).map(checks -> {
+      List<String> reasons = new ArrayList<>();
+      checks.forEach(c -> reasons.addAll(c.reasons((e, k) -> AgreementRoutes.criterionTitle(catalog, e, k))));
+      return DecisionGate.override(reasons, reason);
+    }));
   }
 
   private static boolean fullyReviewed(Item i) {
@@ -255,7 +287,8 @@ public final class ReviewRoutes {
     m.put("admin", me.admin());
     if (v.decision() != null) {
       m.put("decision", Map.of("decision", v.decision().decision(), "rationale", v.decision().rationale(),
-          "decidedBy", v.decision().decidedBy(), "decidedAt", v.decision().decidedAt()));
+          "decidedBy", v.decision().decidedBy(), "decidedAt", v.decision().decidedAt(),
+          "overrideReason", v.decision().overrideReason() == null ? "" : v.decision().overrideReason()));
     }
     m.put("decisions", ReviewService.DECISIONS);
     return m;
@@ -293,13 +326,16 @@ public final class ReviewRoutes {
     MultiMap f = ctx.request().formAttributes();
     boolean confirmed = f.get("confirmIncomplete") != null && !f.get("confirmIncomplete").isBlank();
     completeOrConfirmed(sid, me, confirmed)
-        .compose(v -> service.decide(sid, me, f.get("decision"), f.get("rationale")))
+        .compose(v -> overrideFor(sid, me, f.get("override_reason")))
+        .compose(override -> service.decide(sid, me, f.get("decision"), f.get("rationale"), override))
         .onSuccess(v -> Http.redirect(ctx, "/review/" + sid))
         .onFailure(err -> {
-          if (err instanceof ClientError ce && "incomplete_reviews".equals(ce.code())) {
-            renderSubmission(ctx, sid, me, 409, Map.of("decisionError", ce.getMessage(),
+          if (err instanceof ClientError ce && ("incomplete_reviews".equals(ce.code()) || "override_required".equals(ce.code())
+              || "invalid_override_reason".equals(ce.code()))) {
+            renderSubmission(ctx, sid, me, ce.status(), Map.of("decisionError", ce.getMessage(),
                 "formDecision", f.get("decision") == null ? "" : f.get("decision"),
-                "formRationale", f.get("rationale") == null ? "" : f.get("rationale")));
+                "formRationale", f.get("rationale") == null ? "" : f.get("rationale"),
+                "formOverride", f.get("override_reason") == null ? "" : f.get("override_reason")));
           } else {
             ctx.fail(err);
           }
@@ -334,8 +370,9 @@ public final class ReviewRoutes {
       return;
     }
     completeOrConfirmed(sid, me, Boolean.TRUE.equals(body.getValue("confirmIncomplete")))
-        .compose(x -> service.decide(sid, me, body.getValue("decision") instanceof String s ? s : null,
-            body.getValue("rationale") instanceof String s ? s : null))
+        .compose(x -> overrideFor(sid, me, body.getValue("override_reason") instanceof String s ? s : null))
+        .compose(override -> service.decide(sid, me, body.getValue("decision") instanceof String s ? s : null,
+            body.getValue("rationale") instanceof String s ? s : null, override))
         .compose(v -> service.decision(sid))
         .onSuccess(d -> Http.json(ctx, 200, d.toJson())).onFailure(ctx::fail);
   }
@@ -383,11 +420,14 @@ public final class ReviewRoutes {
               .map(h -> docs.put(e.index(), h)))
           .toList();
       Map<String, String> html = new java.util.concurrent.ConcurrentHashMap<>();
-      // a sealed answer never changes, so (submission, exercise, section) identifies its text
-      Future<ReviewService.Sealed> sealed = service.answer(sid, ex)
+      // a sealed answer never changes, so (submission, exercise, section) identifies its text; reviewers read it with
+      // the candidate's personal details masked, an admin unmasked only once the identity has been revealed (audited)
+      Future<Boolean> unmasked = me.admin() ? service.revealed(sid, me).map(id -> id != null) : Future.succeededFuture(false);
+      Future<ReviewService.Sealed> sealed = unmasked.compose(plain -> service.answer(sid, ex, !plain)
           .compose(a -> Future.all(a.sections().entrySet().stream().map(en -> markdown.cached(
-              "sealed:" + sid + ":" + ex + ":" + en.getKey(), en.getValue()).map(h -> html.put(en.getKey(), h))).toList())
-              .map(x -> a));
+              (plain ? "sealed:" : "sealed-masked:") + sid + ":" + ex + ":" + en.getKey(), en.getValue())
+              .map(h -> html.put(en.getKey(), h))).toList())
+              .map(x -> a)));
       // the evidence documents, the sealed answer and the reviews do not depend on each other
       Future<List<Review>> reviews = service.reviews(sid, ex);
       return Future.all(Future.all(reads), sealed, reviews).map(x -> {
@@ -467,7 +507,11 @@ public final class ReviewRoutes {
     List<Review> others = v.visible().stream().filter(r -> v.mine() == null || r.id() != v.mine().id()).toList();
     m.put("othersVisible", !others.isEmpty());
     m.put("otherRecommendations", others.stream().map(r -> Map.of("reviewer", r.reviewerName(),
-        "recommendation", r.recommendation() == null ? "-" : RECOMMENDATION_LABELS.get(r.recommendation()))).toList());
+        "recommendation", r.recommendation() == null ? "-" : RECOMMENDATION_LABELS.get(r.recommendation()),
+        "rubricVersion", usedRubric(r, v.item()))).toList());
+    // which rubric a review was scored against (issue 24): the item's, recorded with each review on submit
+    m.put("rubricVersion", RubricVersions.of(v.item().version()));
+    m.put("myRubricVersion", v.mine() != null && "submitted".equals(v.mine().state()) ? usedRubric(v.mine(), v.item()) : null);
     if (v.item().iSubmitted() || me.admin()) {
       Aggregate a = ReviewService.aggregate(ex, v.visible());
       if (a.reviews() > 0) {
@@ -490,7 +534,7 @@ public final class ReviewRoutes {
               "disagree", disagree));
         }
         m.put("aggregate", Map.of("overall", a.overall() == null ? "-" : String.format(java.util.Locale.ROOT, "%.2f", a.overall()),
-            "reviews", a.reviews(), "disagreement", a.disagreement(),
+            "reviews", a.reviews(), "disagreement", a.disagreement(), "adjudicated", done.stream().anyMatch(Review::adjudicator),
             "reviewers", done.stream().map(Review::reviewerName).toList(), "criteria", rows));
         m.put("disagreementOn", String.join(", ", apart));
       }
@@ -499,6 +543,14 @@ public final class ReviewRoutes {
     m.put("error", formError);
     m.put("admin", me.admin());
     return m;
+  }
+
+  /** The rubric version a submitted review used; reviews submitted before versions were recorded used their item's. */
+  static String usedRubric(Review r, Item item) {
+    if (!"submitted".equals(r.state())) {
+      return "";
+    }
+    return r.rubricVersion() != null ? r.rubricVersion() : RubricVersions.of(item.version());
   }
 
   private void itemForm(RoutingContext ctx) {
@@ -557,6 +609,7 @@ public final class ReviewRoutes {
       JsonObject json = v.item().toJson().put("answer", answer)
           .put("trail", v.trail() == null ? null : new JsonArray(v.trail().stream().map(Trails.Event::toJson).toList()))
           .put("rubric", RubricRoutes.rubricJson(ex, v.item().version().contentHash(), true, false))
+          .put("rubricVersion", RubricVersions.of(v.item().version()))
           .put("myReview", v.mine() == null ? null : v.mine().toJson())
           .put("otherReviews", new JsonArray(v.visible().stream().filter(r -> v.mine() == null || r.id() != v.mine().id())
               .map(Review::toJson).toList()));

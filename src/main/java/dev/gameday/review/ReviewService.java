@@ -79,7 +79,8 @@ public final class ReviewService {
         join submissions s on s.id = ri.submission_id and s.invitation_id = ie.invitation_id
        where ri.submission_id = $1 order by ie.position""";
   private static final String REVIEWS = """
-      select r.id, r.reviewer_id, a.name as reviewer_name, r.state, r.recommendation, r.scores, r.submitted_at, r.updated_at
+      select r.id, r.reviewer_id, a.name as reviewer_name, r.state, r.recommendation, r.scores, r.submitted_at, r.updated_at,
+             r.rubric_version, r.adjudicator
         from reviews r join accounts a on a.id = r.reviewer_id
        where r.submission_id = $1 and r.exercise_id = $2 order by r.submitted_at nulls last, r.id""";
   private static final String SAVE_DRAFT = """
@@ -91,7 +92,9 @@ public final class ReviewService {
        where reviews.state = 'draft'
       returning id""";
   private static final String SUBMIT = """
-      update reviews set state = 'submitted', submitted_at = now(), updated_at = now()
+      update reviews set state = 'submitted', submitted_at = now(), updated_at = now(), rubric_version = $4,
+             adjudicator = exists (select 1 from review_items ri where ri.submission_id = $1 and ri.exercise_id = $2
+                                     and ri.adjudication = 'needed')
        where submission_id = $1 and exercise_id = $2 and reviewer_id = $3 and state = 'draft'
          and not exists (select 1 from review_items ri where ri.submission_id = $1 and ri.exercise_id = $2 and ri.decided)
       returning id""";
@@ -106,9 +109,29 @@ public final class ReviewService {
              where r.submission_id = ri.submission_id and r.exercise_id = ri.exercise_id and r.state = 'submitted'
              group by s.key) x), false)
        where ri.submission_id = $1 and ri.exercise_id = $2""";
+  /**
+   * After a recount: submitted reviews two or more levels apart, not yet adjudicated, start an adjudication (one more
+   * review wanted, the means per criterion kept as "before"); a submitted adjudicating review ends it.
+   */
+  private static final String ADJUDICATION = """
+      update review_items ri set
+        adjudication = case when exists (select 1 from reviews r where r.submission_id = ri.submission_id
+                                           and r.exercise_id = ri.exercise_id and r.state = 'submitted' and r.adjudicator)
+                            then 'done' else 'needed' end,
+        adjudication_since = coalesce(ri.adjudication_since, now()),
+        reviews_required = case when ri.adjudication is null then greatest(ri.reviews_required, ri.reviews_submitted + 1)
+                                else ri.reviews_required end,
+        adjudication_before = coalesce(ri.adjudication_before, (select jsonb_object_agg(k, m) from (
+            select s.key as k, round(avg((s.value->>'level')::numeric), 2) as m
+              from reviews r, jsonb_each(r.scores) s
+             where r.submission_id = ri.submission_id and r.exercise_id = ri.exercise_id and r.state = 'submitted'
+             group by s.key) x))
+       where ri.submission_id = $1 and ri.exercise_id = $2 and not ri.decided
+         and (ri.adjudication = 'needed' or ri.adjudication is null and ri.disagreement)""";
 
   private final Pool pool;
   private final Catalog catalog;
+  private final Adjudication adjudication;
 
   /** Bumped after every write to reviews, so caches of figures computed from them know they are out of date. */
   private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
@@ -116,6 +139,7 @@ public final class ReviewService {
   public ReviewService(Pool pool, Catalog catalog) {
     this.pool = pool;
     this.catalog = catalog;
+    this.adjudication = new Adjudication(pool, catalog);
   }
 
   /** How many review writes this instance has made (see {@link CalibrationRoutes}' figure cache). */
@@ -204,16 +228,19 @@ public final class ReviewService {
    * then the oldest submission, so that work spreads evenly and nobody waits longest.
    */
   public Future<Item> next(Account me, String exercise) {
-    return pool.preparedQuery("""
+    // an answer awaiting a third review goes first to the best-calibrated reviewers (see Adjudication)
+    return adjudication.offer(me, blank(exercise)).compose(offer -> offer != null
+        ? item(UUID.fromString(offer[0]), offer[1], me) : pool.preparedQuery("""
         select ri.submission_id, ri.exercise_id from review_items ri
          where not ri.decided and ri.reviews_active < ri.reviews_required
            and ($2::text is null or ri.exercise_id = $2)
+           and (ri.adjudication is distinct from 'needed' or ri.adjudication_since < now() - make_interval(hours => $3))
            and not exists (select 1 from reviews r where r.submission_id = ri.submission_id
                              and r.exercise_id = ri.exercise_id and r.reviewer_id = $1)
          order by ri.reviews_active, ri.submitted_at, ri.submission_id, ri.exercise_id
-         limit 1""").execute(Tuple.of(me.id(), blank(exercise)))
+         limit 1""").execute(Tuple.of(me.id(), blank(exercise), Adjudication.WAIT_HOURS))
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture()
-            : item(rows.iterator().next().getUUID("submission_id"), rows.iterator().next().getString("exercise_id"), me));
+            : item(rows.iterator().next().getUUID("submission_id"), rows.iterator().next().getString("exercise_id"), me)));
   }
 
   public Future<Item> item(UUID submissionId, String exerciseId, Account me) {
@@ -238,33 +265,67 @@ public final class ReviewService {
   public record Sealed(Map<String, String> sections, java.util.Optional<List<dev.gameday.candidate.Trails.Event>> trail) {
   }
 
+  /**
+   * The one other query here that reads a candidate's name and email: only to mask them in the answer (see
+   * {@link PersonalDetails}); they never leave {@link #answer}.
+   */
   private static final String SEALED_EXERCISE = """
-      select e.value -> 'sections' as sections, e.value -> 'trail' as trail
-        from submissions s, json_array_elements(s.snapshot::json -> 'exercises') e
+      select e.value -> 'sections' as sections, e.value -> 'trail' as trail, i.candidate_name, i.candidate_email
+        from submissions s join invitations i on i.id = s.invitation_id, json_array_elements(s.snapshot::json -> 'exercises') e
        where s.id = $1 and e.value ->> 'exerciseId' = $2""";
 
+  /** The sealed answer with the candidate's personal details masked (on a worker), as every reviewer reads it. */
   public Future<Sealed> answer(UUID submissionId, String exerciseId) {
-    return pool.preparedQuery(SEALED_EXERCISE).execute(Tuple.of(submissionId, exerciseId)).map(rows -> {
-      Map<String, String> out = new LinkedHashMap<>();
-      if (rows.size() == 0) {
-        return new Sealed(out, java.util.Optional.empty());
+    return answer(submissionId, exerciseId, true);
+  }
+
+  /** @param masked false only for an admin after the identity was revealed (audited) */
+  public Future<Sealed> answer(UUID submissionId, String exerciseId, boolean masked) {
+    return pool.preparedQuery(SEALED_EXERCISE).execute(Tuple.of(submissionId, exerciseId)).compose(rows -> {
+      if (!masked || rows.size() == 0) {
+        return Future.succeededFuture(sealed(rows));
       }
       Row r = rows.iterator().next();
-      if (r.getValue("sections") instanceof JsonObject sections) {
-        sections.forEach(en -> out.put(en.getKey(), String.valueOf(en.getValue())));
-      }
-      if (!(r.getValue("trail") instanceof JsonArray a)) {
-        return new Sealed(out, java.util.Optional.empty());
-      }
-      List<dev.gameday.candidate.Trails.Event> trail = new ArrayList<>();
-      a.forEach(o -> trail.add(dev.gameday.candidate.Trails.Event.fromJson((JsonObject) o)));
-      return new Sealed(out, java.util.Optional.of(trail));
+      String name = r.getString("candidate_name");
+      String email = r.getString("candidate_email");
+      io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+      java.util.concurrent.Callable<Sealed> work = () -> {
+        Sealed plain = sealed(rows);
+        return new Sealed(PersonalDetails.mask(plain.sections(), name, email), plain.trail());
+      };
+      return context == null ? Future.fromCompletionStage(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return work.call();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      })) : context.owner().executeBlocking(work, false);
     });
   }
 
-  /** A review as stored. {@code scores}: criterion id to level and note. */
+  private static Sealed sealed(io.vertx.sqlclient.RowSet<Row> rows) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (rows.size() == 0) {
+      return new Sealed(out, java.util.Optional.empty());
+    }
+    Row r = rows.iterator().next();
+    if (r.getValue("sections") instanceof JsonObject sections) {
+      sections.forEach(en -> out.put(en.getKey(), String.valueOf(en.getValue())));
+    }
+    if (!(r.getValue("trail") instanceof JsonArray a)) {
+      return new Sealed(out, java.util.Optional.empty());
+    }
+    List<dev.gameday.candidate.Trails.Event> trail = new ArrayList<>();
+    a.forEach(o -> trail.add(dev.gameday.candidate.Trails.Event.fromJson((JsonObject) o)));
+    return new Sealed(out, java.util.Optional.of(trail));
+  }
+
+  /**
+   * A review as stored. {@code scores}: criterion id to level and note; {@code rubricVersion}: the version of the
+   * rubric it was submitted against (null for a draft).
+   */
   public record Review(long id, long reviewerId, String reviewerName, String state, String recommendation,
-                       JsonObject scores) {
+                       JsonObject scores, String rubricVersion, boolean adjudicator) {
     public Integer level(String criterionId) {
       JsonObject s = scores.getJsonObject(criterionId);
       return s == null ? null : s.getInteger("level");
@@ -277,7 +338,7 @@ public final class ReviewService {
 
     public JsonObject toJson() {
       return new JsonObject().put("reviewer", reviewerName).put("state", state).put("recommendation", recommendation)
-          .put("scores", scores);
+          .put("scores", scores).put("rubricVersion", rubricVersion).put("adjudicator", adjudicator);
     }
   }
 
@@ -285,7 +346,8 @@ public final class ReviewService {
     return pool.preparedQuery(REVIEWS).execute(Tuple.of(submissionId, exerciseId)).map(rows -> {
       List<Review> out = new ArrayList<>();
       rows.forEach(r -> out.add(new Review(r.getLong("id"), r.getLong("reviewer_id"), r.getString("reviewer_name"),
-          r.getString("state"), r.getString("recommendation"), r.getJsonObject("scores"))));
+          r.getString("state"), r.getString("recommendation"), r.getJsonObject("scores"), r.getString("rubric_version"),
+          Boolean.TRUE.equals(r.getBoolean("adjudicator")))));
       return out;
     });
   }
@@ -366,11 +428,14 @@ public final class ReviewService {
         .compose(rows -> rows.size() == 0
             ? Future.failedFuture(new ClientError(409, "already_submitted", "This review can no longer be changed."))
             : Future.succeededFuture())
-        .compose(v -> submit ? conn.preparedQuery(SUBMIT).execute(Tuple.of(item.submissionId(), item.exerciseId(), me.id()))
+        .compose(v -> submit ? conn.preparedQuery(SUBMIT)
+            .execute(Tuple.of(item.submissionId(), item.exerciseId(), me.id(), RubricVersions.of(item.version())))
             .compose(rows -> rows.size() == 0
                 ? Future.failedFuture(new ClientError(409, "decided", "This review can no longer be submitted."))
                 : Future.succeededFuture()) : Future.succeededFuture())
         .compose(v -> conn.preparedQuery(RECOUNT).execute(Tuple.of(item.submissionId(), item.exerciseId())))
+        .compose(v -> submit ? conn.preparedQuery(ADJUDICATION).execute(Tuple.of(item.submissionId(), item.exerciseId()))
+            .<Void>mapEmpty() : Future.<Void>succeededFuture())
         // a draft is nobody else's business, not even an admin's: the log says who saved one on which answer, and
         // keeps the content only of what was submitted
         .compose(v -> Audit.record(conn, me.email(), submit ? "review.submitted" : "review.draft_saved",
@@ -390,6 +455,8 @@ public final class ReviewService {
 
   public static Aggregate aggregate(Exercise exercise, List<Review> reviews) {
     List<Review> done = reviews.stream().filter(r -> "submitted".equals(r.state())).toList();
+    // adjudicated (issue 24): a third reviewer settled a disagreement, and the level is the median of the three
+    boolean adjudicated = done.stream().anyMatch(Review::adjudicator);
     Map<String, Double> means = new LinkedHashMap<>();
     double weighted = 0;
     int weights = 0;
@@ -399,7 +466,7 @@ public final class ReviewService {
       if (levels.isEmpty()) {
         continue;
       }
-      double mean = levels.stream().mapToInt(Integer::intValue).average().orElse(0);
+      double mean = adjudicated ? median(levels) : levels.stream().mapToInt(Integer::intValue).average().orElse(0);
       means.put(c.id(), Math.round(mean * 100) / 100.0);
       weighted += mean * c.weight();
       weights += c.weight();
@@ -410,23 +477,39 @@ public final class ReviewService {
     return new Aggregate(means, overall, done.size(), disagreement);
   }
 
-  public record Decision(String decision, String rationale, String decidedBy, OffsetDateTime decidedAt) {
+  /** The median of the levels (of an even number: the mean of the middle two). */
+  static double median(List<Integer> levels) {
+    int[] sorted = levels.stream().mapToInt(Integer::intValue).sorted().toArray();
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+  }
+
+  public record Decision(String decision, String rationale, String decidedBy, OffsetDateTime decidedAt, String overrideReason) {
     public JsonObject toJson() {
       return new JsonObject().put("decision", decision).put("rationale", rationale).put("decidedBy", decidedBy)
-          .put("decidedAt", decidedAt.toString());
+          .put("decidedAt", decidedAt.toString()).put("override_reason", overrideReason);
     }
   }
 
   public Future<Decision> decision(UUID submissionId) {
     return pool.preparedQuery("""
-        select d.decision, d.rationale, a.name, d.decided_at from decisions d join accounts a on a.id = d.decided_by
+        select d.decision, d.rationale, a.name, d.decided_at, d.override_reason from decisions d join accounts a on a.id = d.decided_by
          where d.submission_id = $1""").execute(Tuple.of(submissionId)).map(rows -> rows.size() == 0 ? null
         : new Decision(rows.iterator().next().getString("decision"), rows.iterator().next().getString("rationale"),
-            rows.iterator().next().getString("name"), rows.iterator().next().getOffsetDateTime("decided_at")));
+            rows.iterator().next().getString("name"), rows.iterator().next().getOffsetDateTime("decided_at"),
+            rows.iterator().next().getString("override_reason")));
   }
 
   /** An admin's decision; once made, the submission's reviews are read-only. */
   public Future<Void> decide(UUID submissionId, Account admin, String decision, String rationale) {
+    return decide(submissionId, admin, decision, rationale, null);
+  }
+
+  /**
+   * @param override null, or the override of the decision gate ({@code reason}, {@code for}: what it overrides; see
+   *     {@link DecisionGate}), stored with the decision and in its audit entry
+   */
+  public Future<Void> decide(UUID submissionId, Account admin, String decision, String rationale, JsonObject override) {
     if (!admin.admin()) {
       return Future.failedFuture(new ClientError(403, "forbidden", "Only an admin can decide."));
     }
@@ -438,10 +521,11 @@ public final class ReviewService {
       return Future.failedFuture(new ClientError(400, "invalid_rationale", "Write a rationale of 1 to 5,000 characters."));
     }
     return pool.withTransaction(conn -> conn.preparedQuery("""
-            insert into decisions (submission_id, decision, rationale, decided_by)
-            select $1, $2, $3, $4 where exists (select 1 from submissions where id = $1)
+            insert into decisions (submission_id, decision, rationale, decided_by, override_reason, override_for)
+            select $1, $2, $3, $4, $5, $6 where exists (select 1 from submissions where id = $1)
             on conflict (submission_id) do nothing returning submission_id""")
-        .execute(Tuple.of(submissionId, decision, why, admin.id()))
+        .execute(Tuple.of(submissionId, decision, why, admin.id(), override == null ? null : override.getString("reason"),
+            override == null ? null : override.getJsonArray("for")))
         .compose(rows -> rows.size() == 0
             ? pool.preparedQuery("select 1 from submissions where id = $1").execute(Tuple.of(submissionId))
                 .compose(s -> Future.failedFuture(s.size() == 0 ? notFound()
@@ -449,7 +533,9 @@ public final class ReviewService {
             : Future.succeededFuture())
         .compose(v -> conn.preparedQuery("update review_items set decided = true where submission_id = $1").execute(Tuple.of(submissionId)))
         .compose(v -> Audit.record(conn, admin.email(), "decision.made", "submission:" + submissionId,
-            new JsonObject().put("decision", decision).put("rationale", why))));
+            override == null ? new JsonObject().put("decision", decision).put("rationale", why)
+                : new JsonObject().put("decision", decision).put("rationale", why)
+                    .put("override_reason", override.getString("reason")).put("override_for", override.getJsonArray("for")))));
   }
 
   /** Candidate identity, for an admin, after a decision; every reveal is written to the audit log. */

@@ -34,7 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Pages {
   public static final List<String> TEMPLATES = List.of("home", "error", "invalid-link", "invitation-confirm", "candidate-overview",
       "candidate-exercise", "candidate-review", "candidate-receipt", "setup", "setup-done", "login", "admin-accounts", "admin-tokens", "admin-webhooks", "admin-webhook",
-      "admin-audit", "review-queue", "review-submission", "review-item", "review-calibration", "calibration-item", "rubrics",
+      "admin-audit", "review-queue", "review-submission", "review-item", "review-calibration", "review-agreement", "review-severity", "calibration-item", "rubrics",
       "rubric", "candidates", "candidates-one", "candidate-exercise-read", "compliance", "candidate-privacy");
 
   private static final ValueResolver[] RESOLVERS = {MapValueResolver.INSTANCE, JsonValueResolver.INSTANCE,

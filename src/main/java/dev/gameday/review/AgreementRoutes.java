@@ -1,0 +1,191 @@
+package dev.gameday.review;
+
+import static dev.gameday.account.Accounts.signedIn;
+
+import dev.gameday.account.Accounts.Account;
+import dev.gameday.exercise.Catalog;
+import dev.gameday.exercise.Model.Criterion;
+import dev.gameday.exercise.Model.Exercise;
+import dev.gameday.review.LiveAgreement.Figure;
+import dev.gameday.web.Http;
+import dev.gameday.web.Pages;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code /review/agreement} and {@code GET /api/v1/review/agreement}: live agreement, admins only. */
+public final class AgreementRoutes {
+  static final Map<String, String> GRADE_LABELS = Map.of("decision-grade", "Decision-grade", "tentative", "Tentative",
+      "not-reliable", "Not reliable", "too-few", "Too few items");
+
+  private final AgreementService agreement;
+  private final Catalog catalog;
+  private final Pages pages;
+
+  private final Adjudication adjudication;
+
+  public AgreementRoutes(AgreementService agreement, Adjudication adjudication, Catalog catalog, Pages pages) {
+    this.adjudication = adjudication;
+    this.agreement = agreement;
+    this.catalog = catalog;
+    this.pages = pages;
+  }
+
+  /** Mounted before {@link ReviewRoutes}, so that /review/agreement is not taken for a submission id. */
+  public void mount(Router router) {
+    router.get("/review/agreement").handler(this::page);
+    router.get("/api/v1/review/agreement").handler(this::json);
+    router.get("/api/v1/review/adjudications").handler(this::adjudicationsJson);
+    router.get("/review/severity").handler(this::severityPage);
+    router.get("/api/v1/review/severity").handler(this::severityJson);
+  }
+
+  private void severityJson(RoutingContext ctx) {
+    Account me = signedIn(ctx, false);
+    if (me == null) {
+      return;
+    }
+    agreement.severity(me).map(rows -> new JsonObject().put("reviewers", new JsonArray(rows.stream().map(r -> new JsonObject()
+            .put("reviewer", r.reviewer()).put("criterion", r.criterion()).put("month", r.month()).put("items", r.items())
+            .put("offset", AgreementService.round(r.mean())).put("ci_low", AgreementService.round(r.ciLow()))
+            .put("ci_high", AgreementService.round(r.ciHigh())).put("recalibrate", r.recalibrate())).toList())))
+        .onSuccess(j -> Http.json(ctx, 200, j)).onFailure(ctx::fail);
+  }
+
+  private void severityPage(RoutingContext ctx) {
+    Account me = signedIn(ctx, false);
+    if (me == null) {
+      return;
+    }
+    agreement.severity(me).map(rows -> {
+      Map<String, Object> m = new HashMap<>();
+      m.put("title", "Reviewer severity");
+      m.put("admin", me.admin());
+      m.put("rows", rows.stream().map(r -> {
+        int colon = r.criterion().indexOf(':');
+        Map<String, Object> x = new HashMap<>();
+        x.put("reviewer", r.reviewer());
+        x.put("criterion", exerciseTitle(r.criterion().substring(0, colon)) + ": "
+            + criterionTitle(r.criterion().substring(0, colon), r.criterion().substring(colon + 1)));
+        x.put("month", r.month());
+        x.put("items", r.items());
+        x.put("offset", String.format(Locale.ROOT, "%+.2f", r.mean()));
+        x.put("ci", r.ciLow() == null ? "n/a" : String.format(Locale.ROOT, "%+.2f to %+.2f", r.ciLow(), r.ciHigh()));
+        x.put("recalibrate", r.recalibrate());
+        return x;
+      }).toList());
+      return m;
+    }).onSuccess(m -> pages.render(ctx, 200, "review-severity", m)).onFailure(ctx::fail);
+  }
+
+  private void adjudicationsJson(RoutingContext ctx) {
+    Account me = signedIn(ctx, true);
+    if (me == null) {
+      return;
+    }
+    adjudication.records().onSuccess(a -> Http.json(ctx, 200, new JsonObject().put("items", a))).onFailure(ctx::fail);
+  }
+
+  private void json(RoutingContext ctx) {
+    Account me = signedIn(ctx, true);
+    if (me == null) {
+      return;
+    }
+    agreement.figures(me).map(f -> new JsonObject()
+            .put("criteria", new JsonArray(f.rows().stream().map(AgreementService::toJson).toList()))
+            .put("resamples", f.resamples()).put("seed", f.seed()).put("minItems", LiveAgreement.MIN_ITEMS)
+            .put("computedAt", f.computedAt().toString()))
+        .onSuccess(j -> Http.json(ctx, 200, j)).onFailure(ctx::fail);
+  }
+
+  private Exercise exercise(String id) {
+    return catalog.currentVersions().stream().map(v -> v.exercise()).filter(e -> e.id().equals(id)).findFirst().orElse(null);
+  }
+
+  String criterionTitle(String exerciseId, String criterionId) {
+    return criterionTitle(catalog, exerciseId, criterionId);
+  }
+
+  static String criterionTitle(Catalog catalog, String exerciseId, String criterionId) {
+    if (LiveAgreement.TOTAL.equals(criterionId)) {
+      return "Weighted total";
+    }
+    Exercise e = catalog.currentVersions().stream().map(v -> v.exercise()).filter(x -> x.id().equals(exerciseId)).findFirst().orElse(null);
+    return e == null ? criterionId : e.rubric().stream().filter(c -> c.id().equals(criterionId)).map(Criterion::title)
+        .findFirst().orElse(criterionId);
+  }
+
+  String exerciseTitle(String exerciseId) {
+    Exercise e = exercise(exerciseId);
+    return e == null ? exerciseId : e.title();
+  }
+
+  static String fmt(Double d) {
+    return d == null ? "n/a" : String.format(Locale.ROOT, "%.3f", d);
+  }
+
+  /** A table row for a figure (the page and the decision page). */
+  Map<String, Object> row(Figure f) {
+    Map<String, Object> r = new HashMap<>();
+    r.put("criterion", criterionTitle(f.exercise(), f.criterion()));
+    r.put("alpha", f.items() < LiveAgreement.MIN_ITEMS ? "hidden" : fmt(f.alpha()));
+    r.put("ci", f.ciLow() == null ? "n/a" : fmt(f.ciLow()) + " to " + fmt(f.ciHigh()));
+    r.put("items", f.items());
+    r.put("grade", f.grade());
+    r.put("gradeLabel", GRADE_LABELS.get(f.grade()));
+    r.put("warn", f.notReliable());
+    // for the chart: plain numbers, empty when not shown
+    r.put("dataAlpha", f.alpha() == null ? "" : String.format(Locale.ROOT, "%.4f", f.alpha()));
+    r.put("dataLow", f.ciLow() == null ? "" : String.format(Locale.ROOT, "%.4f", f.ciLow()));
+    r.put("dataHigh", f.ciHigh() == null ? "" : String.format(Locale.ROOT, "%.4f", f.ciHigh()));
+    return r;
+  }
+
+  private void page(RoutingContext ctx) {
+    Account me = signedIn(ctx, true);
+    if (me == null) {
+      return;
+    }
+    agreement.figures(me).compose(f -> adjudication.records().map(adj -> {
+      Map<String, List<Figure>> groups = new LinkedHashMap<>();
+      f.rows().forEach(x -> groups.computeIfAbsent(x.exercise() + "|" + x.rubricVersion(), k -> new ArrayList<>()).add(x));
+      List<Map<String, Object>> out = new ArrayList<>();
+      int n = 0;
+      for (List<Figure> g : groups.values()) {
+        Figure first = g.get(0);
+        boolean current = catalog.currentVersions().stream().anyMatch(v -> v.exercise().id().equals(first.exercise())
+            && RubricVersions.of(v).equals(first.rubricVersion()));
+        Map<String, Object> m = new HashMap<>();
+        m.put("id", "agreement-" + (++n));
+        m.put("exerciseTitle", exerciseTitle(first.exercise()));
+        m.put("rubricVersion", first.rubricVersion());
+        m.put("current", current);
+        m.put("rows", g.stream().map(this::row).toList());
+        out.add(m);
+      }
+      Map<String, Object> m = new HashMap<>();
+      m.put("title", "Reviewer agreement");
+      m.put("groups", out);
+      m.put("hasCharts", true);
+      m.put("minItems", LiveAgreement.MIN_ITEMS);
+      m.put("resamples", f.resamples());
+      m.put("seed", f.seed());
+      m.put("computedAt", f.computedAt());
+      m.put("adjudications", adj.stream().map(o -> (JsonObject) o).map(o -> Map.of(
+          "submissionId", o.getString("submissionId"), "exerciseId", o.getString("exerciseId"),
+          "exerciseTitle", exerciseTitle(o.getString("exerciseId")), "pseudonym", o.getString("pseudonym"),
+          "state", "done".equals(o.getString("state")) ? "adjudicated" : "awaiting the third review",
+          "before", o.getValue("overallBefore") == null ? "-" : String.format(Locale.ROOT, "%.2f", o.getDouble("overallBefore")),
+          "after", o.getValue("overallAfter") == null ? "-" : String.format(Locale.ROOT, "%.2f", o.getDouble("overallAfter")),
+          "moved", o.getValue("moved") == null ? "-" : String.format(Locale.ROOT, "%+.2f", o.getDouble("moved")))).toList());
+      return m;
+    })).onSuccess(m -> pages.render(ctx, 200, "review-agreement", m)).onFailure(ctx::fail);
+  }
+}
