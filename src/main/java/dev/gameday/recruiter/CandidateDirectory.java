@@ -104,8 +104,21 @@ public final class CandidateDirectory {
 
   /** One page of invitations, filtered and sorted; each filter is a predicate only when given, so plans use indexes. */
   public Future<JsonObject> list(String q, String track, String status, String sort, int page) {
+    return list(q, track, status, sort, page, null);
+  }
+
+  /**
+   * As above; with {@code imported}, the id of one invitation of a CSV import, only that import's invitations (one
+   * transaction creates them all, so they share its creation time and inviter).
+   */
+  public Future<JsonObject> list(String q, String track, String status, String sort, int page, Long imported) {
     List<Object> params = new ArrayList<>();
     StringBuilder where = new StringBuilder(" where true");
+    if (imported != null) {
+      params.add(imported);
+      where.append(" and (i.created_at, i.invited_by) = (select created_at, invited_by from invitations where id = $")
+          .append(params.size()).append(")");
+    }
     String text = q == null ? "" : q.strip().toLowerCase(Locale.ROOT);
     if (!text.isEmpty()) {
       if (text.length() > 200) {
@@ -610,7 +623,14 @@ public final class CandidateDirectory {
           }
           return create(conn, me, rows, Set.of(), "csv import")
               .compose(created -> Audit.record(conn, me.email(), "candidate.imported", null,
-                  new JsonObject().put("rows", rows.size())).map(created));
+                  new JsonObject().put("rows", rows.size())).map(created))
+              .map(created -> {
+                // the import's results page lists each created row by name and email (in the file's order)
+                for (int i = 0; i < created.size(); i++) {
+                  created.getJsonObject(i).put("name", rows.get(i).name()).put("emailAddress", rows.get(i).email());
+                }
+                return created;
+              });
         }))))
         .map(created -> new JsonObject().put("created", created.size())
             .put("ids", new JsonArray(created.stream().map(o -> ((JsonObject) o).getLong("id")).toList()))

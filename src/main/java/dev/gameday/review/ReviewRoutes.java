@@ -11,6 +11,7 @@ import dev.gameday.exercise.Model.Exercise;
 import dev.gameday.review.ReviewService.Aggregate;
 import dev.gameday.review.ReviewService.Item;
 import dev.gameday.review.ReviewService.Review;
+import dev.gameday.web.Flash;
 import dev.gameday.web.Http;
 import dev.gameday.web.Http.ClientError;
 import dev.gameday.web.MarkdownRenderer;
@@ -190,7 +191,7 @@ public final class ReviewRoutes {
     if (sid == null) {
       return;
     }
-    renderSubmission(ctx, sid, me, 200, Map.of());
+    renderSubmission(ctx, sid, me, 200, Map.of("confirmReveal", "confirm".equals(ctx.request().getParam("reveal")) && me.admin()));
   }
 
   /** The submission page; for an admin with the identity if it was revealed before (that read is not audited again). */
@@ -294,12 +295,13 @@ public final class ReviewRoutes {
     boolean confirmed = f.get("confirmIncomplete") != null && !f.get("confirmIncomplete").isBlank();
     completeOrConfirmed(sid, me, confirmed)
         .compose(v -> service.decide(sid, me, f.get("decision"), f.get("rationale")))
-        .onSuccess(v -> Http.redirect(ctx, "/review/" + sid))
+        .onSuccess(v -> Flash.redirect(ctx, "/review/" + sid, Flash.of("notice", "The decision is recorded: "
+            + f.get("decision") + ". The reviews are now read-only.")))
         .onFailure(err -> {
-          if (err instanceof ClientError ce && "incomplete_reviews".equals(ce.code())) {
-            renderSubmission(ctx, sid, me, 409, Map.of("decisionError", ce.getMessage(),
-                "formDecision", f.get("decision") == null ? "" : f.get("decision"),
-                "formRationale", f.get("rationale") == null ? "" : f.get("rationale")));
+          if (err instanceof ClientError ce && ce.status() < 500 && ce.status() != 404 && ce.status() != 403) {
+            Flash.redirect(ctx, "/review/" + sid, new JsonObject().put("decisionError", ce.getMessage())
+                .put("formDecision", f.get("decision") == null ? "" : f.get("decision"))
+                .put("formRationale", f.get("rationale") == null ? "" : f.get("rationale")));
           } else {
             ctx.fail(err);
           }
@@ -347,10 +349,12 @@ public final class ReviewRoutes {
       return;
     }
     if (!"yes".equals(ctx.request().getFormAttribute("confirm"))) {
-      renderSubmission(ctx, sid, me, 200, Map.of("confirmReveal", true));
+      // the confirmation step is a page of its own (GET): nothing happens until "Yes" is posted
+      Http.redirect(ctx, "/review/" + sid + "?reveal=confirm");
       return;
     }
-    service.reveal(sid, me).onSuccess(identity -> Http.redirect(ctx, "/review/" + sid)).onFailure(ctx::fail);
+    service.reveal(sid, me).onSuccess(identity -> Flash.redirect(ctx, "/review/" + sid,
+        Flash.of("notice", "The identity is revealed and the reveal is written to the audit log."))).onFailure(ctx::fail);
   }
 
   private void revealJson(RoutingContext ctx) {
@@ -406,12 +410,10 @@ public final class ReviewRoutes {
     if (sid == null) {
       return;
     }
-    itemView(sid, ctx.pathParam("ex"), me).map(v -> {
-      Map<String, Object> m = itemModel(v, me, null, null);
-      // after "Save draft" without JavaScript: say so at the top instead of reloading silently
-      m.put("savedNotice", "1".equals(ctx.request().getParam("saved")) && Boolean.TRUE.equals(m.get("editable")));
-      return m;
-    })
+    JsonObject flash = ctx.get(Flash.KEY);
+    // after a refused form (Post/Redirect/Get): the levels and notes as they were posted, to correct
+    JsonObject formScores = flash == null ? null : flash.getJsonObject("formScores");
+    itemView(sid, ctx.pathParam("ex"), me).map(v -> itemModel(v, me, formScores, null))
         .onSuccess(m -> pages.render(ctx, 200, "review-item", m)).onFailure(ctx::fail);
   }
 
@@ -512,7 +514,9 @@ public final class ReviewRoutes {
     boolean submit = "submit".equals(f.get("action"));
     if ("no_answer".equals(f.get("action"))) {
       service.item(sid, ex, me).compose(item -> recordNoAnswer(item, me))
-          .onSuccess(v -> Http.redirect(ctx, "/review/" + sid + "/" + ex)).onFailure(ctx::fail);
+          .onSuccess(v -> Flash.redirect(ctx, "/review/" + sid + "/" + ex, Flash.of("notice",
+              "No answer is recorded for this exercise: the lowest level on every criterion, recommendation No.")))
+          .onFailure(ctx::fail);
       return;
     }
     service.item(sid, ex, me).compose(item -> {
@@ -531,17 +535,12 @@ public final class ReviewRoutes {
       }
       String rec = f.get("recommendation");
       return service.save(item, me, scores, rec == null || rec.isBlank() ? null : rec, submit)
-          .map(v -> (Map<String, Object>) null)
+          .map(v -> submit ? Flash.of("notice", "Your review is submitted. It is final; the other reviewers' scores are shown below.")
+              : Flash.of("savedNotice", true))
           .recover(err -> err instanceof ClientError ce && ce.status() == 400
-              ? itemView(sid, ex, me).map(v -> itemModel(v, me, scores, ce.getMessage()))
+              ? Future.succeededFuture(new JsonObject().put("error", ce.getMessage()).put("formScores", scores))
               : Future.failedFuture(err));
-    }).onSuccess(model -> {
-      if (model == null) {
-        Http.redirect(ctx, "/review/" + sid + "/" + ex + (submit ? "" : "?saved=1"));
-      } else {
-        pages.render(ctx, 400, "review-item", model);
-      }
-    }).onFailure(ctx::fail);
+    }).onSuccess(flash -> Flash.redirect(ctx, "/review/" + sid + "/" + ex, flash)).onFailure(ctx::fail);
   }
 
   private void itemJson(RoutingContext ctx) {

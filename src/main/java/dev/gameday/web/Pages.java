@@ -169,6 +169,11 @@ public final class Pages {
 
   public void render(RoutingContext ctx, int status, String template, Map<String, Object> data) {
     Map<String, Object> model = new HashMap<>(data);
+    JsonObject flash = ctx.get(Flash.KEY);
+    if (flash != null) {
+      // the result of the form posted just before (Post/Redirect/Get), shown once; written only by the server
+      flash.forEach(e -> model.put(e.getKey(), e.getValue()));
+    }
     Session s = ctx.get(Session.KEY);
     model.putIfAbsent("signedIn", s != null && s.account());
     model.putIfAbsent("isAdmin", s != null && s.admin());
