@@ -12,4 +12,11 @@
   document.querySelectorAll('form[data-confirm]').forEach(function (f) {
     f.addEventListener('submit', function (e) { if (!window.confirm(f.dataset.confirm)) { e.preventDefault(); } });
   });
+  // a button that does something final in a form of several (Submit review beside Save draft) asks on its own
+  document.addEventListener('submit', function (e) {
+    var b = e.submitter;
+    if (b && b.hasAttribute('data-confirm') && !e.defaultPrevented && !window.confirm(b.getAttribute('data-confirm'))) {
+      e.preventDefault();
+    }
+  }, true);
 }());

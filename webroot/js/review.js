@@ -130,6 +130,9 @@
     }
   });
 
+  // "Submit review" asks first (app.js, before this): when the reviewer cancels, the page still guards unsaved work
+  form.addEventListener('submit', function (e) { if (e.defaultPrevented) { submitting = false; } });
+
   window.addEventListener('beforeunload', function (e) {
     if (dirty && !submitting) {
       e.preventDefault();

@@ -51,6 +51,7 @@ public final class ReviewRoutes {
     router.get("/review/:sid").handler(this::submissionPage);
     router.post("/review/:sid/decision").handler(this::decisionForm);
     router.post("/review/:sid/reveal").handler(this::revealForm);
+    router.post("/review/:sid/no-answer").handler(this::noAnswerAllForm);
     router.get("/review/:sid/:ex").handler(this::itemPage);
     router.post("/review/:sid/:ex").handler(this::itemForm);
     router.get("/review/:sid/:ex/evidence/:index").handler(this::evidence);
@@ -259,6 +260,9 @@ public final class ReviewRoutes {
           "decidedBy", v.decision().decidedBy(), "decidedAt", v.decision().decidedAt()));
     }
     m.put("decisions", ReviewService.DECISIONS);
+    long blank = v.items().stream().filter(ReviewRoutes::blankForMe).count();
+    m.put("blankCount", blank);
+    m.put("blankPlural", blank != 1);
     return m;
   }
 
@@ -591,6 +595,31 @@ public final class ReviewRoutes {
    * An exercise submitted with every section blank has nothing to judge: one submitted review with the lowest level
    * on every criterion, the note "No answer was written." and the recommendation "no" (issue 9, defect 19).
    */
+  /** Blank exercises of a submission I can still review: "no answer" for all of them in one confirmed step. */
+  private static boolean blankForMe(Item i) {
+    return i.noAnswer() && !i.iSubmitted() && !i.decided();
+  }
+
+  private void noAnswerAllForm(RoutingContext ctx) {
+    Account me = signedIn(ctx, false);
+    UUID sid = me == null ? null : uuid(ctx);
+    if (sid == null) {
+      return;
+    }
+    service.itemsOf(sid, me).compose(items -> {
+      List<Item> blank = items.stream().filter(ReviewRoutes::blankForMe).toList();
+      Future<Void> chain = Future.succeededFuture();
+      for (Item i : blank) {
+        chain = chain.compose(v -> recordNoAnswer(i, me));
+      }
+      return chain.map(v -> blank.size());
+    }).onSuccess(n -> Flash.redirect(ctx, "/review/" + sid, n == 0
+            ? Flash.of("error", "There is no blank exercise left for you to record.")
+            : Flash.of("notice", "No answer is recorded for " + n + (n == 1 ? " exercise" : " exercises")
+                + ": the lowest level on every criterion, recommendation No.")))
+        .onFailure(ctx::fail);
+  }
+
   private Future<Void> recordNoAnswer(Item item, Account me) {
     if (!item.noAnswer()) {
       return Future.failedFuture(new ClientError(409, "has_answer",
