@@ -172,7 +172,7 @@ public final class CandidateRoutes {
     m.put("status", e.status());
     m.put("started", !"not_started".equals(e.status()));
     m.put("words", e.wordsWritten());
-    m.put("savedAt", e.savedAt() == null ? null : human(e.savedAt()));
+    m.put("savedAt", e.savedAt() == null ? null : e.savedAt().toString());
     return m;
   }
 
