@@ -153,6 +153,38 @@ class InRealHandsTest {
     assertEquals(1, count(alert, "Carl Bad"), alert);
   }
 
+  @Test
+  @DisplayName("defect 8: recruiters see no environment variable, counts read in the singular for one, error pages say what to do next")
+  void wording() {
+    Browser recruiter = app.signIn(vertx, app.account("recruiter"));
+    Created c = invite();
+    for (String p : new String[] {"/candidates", "/candidates/" + c.id()}) {
+      String html = await(recruiter.get(p)).bodyAsString();
+      assertFalse(html.contains("GAMEDAY_"), p + " names an environment variable to a recruiter");
+    }
+    String one = await(recruiter.submitForm("/candidates/import", form(recruiter, "csv",
+        "name,email,track\nSolo Import,solo" + counter.incrementAndGet() + "@example.com,sre-senior\n"))).bodyAsString();
+    assertTrue(one.contains("Imported 1 candidate."), one);
+    Browser reviewer = app.signIn(vertx, app.account("reviewer"));
+    String blank = submit(invite(), true);
+    String item = await(reviewer.get("/review/" + blank + "/" + EX)).bodyAsString();
+    assertTrue(item.contains("0 of 2 reviews submitted"), "plural for 0");
+    Browser admin = app.signIn(vertx, app.account("admin"));
+    String sub = await(admin.get("/review/" + blank)).bodyAsString();
+    assertTrue(sub.contains("Only 0 of 5 exercises have all their reviews") || sub.contains("Only 1 of 5 exercises has all its reviews"), sub);
+    // error pages: what happened and what to do, for the role that reads them
+    HttpResponse<Buffer> missing = await(recruiter.get("/candidates/99999999"));
+    assertEquals(404, missing.statusCode());
+    assertTrue(missing.bodyAsString().contains("href=\"/candidates\""), "a way back to the candidates: " + missing.bodyAsString());
+    HttpResponse<Buffer> forbidden = await(recruiter.get("/review"));
+    assertEquals(403, forbidden.statusCode());
+    String f = forbidden.bodyAsString();
+    assertTrue(f.contains("recruiter") && f.contains("admin"), "says which role may, and whom to ask: " + f);
+    HttpResponse<Buffer> nowhere = await(recruiter.get("/no/such/page"));
+    assertEquals(404, nowhere.statusCode());
+    assertTrue(nowhere.bodyAsString().contains("href=\"/candidates\""), "a signed-in recruiter is pointed to their own start page");
+  }
+
   static int count(String s, String part) {
     int n = 0;
     for (int i = s.indexOf(part); i >= 0; i = s.indexOf(part, i + 1)) {
