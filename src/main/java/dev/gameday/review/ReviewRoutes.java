@@ -326,7 +326,8 @@ public final class ReviewRoutes {
         return Future.succeededFuture(); // complete, or decided already (decide answers 409 decided)
       }
       return Future.failedFuture(new ClientError(409, "incomplete_reviews", "Only " + reviewed + " of " + items.size()
-          + (reviewed == 1 ? " exercises has all its reviews, and" : " exercises have all their reviews, and") after a decision the others can never be reviewed. Confirm to decide"
+          + (reviewed == 1 ? " exercises has all its reviews" : " exercises have all their reviews")
+          + ", and after a decision the others can never be reviewed. Confirm to decide"
           + " with " + reviewed + " of " + items.size() + " exercises reviewed.",
           new JsonObject().put("reviewed", reviewed).put("exercises", items.size())));
     });
