@@ -60,6 +60,8 @@ public final class RecruiterRoutes {
     router.get("/candidates").handler(this::listPage);
     router.post("/candidates").handler(this::invitePage);
     router.post("/candidates/import").handler(this::importPage);
+    router.get("/candidates/template.csv").handler(this::templateCsv);
+    router.get("/candidates/export.csv").handler(this::exportCsv);
     router.get("/candidates/:id").handler(this::onePage);
     router.post("/candidates/:id/:action").handler(this::actionPage);
   }
@@ -229,7 +231,11 @@ public final class RecruiterRoutes {
     String sort = p.get("sort") == null || p.get("sort").isBlank() ? "activity" : p.get("sort");
     int page = page(p.get("page"));
     Long imported = parseId(p.get("imported"));
-    directory.list(q, track, st, sort, page, imported).onSuccess(list -> {
+    directory.list(q, track, st, sort, page, imported).compose(list -> directory.counts(track).map(counts -> {
+      extra.put("pipeline", counts.entrySet().stream().map(e -> Map.of("id", e.getKey(), "label",
+          upper(CandidateDirectory.label(e.getKey())), "count", e.getValue(), "current", e.getKey().equals(st))).toList());
+      return list;
+    })).onSuccess(list -> {
       Map<String, Object> m = new HashMap<>(extra);
       m.put("title", "Candidates");
       m.put("list", list);
@@ -244,6 +250,8 @@ public final class RecruiterRoutes {
       m.put("emailOn", directory.emailOn());
       m.put("csvHeader", CandidateDirectory.CSV_HEADER);
       m.put("importedFilter", imported != null);
+      m.put("exportHref", "/candidates/export.csv?q=" + enc(q) + "&track=" + enc(track) + "&status=" + enc(st) + "&sort=" + enc(sort)
+          + (imported != null ? "&imported=" + imported : ""));
       String base = "/candidates?q=" + enc(q) + "&track=" + enc(track) + "&status=" + enc(st) + "&sort=" + enc(sort)
           + (imported != null ? "&imported=" + imported : "") + "&page=";
       if (page > 0) {
@@ -261,6 +269,10 @@ public final class RecruiterRoutes {
         ctx.fail(err);
       }
     });
+  }
+
+  private static String upper(String s) {
+    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
   }
 
   private static Long parseId(String s) {
@@ -318,6 +330,25 @@ public final class RecruiterRoutes {
             ctx.fail(err);
           }
         });
+  }
+
+  private void templateCsv(RoutingContext ctx) {
+    if (recruiter(ctx) != null) {
+      CandidateExport.send(ctx, "gameday-candidates-template.csv", CandidateExport.template());
+    }
+  }
+
+  /** The list as filtered (search, track, status, one import), every page, as CSV; built on a worker. */
+  private void exportCsv(RoutingContext ctx) {
+    if (recruiter(ctx) == null) {
+      return;
+    }
+    var p = ctx.request().params();
+    directory.all(nz(p.get("q")), nz(p.get("track")), nz(p.get("status")), p.get("sort") == null || p.get("sort").isBlank()
+            ? "activity" : p.get("sort"), parseId(p.get("imported")))
+        .compose(list -> ctx.vertx().executeBlocking(() -> CandidateExport.csv(list)))
+        .onSuccess(csv -> CandidateExport.send(ctx, "gameday-candidates.csv", csv))
+        .onFailure(ctx::fail);
   }
 
   private void onePage(RoutingContext ctx) {

@@ -545,7 +545,13 @@ public final class ReviewRoutes {
           .recover(err -> err instanceof ClientError ce && ce.status() == 400
               ? Future.succeededFuture(new JsonObject().put("error", ce.getMessage()).put("formScores", scores))
               : Future.failedFuture(err));
-    }).onSuccess(flash -> Flash.redirect(ctx, "/review/" + sid + "/" + ex, flash)).onFailure(ctx::fail);
+    }).compose(flash -> !submit || flash.containsKey("error") ? Future.succeededFuture(Map.entry("/review/" + sid + "/" + ex, flash))
+        // submitted: straight on to the next answer of the queue (issue 21), or the queue when nothing is left
+        : service.next(me, null).map(next -> next == null
+            ? Map.entry("/review?status=mine", Flash.of("notice", "Your review is submitted. Nothing else is waiting for you."))
+            : Map.entry("/review/" + next.submissionId() + "/" + next.exerciseId(), Flash.of("notice",
+                "Your review is submitted; here is the next answer. Your review is on the submission page."))))
+        .onSuccess(to -> Flash.redirect(ctx, to.getKey(), to.getValue())).onFailure(ctx::fail);
   }
 
   private void itemJson(RoutingContext ctx) {

@@ -324,8 +324,14 @@ class JourneysTest {
     WebElement again = driver.findElement(By.xpath("//h2[normalize-space()='Rubric']"));
     scrollTo(again);
     again.click();
+    String itemUrl = driver.getCurrentUrl();
     tabTo("button[value='submit']");
     keys(Keys.ENTER);
+    acceptConfirm(); // "Submit this review? It is final" (issue 21, defect 5)
+    // then on to the next answer of the queue (issue 21); the scored item shows the others' scores
+    Chromium.await(driver, d -> !d.getCurrentUrl().equals(itemUrl));
+    assertTrue(mainText().contains("Your review is submitted"), mainText());
+    driver.get(itemUrl);
     Chromium.await(driver, d -> !d.findElements(By.cssSelector("ul.others")).isEmpty());
     for (Criterion c : rubric) {
       WebElement set = driver.findElement(By.id("note-" + c.id())).findElement(By.xpath("ancestor::fieldset"));
