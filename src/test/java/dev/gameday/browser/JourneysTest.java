@@ -405,10 +405,13 @@ class JourneysTest {
 
     step("before: reveal the identity");
     // reveal the identity
-    WebElement reveal = driver.findElement(By.xpath("//button[starts-with(normalize-space(), 'Reveal')]"));
+    WebElement reveal = driver.findElement(By.xpath("//a[starts-with(normalize-space(), 'Reveal')]"));
     scrollTo(reveal);
     reveal.click();
-    acceptConfirm();
+    // the confirmation step is a page of its own (a GET: nothing is revealed yet)
+    WebElement yes = Chromium.await(driver, d -> d.findElement(By.xpath("//button[normalize-space()='Yes, reveal the identity']")));
+    assertFalse(mainText().contains(name), "not revealed before confirming");
+    yes.click();
     Chromium.await(driver, d -> mainText().contains(name));
     assertTrue(driver.findElement(By.tagName("main")).getText().contains(email));
     page("decision page, revealed", tag + "-revealed", false);
