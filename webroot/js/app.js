@@ -30,6 +30,27 @@
   document.querySelectorAll('form[data-confirm]').forEach(function (f) {
     f.addEventListener('submit', function (e) { if (!window.confirm(f.dataset.confirm)) { e.preventDefault(); } });
   });
+  // Copy buttons beside links and secrets shown once (hidden without this script)
+  document.querySelectorAll('button.copy[data-copy]').forEach(function (b) {
+    b.hidden = false;
+    b.setAttribute('aria-live', 'polite');
+    b.addEventListener('click', function () {
+      var text = b.getAttribute('data-copy');
+      function done(ok) { b.textContent = ok ? 'Copied' : 'Select the text and copy it'; }
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(function () { done(true); }, function () { done(false); });
+      } else {
+        var area = document.createElement('textarea');
+        area.value = text;
+        document.body.appendChild(area);
+        area.select();
+        var ok = false;
+        try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+        area.remove();
+        done(ok);
+      }
+    });
+  });
   // a button that does something final in a form of several (Submit review beside Save draft) asks on its own
   document.addEventListener('submit', function (e) {
     var b = e.submitter;

@@ -129,4 +129,31 @@ class InRealHandsBrowserTest extends BrowserTest {
     assertEquals(0L, app.one("select count(*) as n from reviews where submission_id = $1::uuid and state = 'submitted'", sid)
         .orElseThrow().getLong("n"));
   }
+
+  @Test
+  @DisplayName("features: keys 1-4 set the focused criterion's level; a secret shown once has a Copy button that copies it")
+  void keysAndCopy() {
+    driver.get(base + "/review/" + sid + "/incident-postmortem");
+    org.openqa.selenium.WebElement first = driver.findElement(By.cssSelector("fieldset.criterion[data-criterion] input[type=radio]"));
+    js(driver, "arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();", first);
+    driver.switchTo().activeElement().sendKeys("3");
+    assertEquals("3", js(driver, "var fs = document.querySelector('fieldset.criterion[data-criterion]');"
+        + " var c = fs.querySelector('input[type=radio]:checked'); return c && c.value;"));
+    driver.switchTo().activeElement().sendKeys("1");
+    assertEquals("1", js(driver, "return document.querySelector('fieldset.criterion[data-criterion] input[type=radio]:checked').value;"));
+
+    driver.executeCdpCommand("Browser.grantPermissions", Map.of("origin", base,
+        "permissions", List.of("clipboardReadWrite", "clipboardSanitizedWrite")));
+    driver.get(base + "/admin/tokens");
+    driver.findElement(By.id("token-name")).sendKeys("Copy test");
+    driver.findElement(By.cssSelector("input[name=scope][value='invitations:read']")).click();
+    driver.findElement(By.xpath("//button[normalize-space()='Create token']")).click();
+    org.openqa.selenium.WebElement copy = Chromium.await(driver, d -> d.findElement(By.cssSelector("button.copy")));
+    String secret = driver.findElement(By.cssSelector(".notice code.hash")).getText();
+    assertTrue(copy.isDisplayed());
+    copy.click();
+    Chromium.await(driver, d -> copy.getText().equals("Copied"));
+    Object pasted = driver.executeAsyncScript("var done = arguments[0]; navigator.clipboard.readText().then(done, function (e) { done('ERROR ' + e); });");
+    assertEquals(secret, pasted);
+  }
 }

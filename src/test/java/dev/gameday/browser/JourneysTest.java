@@ -406,8 +406,8 @@ class JourneysTest {
     step("before: reveal the identity");
     // reveal the identity
     WebElement reveal = driver.findElement(By.xpath("//a[starts-with(normalize-space(), 'Reveal')]"));
-    scrollTo(reveal);
-    reveal.click();
+    assertTrue(reveal.getAttribute("href").endsWith("/review/" + sid + "?reveal=confirm"), reveal.getAttribute("href"));
+    driver.get(reveal.getAttribute("href"));
     // the confirmation step is a page of its own (a GET: nothing is revealed yet)
     WebElement yes = Chromium.await(driver, d -> d.findElement(By.xpath("//button[normalize-space()='Yes, reveal the identity']")));
     assertFalse(mainText().contains(name), "not revealed before confirming");
