@@ -1,15 +1,61 @@
-// Adds the reader's own local time, with its zone name, after every <time datetime> (which shows UTC).
+// Times in the reader's zone, and confirmations before final actions.
 (function () {
   'use strict';
-  var LONG = { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' };
-  var SHORT = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' };
+  // One way to read a time everywhere (issue 21): "2026-12-01 10:17 CET", in the reader's own time zone, named. The
+  // server writes the same format in UTC (kept as the tooltip); a deadline (data-relative) also says "(in 2 days)".
+  var FORMAT = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    timeZoneName: 'short' };
+  function local(d) {
+    var p = {};
+    new Intl.DateTimeFormat('en-US', FORMAT).formatToParts(d).forEach(function (x) { p[x.type] = x.value; });
+    return p.year + '-' + p.month + '-' + p.day + ' ' + (p.hour === '24' ? '00' : p.hour) + ':' + p.minute + ' ' + p.timeZoneName;
+  }
+  function relative(d) {
+    if (typeof Intl.RelativeTimeFormat !== 'function') { return ''; }
+    var rtf = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+    var minutes = (d.getTime() - Date.now()) / 60000;
+    var abs = Math.abs(minutes);
+    if (abs >= 2 * 1440) { return rtf.format(Math.round(minutes / 1440), 'day'); }
+    if (abs >= 120) { return rtf.format(Math.round(minutes / 60), 'hour'); }
+    return rtf.format(Math.round(minutes), 'minute');
+  }
+  window.gamedayTime = local;
   document.querySelectorAll('time[datetime]').forEach(function (t) {
     var d = new Date(t.getAttribute('datetime'));
-    if (isNaN(d.getTime()) || d.getTimezoneOffset() === 0) { return; } // a reader on UTC already sees their time
-    var local = d.toLocaleString([], t.hasAttribute('data-short') ? SHORT : LONG);
-    t.textContent = t.textContent + ' (' + local + ', your time)';
+    if (isNaN(d.getTime())) { return; }
+    if (!t.title) { t.title = t.textContent; }
+    var rel = t.hasAttribute('data-relative') ? relative(d) : '';
+    t.textContent = local(d) + (rel ? ' (' + rel + ')' : '');
   });
   document.querySelectorAll('form[data-confirm]').forEach(function (f) {
     f.addEventListener('submit', function (e) { if (!window.confirm(f.dataset.confirm)) { e.preventDefault(); } });
   });
+  // Copy buttons beside links and secrets shown once (hidden without this script)
+  document.querySelectorAll('button.copy[data-copy]').forEach(function (b) {
+    b.hidden = false;
+    b.setAttribute('aria-live', 'polite');
+    b.addEventListener('click', function () {
+      var text = b.getAttribute('data-copy');
+      function done(ok) { b.textContent = ok ? 'Copied' : 'Select the text and copy it'; }
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(function () { done(true); }, function () { done(false); });
+      } else {
+        var area = document.createElement('textarea');
+        area.value = text;
+        document.body.appendChild(area);
+        area.select();
+        var ok = false;
+        try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+        area.remove();
+        done(ok);
+      }
+    });
+  });
+  // a button that does something final in a form of several (Submit review beside Save draft) asks on its own
+  document.addEventListener('submit', function (e) {
+    var b = e.submitter;
+    if (b && b.hasAttribute('data-confirm') && !e.defaultPrevented && !window.confirm(b.getAttribute('data-confirm'))) {
+      e.preventDefault();
+    }
+  }, true);
 }());

@@ -95,6 +95,19 @@
   }
 
   form.addEventListener('change', changed);
+  // keys 1 to 4 set the level of the criterion that has the focus (on its levels or its fieldset, not while typing a note)
+  form.addEventListener('keydown', function (e) {
+    if (e.altKey || e.ctrlKey || e.metaKey || !/^[1-4]$/.test(e.key)) { return; }
+    var el = e.target;
+    if (el.tagName === 'TEXTAREA' || (el.tagName === 'INPUT' && el.type !== 'radio')) { return; }
+    var fs = el.closest ? el.closest('fieldset.criterion') : null;
+    var radio = fs ? fs.querySelector('input[type="radio"][value="' + e.key + '"]') : null;
+    if (!radio || radio.disabled) { return; }
+    e.preventDefault();
+    radio.checked = true;
+    radio.focus();
+    radio.dispatchEvent(new Event('change', { bubbles: true }));
+  });
   form.addEventListener('input', function (e) { if (e.target.tagName === 'TEXTAREA') { changed(); } });
 
   form.addEventListener('click', function (e) {
@@ -129,6 +142,9 @@
       submitting = true;
     }
   });
+
+  // "Submit review" asks first (app.js, before this): when the reviewer cancels, the page still guards unsaved work
+  form.addEventListener('submit', function (e) { if (e.defaultPrevented) { submitting = false; } });
 
   window.addEventListener('beforeunload', function (e) {
     if (dirty && !submitting) {

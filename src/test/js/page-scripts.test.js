@@ -19,15 +19,18 @@ function run(file, ctx) {
   return ctx;
 }
 
-test('app.js keeps the UTC time and adds the local time with its zone name', () => {
-  const t = {
-    textContent: 'Tuesday 8 December 2026, 09:17 UTC', title: '',
-    getAttribute: (n) => (n === 'datetime' ? '2026-12-08T09:17:00Z' : null), hasAttribute: () => false
-  };
-  run('app.js', { document: { querySelectorAll: (sel) => (sel.startsWith('time') ? [t] : []) } });
-  assert.match(t.textContent, /09:17 UTC/, 'the UTC time stays');
-  assert.match(t.textContent, /10:17/, 'the local time is added');
-  assert.match(t.textContent, /GMT\+1|CET/, 'the local time names its zone: ' + t.textContent);
+test('app.js shows every time one way, in the reader\'s zone with its name; a deadline also says how far away it is (issue 21)', () => {
+  const at = (iso, relative) => ({
+    textContent: '2026-12-08 09:17 UTC', title: '',
+    getAttribute: (n) => (n === 'datetime' ? iso : null), hasAttribute: (n) => n === 'data-relative' && relative
+  });
+  const t = at('2026-12-08T09:17:00Z', false);
+  const soon = new Date(Date.now() + 2 * 86400000 + 60000).toISOString();
+  const d = at(soon, true);
+  run('app.js', { document: { querySelectorAll: (sel) => (sel.startsWith('time') ? [t, d] : []), addEventListener: () => {} } });
+  assert.match(t.textContent, /^2026-12-08 10:17 (GMT\+1|CET)$/, 'the local time, its zone named: ' + t.textContent);
+  assert.strictEqual(t.title, '2026-12-08 09:17 UTC', 'the UTC time stays as the tooltip');
+  assert.match(d.textContent, /^\d{4}-\d\d-\d\d \d\d:\d\d (GMT\+1|CET) \(in 2 days\)$/, d.textContent);
 });
 
 /** answer.js on a page with one empty section; fetch answers with the given status. */

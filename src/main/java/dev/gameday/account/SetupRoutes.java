@@ -5,6 +5,7 @@ import static dev.gameday.account.Accounts.signedIn;
 
 import dev.gameday.account.Accounts.Account;
 import dev.gameday.audit.Audit;
+import dev.gameday.web.Flash;
 import dev.gameday.web.Http;
 import dev.gameday.web.Http.ClientError;
 import dev.gameday.web.Pages;
@@ -53,6 +54,7 @@ public final class SetupRoutes {
     router.get("/setup/:token").handler(this::exchange);
     router.get("/setup").handler(this::form);
     router.post("/setup").handler(this::create);
+    router.get("/welcome").handler(this::welcome);
     router.get("/login").handler(ctx -> renderLogin(ctx, 200, Map.of()));
     router.post("/login").handler(this::login);
     router.get("/admin/accounts").handler(this::accountsPage);
@@ -141,9 +143,7 @@ public final class SetupRoutes {
         .compose(a -> sessions.start(ctx, "account", null, a.id(), a.role(), a.email(), a.name()).map(a))
         .onSuccess(a -> {
           ctx.response().addCookie(Cookie.cookie(COOKIE, "").setPath("/setup").setMaxAge(0));
-          pages.render(ctx, 200, "setup-done", Map.of("title", "Your account is ready", "name", a.name(),
-              "email", a.email(), "role", a.role(), "admin", a.admin(), "recruits", a.recruits(),
-              "reviews", "reviewer".equals(a.role()) || a.admin(), "compliance", "compliance".equals(a.role()), "signedIn", true));
+          Flash.redirect(ctx, "/welcome", new io.vertx.core.json.JsonObject().put("created", true));
         })
         .onFailure(err -> {
           if (err instanceof ClientError ce && ce.status() == 409) {
@@ -157,6 +157,19 @@ public final class SetupRoutes {
             ctx.fail(err);
           }
         });
+  }
+
+  /** Where a new account lands (Post/Redirect/Get after {@code POST /setup}): what each role finds where. */
+  private void welcome(RoutingContext ctx) {
+    Session s = ctx.get(Session.KEY);
+    if (s == null || !s.account()) {
+      ctx.fail(401, new ClientError(401, "no_session", "Sign in to see this page."));
+      return;
+    }
+    Account a = new Account(s.accountId(), s.email(), s.name(), s.role());
+    pages.render(ctx, 200, "setup-done", Map.of("title", "Welcome", "name", a.name(), "email", a.email(), "role", a.role(),
+        "admin", a.admin(), "recruits", a.recruits(), "reviews", "reviewer".equals(a.role()) || a.admin(),
+        "compliance", "compliance".equals(a.role())));
   }
 
   private void renderLogin(RoutingContext ctx, int status, Map<String, Object> extra) {
@@ -252,12 +265,8 @@ public final class SetupRoutes {
     }
     String role = ctx.request().getFormAttribute("role");
     accounts.inviteToken(role == null ? "reviewer" : role, me)
-        .compose(token -> accountsModel(me).map(m -> {
-          m.put("link", publicUrl + "/setup/" + token);
-          m.put("linkRole", role == null ? "reviewer" : role);
-          return m;
-        }))
-        .onSuccess(m -> pages.render(ctx, 200, "admin-accounts", m))
+        .onSuccess(token -> Flash.redirect(ctx, "/admin/accounts", new io.vertx.core.json.JsonObject()
+            .put("link", publicUrl + "/setup/" + token).put("linkRole", role == null ? "reviewer" : role)))
         .onFailure(ctx::fail);
   }
 

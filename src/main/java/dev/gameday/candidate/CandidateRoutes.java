@@ -58,6 +58,7 @@ public final class CandidateRoutes {
     router.get("/candidate/review").handler(this::reviewPage);
     router.post("/candidate/submit").handler(this::submitForm);
     router.get("/candidate/receipt").handler(this::receiptPage);
+    router.get("/candidate/receipt.txt").handler(this::receiptFile);
 
     router.get("/api/v1/candidate").handler(this::overviewJson);
     router.get("/api/v1/candidate/answers/:exerciseId").handler(this::answerJson);
@@ -80,7 +81,7 @@ public final class CandidateRoutes {
       return;
     }
     String token = ctx.pathParam("token");
-    service.peek(token).onSuccess(id -> {
+    service.peek(token).compose(open -> open.isPresent() ? Future.succeededFuture(open) : service.submittedBy(token)).onSuccess(id -> {
       if (id.isEmpty()) {
         pages.render(ctx, 404, "invalid-link", Map.of("title", "This link is not valid"));
       } else if (s.candidate() && id.get().equals(s.invitationId())) {
@@ -100,12 +101,15 @@ public final class CandidateRoutes {
   }
 
   private void redeem(RoutingContext ctx) {
-    service.redeem(ctx.pathParam("token"))
-        .compose(id -> id.isEmpty() ? Future.succeededFuture(false)
-            : sessions.start(ctx, "candidate", id.get(), null, null).map(true))
-        .onSuccess(ok -> {
-          if (ok) {
-            Http.redirect(ctx, "/candidate");
+    String token = ctx.pathParam("token");
+    // an open invitation goes to the overview; a submitted one to its receipt (issue 21, defect 6), never "not valid"
+    service.redeem(token)
+        .compose(id -> id.isPresent() ? sessions.start(ctx, "candidate", id.get(), null, null).map("/candidate")
+            : service.submittedBy(token).compose(done -> done.isEmpty() ? Future.succeededFuture((String) null)
+                : sessions.start(ctx, "candidate", done.get(), null, null).map("/candidate/receipt")))
+        .onSuccess(to -> {
+          if (to != null) {
+            Http.redirect(ctx, to);
           } else {
             pages.render(ctx, 404, "invalid-link", Map.of("title", "This link is not valid"));
           }
@@ -168,7 +172,7 @@ public final class CandidateRoutes {
     m.put("status", e.status());
     m.put("started", !"not_started".equals(e.status()));
     m.put("words", e.wordsWritten());
-    m.put("savedAt", e.savedAt() == null ? null : human(e.savedAt()));
+    m.put("savedAt", e.savedAt() == null ? null : e.savedAt().toString());
     return m;
   }
 
@@ -378,6 +382,29 @@ public final class CandidateRoutes {
         pages.render(ctx, 200, "candidate-receipt", m);
       }
     }).onFailure(ctx::fail);
+  }
+
+  /** The receipt as a small text file to keep: when, the receipt number and the SHA-256 of what was sealed. */
+  private void receiptFile(RoutingContext ctx) {
+    Long id = candidate(ctx);
+    if (id == null) {
+      return;
+    }
+    service.overview(id).compose(o -> service.receipt(id).map(r -> r.map(x -> "Gameday submission receipt\n\n"
+        + "Track: " + o.track().getString("title") + "\n"
+        + "Submitted: " + x.submittedAt().withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\n"
+        + "Receipt number: " + x.submissionId() + "\n"
+        + "SHA-256 of what you submitted: " + x.sha256() + "\n\n"
+        + "Your answers are sealed: any change to them would change the SHA-256 above.\n").orElse(null)))
+        .onSuccess(text -> {
+          if (text == null) {
+            Http.redirect(ctx, "/candidate/review");
+          } else {
+            ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8")
+                .putHeader("Content-Disposition", "attachment; filename=\"gameday-receipt.txt\"")
+                .putHeader("Cache-Control", "no-store").end(text);
+          }
+        }).onFailure(ctx::fail);
   }
 
   private void overviewJson(RoutingContext ctx) {

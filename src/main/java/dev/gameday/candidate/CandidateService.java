@@ -168,6 +168,14 @@ public final class CandidateService {
     return invitationOf(REDEEM, token);
   }
 
+  /**
+   * The invitation of a token whose candidate has submitted (and that was not revoked): its link then leads to the
+   * receipt instead of the page for unknown links.
+   */
+  public Future<Optional<Long>> submittedBy(String token) {
+    return invitationOf("select id from invitations where token_hash = $1 and state = 'submitted' and revoked_at is null", token);
+  }
+
   /** The invitation a token would open, without opening it (no time limit starts). */
   public Future<Optional<Long>> peek(String token) {
     return invitationOf(PEEK, token);

@@ -3,6 +3,7 @@ package dev.gameday.integration;
 import static dev.gameday.account.Accounts.signedIn;
 
 import dev.gameday.account.Accounts.Account;
+import dev.gameday.web.Flash;
 import dev.gameday.web.Http;
 import dev.gameday.web.Http.ClientError;
 import dev.gameday.web.Pages;
@@ -63,10 +64,11 @@ public final class TokenRoutes {
     }
     List<String> scopes = f.getAll("scope");
     tokens.create(me.email(), f.get("name"), scopes, expires)
-        .onSuccess(t -> render(ctx, 201, Map.of("created", t)))
+        .onSuccess(t -> Flash.redirect(ctx, "/admin/tokens", Flash.of("created", t)))
         .onFailure(err -> {
           if (err instanceof ClientError ce && ce.status() < 500) {
-            render(ctx, ce.status(), Map.of("formError", ce.getMessage(), "formName", f.get("name") == null ? "" : f.get("name")));
+            Flash.redirect(ctx, "/admin/tokens", new JsonObject().put("formError", ce.getMessage())
+                .put("formName", f.get("name") == null ? "" : f.get("name")));
           } else {
             ctx.fail(err);
           }
@@ -80,10 +82,10 @@ public final class TokenRoutes {
       return;
     }
     tokens.revoke(me.email(), id)
-        .onSuccess(t -> render(ctx, 200, Map.of("notice", "The token " + t.getString("name") + " is revoked: it no longer works.")))
+        .onSuccess(t -> Flash.redirect(ctx, "/admin/tokens", Flash.of("notice", "The token " + t.getString("name") + " is revoked: it no longer works.")))
         .onFailure(err -> {
           if (err instanceof ClientError ce && ce.status() == 409) {
-            render(ctx, 409, Map.of("formError", ce.getMessage()));
+            Flash.redirect(ctx, "/admin/tokens", Flash.of("formError", ce.getMessage()));
           } else {
             ctx.fail(err);
           }

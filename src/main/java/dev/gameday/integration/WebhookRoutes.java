@@ -3,6 +3,7 @@ package dev.gameday.integration;
 import static dev.gameday.account.Accounts.signedIn;
 
 import dev.gameday.account.Accounts.Account;
+import dev.gameday.web.Flash;
 import dev.gameday.web.Http;
 import dev.gameday.web.Http.ClientError;
 import dev.gameday.web.Pages;
@@ -104,10 +105,11 @@ public final class WebhookRoutes {
     }
     var f = ctx.request().formAttributes();
     webhooks.add(me.email(), f.get("url"), f.getAll("event"), "yes".equals(f.get("includeIdentity")))
-        .onSuccess(e -> renderList(ctx, 201, Map.of("created", e)))
+        .onSuccess(e -> Flash.redirect(ctx, "/admin/webhooks", Flash.of("created", e)))
         .onFailure(err -> {
           if (err instanceof ClientError ce && ce.status() < 500) {
-            renderList(ctx, ce.status(), Map.of("formError", ce.getMessage(), "formUrl", f.get("url") == null ? "" : f.get("url")));
+            Flash.redirect(ctx, "/admin/webhooks", new JsonObject().put("formError", ce.getMessage())
+                .put("formUrl", f.get("url") == null ? "" : f.get("url")));
           } else {
             ctx.fail(err);
           }
@@ -137,7 +139,7 @@ public final class WebhookRoutes {
     Account me = signedIn(ctx, true);
     Long id = me == null ? null : id(ctx, "id");
     if (id != null) {
-      webhooks.disable(me.email(), id).onSuccess(e -> renderOne(ctx, id, 200, Map.of("notice", "The endpoint is disabled: nothing more is sent to it.")))
+      webhooks.disable(me.email(), id).onSuccess(e -> Flash.redirect(ctx, "/admin/webhooks/" + id, Flash.of("notice", "The endpoint is disabled: nothing more is sent to it.")))
           .onFailure(ctx::fail);
     }
   }
@@ -148,7 +150,7 @@ public final class WebhookRoutes {
     Long delivery = id == null ? null : id(ctx, "delivery");
     if (delivery != null) {
       Future<JsonObject> f = webhooks.redeliver(me.email(), id, delivery);
-      f.onSuccess(j -> renderOne(ctx, id, 200, Map.of("notice", "Delivery " + delivery + " is queued again (same event id).")))
+      f.onSuccess(j -> Flash.redirect(ctx, "/admin/webhooks/" + id, Flash.of("notice", "Delivery " + delivery + " is queued again (same event id).")))
           .onFailure(ctx::fail);
     }
   }

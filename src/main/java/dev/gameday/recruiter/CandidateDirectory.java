@@ -104,8 +104,55 @@ public final class CandidateDirectory {
 
   /** One page of invitations, filtered and sorted; each filter is a predicate only when given, so plans use indexes. */
   public Future<JsonObject> list(String q, String track, String status, String sort, int page) {
+    return list(q, track, status, sort, page, null);
+  }
+
+  /**
+   * As above; with {@code imported}, the id of one invitation of a CSV import, only that import's invitations (one
+   * transaction creates them all, so they share its creation time and inviter).
+   */
+  public Future<JsonObject> list(String q, String track, String status, String sort, int page, Long imported) {
+    return list(q, track, status, sort, page, imported, PAGE_SIZE);
+  }
+
+  /** The most rows one CSV export of the list holds. */
+  public static final int MAX_EXPORT = 100_000;
+
+  /** Every invitation the list's filters match (at most {@link #MAX_EXPORT}), in the list's order: for the CSV export. */
+  public Future<JsonObject> all(String q, String track, String status, String sort, Long imported) {
+    return list(q, track, status, sort, 0, imported, MAX_EXPORT);
+  }
+
+  /**
+   * How many invitations are in each status (the pipeline), for {@code track} or all tracks: one scan of the
+   * invitations, with the status worked out as the list does.
+   */
+  public Future<Map<String, Long>> counts(String track) {
+    return pool.preparedQuery("""
+        select case when i.revoked_at is not null then 'revoked'
+                    when i.state = 'submitted' then 'submitted'
+                    when i.closes_at <= now() then 'expired'
+                    when i.first_opened_at is null then 'invited'
+                    when exists (select 1 from answers a where a.invitation_id = i.id) then 'in_progress'
+                    else 'opened' end as status, count(*) as n
+          from invitations i where ($1::text is null or i.track_id = $1) group by 1""")
+        .execute(io.vertx.sqlclient.Tuple.of(track == null || track.isBlank() ? null : track.strip()))
+        .map(rows -> {
+          Map<String, Long> out = new java.util.LinkedHashMap<>();
+          STATUSES.forEach(s -> out.put(s, 0L));
+          rows.forEach(r -> out.put(r.getString("status"), r.getLong("n")));
+          return out;
+        });
+  }
+
+  private Future<JsonObject> list(String q, String track, String status, String sort, int page, Long imported, int pageSize) {
     List<Object> params = new ArrayList<>();
     StringBuilder where = new StringBuilder(" where true");
+    if (imported != null) {
+      params.add(imported);
+      where.append(" and (i.created_at, i.invited_by) = (select created_at, invited_by from invitations where id = $")
+          .append(params.size()).append(")");
+    }
     String text = q == null ? "" : q.strip().toLowerCase(Locale.ROOT);
     if (!text.isEmpty()) {
       if (text.length() > 200) {
@@ -143,19 +190,19 @@ public final class CandidateDirectory {
       return Future.failedFuture(new ClientError(400, "invalid_sort", "Sort by activity or deadline."));
     }
     int p = Math.max(0, page);
-    params.add(PAGE_SIZE + 1);
-    params.add((long) p * PAGE_SIZE);
+    params.add(pageSize + 1);
+    params.add((long) p * pageSize);
     String sql = "with page as (select " + ROW_COLUMNS + " from invitations i join invitation_activity ca on ca.invitation_id = i.id"
         + where + order + " limit $" + (params.size() - 1) + " offset $" + params.size() + ") " + DETAILS
         + order.replace("ca.at", "p.last_activity").replace("ca.invitation_id", "p.id").replace("i.", "p.");
     return pool.preparedQuery(sql).execute(Tuple.from(params)).map(rows -> {
       JsonArray items = new JsonArray();
       for (Row r : rows) {
-        if (items.size() < PAGE_SIZE) {
+        if (items.size() < pageSize) {
           items.add(candidate(r));
         }
       }
-      return new JsonObject().put("items", items).put("page", p).put("hasMore", rows.size() > PAGE_SIZE)
+      return new JsonObject().put("items", items).put("page", p).put("hasMore", rows.size() > pageSize)
           .put("email", email);
     });
   }
@@ -645,7 +692,14 @@ public final class CandidateDirectory {
           }
           return create(conn, me, rows, Set.of(), "csv import")
               .compose(created -> Audit.record(conn, me.email(), "candidate.imported", null,
-                  new JsonObject().put("rows", rows.size())).map(created));
+                  new JsonObject().put("rows", rows.size())).map(created))
+              .map(created -> {
+                // the import's results page lists each created row by name and email (in the file's order)
+                for (int i = 0; i < created.size(); i++) {
+                  created.getJsonObject(i).put("name", rows.get(i).name()).put("emailAddress", rows.get(i).email());
+                }
+                return created;
+              });
         }))))
         .map(created -> new JsonObject().put("created", created.size())
             .put("ids", new JsonArray(created.stream().map(o -> ((JsonObject) o).getLong("id")).toList()))

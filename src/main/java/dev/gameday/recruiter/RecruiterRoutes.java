@@ -11,6 +11,7 @@ import dev.gameday.integration.Idempotency.Answer;
 import dev.gameday.integration.Results;
 import dev.gameday.web.Http;
 import dev.gameday.web.Http.ClientError;
+import dev.gameday.web.Flash;
 import dev.gameday.web.Pages;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -59,6 +60,8 @@ public final class RecruiterRoutes {
     router.get("/candidates").handler(this::listPage);
     router.post("/candidates").handler(this::invitePage);
     router.post("/candidates/import").handler(this::importPage);
+    router.get("/candidates/template.csv").handler(this::templateCsv);
+    router.get("/candidates/export.csv").handler(this::exportCsv);
     router.get("/candidates/:id").handler(this::onePage);
     router.post("/candidates/:id/:action").handler(this::actionPage);
   }
@@ -239,7 +242,12 @@ public final class RecruiterRoutes {
     String st = nz(p.get("status"));
     String sort = p.get("sort") == null || p.get("sort").isBlank() ? "activity" : p.get("sort");
     int page = page(p.get("page"));
-    directory.list(q, track, st, sort, page).onSuccess(list -> {
+    Long imported = parseId(p.get("imported"));
+    directory.list(q, track, st, sort, page, imported).compose(list -> directory.counts(track).map(counts -> {
+      extra.put("pipeline", counts.entrySet().stream().map(e -> Map.of("id", e.getKey(), "label",
+          upper(CandidateDirectory.label(e.getKey())), "count", e.getValue(), "current", e.getKey().equals(st))).toList());
+      return list;
+    })).onSuccess(list -> {
       Map<String, Object> m = new HashMap<>(extra);
       m.put("title", "Candidates");
       m.put("list", list);
@@ -253,7 +261,11 @@ public final class RecruiterRoutes {
       m.put("statuses", CandidateDirectory.STATUSES.stream().map(s -> Map.of("id", s, "label", CandidateDirectory.label(s))).toList());
       m.put("emailOn", directory.emailOn());
       m.put("csvHeader", CandidateDirectory.CSV_HEADER);
-      String base = "/candidates?q=" + enc(q) + "&track=" + enc(track) + "&status=" + enc(st) + "&sort=" + enc(sort) + "&page=";
+      m.put("importedFilter", imported != null);
+      m.put("exportHref", "/candidates/export.csv?q=" + enc(q) + "&track=" + enc(track) + "&status=" + enc(st) + "&sort=" + enc(sort)
+          + (imported != null ? "&imported=" + imported : ""));
+      String base = "/candidates?q=" + enc(q) + "&track=" + enc(track) + "&status=" + enc(st) + "&sort=" + enc(sort)
+          + (imported != null ? "&imported=" + imported : "") + "&page=";
       if (page > 0) {
         m.put("prev", base + (page - 1));
       }
@@ -271,6 +283,18 @@ public final class RecruiterRoutes {
     });
   }
 
+  private static String upper(String s) {
+    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+
+  private static Long parseId(String s) {
+    try {
+      return s == null || s.isBlank() ? null : Long.valueOf(s.strip());
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
   private static String enc(String s) {
     return java.net.URLEncoder.encode(s == null ? "" : s, java.nio.charset.StandardCharsets.UTF_8);
   }
@@ -285,24 +309,19 @@ public final class RecruiterRoutes {
         .put("deadlineDays", blankToNull(f.get("deadlineDays"))).put("timeMultiplier", blankToNull(f.get("timeMultiplier")))
         .put("confirmDuplicate", "yes".equals(f.get("confirmDuplicate")));
     directory.invite(me, body).onSuccess(created -> {
-      Map<String, Object> m = new HashMap<>();
-      m.put("notice", "Invited " + f.get("name").strip() + " as " + created.getString("pseudonym") + "."
+      JsonObject flash = new JsonObject().put("notice", "Invited " + f.get("name").strip() + " as " + created.getString("pseudonym") + "."
           + (directory.emailOn() ? " The invitation email is on its way." : ""));
-      m.put("link", created.getString("link"));
-      renderOne(ctx, created.getLong("id"), 201, m);
+      if (created.getString("link") != null) {
+        flash.put("link", created.getString("link"));
+      }
+      Flash.redirect(ctx, "/candidates/" + created.getLong("id"), flash);
     }).onFailure(err -> {
       if (err instanceof ClientError ce && (ce.status() == 400 || ce.status() == 409)) {
-        Map<String, Object> form = new HashMap<>();
-        form.put("name", nz(f.get("name")));
-        form.put("email", nz(f.get("email")));
-        form.put("track", nz(f.get("track")));
-        form.put("deadlineDays", nz(f.get("deadlineDays")));
-        form.put("timeMultiplier", nz(f.get("timeMultiplier")));
-        Map<String, Object> m = new HashMap<>();
-        m.put("form", form);
-        m.put("inviteError", capitalise(ce.getMessage()));
-        m.put("duplicate", "duplicate".equals(ce.code()));
-        renderList(ctx, ce.status(), m);
+        JsonObject form = new JsonObject().put("name", nz(f.get("name"))).put("email", nz(f.get("email")))
+            .put("track", nz(f.get("track"))).put("deadlineDays", nz(f.get("deadlineDays")))
+            .put("timeMultiplier", nz(f.get("timeMultiplier")));
+        Flash.redirect(ctx, "/candidates#invite", new JsonObject().put("form", form)
+            .put("inviteError", capitalise(ce.getMessage())).put("duplicate", "duplicate".equals(ce.code())));
       } else {
         ctx.fail(err);
       }
@@ -315,25 +334,33 @@ public final class RecruiterRoutes {
       return;
     }
     String csv = ctx.request().getFormAttribute("csv");
-    directory.importCsv(me, csv).onSuccess(result -> {
-      Map<String, Object> m = new HashMap<>();
-      m.put("notice", "Imported " + result.getInteger("created") + " candidates."
-          + (directory.emailOn() ? " Their invitation emails are on their way." : " Email is off: copy each link below now; it is shown only once."));
-      if (!directory.emailOn()) {
-        m.put("links", result.getJsonArray("invitations"));
-      }
-      renderList(ctx, 200, m);
-    }).onFailure(err -> {
-      if (err instanceof ClientError ce && ce.status() == 400) {
-        Map<String, Object> m = new HashMap<>();
-        m.put("importError", ce.getMessage());
-        m.put("importRows", ce.body().getJsonArray("rows", new JsonArray()));
-        m.put("csv", csv == null ? "" : csv);
-        renderList(ctx, 400, m);
-      } else {
-        ctx.fail(err);
-      }
-    });
+    directory.importCsv(me, csv).onSuccess(result -> Flash.redirect(ctx, "/candidates#import", ImportResults.flash(result, directory.emailOn())))
+        .onFailure(err -> {
+          if (err instanceof ClientError ce && ce.status() == 400) {
+            Flash.redirect(ctx, "/candidates#import", ImportResults.refused(ce, csv));
+          } else {
+            ctx.fail(err);
+          }
+        });
+  }
+
+  private void templateCsv(RoutingContext ctx) {
+    if (recruiter(ctx) != null) {
+      CandidateExport.send(ctx, "gameday-candidates-template.csv", CandidateExport.template());
+    }
+  }
+
+  /** The list as filtered (search, track, status, one import), every page, as CSV; built on a worker. */
+  private void exportCsv(RoutingContext ctx) {
+    if (recruiter(ctx) == null) {
+      return;
+    }
+    var p = ctx.request().params();
+    directory.all(nz(p.get("q")), nz(p.get("track")), nz(p.get("status")), p.get("sort") == null || p.get("sort").isBlank()
+            ? "activity" : p.get("sort"), parseId(p.get("imported")))
+        .compose(list -> ctx.vertx().executeBlocking(() -> CandidateExport.csv(list)))
+        .onSuccess(csv -> CandidateExport.send(ctx, "gameday-candidates.csv", csv))
+        .onFailure(ctx::fail);
   }
 
   private void onePage(RoutingContext ctx) {
@@ -378,8 +405,7 @@ public final class RecruiterRoutes {
     // an unknown candidate fails in the action (404 unknown_candidate); the action answers the candidate as now
     action(name, body).apply(me, id)
         .onSuccess(c -> {
-          Map<String, Object> m = new HashMap<>();
-          m.put("notice", switch (name) {
+          JsonObject flash = new JsonObject().put("notice", switch (name) {
             case "extend" -> "The deadline is now " + c.getString("deadlineText") + ".";
             case "accommodation" -> "The time multiplier is now " + c.getString("timeMultiplier") + ".";
             case "revoke" -> "The invitation is revoked: its link no longer works. Answers are kept.";
@@ -388,12 +414,14 @@ public final class RecruiterRoutes {
             case "remind" -> "A reminder email is on its way.";
             default -> "The candidate's name and email are erased; they now appear as " + c.getString("pseudonym") + ".";
           });
-          m.put("link", c.getString("link"));
-          render(ctx, c, 200, m);
+          if (c.getString("link") != null) {
+            flash.put("link", c.getString("link"));
+          }
+          Flash.redirect(ctx, "/candidates/" + id, flash);
         })
         .onFailure(err -> {
           if (err instanceof ClientError ce && ce.status() != 404 && ce.status() < 500) {
-            renderOne(ctx, id, ce.status(), Map.of("actionError", capitalise(ce.getMessage())));
+            Flash.redirect(ctx, "/candidates/" + id, new JsonObject().put("actionError", capitalise(ce.getMessage())));
           } else {
             ctx.fail(err);
           }

@@ -11,6 +11,7 @@ import dev.gameday.exercise.Model.Exercise;
 import dev.gameday.review.Calibration.CriterionAgreement;
 import dev.gameday.review.Calibration.Rating;
 import dev.gameday.review.Calibration.ReferenceAgreement;
+import dev.gameday.web.Flash;
 import dev.gameday.web.Http;
 import dev.gameday.web.Http.ClientError;
 import dev.gameday.web.MarkdownRenderer;
@@ -390,20 +391,13 @@ public final class CalibrationRoutes {
     MultiMap f = ctx.request().formAttributes();
     JsonObject scores = levels(t, id -> f.get("level." + id));
     // already scored: whatever this form says, the page shows the first score beside the reference
-    mine(me, t).compose(first -> first != null ? Future.succeededFuture(first)
-            : scores == null ? Future.succeededFuture(null)
-            : store(me, t, scores).<JsonObject>map(v -> null).recover(err -> err instanceof ClientError ce && "already_scored".equals(ce.code())
-                ? mine(me, t) : Future.failedFuture(err)))
-        .compose(first -> first == null && scores != null ? Future.succeededFuture((Runnable) () ->
-            Http.redirect(ctx, "/review/calibration/" + t.version().exercise().id() + "/" + t.id()))
-            : html(t).map(html -> (Runnable) () -> {
-              if (first != null) {
-                pages.render(ctx, 409, "calibration-item", model(t, first, alreadyScored().getMessage(), html));
-              } else {
-                pages.render(ctx, 400, "calibration-item", model(t, null, INCOMPLETE, html));
-              }
-            }))
-        .onSuccess(Runnable::run)
+    String page = "/review/calibration/" + t.version().exercise().id() + "/" + t.id();
+    mine(me, t).compose(first -> first != null ? Future.succeededFuture(Flash.of("error", alreadyScored().getMessage()))
+            : scores == null ? Future.succeededFuture(Flash.of("error", INCOMPLETE))
+            : store(me, t, scores).map(v -> Flash.of("notice", "Your score is recorded. The reference levels are shown beside yours."))
+                .recover(err -> err instanceof ClientError ce && "already_scored".equals(ce.code())
+                    ? Future.succeededFuture(Flash.of("error", alreadyScored().getMessage())) : Future.failedFuture(err)))
+        .onSuccess(flash -> Flash.redirect(ctx, page, flash))
         .onFailure(ctx::fail);
   }
 

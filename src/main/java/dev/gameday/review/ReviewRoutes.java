@@ -11,6 +11,7 @@ import dev.gameday.exercise.Model.Exercise;
 import dev.gameday.review.ReviewService.Aggregate;
 import dev.gameday.review.ReviewService.Item;
 import dev.gameday.review.ReviewService.Review;
+import dev.gameday.web.Flash;
 import dev.gameday.web.Http;
 import dev.gameday.web.Http.ClientError;
 import dev.gameday.web.MarkdownRenderer;
@@ -52,6 +53,7 @@ public final class ReviewRoutes {
     router.get("/review/:sid").handler(this::submissionPage);
     router.post("/review/:sid/decision").handler(this::decisionForm);
     router.post("/review/:sid/reveal").handler(this::revealForm);
+    router.post("/review/:sid/no-answer").handler(this::noAnswerAllForm);
     router.get("/review/:sid/:ex").handler(this::itemPage);
     router.post("/review/:sid/:ex").handler(this::itemForm);
     router.get("/review/:sid/:ex/evidence/:index").handler(this::evidence);
@@ -192,7 +194,7 @@ public final class ReviewRoutes {
     if (sid == null) {
       return;
     }
-    renderSubmission(ctx, sid, me, 200, Map.of());
+    renderSubmission(ctx, sid, me, 200, Map.of("confirmReveal", "confirm".equals(ctx.request().getParam("reveal")) && me.admin()));
   }
 
   /** The submission page; for an admin with the identity if it was revealed before (that read is not audited again). */
@@ -291,6 +293,9 @@ public final class ReviewRoutes {
           "overrideReason", v.decision().overrideReason() == null ? "" : v.decision().overrideReason()));
     }
     m.put("decisions", ReviewService.DECISIONS);
+    long blank = v.items().stream().filter(ReviewRoutes::blankForMe).count();
+    m.put("blankCount", blank);
+    m.put("blankPlural", blank != 1);
     return m;
   }
 
@@ -328,14 +333,14 @@ public final class ReviewRoutes {
     completeOrConfirmed(sid, me, confirmed)
         .compose(v -> overrideFor(sid, me, f.get("override_reason")))
         .compose(override -> service.decide(sid, me, f.get("decision"), f.get("rationale"), override))
-        .onSuccess(v -> Http.redirect(ctx, "/review/" + sid))
+        .onSuccess(v -> Flash.redirect(ctx, "/review/" + sid, Flash.of("notice", "The decision is recorded: "
+            + f.get("decision") + ". The reviews are now read-only.")))
         .onFailure(err -> {
-          if (err instanceof ClientError ce && ("incomplete_reviews".equals(ce.code()) || "override_required".equals(ce.code())
-              || "invalid_override_reason".equals(ce.code()))) {
-            renderSubmission(ctx, sid, me, ce.status(), Map.of("decisionError", ce.getMessage(),
-                "formDecision", f.get("decision") == null ? "" : f.get("decision"),
-                "formRationale", f.get("rationale") == null ? "" : f.get("rationale"),
-                "formOverride", f.get("override_reason") == null ? "" : f.get("override_reason")));
+          if (err instanceof ClientError ce && ce.status() < 500 && ce.status() != 404 && ce.status() != 403) {
+            Flash.redirect(ctx, "/review/" + sid, new JsonObject().put("decisionError", ce.getMessage())
+                .put("formDecision", f.get("decision") == null ? "" : f.get("decision"))
+                .put("formRationale", f.get("rationale") == null ? "" : f.get("rationale"))
+                .put("formOverride", f.get("override_reason") == null ? "" : f.get("override_reason")));
           } else {
             ctx.fail(err);
           }
@@ -356,7 +361,8 @@ public final class ReviewRoutes {
         return Future.succeededFuture(); // complete, or decided already (decide answers 409 decided)
       }
       return Future.failedFuture(new ClientError(409, "incomplete_reviews", "Only " + reviewed + " of " + items.size()
-          + " exercises have all their reviews, and after a decision the others can never be reviewed. Confirm to decide"
+          + (reviewed == 1 ? " exercises has all its reviews" : " exercises have all their reviews")
+          + ", and after a decision the others can never be reviewed. Confirm to decide"
           + " with " + reviewed + " of " + items.size() + " exercises reviewed.",
           new JsonObject().put("reviewed", reviewed).put("exercises", items.size())));
     });
@@ -384,10 +390,12 @@ public final class ReviewRoutes {
       return;
     }
     if (!"yes".equals(ctx.request().getFormAttribute("confirm"))) {
-      renderSubmission(ctx, sid, me, 200, Map.of("confirmReveal", true));
+      // the confirmation step is a page of its own (GET): nothing happens until "Yes" is posted
+      Http.redirect(ctx, "/review/" + sid + "?reveal=confirm");
       return;
     }
-    service.reveal(sid, me).onSuccess(identity -> Http.redirect(ctx, "/review/" + sid)).onFailure(ctx::fail);
+    service.reveal(sid, me).onSuccess(identity -> Flash.redirect(ctx, "/review/" + sid,
+        Flash.of("notice", "The identity is revealed and the reveal is written to the audit log."))).onFailure(ctx::fail);
   }
 
   private void revealJson(RoutingContext ctx) {
@@ -446,12 +454,10 @@ public final class ReviewRoutes {
     if (sid == null) {
       return;
     }
-    itemView(sid, ctx.pathParam("ex"), me).map(v -> {
-      Map<String, Object> m = itemModel(v, me, null, null);
-      // after "Save draft" without JavaScript: say so at the top instead of reloading silently
-      m.put("savedNotice", "1".equals(ctx.request().getParam("saved")) && Boolean.TRUE.equals(m.get("editable")));
-      return m;
-    })
+    JsonObject flash = ctx.get(Flash.KEY);
+    // after a refused form (Post/Redirect/Get): the levels and notes as they were posted, to correct
+    JsonObject formScores = flash == null ? null : flash.getJsonObject("formScores");
+    itemView(sid, ctx.pathParam("ex"), me).map(v -> itemModel(v, me, formScores, null))
         .onSuccess(m -> pages.render(ctx, 200, "review-item", m)).onFailure(ctx::fail);
   }
 
@@ -564,7 +570,9 @@ public final class ReviewRoutes {
     boolean submit = "submit".equals(f.get("action"));
     if ("no_answer".equals(f.get("action"))) {
       service.item(sid, ex, me).compose(item -> recordNoAnswer(item, me))
-          .onSuccess(v -> Http.redirect(ctx, "/review/" + sid + "/" + ex)).onFailure(ctx::fail);
+          .onSuccess(v -> Flash.redirect(ctx, "/review/" + sid + "/" + ex, Flash.of("notice",
+              "No answer is recorded for this exercise: the lowest level on every criterion, recommendation No.")))
+          .onFailure(ctx::fail);
       return;
     }
     service.item(sid, ex, me).compose(item -> {
@@ -583,17 +591,18 @@ public final class ReviewRoutes {
       }
       String rec = f.get("recommendation");
       return service.save(item, me, scores, rec == null || rec.isBlank() ? null : rec, submit)
-          .map(v -> (Map<String, Object>) null)
+          .map(v -> submit ? Flash.of("notice", "Your review is submitted. It is final; the other reviewers' scores are shown below.")
+              : Flash.of("savedNotice", true))
           .recover(err -> err instanceof ClientError ce && ce.status() == 400
-              ? itemView(sid, ex, me).map(v -> itemModel(v, me, scores, ce.getMessage()))
+              ? Future.succeededFuture(new JsonObject().put("error", ce.getMessage()).put("formScores", scores))
               : Future.failedFuture(err));
-    }).onSuccess(model -> {
-      if (model == null) {
-        Http.redirect(ctx, "/review/" + sid + "/" + ex + (submit ? "" : "?saved=1"));
-      } else {
-        pages.render(ctx, 400, "review-item", model);
-      }
-    }).onFailure(ctx::fail);
+    }).compose(flash -> !submit || flash.containsKey("error") ? Future.succeededFuture(Map.entry("/review/" + sid + "/" + ex, flash))
+        // submitted: straight on to the next answer of the queue (issue 21), or the queue when nothing is left
+        : service.next(me, null).map(next -> next == null
+            ? Map.entry("/review?status=mine", Flash.of("notice", "Your review is submitted. Nothing else is waiting for you."))
+            : Map.entry("/review/" + next.submissionId() + "/" + next.exerciseId(), Flash.of("notice",
+                "Your review is submitted; here is the next answer. Your review is on the submission page."))))
+        .onSuccess(to -> Flash.redirect(ctx, to.getKey(), to.getValue())).onFailure(ctx::fail);
   }
 
   private void itemJson(RoutingContext ctx) {
@@ -645,6 +654,31 @@ public final class ReviewRoutes {
    * An exercise submitted with every section blank has nothing to judge: one submitted review with the lowest level
    * on every criterion, the note "No answer was written." and the recommendation "no" (issue 9, defect 19).
    */
+  /** Blank exercises of a submission I can still review: "no answer" for all of them in one confirmed step. */
+  private static boolean blankForMe(Item i) {
+    return i.noAnswer() && !i.iSubmitted() && !i.decided();
+  }
+
+  private void noAnswerAllForm(RoutingContext ctx) {
+    Account me = signedIn(ctx, false);
+    UUID sid = me == null ? null : uuid(ctx);
+    if (sid == null) {
+      return;
+    }
+    service.itemsOf(sid, me).compose(items -> {
+      List<Item> blank = items.stream().filter(ReviewRoutes::blankForMe).toList();
+      Future<Void> chain = Future.succeededFuture();
+      for (Item i : blank) {
+        chain = chain.compose(v -> recordNoAnswer(i, me));
+      }
+      return chain.map(v -> blank.size());
+    }).onSuccess(n -> Flash.redirect(ctx, "/review/" + sid, n == 0
+            ? Flash.of("error", "There is no blank exercise left for you to record.")
+            : Flash.of("notice", "No answer is recorded for " + n + (n == 1 ? " exercise" : " exercises")
+                + ": the lowest level on every criterion, recommendation No.")))
+        .onFailure(ctx::fail);
+  }
+
   private Future<Void> recordNoAnswer(Item item, Account me) {
     if (!item.noAnswer()) {
       return Future.failedFuture(new ClientError(409, "has_answer",

@@ -123,6 +123,27 @@ public final class HttpVerticle extends VerticleBase {
         });
   }
 
+  /**
+   * What an error page adds for its reader (issue 21, defect 8): the way back to their own start page, and for a
+   * refusal or a missing page, what it means for their role and what to do.
+   */
+  private static void helpful(RoutingContext ctx, int status, Map<String, Object> m) {
+    Session s = ctx.get(Session.KEY);
+    if (s != null && s.candidate()) {
+      m.put("homeHref", "/candidate");
+      m.put("homeLabel", "Back to your assessment");
+    } else if (s != null && s.account()) {
+      m.put("homeHref", s.recruiter() ? "/candidates" : "/review");
+      m.put("homeLabel", s.recruiter() ? "Back to the candidates" : "Back to the review queue");
+    }
+    if (status == 403 && s != null && s.account()) {
+      m.put("advice", "You are signed in as " + (s.admin() ? "an admin" : "a " + s.role()) + ". Reviewers score answers without"
+          + " seeing names, recruiters look after candidates, and an admin does both; if your work needs this page, ask an admin.");
+    } else if (status == 404) {
+      m.put("advice", "Check the address. If you followed a link from Gameday, what it pointed to may have been removed.");
+    }
+  }
+
   /** One place that turns failures into a JSON error or an error page; never a stack trace. */
   private void failure(RoutingContext ctx) {
     Throwable err = ctx.failure();
@@ -163,6 +184,7 @@ public final class HttpVerticle extends VerticleBase {
       Map<String, Object> m = new java.util.HashMap<>(Map.of("title", ce.status() == 500 ? "Something went wrong"
               : ce.status() == 503 ? "Briefly unavailable" : "Sorry",
           "status", ce.status(), "message", ce.getMessage(), "noSession", ce.status() == 401));
+      helpful(ctx, ce.status(), m);
       String back = Http.safeNext(ctx.request().uri());
       if (ce.status() == 401 && ctx.request().method() == io.vertx.core.http.HttpMethod.GET && back != null
           && (back.startsWith("/review") || back.startsWith("/admin"))) {

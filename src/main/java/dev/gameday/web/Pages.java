@@ -60,7 +60,7 @@ public final class Pages {
       Object other = options.param(0);
       return Objects.equals(String.valueOf(a), String.valueOf(other));
     });
-    hb.registerHelper("time", (Helper<Object>) (t, options) -> time(t));
+    hb.registerHelper("time", (Helper<Object>) (t, options) -> time(t, Boolean.TRUE.equals(options.hash("relative"))));
     hb.registerHelper("plural", (Helper<Object>) (n, options) -> {
       Object one = options.param(0);
       Object many = options.param(1);
@@ -76,6 +76,11 @@ public final class Pages {
    * the reader's local time). Takes an {@code OffsetDateTime} or its ISO text; anything else is shown as it is.
    */
   static Object time(Object t) {
+    return time(t, false);
+  }
+
+  /** With {@code relative} (a deadline: {@code {{time t relative=true}}}), app.js also says how far away it is. */
+  static Object time(Object t, boolean relative) {
     java.time.OffsetDateTime at = null;
     if (t instanceof java.time.OffsetDateTime o) {
       at = o;
@@ -91,7 +96,7 @@ public final class Pages {
     }
     java.time.OffsetDateTime utc = at.withOffsetSameInstant(java.time.ZoneOffset.UTC);
     return new Handlebars.SafeString("<time datetime=\"" + utc.toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-        + "\" data-short>" + utc.format(SHORT) + "</time>");
+        + "\" data-short" + (relative ? " data-relative" : "") + ">" + utc.format(SHORT) + "</time>");
   }
 
   /** A template cache that counts how many templates it had to parse (tests check that requests parse none). */
@@ -169,6 +174,11 @@ public final class Pages {
 
   public void render(RoutingContext ctx, int status, String template, Map<String, Object> data) {
     Map<String, Object> model = new HashMap<>(data);
+    JsonObject flash = ctx.get(Flash.KEY);
+    if (flash != null) {
+      // the result of the form posted just before (Post/Redirect/Get), shown once; written only by the server
+      flash.forEach(e -> model.put(e.getKey(), e.getValue()));
+    }
     Session s = ctx.get(Session.KEY);
     model.putIfAbsent("signedIn", s != null && s.account());
     model.putIfAbsent("isAdmin", s != null && s.admin());

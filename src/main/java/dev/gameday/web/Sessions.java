@@ -27,7 +27,7 @@ public final class Sessions {
 
   private static final String LOOKUP = """
       select s.kind, s.invitation_id, s.account_id, s.csrf_token, a.role, a.email, a.name,
-             s.last_seen_at < now() - interval '1 minute' as stale
+             s.last_seen_at < now() - interval '1 minute' as stale, s.flash is not null as has_flash
         from sessions s left join accounts a on a.id = s.account_id
        where s.id_hash = $1 and s.expires_at > now()
          and s.last_seen_at > now() - make_interval(secs => case when s.kind = 'candidate' then $2::float8 else $3::float8 end)
@@ -70,6 +70,7 @@ public final class Sessions {
 
   /** Route handler: resolves the cookie to a {@link Session} (or none) and moves on. */
   public void load(RoutingContext ctx) {
+    ctx.put(Flash.SESSIONS, pool);
     Cookie cookie = ctx.request().getCookie(cookieName());
     if (cookie == null || cookie.getValue().isEmpty() || cookie.getValue().length() > 100) {
       ctx.next();
@@ -86,10 +87,12 @@ public final class Sessions {
   private Future<Void> use(RoutingContext ctx, byte[] idHash, Row r) {
     ctx.put(Session.KEY, new Session(idHash, r.getString("kind"), r.getLong("invitation_id"), r.getLong("account_id"),
         r.getString("role"), r.getString("csrf_token"), r.getString("email"), r.getString("name")));
+    Future<Void> flash = Boolean.TRUE.equals(r.getBoolean("has_flash")) && Flash.shows(ctx)
+        ? Flash.take(ctx, pool, idHash) : Future.succeededFuture();
     if (Boolean.TRUE.equals(r.getBoolean("stale"))) {
-      return pool.preparedQuery(TOUCH).execute(Tuple.of(idHash)).mapEmpty();
+      return flash.compose(v -> pool.preparedQuery(TOUCH).execute(Tuple.of(idHash)).mapEmpty());
     }
-    return Future.succeededFuture();
+    return flash;
   }
 
   /** Starts a new session (a new id every time: never reuses one from before sign-in) and sets its cookies. */

@@ -89,7 +89,7 @@ class SetupLinkTest {
   void createsAccount() {
     Browser b = linkHolder();
     String email = "new" + counter.incrementAndGet() + "@example.com";
-    assertEquals(200, create(b, email).statusCode());
+    assertEquals(303, create(b, email).statusCode());
     assertTrue(app.one("select 1 from accounts where email = $1", email).isPresent());
   }
 

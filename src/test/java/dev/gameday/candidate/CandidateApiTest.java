@@ -351,10 +351,14 @@ class CandidateApiTest {
   }
 
   @Test
-  @DisplayName("after submit the invitation link no longer signs anyone in")
+  @DisplayName("after submit the invitation link leads to the receipt (issue 21), and nothing can be changed through it")
   void linkAfterSubmit() {
     await(candidate.post("/api/v1/candidate/submit", null));
-    assertEquals(404, await(new Browser(vertx, app.port).get("/i/" + invitation.token())).statusCode());
+    Browser other = new Browser(vertx, app.port);
+    HttpResponse<Buffer> r = await(other.get("/i/" + invitation.token()));
+    assertEquals(303, r.statusCode());
+    assertEquals("/candidate/receipt", r.getHeader("Location"));
+    assertError(await(other.put(ANSWERS, save(5, "summary", "changed later"))), 409, "submitted");
   }
 
   @Test

@@ -82,6 +82,20 @@ public final class Browser {
     return r.sendForm(form).map(this::remember);
   }
 
+  /**
+   * Posts a form like a browser: the answer must be a redirect (303, Post/Redirect/Get), which is followed with a
+   * GET (without the fragment); the page after the redirect is the answer. Anything else fails the future.
+   */
+  public Future<HttpResponse<Buffer>> submitForm(String path, MultiMap form) {
+    return postForm(path, form).compose(r -> {
+      if (r.statusCode() != 303 || r.getHeader("Location") == null) {
+        return Future.failedFuture(new AssertionError("POST " + path + " answered " + r.statusCode() + ", not 303: "
+            + r.bodyAsString()));
+      }
+      return get(r.getHeader("Location").replaceFirst("#.*$", ""));
+    });
+  }
+
   private Future<HttpResponse<Buffer>> send(HttpRequest<Buffer> r, Buffer body) {
     applyCookies(r);
     if (sendCsrf && r.method() != HttpMethod.GET && cookies.containsKey("XSRF-TOKEN")) {
