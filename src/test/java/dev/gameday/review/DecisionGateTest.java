@@ -2,6 +2,7 @@ package dev.gameday.review;
 
 import static dev.gameday.Gameday.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -89,8 +90,13 @@ class DecisionGateTest {
     assertTrue(page.contains("name=\"override_reason\""), "and asks for an override reason");
     HttpResponse<Buffer> form = await(admin.postForm("/review/" + sid + "/decision", MultiMap.caseInsensitiveMultiMap()
         .add("_csrf", admin.cookie("XSRF-TOKEN")).add("decision", "hold").add("rationale", "r").add("confirmIncomplete", "1")));
-    assertEquals(409, form.statusCode());
-    assertTrue(form.bodyAsString().contains("Record it as an override with a written reason"));
+    // Post/Redirect/Get: the refused form answers 303 and the page it leads to says why, once, keeping what was typed
+    assertEquals(303, form.statusCode());
+    assertNull(app.one("select 1 from decisions where submission_id = $1::uuid", sid).orElse(null), "nothing recorded");
+    String after = await(admin.get("/review/" + sid)).bodyAsString();
+    assertTrue(after.contains("Record it as an override with a written reason"), after);
+    assertFalse(await(admin.get("/review/" + sid)).bodyAsString().contains("Record it as an override with a written reason"),
+        "the message is shown once");
 
     HttpResponse<Buffer> ok = await(admin.postForm("/review/" + sid + "/decision", MultiMap.caseInsensitiveMultiMap()
         .add("_csrf", admin.cookie("XSRF-TOKEN")).add("decision", "hold").add("rationale", "r").add("confirmIncomplete", "1")
