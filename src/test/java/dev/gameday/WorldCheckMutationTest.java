@@ -186,6 +186,16 @@ class WorldCheckMutationTest {
   }
 
   @Test
+  @DisplayName("the first double credit of incident-postmortem (the 13:27 near miss in timeline and reflection) fails check")
+  void nearMissCreditedTwice() throws Exception {
+    Path lib = Library.copy(tmp);
+    String f = "incident-postmortem/rubric.yaml";
+    Library.replace(lib, f, "from 12:32 [F9], while", "from 12:32 [F9] or the ferret-http near miss at 13:27 [F8], while");
+    fails(lib, "finding F8 (exercises/incident-postmortem/reviewer-notes.md:",
+        "is credited by timeline and reflection: one finding, one criterion");
+  }
+
+  @Test
   @DisplayName("every exercise must give its findings ids: notes without ids, or anchors that credit none, fail check")
   void findingIdsRequired() throws Exception {
     Path lib = Library.copy(tmp);
