@@ -186,6 +186,28 @@ class WorldCheckMutationTest {
   }
 
   @Test
+  @DisplayName("the first double credit of incident-postmortem (the 13:27 near miss in timeline and reflection) fails check")
+  void nearMissCreditedTwice() throws Exception {
+    Path lib = Library.copy(tmp);
+    String f = "incident-postmortem/rubric.yaml";
+    Library.replace(lib, f, "from 12:32 [F9], while", "from 12:32 [F9] or the ferret-http near miss at 13:27 [F8], while");
+    fails(lib, "finding F8 (exercises/incident-postmortem/reviewer-notes.md:",
+        "is credited by timeline and reflection: one finding, one criterion");
+  }
+
+  @Test
+  @DisplayName("every exercise must give its findings ids: notes without ids, or anchors that credit none, fail check")
+  void findingIdsRequired() throws Exception {
+    Path lib = Library.copy(tmp);
+    Path notes = lib.resolve("toil-automation/reviewer-notes.md");
+    Files.writeString(notes, Files.readString(notes).replaceAll("\\[(F\\d+)]", "($1)"));
+    Path rubric = lib.resolve("oncall-triage/rubric.yaml");
+    Files.writeString(rubric, Files.readString(rubric).replaceAll("\\[(fix )?F\\d+]", ""));
+    fails(lib, "exercises/toil-automation/reviewer-notes.md:1: the reviewer notes define no finding ids",
+        "exercises/oncall-triage/rubric.yaml:", "no anchor credits a finding of exercises/oncall-triage/reviewer-notes.md");
+  }
+
+  @Test
   @DisplayName("a level-4 descriptor that lists as many items as its anchor has findings fails check")
   void checklistDescriptor() throws Exception {
     Path lib = Library.copy(tmp);

@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
  * rubric's anchors credit findings by id ({@code [F3]}), and an action criterion may ask for a fix of one
  * ({@code [fix F3]}), which is not a second credit. A finding credited by two criteria, an anchor citing an id the
  * notes do not define, or a fix cited outside an action criterion is a problem. A public level-4 descriptor that
- * lists as many items as its anchor credits findings reads as a checklist, not a description of quality. An
- * exercise whose notes define no ids is not checked.
+ * lists as many items as its anchor credits findings reads as a checklist, not a description of quality. Every
+ * exercise must take part: notes that define no ids, or a rubric whose anchors credit none, are problems too.
  */
 final class Findings {
   private Findings() {
@@ -37,8 +37,12 @@ final class Findings {
       }
     }
     if (defined.isEmpty()) {
+      problems.add(new Problem(notesFile, 1, "the reviewer notes define no finding ids ([F1], [F2], ...): every "
+          + "exercise gives its planted findings ids and its anchors credit them, so that `check` can refuse a "
+          + "finding credited by two criteria"));
       return;
     }
+    boolean anyCredit = false;
     Map<String, String> creditedBy = new LinkedHashMap<>();
     for (Yaml c : rubric.list("criteria", false)) {
       String id = c.str("id", 64);
@@ -63,6 +67,7 @@ final class Findings {
                 + ": fixes belong to an action criterion");
           }
         }
+        anyCredit |= !credits.isEmpty() || text.contains("[fix ");
         for (String f : credits) {
           if (!defined.containsKey(f)) {
             anchor.problem("anchor cites finding " + f + ", which " + notesFile + " does not define");
@@ -87,6 +92,10 @@ final class Findings {
           }
         }
       }
+    }
+    if (!anyCredit) {
+      rubric.problem("no anchor credits a finding of " + notesFile + " by its id ([F1]): one finding, one "
+          + "criterion cannot be checked");
     }
   }
 }
