@@ -104,6 +104,27 @@ public final class Totp {
     return sb.toString();
   }
 
+  /** RFC 4648 base32 decoded (spaces, padding and case ignored), as an app reads a typed secret. */
+  public static byte[] fromBase32(String text) {
+    String t = text.replaceAll("[\\s=]", "").toUpperCase(java.util.Locale.ROOT);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    int buffer = 0;
+    int bits = 0;
+    for (char ch : t.toCharArray()) {
+      int v = BASE32.indexOf(ch);
+      if (v < 0) {
+        throw new IllegalArgumentException("not base32: " + ch);
+      }
+      buffer = buffer << 5 | v;
+      bits += 5;
+      if (bits >= 8) {
+        out.write(buffer >> bits - 8 & 0xff);
+        bits -= 8;
+      }
+    }
+    return out.toByteArray();
+  }
+
   /** The secret in groups of four characters, easier to read and type. */
   public static String grouped(byte[] secret) {
     return base32(secret).replaceAll("(.{4})(?!$)", "$1 ");
