@@ -202,6 +202,20 @@ class TwoFactorTest {
   }
 
   @Test
+  @DisplayName("enrolling and signing in with a second factor is not history: such an account can still be deleted")
+  void notHistory() {
+    String email = app.account("reviewer");
+    byte[] secret = enrol(app.signIn(vertx, email), new ArrayList<>());
+    Browser b = password(email, "/login/code");
+    assertEquals("/login/code?problem=wrong_code", location(form(b, "/login/code", "code", "bad")));
+    assertEquals("/review", location(form(b, "/login/code", "code", Totp.code(secret, Totp.step(now()) + 1))));
+    long id = app.one("select id from accounts where email = $1", email).orElseThrow().getLong("id");
+    Browser admin = app.signIn(vertx, app.account("admin"));
+    assertEquals("/admin/accounts?done=deleted", location(form(admin, "/admin/accounts/" + id + "/delete")));
+    assertTrue(app.one("select 1 from account_totp where account_id = $1", id).isEmpty());
+  }
+
+  @Test
   @DisplayName("GAMEDAY_2FA_REQUIRED_ROLES: a comma-separated list of roles, none by default; an unknown role fails start-up")
   void config() {
     assertEquals(List.of(), Config.fromEnvironment(Map.of()).staff().twoFactorRoles());
