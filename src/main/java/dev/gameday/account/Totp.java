@@ -18,6 +18,10 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Time-based one-time passwords (RFC 6238 over RFC 4226's HOTP): HMAC-SHA1, 30-second steps, 6 digits, the
  * parameters every authenticator app assumes. Checked against RFC 6238 Appendix B's test vectors.
+ *
+ * <p>Not {@code vertx-auth-otp}: its 5.0.7 {@code TotpAuth.authenticate} compares the code of the current step only
+ * (no step either side, so a code typed as the step turns is refused), keeps no used step (a code works again and
+ * again within its 30 seconds) and counts attempts without a time window. The check here does all three.
  */
 public final class Totp {
   public static final int STEP_SECONDS = 30;
