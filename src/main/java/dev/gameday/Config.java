@@ -35,7 +35,7 @@ public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path 
       "GAMEDAY_PORT", "GAMEDAY_EXERCISES", "GAMEDAY_PUBLIC_URL", "GAMEDAY_TRUSTED_PROXIES", "GAMEDAY_CONTACT",
       "GAMEDAY_LOG_FORMAT", "GAMEDAY_METRICS_TOKEN", "GAMEDAY_MIGRATE_ON_START", "GAMEDAY_SMTP_URL", "GAMEDAY_MAIL_FROM",
       "GAMEDAY_RETENTION_DAYS", "GAMEDAY_EGRESS_ALLOW", "GAMEDAY_GREENHOUSE_HOSTS",
-      "GAMEDAY_SESSION_IDLE_MINUTES", "GAMEDAY_SESSION_HOURS");
+      "GAMEDAY_SESSION_IDLE_MINUTES", "GAMEDAY_SESSION_HOURS", "GAMEDAY_2FA_REQUIRED_ROLES");
 
   /**
    * @param egress          the ranges allowed beyond the public internet for webhooks and callbacks (none by default)
@@ -68,11 +68,24 @@ public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path 
    *
    * @param idleMinutes   a staff session ends after this long without a request
    * @param absoluteHours a staff session ends this long after sign-in, however active
+   * @param twoFactorRoles the roles that must use two-factor authentication (none by default)
    */
-  public record Staff(int idleMinutes, int absoluteHours) {
+  public record Staff(int idleMinutes, int absoluteHours, java.util.List<String> twoFactorRoles) {
     public static final Staff DEFAULT = new Staff(120, 12);
 
+    public Staff(int idleMinutes, int absoluteHours) {
+      this(idleMinutes, absoluteHours, java.util.List.of());
+    }
+
     public Staff {
+      twoFactorRoles = twoFactorRoles.stream().map(r -> r.strip().toLowerCase(java.util.Locale.ROOT))
+          .filter(r -> !r.isEmpty()).distinct().toList();
+      for (String r : twoFactorRoles) {
+        if (!dev.gameday.account.Accounts.ROLES.contains(r)) {
+          throw new IllegalArgumentException("GAMEDAY_2FA_REQUIRED_ROLES: '" + r + "' is not a role (reviewer, recruiter, "
+              + "admin, compliance)");
+        }
+      }
       // housekeeping deletes sessions idle for a day
       if (idleMinutes < 5 || idleMinutes > 24 * 60) {
         throw new IllegalArgumentException("GAMEDAY_SESSION_IDLE_MINUTES must be between 5 and 1440, got " + idleMinutes);
@@ -86,8 +99,10 @@ public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path 
     }
 
     static Staff fromEnvironment(Map<String, String> env) {
+      String roles = blankToNull(env.get("GAMEDAY_2FA_REQUIRED_ROLES"));
       return new Staff(number(env, "GAMEDAY_SESSION_IDLE_MINUTES", DEFAULT.idleMinutes),
-          number(env, "GAMEDAY_SESSION_HOURS", DEFAULT.absoluteHours));
+          number(env, "GAMEDAY_SESSION_HOURS", DEFAULT.absoluteHours),
+          roles == null ? java.util.List.of() : java.util.List.of(roles.split(",")));
     }
   }
 

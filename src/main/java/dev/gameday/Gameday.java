@@ -172,7 +172,7 @@ public final class Gameday implements AutoCloseable {
     MarkdownRenderer markdown = new MarkdownRenderer(vertx);
     CandidateRoutes candidateRoutes = new CandidateRoutes(candidates, catalog, sessions, pages, config, markdown, trails);
     SetupRoutes setupRoutes = new SetupRoutes(accounts, sessions, pages, pool, config.https(), config.publicUrl(),
-        config.trustedProxies());
+        config.trustedProxies(), config.staff().twoFactorRoles());
     ReviewService reviews = new ReviewService(pool, catalog);
     CalibrationRoutes calibrationRoutes = new CalibrationRoutes(vertx, pool, catalog, pages, markdown, reviews::changes);
     dev.gameday.review.AgreementService agreement = new dev.gameday.review.AgreementService(vertx, pool, catalog, reviews::changes);
@@ -191,6 +191,7 @@ public final class Gameday implements AutoCloseable {
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     dev.gameday.ops.Readiness readiness = new dev.gameday.ops.Readiness(pool, catalog, schemaVersion);
     httpDeployment = await(vertx.deployVerticle(() -> new HttpVerticle(config, pool, sessions, pages, outages, router -> {
+      setupRoutes.gate(router); // two-factor policy: before every other route
       candidateRoutes.mount(router);
       setupRoutes.mount(router);
       calibrationRoutes.mount(router);

@@ -26,7 +26,9 @@ final class AccountRoutes {
       "deleted", "The account is deleted.",
       "withdrawn", "The setup link is withdrawn: it no longer works.",
       "reset_emailed", "A password reset link is on its way to the account's email address (valid 30 minutes).",
-      "reset_link", "Email is off: pass the password reset link below to the account's owner.");
+      "reset_link", "Email is off: pass the password reset link below to the account's owner.",
+      "second_factor_reset", "The account's second factor is reset: it signs in with its password alone until it sets "
+          + "two-factor authentication up again.");
   /** What the page says after a refused change, by error code. */
   static final Map<String, String> PROBLEMS = Map.of(
       "last_admin", "That would leave no active admin: make another account admin first.",
@@ -34,6 +36,7 @@ final class AccountRoutes {
       "has_history", "That account has history (reviews, decisions, invitations or audited actions), so it cannot be "
           + "deleted. Disable it instead: its history stays attributable.",
       "not_found", "That account or link no longer exists.",
+      "no_second_factor", "That account has no second factor to reset.",
       "invalid_role", "The role must be reviewer, recruiter or admin.");
 
   private final Lifecycle lifecycle;

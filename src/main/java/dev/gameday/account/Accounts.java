@@ -320,6 +320,9 @@ public final class Accounts {
         // password reset links a day past their expiry, and the forgot-password form's old windows
         .compose(v -> pool.query("delete from password_resets where expires_at < now() - interval '1 day'").execute())
         .compose(v -> pool.query("delete from password_reset_throttle where window_start < now() - interval '1 hour'").execute())
+        // second sign-in steps never finished, and wrong codes past the rate limit's window
+        .compose(v -> pool.query("delete from totp_pending where expires_at < now()").execute())
+        .compose(v -> pool.query("delete from totp_failures where at < now() - interval '1 hour'").execute())
         .mapEmpty();
   }
 

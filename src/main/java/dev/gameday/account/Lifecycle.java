@@ -28,7 +28,8 @@ public final class Lifecycle {
   private static final String HISTORY = """
       select exists (select 1 from audit_log where actor = $1
                         and action not in ('login', 'logout', 'account.created') and action not like 'session.%'
-                        and action not like 'password.%' and action not like 'totp.%')
+                        and action not like 'password.%' and action not like 'totp.%' and action not like 'login.2fa_%'
+                        and action not in ('account.2fa_enrolment_started', 'account.2fa_enrolment_failed', 'account.2fa_enabled'))
           or exists (select 1 from invitations where invited_by = $1)
           or exists (select 1 from api_tokens where created_by = $1) as history""";
   private static final String LOCK_ADMINS = "select id from accounts where role = 'admin' and not disabled order by id for update";

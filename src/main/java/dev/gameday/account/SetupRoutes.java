@@ -37,9 +37,17 @@ public final class SetupRoutes {
   private final String publicUrl;
   private final TrustedProxies trustedProxies;
   private final Lifecycle lifecycle;
+  private final TwoFactor twoFactor;
+  private final TwoFactorRoutes twoFactorRoutes;
 
   public SetupRoutes(Accounts accounts, Sessions sessions, Pages pages, Pool pool, boolean https, String publicUrl,
                      TrustedProxies trustedProxies) {
+    this(accounts, sessions, pages, pool, https, publicUrl, trustedProxies, java.util.List.of());
+  }
+
+  /** With the roles that must use two-factor authentication (GAMEDAY_2FA_REQUIRED_ROLES). */
+  public SetupRoutes(Accounts accounts, Sessions sessions, Pages pages, Pool pool, boolean https, String publicUrl,
+                     TrustedProxies trustedProxies, java.util.List<String> twoFactorRoles) {
     this.accounts = accounts;
     this.sessions = sessions;
     this.pages = pages;
@@ -48,6 +56,16 @@ public final class SetupRoutes {
     this.publicUrl = publicUrl;
     this.trustedProxies = trustedProxies;
     this.lifecycle = new Lifecycle(pool);
+    this.twoFactor = new TwoFactor(pool, twoFactorRoles);
+    this.twoFactorRoutes = new TwoFactorRoutes(twoFactor, sessions, pages, https);
+  }
+
+  /**
+   * Mount before every other route (after the session is loaded): keeps an account whose role requires a second
+   * factor, and that has none, on enrolment.
+   */
+  public void gate(Router router) {
+    router.route().handler(twoFactorRoutes::gate);
   }
 
   public void mount(Router router) {
@@ -61,6 +79,8 @@ public final class SetupRoutes {
     router.post("/admin/accounts/invite").handler(this::invite);
     new AccountRoutes(lifecycle).mount(router);
     new AccountPage(sessions, pages, pool).mount(router);
+    twoFactorRoutes.mount(router);
+    router.post("/admin/accounts/:id/2fa/reset").handler(this::resetSecondFactor);
     new PasswordRoutes(new PasswordResets(accounts.vertx(), pool, publicUrl), sessions, pages, https, this::preSessionCsrf)
         .mount(router);
     router.get("/admin/audit").handler(this::auditPage);
@@ -93,6 +113,10 @@ public final class SetupRoutes {
 
   /** Pages used before sign-in carry a double-submit CSRF token: the XSRF-TOKEN cookie, echoed in a form field. */
   private String preSessionCsrf(RoutingContext ctx) {
+    return preSessionCsrf(ctx, sessions);
+  }
+
+  static String preSessionCsrf(RoutingContext ctx, Sessions sessions) {
     Session s = ctx.get(Session.KEY);
     if (s != null) {
       return s.csrfToken();
@@ -192,19 +216,46 @@ public final class SetupRoutes {
     String email = form.get("email");
     String peer = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
     String address = trustedProxies.clientAddress(peer, ctx.request().headers().getAll("X-Forwarded-For"));
+    String next = Http.safeNext(form.get("next"));
     accounts.login(email, form.get("password"), address)
-        .compose(a -> sessions.start(ctx, "account", null, a.id(), a.role(), a.email(), a.name()))
-        .onSuccess(s -> {
-          String next = Http.safeNext(form.get("next"));
-          Http.redirect(ctx, next != null ? next : "recruiter".equals(s.role()) ? "/candidates"
-              : "compliance".equals(s.role()) ? "/compliance" : "/review");
-        })
+        .compose(a -> twoFactor.enabled(a.id()).compose(on -> on
+            // the password was right: the second step asks for the code before any session exists
+            ? twoFactor.pending(a.id()).map(token -> {
+                twoFactorRoutes.pendingCookie(ctx, token);
+                return "/login/code" + (next == null ? "" : "?next=" + java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8));
+              })
+            : sessions.start(ctx, "account", null, a.id(), a.role(), a.email(), a.name())
+                .map(s -> twoFactor.required(a.role()) ? "/account/2fa" : next != null ? next : landing(a.role()))))
+        .onSuccess(to -> Http.redirect(ctx, to))
         .onFailure(err -> {
           if (err instanceof ClientError ce) {
             if (ce.status() == 429) {
               ctx.response().putHeader("Retry-After", String.valueOf(ce.body().getLong("retryAfter")));
             }
             renderLogin(ctx, ce.status(), Map.of("error", ce.getMessage(), "email", nz(email)));
+          } else {
+            ctx.fail(err);
+          }
+        });
+  }
+
+  /** Where a staff member lands after signing in, by role. */
+  static String landing(String role) {
+    return "recruiter".equals(role) ? "/candidates" : "compliance".equals(role) ? "/compliance" : "/review";
+  }
+
+  private void resetSecondFactor(RoutingContext ctx) {
+    Account me = signedIn(ctx, true);
+    if (me == null) {
+      return;
+    }
+    Long id = parseLong(ctx.pathParam("id"));
+    (id == null ? io.vertx.core.Future.<Void>failedFuture(new ClientError(404, "not_found", "There is no account with this id."))
+        : twoFactor.reset(me, id))
+        .onSuccess(v -> Http.redirect(ctx, "/admin/accounts?done=second_factor_reset"))
+        .onFailure(err -> {
+          if (err instanceof ClientError ce) {
+            Http.redirect(ctx, "/admin/accounts?problem=" + ce.code());
           } else {
             ctx.fail(err);
           }
@@ -237,7 +288,7 @@ public final class SetupRoutes {
 
   /** The accounts page: every account (disabled ones too) with its role choices, and the setup links not yet used. */
   private io.vertx.core.Future<Map<String, Object>> accountsModel(Account me) {
-    return lifecycle.all(me.id()).compose(list -> lifecycle.pendingLinks().map(links -> {
+    return lifecycle.all(me.id()).compose(list -> lifecycle.pendingLinks().compose(links -> twoFactor.enabledAccounts().map(twoFactorOn -> {
       Map<String, Object> m = new HashMap<>();
       m.put("title", "Accounts");
       m.put("admin", true);
@@ -249,13 +300,14 @@ public final class SetupRoutes {
         row.put("role", a.role());
         row.put("disabled", a.disabled());
         row.put("disabledAt", a.disabledAt());
+        row.put("twoFactor", twoFactorOn.contains(a.id()));
         row.put("self", a.self());
         row.put("roleOptions", Accounts.ROLES.stream().map(r -> Map.of("value", r, "selected", r.equals(a.role()))).toList());
         return row;
       }).toList());
       m.put("links", links);
       return m;
-    }));
+    })));
   }
 
   private void invite(RoutingContext ctx) {

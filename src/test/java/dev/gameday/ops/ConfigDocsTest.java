@@ -31,7 +31,7 @@ class ConfigDocsTest {
     String section = r.substring(start, r.indexOf("\n## ", start + 5));
     Map<String, String[]> rows = new java.util.LinkedHashMap<>();
     for (String line : section.split("\n")) {
-      Matcher m = Pattern.compile("^\\| `(GAMEDAY_[A-Z_]+)` \\|(.*)$").matcher(line);
+      Matcher m = Pattern.compile("^\\| `(GAMEDAY_[A-Z0-9_]+)` \\|(.*)$").matcher(line);
       if (m.find()) {
         String[] cells = m.group(2).split("\\|");
         rows.put(m.group(1), new String[] {cells[0].trim(), cells[1].trim(), cells[2].trim()});
@@ -44,7 +44,7 @@ class ConfigDocsTest {
   @DisplayName("Config.VARIABLES is exactly the set of GAMEDAY_ names Config.java reads")
   void variablesListIsTheSource() throws Exception {
     String source = Files.readString(Path.of("src/main/java/dev/gameday/Config.java"));
-    Matcher m = Pattern.compile("\"(GAMEDAY_[A-Z_]+)\"").matcher(source);
+    Matcher m = Pattern.compile("\"(GAMEDAY_[A-Z0-9_]+)\"").matcher(source);
     TreeSet<String> read = new TreeSet<>();
     while (m.find()) {
       read.add(m.group(1));

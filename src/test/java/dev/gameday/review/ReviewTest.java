@@ -435,7 +435,7 @@ class ReviewTest {
     }
     List<String> forms = List.of("/admin/accounts/" + target + "/disable", "/admin/accounts/" + target + "/enable",
         "/admin/accounts/" + target + "/role", "/admin/accounts/" + target + "/delete", "/admin/setup-links/" + link + "/withdraw",
-        "/admin/accounts/" + target + "/password-reset");
+        "/admin/accounts/" + target + "/password-reset", "/admin/accounts/" + target + "/2fa/reset");
     List<Map.Entry<io.vertx.core.http.HttpMethod, String>> api = List.of(
         Map.entry(io.vertx.core.http.HttpMethod.POST, "/api/v1/admin/accounts/" + target + "/disable"),
         Map.entry(io.vertx.core.http.HttpMethod.POST, "/api/v1/admin/accounts/" + target + "/enable"),
@@ -455,7 +455,7 @@ class ReviewTest {
       }
     });
     // one's own account page and sessions: any staff account; nobody else (a candidate has no account)
-    for (String p : List.of("/account", "/api/v1/account/sessions")) {
+    for (String p : List.of("/account", "/api/v1/account/sessions", "/account/2fa")) {
       assertEquals(401, await(anonymous.get(p)).statusCode(), "anonymous " + p);
       assertEquals(401, await(candidate.get(p)).statusCode(), "candidate " + p);
       assertEquals(401, await(disabled.get(p)).statusCode(), "disabled admin " + p);
@@ -466,6 +466,23 @@ class ReviewTest {
     assertEquals(401, await(disabled.postForm("/account/sessions/others/end",
         MultiMap.caseInsensitiveMultiMap().add("_csrf", disabled.cookie("XSRF-TOKEN")))).statusCode());
     assertFalse(app.one("select 1 from password_resets where account_id = $1", target).isPresent(), "no reset was started");
+    // two-factor enrolment is one's own (staff only); the second sign-in step needs a pending sign-in, else back to /login
+    for (Browser b : List.of(anonymous, candidate, disabled)) {
+      for (String p : List.of("/account/2fa/start", "/account/2fa/confirm")) {
+        assertEquals(401, await(b.postForm(p, MultiMap.caseInsensitiveMultiMap().add("code", "123456")
+            .add("_csrf", b.cookie("XSRF-TOKEN")))).statusCode(), "POST " + p);
+      }
+    }
+    for (Browser b : List.of(anonymous, candidate, reviewer, recruiter, admin, disabled)) {
+      HttpResponse<Buffer> r = await(b.get("/login/code"));
+      assertEquals(303, r.statusCode());
+      assertEquals("/login", r.getHeader("Location"));
+      HttpResponse<Buffer> post = await(b.postForm("/login/code", MultiMap.caseInsensitiveMultiMap().add("code", "123456")
+          .add("_csrf", b.cookie("XSRF-TOKEN"))));
+      assertEquals(303, post.statusCode());
+      assertEquals("/login", post.getHeader("Location"));
+    }
+    assertFalse(app.one("select 1 from account_totp").isPresent(), "nobody started an enrolment");
     // the forgot-password and reset pages are for anyone, signed in or not (a reset link is its own authority)
     for (Browser b : List.of(anonymous, candidate, reviewer, recruiter, admin, disabled)) {
       assertEquals(200, await(b.get("/password/forgot")).statusCode());
