@@ -46,28 +46,48 @@ public final class ImpactReport {
       submitted reviews; Hedges' g (Cohen's d with the small-sample correction) of each group against the largest \
       group, with a 95% confidence interval from the normal approximation of its variance (Hedges & Olkin 1985).""";
 
+  /**
+   * The report reads per-day sums (V87: {@code impact_daily_decisions}, {@code impact_daily_levels}); the days that
+   * changed since they were summed are listed in {@code impact_stale} by triggers and recomputed here first, from the
+   * source rows, so the figures are exactly those of a full recomputation.
+   */
+  private static final String LOCK = "select pg_advisory_xact_lock(26, hashtext($1))";
+  private static final String STALE = "delete from impact_stale where track_id = $1 and day >= $2 and day < $3 returning day";
   private static final String BASE = """
       with base as (
-        select s.id as sid, coalesce(x.sex, 'unknown') as sex, coalesce(x.race, 'unknown') as race,
-               coalesce(x.disability, 'unknown') as disability, coalesce(x.veteran, 'unknown') as veteran
+        select s.id as sid, (s.submitted_at at time zone 'UTC')::date as day, coalesce(x.sex, 'unknown') as sex,
+               coalesce(x.race, 'unknown') as race, coalesce(x.disability, 'unknown') as disability,
+               coalesce(x.veteran, 'unknown') as veteran
           from submissions s join invitations i on i.id = s.invitation_id
           left join self_identification x on x.invitation_id = i.id
-         where i.track_id = $1 and not i.demo and s.submitted_at >= $2 and s.submitted_at < $3)
+         where i.track_id = $1 and not i.demo and (s.submitted_at at time zone 'UTC')::date = any($2::date[]))
       """;
-  private static final String DECISIONS = BASE + """
-      select b.sex, b.race, b.disability, b.veteran, count(*) as submitted, count(d.submission_id) as n,
-             count(*) filter (where d.decision = 'advance') as selected
-        from base b left join decisions d on d.submission_id = b.sid group by 1, 2, 3, 4""";
+  private static final String CLEAR_DECISIONS = "delete from impact_daily_decisions where track_id = $1 and day = any($2::date[])";
+  private static final String CLEAR_LEVELS = "delete from impact_daily_levels where track_id = $1 and day = any($2::date[])";
+  private static final String SUM_DECISIONS = BASE + """
+      insert into impact_daily_decisions (track_id, day, sex, race, disability, veteran, submitted, n, selected)
+      select $1, b.day, b.sex, b.race, b.disability, b.veteran, count(*), count(d.submission_id),
+             count(*) filter (where d.decision = 'advance')
+        from base b left join decisions d on d.submission_id = b.sid group by 2, 3, 4, 5, 6""";
   /** From the sums V83's trigger keeps per candidate: no review JSON is read here. */
-  private static final String LEVELS = BASE + """
-      select 'c' as kind, l.exercise_id, l.criterion, b.sex, b.race, b.disability, b.veteran, count(*) as n,
-             sum(l.total / l.ratings) as total, sum((l.total / l.ratings) * (l.total / l.ratings)) as squares,
-             0::bigint as selected
-        from review_level_sums l join base b on b.sid = l.submission_id group by 2, 3, 4, 5, 6, 7
+  private static final String SUM_LEVELS = BASE + """
+      insert into impact_daily_levels (track_id, day, kind, exercise_id, criterion, sex, race, disability, veteran, n,
+                                       total, squares, selected)
+      select $1, b.day, 'c', l.exercise_id, l.criterion, b.sex, b.race, b.disability, b.veteran, count(*),
+             sum(l.total / l.ratings), sum((l.total / l.ratings) * (l.total / l.ratings)), 0
+        from review_level_sums l join base b on b.sid = l.submission_id group by 2, 4, 5, 6, 7, 8, 9
       union all
-      select 'e', x.exercise_id, null, b.sex, b.race, b.disability, b.veteran, count(*), 0, 0,
-             count(*) filter (where x.total / x.ratings >= $4)
-        from review_exercise_sums x join base b on b.sid = x.submission_id group by 2, 3, 4, 5, 6, 7""";
+      select $1, b.day, 'e', x.exercise_id, null, b.sex, b.race, b.disability, b.veteran, count(*), 0, 0,
+             count(*) filter (where x.total / x.ratings >= $3)
+        from review_exercise_sums x join base b on b.sid = x.submission_id group by 2, 4, 6, 7, 8, 9""";
+  private static final String DECISIONS = """
+      select sex, race, disability, veteran, sum(submitted)::bigint as submitted, sum(n)::bigint as n,
+             sum(selected)::bigint as selected
+        from impact_daily_decisions where track_id = $1 and day >= $2 and day < $3 group by 1, 2, 3, 4""";
+  private static final String LEVELS = """
+      select kind, exercise_id, criterion, sex, race, disability, veteran, sum(n)::bigint as n, sum(total) as total,
+             sum(squares) as squares, sum(selected)::bigint as selected
+        from impact_daily_levels where track_id = $1 and day >= $2 and day < $3 group by 1, 2, 3, 4, 5, 6, 7""";
 
   /** A category of the report and how a cell maps to its group (null: unknown for this category). */
   record Category(String id, String label, Function<Cell, String> group, List<String> order, Function<String, String> name) {
@@ -118,6 +138,16 @@ public final class ImpactReport {
       }
     }
 
+    /** The first day in the range. */
+    LocalDate firstDay() {
+      return start().toLocalDate();
+    }
+
+    /** The day after the range. */
+    LocalDate endDay() {
+      return end().toLocalDate();
+    }
+
     OffsetDateTime start() {
       return from == null ? OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC) : from.atStartOfDay().atOffset(ZoneOffset.UTC);
     }
@@ -143,10 +173,24 @@ public final class ImpactReport {
       return Future.failedFuture(e);
     }
     String id = track.track().id();
-    Future<RowSet<Row>> decisions = pool.preparedQuery(DECISIONS).execute(Tuple.of(id, range.start(), range.end()));
-    Future<RowSet<Row>> levels = pool.preparedQuery(LEVELS).execute(Tuple.of(id, range.start(), range.end(), PASS_LEVEL));
-    return Future.all(decisions, levels).compose(v -> vertx.executeBlocking(
-        () -> assemble(track, range, decisions.result(), levels.result()), false));
+    Tuple days = Tuple.of(id, range.firstDay(), range.endDay());
+    return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of(id))
+        .compose(v -> conn.preparedQuery(STALE).execute(days))
+        .compose(stale -> {
+          List<LocalDate> changed = new ArrayList<>();
+          stale.forEach(r -> changed.add(r.getLocalDate("day")));
+          if (changed.isEmpty()) {
+            return Future.succeededFuture();
+          }
+          Tuple which = Tuple.of(id, (Object) changed.toArray(new LocalDate[0]));
+          return conn.preparedQuery(CLEAR_DECISIONS).execute(which)
+              .compose(v -> conn.preparedQuery(CLEAR_LEVELS).execute(which))
+              .compose(v -> conn.preparedQuery(SUM_DECISIONS).execute(which))
+              .compose(v -> conn.preparedQuery(SUM_LEVELS).execute(Tuple.of(id, which.getValue(1), PASS_LEVEL)));
+        })
+        .compose(v -> conn.preparedQuery(DECISIONS).execute(days))
+        .compose(decisions -> conn.preparedQuery(LEVELS).execute(days).map(levels -> List.of(decisions, levels))))
+        .compose(rows -> vertx.executeBlocking(() -> assemble(track, range, rows.get(0), rows.get(1)), false));
   }
 
   static JsonObject assemble(Catalog.CurrentTrack track, Range range, RowSet<Row> decisionRows, RowSet<Row> levelRows) {
