@@ -14,14 +14,18 @@ create table impact_stale (
   primary key (track_id, day)
 );
 
--- Per cell: submitted (all submissions), n (decided ones), selected (advanced).
+-- Rows per category's group, not per combination of the four answers (grouping sets: 67 groups instead of 720
+-- combinations): grp is Postgres' grouping() bitmask of (sex, race, disability, veteran), 1 = not grouped: 7 sex,
+-- 11 race, 3 sex x race, 13 disability, 14 veteran; the columns not grouped are null.
+-- Per group: submitted (all submissions), n (decided ones), selected (advanced).
 create table impact_daily_decisions (
   track_id   text   not null,
   day        date   not null,
-  sex        text   not null,
-  race       text   not null,
-  disability text   not null,
-  veteran    text   not null,
+  grp        int    not null,
+  sex        text,
+  race       text,
+  disability text,
+  veteran    text,
   submitted  bigint not null,
   n          bigint not null,
   selected   bigint not null
@@ -36,10 +40,11 @@ create table impact_daily_levels (
   kind        text   not null check (kind in ('c', 'e')),
   exercise_id text   not null,
   criterion   text,
-  sex         text   not null,
-  race        text   not null,
-  disability  text   not null,
-  veteran     text   not null,
+  grp         int    not null,
+  sex         text,
+  race        text,
+  disability  text,
+  veteran     text,
   n           bigint not null,
   total       float8 not null,
   squares     float8 not null,
