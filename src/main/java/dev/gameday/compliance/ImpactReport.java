@@ -52,7 +52,11 @@ public final class ImpactReport {
    * source rows, so the figures are exactly those of a full recomputation.
    */
   private static final String LOCK = "select pg_advisory_xact_lock(26, hashtext($1))";
-  private static final String STALE = "delete from impact_stale where track_id = $1 and day >= $2 and day < $3 returning day";
+  static final int CHUNK = 7;
+  private static final String STALE = """
+      delete from impact_stale where (track_id, day) in (
+        select track_id, day from impact_stale where track_id = $1 and day >= $2 and day < $3 order by day limit %d)
+      returning day""".formatted(CHUNK);
   private static final String BASE = """
       with base as (
         select s.id as sid, (s.submitted_at at time zone 'UTC')::date as day, coalesce(x.sex, 'unknown') as sex,
@@ -191,23 +195,33 @@ public final class ImpactReport {
     }
     String id = track.track().id();
     Tuple days = Tuple.of(id, range.firstDay(), range.endDay());
+    return refresh(id, days)
+        .compose(v -> pool.preparedQuery(DECISIONS).execute(days))
+        .compose(decisions -> pool.preparedQuery(LEVELS).execute(days).map(levels -> List.of(decisions, levels)))
+        .compose(rows -> vertx.executeBlocking(() -> assemble(track, range, rows.get(0), rows.get(1)), false));
+  }
+
+  /**
+   * Recomputes the range's stale days, {@value #CHUNK} per transaction (so that a writer marking one of them waits for
+   * one chunk at most, not for a whole backlog), until a chunk comes back short.
+   */
+  private Future<Void> refresh(String id, Tuple days) {
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of(id))
         .compose(v -> conn.preparedQuery(STALE).execute(days))
         .compose(stale -> {
           List<LocalDate> changed = new ArrayList<>();
           stale.forEach(r -> changed.add(r.getLocalDate("day")));
           if (changed.isEmpty()) {
-            return Future.succeededFuture();
+            return Future.succeededFuture(false);
           }
           Tuple which = Tuple.of(id, (Object) changed.toArray(new LocalDate[0]));
           return conn.preparedQuery(CLEAR_DECISIONS).execute(which)
               .compose(v -> conn.preparedQuery(CLEAR_LEVELS).execute(which))
               .compose(v -> conn.preparedQuery(SUM_DECISIONS).execute(which))
-              .compose(v -> conn.preparedQuery(SUM_LEVELS).execute(Tuple.of(id, which.getValue(1), PASS_LEVEL)));
-        })
-        .compose(v -> conn.preparedQuery(DECISIONS).execute(days))
-        .compose(decisions -> conn.preparedQuery(LEVELS).execute(days).map(levels -> List.of(decisions, levels))))
-        .compose(rows -> vertx.executeBlocking(() -> assemble(track, range, rows.get(0), rows.get(1)), false));
+              .compose(v -> conn.preparedQuery(SUM_LEVELS).execute(Tuple.of(id, which.getValue(1), PASS_LEVEL)))
+              .map(v -> changed.size() == CHUNK);
+        }))
+        .compose(more -> more ? refresh(id, days) : Future.succeededFuture());
   }
 
   static JsonObject assemble(Catalog.CurrentTrack track, Range range, RowSet<Row> decisionRows, RowSet<Row> levelRows) {
