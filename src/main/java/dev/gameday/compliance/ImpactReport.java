@@ -46,46 +46,87 @@ public final class ImpactReport {
       submitted reviews; Hedges' g (Cohen's d with the small-sample correction) of each group against the largest \
       group, with a 95% confidence interval from the normal approximation of its variance (Hedges & Olkin 1985).""";
 
+  /**
+   * The report reads per-day sums (V87: {@code impact_daily_decisions}, {@code impact_daily_levels}); the days that
+   * changed since they were summed are listed in {@code impact_stale} by triggers and recomputed here first, from the
+   * source rows, so the figures are exactly those of a full recomputation.
+   */
+  private static final String LOCK = "select pg_advisory_xact_lock(26, hashtext($1))";
+  static final int CHUNK = 7;
+  private static final String STALE = """
+      delete from impact_stale where (track_id, day) in (
+        select track_id, day from impact_stale where track_id = $1 and day >= $2 and day < $3 order by day limit %d)
+      returning day""".formatted(CHUNK);
   private static final String BASE = """
       with base as (
-        select s.id as sid, coalesce(x.sex, 'unknown') as sex, coalesce(x.race, 'unknown') as race,
-               coalesce(x.disability, 'unknown') as disability, coalesce(x.veteran, 'unknown') as veteran
+        select s.id as sid, (s.submitted_at at time zone 'UTC')::date as day, coalesce(x.sex, 'unknown') as sex,
+               coalesce(x.race, 'unknown') as race, coalesce(x.disability, 'unknown') as disability,
+               coalesce(x.veteran, 'unknown') as veteran
           from submissions s join invitations i on i.id = s.invitation_id
           left join self_identification x on x.invitation_id = i.id
-         where i.track_id = $1 and not i.demo and s.submitted_at >= $2 and s.submitted_at < $3)
+         where i.track_id = $1 and not i.demo and (s.submitted_at at time zone 'UTC')::date = any($2::date[]))
       """;
-  private static final String DECISIONS = BASE + """
-      select b.sex, b.race, b.disability, b.veteran, count(*) as submitted, count(d.submission_id) as n,
-             count(*) filter (where d.decision = 'advance') as selected
-        from base b left join decisions d on d.submission_id = b.sid group by 1, 2, 3, 4""";
+  private static final String CLEAR_DECISIONS = "delete from impact_daily_decisions where track_id = $1 and day = any($2::date[])";
+  private static final String CLEAR_LEVELS = "delete from impact_daily_levels where track_id = $1 and day = any($2::date[])";
+  private static final String SUM_DECISIONS = BASE + """
+      insert into impact_daily_decisions (track_id, day, grp, sex, race, disability, veteran, submitted, n, selected)
+      select $1, b.day, grouping(b.sex, b.race, b.disability, b.veteran), b.sex, b.race, b.disability, b.veteran,
+             count(*), count(d.submission_id), count(*) filter (where d.decision = 'advance')
+        from base b left join decisions d on d.submission_id = b.sid
+       group by b.day, grouping sets ((b.sex), (b.race), (b.sex, b.race), (b.disability), (b.veteran))""";
   /** From the sums V83's trigger keeps per candidate: no review JSON is read here. */
-  private static final String LEVELS = BASE + """
-      select 'c' as kind, l.exercise_id, l.criterion, b.sex, b.race, b.disability, b.veteran, count(*) as n,
-             sum(l.total / l.ratings) as total, sum((l.total / l.ratings) * (l.total / l.ratings)) as squares,
-             0::bigint as selected
-        from review_level_sums l join base b on b.sid = l.submission_id group by 2, 3, 4, 5, 6, 7
+  private static final String SUM_LEVELS = BASE + """
+      insert into impact_daily_levels (track_id, day, kind, exercise_id, criterion, grp, sex, race, disability, veteran,
+                                       n, total, squares, selected)
+      select $1, b.day, 'c', l.exercise_id, l.criterion, grouping(b.sex, b.race, b.disability, b.veteran), b.sex, b.race,
+             b.disability, b.veteran, count(*), sum(l.total / l.ratings), sum((l.total / l.ratings) * (l.total / l.ratings)), 0
+        from review_level_sums l join base b on b.sid = l.submission_id
+       group by b.day, l.exercise_id, l.criterion, grouping sets ((b.sex), (b.race), (b.sex, b.race), (b.disability), (b.veteran))
       union all
-      select 'e', x.exercise_id, null, b.sex, b.race, b.disability, b.veteran, count(*), 0, 0,
-             count(*) filter (where x.total / x.ratings >= $4)
-        from review_exercise_sums x join base b on b.sid = x.submission_id group by 2, 3, 4, 5, 6, 7""";
+      select $1, b.day, 'e', x.exercise_id, null, grouping(b.sex, b.race, b.disability, b.veteran), b.sex, b.race,
+             b.disability, b.veteran, count(*), 0, 0, count(*) filter (where x.total / x.ratings >= $3)
+        from review_exercise_sums x join base b on b.sid = x.submission_id
+       group by b.day, x.exercise_id, grouping sets ((b.sex), (b.race), (b.sex, b.race), (b.disability), (b.veteran))""";
+  private static final String DECISIONS = """
+      select grp, sex, race, disability, veteran, sum(submitted)::bigint as submitted, sum(n)::bigint as n,
+             sum(selected)::bigint as selected
+        from impact_daily_decisions where track_id = $1 and day >= $2 and day < $3 group by 1, 2, 3, 4, 5""";
+  private static final String LEVELS = """
+      select kind, exercise_id, criterion, grp, sex, race, disability, veteran, sum(n)::bigint as n, sum(total) as total,
+             sum(squares) as squares, sum(selected)::bigint as selected
+        from impact_daily_levels where track_id = $1 and day >= $2 and day < $3 group by 1, 2, 3, 4, 5, 6, 7, 8""";
 
-  /** A category of the report and how a cell maps to its group (null: unknown for this category). */
-  record Category(String id, String label, Function<Cell, String> group, List<String> order, Function<String, String> name) {
+  /**
+   * A category of the report, the grouping set its cells come from ({@link #GROUPING}), and how a cell maps to its group
+   * (null: unknown for this category).
+   */
+  record Category(String id, String label, int grp, Function<Cell, String> group, List<String> order,
+                  Function<String, String> name) {
   }
 
-  /** Counts of one combination of answers. */
-  record Cell(String sex, String race, String disability, String veteran, long n, long selected, double total,
+  /**
+   * Counts of one group of one grouping set: grp is Postgres' grouping() bitmask of (sex, race, disability, veteran),
+   * a bit set for each answer not grouped (null here). Every submission is in exactly one cell of each set.
+   */
+  record Cell(int grp, String sex, String race, String disability, String veteran, long n, long selected, double total,
               double squares) {
   }
 
+  /** The grouping sets: sex, race, sex x race, disability, veteran. */
+  static final int SEX = 7;
+  static final int RACE = 11;
+  static final int SEX_RACE = 3;
+  static final int DISABILITY = 13;
+  static final int VETERAN = 14;
+
   static final List<Category> CATEGORIES = List.of(
-      single("sex", SelfId.SEX, Cell::sex),
-      single("race", SelfId.RACE, Cell::race),
-      new Category("sex_race", "Sex x race / ethnicity (intersectional)",
+      single("sex", SEX, SelfId.SEX, Cell::sex),
+      single("race", RACE, SelfId.RACE, Cell::race),
+      new Category("sex_race", "Sex x race / ethnicity (intersectional)", SEX_RACE,
           c -> known(c.sex()) && known(c.race()) ? c.sex() + "|" + c.race() : null, intersections(),
           g -> SelfId.SEX.label(g.substring(0, g.indexOf('|'))) + " / " + SelfId.RACE.label(g.substring(g.indexOf('|') + 1))),
-      single("disability", SelfId.DISABILITY, Cell::disability),
-      single("veteran", SelfId.VETERAN, Cell::veteran));
+      single("disability", DISABILITY, SelfId.DISABILITY, Cell::disability),
+      single("veteran", VETERAN, SelfId.VETERAN, Cell::veteran));
 
   private final Vertx vertx;
   private final Pool pool;
@@ -118,6 +159,16 @@ public final class ImpactReport {
       }
     }
 
+    /** The first day in the range. */
+    LocalDate firstDay() {
+      return start().toLocalDate();
+    }
+
+    /** The day after the range. */
+    LocalDate endDay() {
+      return end().toLocalDate();
+    }
+
     OffsetDateTime start() {
       return from == null ? OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC) : from.atStartOfDay().atOffset(ZoneOffset.UTC);
     }
@@ -143,10 +194,34 @@ public final class ImpactReport {
       return Future.failedFuture(e);
     }
     String id = track.track().id();
-    Future<RowSet<Row>> decisions = pool.preparedQuery(DECISIONS).execute(Tuple.of(id, range.start(), range.end()));
-    Future<RowSet<Row>> levels = pool.preparedQuery(LEVELS).execute(Tuple.of(id, range.start(), range.end(), PASS_LEVEL));
-    return Future.all(decisions, levels).compose(v -> vertx.executeBlocking(
-        () -> assemble(track, range, decisions.result(), levels.result()), false));
+    Tuple days = Tuple.of(id, range.firstDay(), range.endDay());
+    return refresh(id, days)
+        .compose(v -> pool.preparedQuery(DECISIONS).execute(days))
+        .compose(decisions -> pool.preparedQuery(LEVELS).execute(days).map(levels -> List.of(decisions, levels)))
+        .compose(rows -> vertx.executeBlocking(() -> assemble(track, range, rows.get(0), rows.get(1)), false));
+  }
+
+  /**
+   * Recomputes the range's stale days, {@value #CHUNK} per transaction (so that a writer marking one of them waits for
+   * one chunk at most, not for a whole backlog), until a chunk comes back short.
+   */
+  private Future<Void> refresh(String id, Tuple days) {
+    return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of(id))
+        .compose(v -> conn.preparedQuery(STALE).execute(days))
+        .compose(stale -> {
+          List<LocalDate> changed = new ArrayList<>();
+          stale.forEach(r -> changed.add(r.getLocalDate("day")));
+          if (changed.isEmpty()) {
+            return Future.succeededFuture(false);
+          }
+          Tuple which = Tuple.of(id, (Object) changed.toArray(new LocalDate[0]));
+          return conn.preparedQuery(CLEAR_DECISIONS).execute(which)
+              .compose(v -> conn.preparedQuery(CLEAR_LEVELS).execute(which))
+              .compose(v -> conn.preparedQuery(SUM_DECISIONS).execute(which))
+              .compose(v -> conn.preparedQuery(SUM_LEVELS).execute(Tuple.of(id, which.getValue(1), PASS_LEVEL)))
+              .map(v -> changed.size() == CHUNK);
+        }))
+        .compose(more -> more ? refresh(id, days) : Future.succeededFuture());
   }
 
   static JsonObject assemble(Catalog.CurrentTrack track, Range range, RowSet<Row> decisionRows, RowSet<Row> levelRows) {
@@ -198,7 +273,7 @@ public final class ImpactReport {
             .put("criterionTitle", c.title()).put("categories", cats));
       }
     }
-    long total = submitted.stream().mapToLong(Cell::n).sum();
+    long total = everyone(submitted).mapToLong(Cell::n).sum();
     JsonObject unknown = new JsonObject();
     for (Category cat : CATEGORIES) {
       unknown.put(cat.id(), unknown(cat, submitted));
@@ -233,8 +308,13 @@ public final class ImpactReport {
       cats.add(new JsonObject().put("category", cat.id()).put("label", cat.label()).put("unknown", unknown(cat, cells))
           .put("rows", rows));
     }
-    return new JsonObject().put("stage", id).put("label", label).put("assessed", cells.stream().mapToLong(Cell::n).sum())
-        .put("selected", cells.stream().mapToLong(Cell::selected).sum()).put("categories", cats);
+    return new JsonObject().put("stage", id).put("label", label).put("assessed", everyone(cells).mapToLong(Cell::n).sum())
+        .put("selected", everyone(cells).mapToLong(Cell::selected).sum()).put("categories", cats);
+  }
+
+  /** The cells of one grouping set: each submission once. */
+  static java.util.stream.Stream<Cell> everyone(List<Cell> cells) {
+    return cells.stream().filter(c -> c.grp() == SEX);
   }
 
   /** The category's groups in the questions' order, only those with anyone in them. */
@@ -244,12 +324,15 @@ public final class ImpactReport {
       sums.put(g, null);
     }
     for (Cell c : cells) {
+      if (c.grp() != cat.grp()) {
+        continue;
+      }
       String g = cat.group().apply(c);
       if (g == null || c.n() == 0) {
         continue;
       }
       Cell s = sums.get(g);
-      sums.put(g, s == null ? c : new Cell(null, null, null, null, s.n() + c.n(), s.selected() + c.selected(),
+      sums.put(g, s == null ? c : new Cell(c.grp(), null, null, null, null, s.n() + c.n(), s.selected() + c.selected(),
           s.total() + c.total(), s.squares() + c.squares()));
     }
     sums.values().removeIf(java.util.Objects::isNull);
@@ -260,7 +343,7 @@ public final class ImpactReport {
     long none = 0;
     long preferNot = 0;
     for (Cell c : cells) {
-      if (cat.group().apply(c) != null) {
+      if (c.grp() != cat.grp() || cat.group().apply(c) != null) {
         continue;
       }
       if (cat.id().equals("sex_race") ? "unknown".equals(c.sex()) || "unknown".equals(c.race()) : "unknown".equals(field(cat.id(), c))) {
@@ -285,8 +368,8 @@ public final class ImpactReport {
     return v != null && !"unknown".equals(v) && !SelfId.PREFER_NOT.equals(v);
   }
 
-  private static Category single(String id, SelfId.Question q, Function<Cell, String> f) {
-    return new Category(id, q.legend(), c -> known(f.apply(c)) ? f.apply(c) : null,
+  private static Category single(String id, int grp, SelfId.Question q, Function<Cell, String> f) {
+    return new Category(id, q.legend(), grp, c -> known(f.apply(c)) ? f.apply(c) : null,
         q.answers().keySet().stream().filter(ImpactReport::known).toList(), q::label);
   }
 
@@ -303,7 +386,7 @@ public final class ImpactReport {
   }
 
   private static Cell cell(Row r, long n, long selected, double total, double squares) {
-    return new Cell(r.getString("sex"), r.getString("race"), r.getString("disability"), r.getString("veteran"), n,
+    return new Cell(r.getInteger("grp"), r.getString("sex"), r.getString("race"), r.getString("disability"), r.getString("veteran"), n,
         selected, total, squares);
   }
 }
