@@ -11,6 +11,9 @@
   var storageKey = 'gameday:' + form.dataset.scope + ':' + exerciseId;
   var api = '/api/v1/candidate/answers/' + encodeURIComponent(exerciseId);
   var statusEl = document.getElementById('save-status');
+  // the status's words, and its "Retry now" button (shown while a save waits for its retry)
+  var statusText = document.getElementById('save-status-text') || statusEl;
+  var retryBtn = document.getElementById('save-retry');
   // the visible status changes with every keystroke; a screen reader hears only this live region, which changes
   // with the state (saved, offline, not saved, error): at most once a save, never a keystroke
   var announceEl = document.getElementById('save-announce');
@@ -73,7 +76,7 @@
   function setStatus(kind, text, key) {
     var cls = 'save-status ' + kind;
     if (statusEl.className !== cls) { statusEl.className = cls; }
-    if (statusEl.textContent !== text) { statusEl.textContent = text; }
+    if (statusText.textContent !== text) { statusText.textContent = text; }
     if (key && key !== announced && announceEl) {
       // the state the page opens in is on screen already: only changes are told
       if (announced !== null || !quietStart) { announceEl.textContent = text; }
@@ -100,6 +103,7 @@
   }
 
   function showState() {
+    showRetry(!!retryTimer && !inFlight && !blocked);
     if (blocked === 'submitted') { setStatus('ok', 'Submitted. This answer can no longer be changed.', 'submitted'); return; }
     if (blocked === 'expired') { setStatus('error', 'The time for this assessment has ended; changes are no longer saved. Your text is kept in this browser.', 'expired'); return; }
     if (blocked === 'nosession') { setStatus('error', 'You are signed out. Your text is kept in this browser: open your invitation link again, then come back to this page to save it.', 'nosession'); return; }
@@ -118,6 +122,20 @@
     setStatus(n ? 'warning' : (lastSavedAt || serverRev ? 'ok' : 'idle'),
       n + (lastSavedAt ? 'Saved ' + clock(lastSavedAt) : (serverRev ? 'All changes saved' : 'Nothing written yet')),
       noteKey || (lastSavedAt || serverRev ? 'saved' : null));
+  }
+
+  function showRetry(show) {
+    if (!retryBtn || retryBtn.hidden === !show) { return; }
+    // a hidden button cannot keep the focus: give it back to the text, not to the page
+    var hadFocus = !show && document.activeElement === retryBtn;
+    retryBtn.hidden = !show;
+    if (hadFocus && lastFocused) { lastFocused.focus(); }
+  }
+
+  function retryNow() {
+    clearTimeout(retryTimer); retryTimer = null; retryDelay = 1000;
+    save();
+    showState(); // nothing left to send (or blocked): the button goes
   }
 
   function mergeNote(report) {
@@ -337,7 +355,8 @@
     ta.focus();
   });
 
-  window.addEventListener('online', function () { clearTimeout(retryTimer); retryTimer = null; retryDelay = 1000; save(); });
+  window.addEventListener('online', retryNow);
+  if (retryBtn) { retryBtn.addEventListener('click', retryNow); }
   window.addEventListener('beforeunload', function (e) {
     if (open && !blocked && (dirty || inFlight)) {
       writeLocal();

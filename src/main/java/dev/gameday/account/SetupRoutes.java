@@ -83,8 +83,7 @@ public final class SetupRoutes {
     router.post("/admin/accounts/:id/2fa/reset").handler(this::resetSecondFactor);
     new PasswordRoutes(new PasswordResets(accounts.vertx(), pool, publicUrl), sessions, pages, https, this::preSessionCsrf)
         .mount(router);
-    router.get("/admin/audit").handler(this::auditPage);
-    router.get("/api/v1/admin/audit").handler(this::auditJson);
+    new dev.gameday.audit.AuditRoutes(pages, pool).mount(router);
   }
 
   private void exchange(RoutingContext ctx) {
@@ -319,39 +318,6 @@ public final class SetupRoutes {
     accounts.inviteToken(role == null ? "reviewer" : role, me)
         .onSuccess(token -> Flash.redirect(ctx, "/admin/accounts", new io.vertx.core.json.JsonObject()
             .put("link", publicUrl + "/setup/" + token).put("linkRole", role == null ? "reviewer" : role)))
-        .onFailure(ctx::fail);
-  }
-
-  private void auditPage(RoutingContext ctx) {
-    Account me = signedIn(ctx, true);
-    if (me == null) {
-      return;
-    }
-    String action = ctx.request().getParam("action");
-    String text = ctx.request().getParam("q");
-    Long before = parseLong(ctx.request().getParam("before"));
-    Audit.list(pool, action, text, before).onSuccess(entries -> {
-      Map<String, Object> m = new HashMap<>();
-      m.put("title", "Audit log");
-      m.put("admin", true);
-      m.put("entries", entries.stream().map(e -> Map.of("at", e.at(), "actor", e.actor(), "action", e.action(),
-          "subject", e.subject() == null ? "" : e.subject(), "detail", Audit.readable(e.detail()))).toList());
-      m.put("action", action == null ? "" : action);
-      m.put("q", text == null ? "" : text);
-      if (entries.size() == Audit.PAGE_SIZE) {
-        m.put("older", entries.get(entries.size() - 1).id());
-      }
-      pages.render(ctx, 200, "admin-audit", m);
-    }).onFailure(ctx::fail);
-  }
-
-  private void auditJson(RoutingContext ctx) {
-    Account me = signedIn(ctx, true);
-    if (me == null) {
-      return;
-    }
-    Audit.list(pool, ctx.request().getParam("action"), ctx.request().getParam("q"), parseLong(ctx.request().getParam("before")))
-        .onSuccess(entries -> Http.json(ctx, 200, new io.vertx.core.json.JsonObject().put("entries", Audit.toJson(entries))))
         .onFailure(ctx::fail);
   }
 

@@ -6,6 +6,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,6 +20,9 @@ public final class Audit {
        where ($1::text is null or action like $1 || '%')
          and ($2::text is null or actor ilike '%' || $2 || '%' or subject ilike '%' || $2 || '%')
          and ($3::bigint is null or id < $3)
+         and ($5::text is null or lower(actor) = lower($5))
+         and ($6::timestamptz is null or at >= $6)
+         and ($7::timestamptz is null or at < $7)
        order by id desc limit $4""";
 
   private Audit() {
@@ -55,9 +60,25 @@ public final class Audit {
     }
   }
 
+  /**
+   * What the audit page and its CSV export show: an action prefix, text in the actor or subject, one actor (exact, any
+   * case), and a range of UTC days, both ends included; a null or blank part does not filter.
+   */
+  public record Filter(String actionPrefix, String text, String actor, LocalDate from, LocalDate to) {
+    public static final Filter NONE = new Filter(null, null, null, null, null);
+  }
+
   /** Newest first; {@code before} pages backwards by id. */
   public static Future<List<Entry>> list(SqlClient client, String actionPrefix, String text, Long before) {
-    return client.preparedQuery(LIST).execute(Tuple.of(blank(actionPrefix), blank(text), before, PAGE_SIZE)).map(rows -> {
+    return list(client, new Filter(actionPrefix, text, null, null, null), before, PAGE_SIZE);
+  }
+
+  /** At most {@code limit} entries matching {@code f}, newest first, with ids below {@code before} when it is set. */
+  public static Future<List<Entry>> list(SqlClient client, Filter f, Long before, int limit) {
+    Tuple args = Tuple.of(blank(f.actionPrefix()), blank(f.text()), before, limit, blank(f.actor()),
+        f.from() == null ? null : f.from().atStartOfDay().atOffset(ZoneOffset.UTC),
+        f.to() == null ? null : f.to().plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC));
+    return client.preparedQuery(LIST).execute(args).map(rows -> {
       List<Entry> out = new ArrayList<>();
       for (Row r : rows) {
         out.add(new Entry(r.getLong("id"), r.getOffsetDateTime("at").toString(), r.getString("actor"), r.getString("action"),

@@ -1,0 +1,96 @@
+// answer.js's "Retry now" button (issue 21): while a save waits to be retried (offline, server error), the status
+// shows a button that sends the buffered answer at once instead of waiting for the backoff. Run: node --test src/test/js/
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+
+const webroot = path.join(__dirname, '..', '..', '..', 'webroot', 'js');
+
+/** answer.js with one empty section; fetch is the given function of (url, opts). */
+function page(fetch) {
+  const timers = new Map();
+  let nextId = 1;
+  const status = { className: '', textContent: '' };
+  const text = { textContent: '' };
+  const retry = { hidden: true, listeners: {}, addEventListener(type, fn) { this.listeners[type] = fn; }, focus() {} };
+  const listeners = {};
+  const ta = {
+    name: 'summary', value: '', dataset: { words: '100' }, readOnly: false, hidden: false,
+    addEventListener: (type, fn) => { listeners[type] = fn; }, focus() {}
+  };
+  const form = {
+    dataset: { exercise: 'x', scope: 'C1', rev: '0', savedAt: '', open: 'true', max: '100000' },
+    querySelectorAll: (sel) => (sel === 'textarea' ? [ta] : []),
+    querySelector: () => null
+  };
+  const byId = { answer: form, 'save-status': status, 'save-status-text': text, 'save-retry': retry, 'wc-summary': { textContent: '', className: '' } };
+  const store = {};
+  const ctx = {
+    document: { getElementById: (id) => byId[id] || null, addEventListener() {}, cookie: '', visibilityState: 'visible', activeElement: null },
+    navigator: { onLine: true },
+    localStorage: { getItem: (k) => store[k] || null, setItem: (k, v) => { store[k] = v; }, removeItem: (k) => { delete store[k]; } },
+    addEventListener() {},
+    setTimeout: (fn) => { timers.set(nextId, fn); return nextId++; },
+    clearTimeout: (id) => { timers.delete(id); },
+    fetch,
+    AbortController, Blob, Date, JSON, Math, Object, Array, Number, String, Promise,
+    GamedayAnswerMerge: require(path.join(webroot, 'answer-merge.js'))
+  };
+  ctx.window = ctx;
+  vm.createContext(ctx);
+  vm.runInContext(fs.readFileSync(path.join(webroot, 'answer.js'), 'utf8'), ctx, { filename: 'answer.js' });
+  const settle = async () => { for (let i = 0; i < 5; i++) { await new Promise((r) => setImmediate(r)); } };
+  return {
+    status, text, retry, ctx, timers, settle,
+    type(v) { ta.value = v; listeners.input({ target: ta }); },
+    async flush() { // runs the pending timers once, then lets the fetch answers arrive
+      const due = [...timers.values()];
+      timers.clear();
+      due.forEach((fn) => fn());
+      await settle();
+    }
+  };
+}
+
+test('answer.js: offline, the status offers "Retry now", which sends the kept text at once', async () => {
+  const sent = [];
+  let online = false;
+  const p = page((url, opts) => {
+    if (!online) { return Promise.reject(new TypeError('Failed to fetch')); }
+    const body = JSON.parse(opts.body);
+    sent.push(body);
+    return Promise.resolve({ ok: true, status: 200, json: () => Promise.resolve({ rev: body.rev, savedAt: new Date().toISOString() }) });
+  });
+  assert.strictEqual(p.retry.hidden, true, 'no button while nothing waits to be sent');
+  p.ctx.navigator.onLine = false;
+  p.type('Written on a train');
+  await p.flush(); // the debounced save fails: a retry is scheduled
+  assert.match(p.text.textContent, /offline/, p.text.textContent);
+  assert.strictEqual(p.retry.hidden, false, 'the button shows while the save waits for its retry');
+  assert.strictEqual(typeof p.retry.listeners.click, 'function', 'the button answers a click (and so Enter and Space)');
+  online = true;
+  p.ctx.navigator.onLine = true;
+  p.retry.listeners.click(); // no timer runs: the press itself sends
+  await p.settle();
+  assert.strictEqual(sent.length, 1, 'one save sent by the press');
+  assert.strictEqual(sent[0].sections.summary, 'Written on a train');
+  assert.match(p.text.textContent, /Saved|All changes saved/, p.text.textContent);
+  assert.strictEqual(p.retry.hidden, true, 'the button goes once the server has the text');
+});
+
+test('answer.js: "Retry now" pressed while still offline keeps the text and the button', async () => {
+  let calls = 0;
+  const p = page(() => { calls++; return Promise.reject(new TypeError('Failed to fetch')); });
+  p.ctx.navigator.onLine = false;
+  p.type('Still here');
+  await p.flush();
+  assert.strictEqual(calls, 1);
+  p.retry.listeners.click();
+  await p.settle();
+  assert.strictEqual(calls, 2, 'the press tried at once');
+  assert.match(p.text.textContent, /kept in this browser/, p.text.textContent);
+  assert.strictEqual(p.retry.hidden, false);
+});
