@@ -80,7 +80,7 @@ public final class CandidateDirectory {
   private static final String ROW_COLUMNS = """
       i.id, i.pseudonym, i.track_id, i.candidate_name, i.candidate_email, i.deadline, i.closes_at, i.time_multiplier,
       i.time_limit_minutes, i.created_at, i.first_opened_at, i.submitted_at, i.revoked_at, i.erased_at, i.invited_by,
-      i.demo, i.state, ca.at as last_activity""";
+      i.demo, i.state, i.time_requested_at, i.time_request_reason, ca.at as last_activity""";
 
   private final io.vertx.core.Vertx vertx;
   private final Pool pool;
@@ -236,7 +236,10 @@ public final class CandidateDirectory {
         .put("demo", r.getBoolean("demo"))
         .put("decision", r.getString("decision"))
         .put("decidedAt", iso(r.getOffsetDateTime("decided_at")))
-        .put("decidedAtText", text(r.getOffsetDateTime("decided_at")));
+        .put("decidedAtText", text(r.getOffsetDateTime("decided_at")))
+        .put("timeRequested", r.getOffsetDateTime("time_requested_at") != null)
+        .put("timeRequestedAt", iso(r.getOffsetDateTime("time_requested_at")))
+        .put("timeRequestReason", r.getString("time_request_reason"));
     c.put("inProgress", "in_progress".equals(r.getString("status")));
     c.put("open", List.of("invited", "opened", "in_progress").contains(r.getString("status")));
     return c;
@@ -411,9 +414,12 @@ public final class CandidateDirectory {
               case "candidate.erased" -> "Personal data erased";
               case "candidate.erasure_requested" -> "The candidate asked for erasure of their personal data (confirm with Erase)";
               case "candidate.data_downloaded" -> "The candidate downloaded their data";
+              case "candidate.time_requested" -> "The candidate asked for more time";
+              case "candidate.time_granted" -> "Granted " + d.getInteger("minutes") + " more minutes";
               default -> null;
             };
-            String by = AUTOMATIC.equals(r.getString("actor")) ? "" : " by " + r.getString("actor");
+            String by = AUTOMATIC.equals(r.getString("actor")) || "candidate".equals(r.getString("actor")) ? ""
+                : " by " + r.getString("actor");
             if (what != null) {
               events.add(new Event(r.getOffsetDateTime("at"), r.getString("action").substring("candidate.".length()), what + by));
             } else if ("candidate.revoked".equals(r.getString("action"))) {
@@ -917,6 +923,13 @@ public final class CandidateDirectory {
                  where id = $1 returning deadline""").execute(Tuple.of(id, days))
             .compose(v -> Audit.record(conn, me.email(), "candidate.extended", "invitation:" + id,
                 new JsonObject().put("pseudonym", r.getString("pseudonym")).put("days", days)))))
+        .compose(v -> one(id));
+  }
+
+  /** Grants the candidate's open request for more time ({@link dev.gameday.candidate.MoreTime#grant}). */
+  public Future<JsonObject> grantTime(Account me, long id) {
+    return pool.withTransaction(conn -> lock(conn, id).compose(r -> requireOpen(r, "given more time"))
+        .compose(r -> dev.gameday.candidate.MoreTime.grant(conn, me.email(), id, r)))
         .compose(v -> one(id));
   }
 

@@ -185,6 +185,7 @@ public final class RecruiterRoutes {
     return switch (name) {
       case "extend" -> (me, id) -> directory.extend(me, id, integer(body.getValue("days")));
       case "accommodation" -> (me, id) -> directory.accommodation(me, id, body.getValue("timeMultiplier"));
+      case "grant-time" -> directory::grantTime;
       case "revoke" -> directory::revoke;
       case "resend" -> directory::resend;
       case "remind" -> directory::remind;
@@ -389,6 +390,7 @@ public final class RecruiterRoutes {
     m.put("emailOn", directory.emailOn());
     m.put("canAct", c.getBoolean("open") || "expired".equals(c.getString("status")));
     m.put("canErase", !c.getBoolean("erased"));
+    m.put("grantMinutes", dev.gameday.candidate.MoreTime.GRANT_MINUTES);
     pages.render(ctx, status, "candidates-one", m);
   }
 
@@ -408,6 +410,8 @@ public final class RecruiterRoutes {
           JsonObject flash = new JsonObject().put("notice", switch (name) {
             case "extend" -> "The deadline is now " + c.getString("deadlineText") + ".";
             case "accommodation" -> "The time multiplier is now " + c.getString("timeMultiplier") + ".";
+            case "grant-time" -> "Granted " + dev.gameday.candidate.MoreTime.GRANT_MINUTES + " more minutes; the candidate's time now ends "
+                + CandidateDirectory.text(java.time.OffsetDateTime.parse(c.getString("closesAt"))) + ".";
             case "revoke" -> "The invitation is revoked: its link no longer works. Answers are kept.";
             case "resend" -> directory.emailOn() ? "A new link is on its way by email; the old link no longer works."
                 : "A new link was made; the old link no longer works.";
@@ -441,6 +445,6 @@ public final class RecruiterRoutes {
   }
 
   static List<String> actions() {
-    return List.of("extend", "accommodation", "revoke", "resend", "remind", "erase");
+    return List.of("extend", "accommodation", "grant-time", "revoke", "resend", "remind", "erase");
   }
 }
