@@ -80,7 +80,7 @@ public final class CandidateDirectory {
   private static final String ROW_COLUMNS = """
       i.id, i.pseudonym, i.track_id, i.candidate_name, i.candidate_email, i.deadline, i.closes_at, i.time_multiplier,
       i.time_limit_minutes, i.created_at, i.first_opened_at, i.submitted_at, i.revoked_at, i.erased_at, i.invited_by,
-      i.demo, i.state, i.time_requested_at, i.time_request_reason, ca.at as last_activity""";
+      i.demo, i.state, i.untimed, i.time_requested_at, i.time_request_reason, ca.at as last_activity""";
 
   private final io.vertx.core.Vertx vertx;
   private final Pool pool;
@@ -237,6 +237,7 @@ public final class CandidateDirectory {
         .put("decision", r.getString("decision"))
         .put("decidedAt", iso(r.getOffsetDateTime("decided_at")))
         .put("decidedAtText", text(r.getOffsetDateTime("decided_at")))
+        .put("untimed", r.getBoolean("untimed"))
         .put("timeRequested", r.getOffsetDateTime("time_requested_at") != null)
         .put("timeRequestedAt", iso(r.getOffsetDateTime("time_requested_at")))
         .put("timeRequestReason", r.getString("time_request_reason"));
@@ -405,7 +406,8 @@ public final class CandidateDirectory {
             JsonObject d = r.getJsonObject("detail");
             String what = switch (r.getString("action")) {
               case "candidate.extended" -> "Deadline extended by " + d.getInteger("days") + " day(s)";
-              case "candidate.accommodation" -> "Time multiplier set to " + d.getString("timeMultiplier");
+              case "candidate.accommodation" -> "Time multiplier set to " + d.getString("timeMultiplier")
+                  + (Boolean.TRUE.equals(d.getBoolean("untimed")) ? ", untimed" : "");
               case "candidate.revoked" -> null; // the invitation row has the time; the actor is added below
               case "candidate.resent" -> "A new link was issued (the old one stopped working)";
               case "candidate.reminded" -> Boolean.TRUE.equals(d.getBoolean("automatic"))
@@ -938,6 +940,11 @@ public final class CandidateDirectory {
    * already running is recomputed from the first opening. The deadline itself moves only with {@link #extend}.
    */
   public Future<JsonObject> accommodation(Account me, long id, Object raw) {
+    return accommodation(me, id, raw, false);
+  }
+
+  /** As above; {@code untimed}: no working-time limit at all (no countdown for the candidate); the deadline stays. */
+  public Future<JsonObject> accommodation(Account me, long id, Object raw, boolean untimed) {
     BigDecimal m;
     try {
       m = raw == null ? null : new BigDecimal(String.valueOf(raw).strip());
@@ -952,17 +959,17 @@ public final class CandidateDirectory {
         .compose(r -> {
           CurrentTrack track = catalog.track(r.getString("track_id")).orElse(null);
           int base = track == null ? 0 : track.track().timeLimitMinutes();
-          int limit = BigDecimal.valueOf(base).multiply(multiplier).intValue();
+          int limit = untimed ? 0 : BigDecimal.valueOf(base).multiply(multiplier).intValue();
           return conn.preparedQuery("""
                   update invitations
-                     set time_multiplier = $2, time_limit_minutes = $3,
+                     set time_multiplier = $2, time_limit_minutes = $3, untimed = $4,
                          closes_at = case when first_opened_at is not null and $3 > 0
                                           then least(deadline, first_opened_at + make_interval(mins => $3))
                                           else deadline end
-                   where id = $1""").execute(Tuple.of(id, multiplier, limit))
+                   where id = $1""").execute(Tuple.of(id, multiplier, limit, untimed))
               .compose(v -> Audit.record(conn, me.email(), "candidate.accommodation", "invitation:" + id,
                   new JsonObject().put("pseudonym", r.getString("pseudonym"))
-                      .put("timeMultiplier", multiplier.setScale(2, RoundingMode.HALF_UP).toPlainString())));
+                      .put("timeMultiplier", multiplier.setScale(2, RoundingMode.HALF_UP).toPlainString()).put("untimed", untimed)));
         }))
         .compose(v -> one(id));
   }

@@ -184,7 +184,8 @@ public final class RecruiterRoutes {
   private BiFunction<Account, Long, Future<JsonObject>> action(String name, JsonObject body) {
     return switch (name) {
       case "extend" -> (me, id) -> directory.extend(me, id, integer(body.getValue("days")));
-      case "accommodation" -> (me, id) -> directory.accommodation(me, id, body.getValue("timeMultiplier"));
+      case "accommodation" -> (me, id) -> directory.accommodation(me, id, body.getValue("timeMultiplier"),
+          Boolean.TRUE.equals(body.getValue("untimed")));
       case "grant-time" -> directory::grantTime;
       case "revoke" -> directory::revoke;
       case "resend" -> directory::resend;
@@ -403,13 +404,14 @@ public final class RecruiterRoutes {
     String name = ctx.pathParam("action");
     MultiMap f = ctx.request().formAttributes();
     JsonObject body = new JsonObject().put("days", blankToNull(f.get("days"))).put("timeMultiplier", blankToNull(f.get("timeMultiplier")))
-        .put("reason", f.get("reason"));
+        .put("reason", f.get("reason")).put("untimed", "yes".equals(f.get("untimed")));
     // an unknown candidate fails in the action (404 unknown_candidate); the action answers the candidate as now
     action(name, body).apply(me, id)
         .onSuccess(c -> {
           JsonObject flash = new JsonObject().put("notice", switch (name) {
             case "extend" -> "The deadline is now " + c.getString("deadlineText") + ".";
-            case "accommodation" -> "The time multiplier is now " + c.getString("timeMultiplier") + ".";
+            case "accommodation" -> "The time multiplier is now " + c.getString("timeMultiplier")
+                + (c.getBoolean("untimed") ? "; untimed: no working-time limit, the deadline still applies." : ".");
             case "grant-time" -> "Granted " + dev.gameday.candidate.MoreTime.GRANT_MINUTES + " more minutes; the candidate's time now ends "
                 + CandidateDirectory.text(java.time.OffsetDateTime.parse(c.getString("closesAt"))) + ".";
             case "revoke" -> "The invitation is revoked: its link no longer works. Answers are kept.";

@@ -163,4 +163,35 @@ class MoreTimeTest {
     assertTrue(await(stranger.postForm("/candidate/more-time", MultiMap.caseInsensitiveMultiMap().add("reason", "x"))).statusCode() >= 400);
     assertEquals(0, count("candidate.time_requested", inv.id()));
   }
+
+  @Test
+  @DisplayName("untimed accommodation: no countdown and no working-time limit, the deadline still closes the assessment")
+  void untimed() {
+    Created inv = app.invite("Untimed Person", "untimed.person@example.com");
+    app.sql("update invitations set time_limit_minutes = 60, closes_at = now() + interval '60 minutes' where id = $1", inv.id());
+    Browser cand = candidate(inv);
+    assertTrue(await(cand.get("/candidate/exercises/" + EX)).bodyAsString().contains("data-seconds-left"), "timed: a countdown");
+    Browser recruiter = app.signIn(vertx, app.account("recruiter"));
+    String page = postThenGet(recruiter, "/candidates/" + inv.id() + "/accommodation",
+        form(recruiter, "timeMultiplier", "1", "untimed", "yes"), "/candidates/" + inv.id());
+    assertTrue(page.contains("untimed"), page);
+    var row = app.one("select untimed, time_limit_minutes, closes_at = deadline as at_deadline from invitations where id = $1", inv.id())
+        .orElseThrow();
+    assertTrue(row.getBoolean("untimed"));
+    assertEquals(0, row.getInteger("time_limit_minutes"));
+    assertTrue(row.getBoolean("at_deadline"), "only the deadline closes it");
+    String exercise = await(cand.get("/candidate/exercises/" + EX)).bodyAsString();
+    assertFalse(exercise.contains("data-seconds-left"), "no countdown");
+    assertFalse(await(cand.get("/candidate")).bodyAsString().contains("Your working time is"), "no working-time limit said");
+    assertEquals(true, app.one("select (detail->>'untimed')::boolean as u from audit_log where action = 'candidate.accommodation' and subject = $1",
+        "invitation:" + inv.id()).orElseThrow().getBoolean("u"));
+    // the deadline still applies: past it, the page is closed
+    app.sql("update invitations set deadline = now() - interval '1 minute', closes_at = now() - interval '1 minute' where id = $1", inv.id());
+    assertFalse(await(cand.get("/candidate/exercises/" + EX)).bodyAsString().contains("action=\"/candidate/more-time\""), "closed");
+    // the command line's --untimed: the same accommodation from the start
+    Created cli = await(app.app.invitations.create("sre-senior", "Cli Untimed", "cli.untimed@example.com", 7, null, false, true));
+    var c = app.one("select untimed, time_limit_minutes from invitations where id = $1", cli.id()).orElseThrow();
+    assertTrue(c.getBoolean("untimed"));
+    assertEquals(0, c.getInteger("time_limit_minutes"));
+  }
 }
