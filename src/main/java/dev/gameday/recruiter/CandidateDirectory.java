@@ -1100,6 +1100,7 @@ public final class CandidateDirectory {
     boolean open = List.of("invited", "opened", "in_progress").contains(r.getString("status"));
     return conn.preparedQuery("""
             update invitations set candidate_name = pseudonym, candidate_email = pseudonym, erased_at = now(),
+                   time_requested_at = null, time_request_reason = null,
                    revoked_at = case when $2 then now() else revoked_at end,
                    token_hash = case when $2 then $3 else token_hash end,
                    closes_at = case when $2 then least(closes_at, now()) else closes_at end

@@ -145,9 +145,13 @@ class MoreTimeTest {
     assertTrue(twice.contains("no open request for more time"), twice);
     assertEquals(1, count("candidate.time_granted", inv.id()));
     // answered, the candidate can ask again
-    String next = postThenGet(cand, "/candidate/more-time", form(cand), "/candidate");
+    String next = postThenGet(cand, "/candidate/more-time", form(cand, "reason", "Still reading"), "/candidate");
     assertTrue(next.contains("Your request for more time was sent"), next);
     assertEquals(2, count("candidate.time_requested", inv.id()));
+    // erasure takes the candidate's own words (the reason) with the name and email
+    postThenGet(recruiter, "/candidates/" + inv.id() + "/erase", form(recruiter, "reason", "asked"), "/candidates/" + inv.id());
+    assertEquals(null, app.one("select time_request_reason from invitations where id = $1", inv.id()).orElseThrow()
+        .getValue("time_request_reason"));
   }
 
   @Test
