@@ -178,12 +178,14 @@ public final class Main implements Callable<Integer> {
     Integer deadlineDays;
     @Option(names = "--time-multiplier", description = "Accommodation (1 to 5): multiplies the deadline window and any working-time limit. Private.")
     BigDecimal multiplier;
+    @Option(names = "--untimed", description = "Accommodation: no working-time limit and no countdown; the deadline still applies. Private.")
+    boolean untimed;
 
     @Override
     public Integer call() throws Exception {
       Config config = config();
       try (Gameday app = Gameday.open(config)) {
-        Created created = Gameday.await(app.invitations.create(track, name, email, deadlineDays, multiplier, false));
+        Created created = Gameday.await(app.invitations.create(track, name, email, deadlineDays, multiplier, false, untimed));
         System.out.println("Invited " + name + " to " + track + " as " + created.pseudonym() + ".");
         System.out.println(created.url(config.publicUrl()));
       }

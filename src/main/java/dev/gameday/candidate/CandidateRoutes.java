@@ -5,6 +5,7 @@ import dev.gameday.candidate.CandidateService.ExerciseStatus;
 import dev.gameday.candidate.CandidateService.Overview;
 import dev.gameday.exercise.Model.Evidence;
 import dev.gameday.exercise.Model.Exercise;
+import dev.gameday.web.Flash;
 import dev.gameday.web.Http;
 import dev.gameday.web.Http.ClientError;
 import dev.gameday.web.MarkdownRenderer;
@@ -37,6 +38,7 @@ public final class CandidateRoutes {
   private final Config config;
   private final MarkdownRenderer markdown;
   private final Trails trails;
+  private final MoreTime moreTime;
 
   public CandidateRoutes(CandidateService service, Catalog catalog, Sessions sessions, Pages pages, Config config,
                          MarkdownRenderer markdown, Trails trails) {
@@ -47,6 +49,7 @@ public final class CandidateRoutes {
     this.sessions = sessions;
     this.pages = pages;
     this.config = config;
+    this.moreTime = new MoreTime(service.pool());
   }
 
   public void mount(Router router) {
@@ -57,6 +60,7 @@ public final class CandidateRoutes {
     router.get("/candidate/exercises/:exerciseId/evidence/:index").handler(this::evidenceFile);
     router.get("/candidate/review").handler(this::reviewPage);
     router.post("/candidate/submit").handler(this::submitForm);
+    router.post("/candidate/more-time").handler(this::moreTimeForm);
     router.get("/candidate/receipt").handler(this::receiptPage);
     router.get("/candidate/receipt.txt").handler(this::receiptFile);
 
@@ -143,7 +147,7 @@ public final class CandidateRoutes {
       m.put("submittedAt", human(o.submittedAt()));
       m.put("submittedAtIso", o.submittedAt() == null ? null : o.submittedAt().toString());
       return m;
-    })).onSuccess(m -> pages.render(ctx, 200, "candidate-overview", m)).onFailure(ctx::fail);
+    })).compose(m -> withMoreTime(ctx, id, m)).onSuccess(m -> pages.render(ctx, 200, "candidate-overview", m)).onFailure(ctx::fail);
   }
 
   private Map<String, Object> base(Overview o) {
@@ -211,7 +215,7 @@ public final class CandidateRoutes {
         m.put("next", i < all.size() - 1 ? exerciseItem(all.get(i + 1)) : null);
         return m;
       });
-    }).onSuccess(m -> pages.render(ctx, 200, "candidate-exercise", m))
+    }).compose(m -> withMoreTime(ctx, id, m)).onSuccess(m -> pages.render(ctx, 200, "candidate-exercise", m))
         .onFailure(ctx::fail);
   }
 
@@ -348,6 +352,42 @@ public final class CandidateRoutes {
         return m;
       });
     })).onSuccess(m -> pages.render(ctx, 200, "candidate-review", m)).onFailure(ctx::fail);
+  }
+
+  /** The "Ask for more time" form's state: whether a request is open, the untimed accommodation, the CSRF token. */
+  private Future<Map<String, Object>> withMoreTime(RoutingContext ctx, long id, Map<String, Object> m) {
+    return moreTime.state(id).map(st -> {
+      m.put("timeRequested", st.requested());
+      if (st.untimed()) {
+        m.put("untimed", true);
+        m.put("timeLimitMinutes", 0);
+      }
+      Session s = ctx.get(Session.KEY);
+      m.put("csrf", s.csrfToken());
+      return m;
+    });
+  }
+
+  /** POST /candidate/more-time: records the request (or says why not) and answers 303 to the page it was sent from. */
+  private void moreTimeForm(RoutingContext ctx) {
+    Long id = candidate(ctx);
+    if (id == null) {
+      return;
+    }
+    String from = ctx.request().getFormAttribute("from");
+    // back to the exercise page it came from when that is a plain exercise id, else the overview (never an open redirect)
+    String back = from != null && from.matches("[a-z0-9][a-z0-9-]{0,80}") ? "/candidate/exercises/" + from + "#more-time"
+        : "/candidate#more-time";
+    moreTime.ask(id, ctx.request().getFormAttribute("reason"))
+        .onSuccess(v -> Flash.redirect(ctx, back, Flash.of("moreTimeNotice",
+            "Your request for more time was sent. The recruiter will see it; your time left on the page updates once they grant it.")))
+        .onFailure(err -> {
+          if (err instanceof ClientError ce && ce.status() < 500 && ce.status() != 401) {
+            Flash.redirect(ctx, back, Flash.of("moreTimeError", ce.getMessage()));
+          } else {
+            ctx.fail(err);
+          }
+        });
   }
 
   private void submitForm(RoutingContext ctx) {

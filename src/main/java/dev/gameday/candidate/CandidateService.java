@@ -158,6 +158,11 @@ public final class CandidateService {
   private final Pool pool;
   private final Catalog catalog;
 
+  /** The pool, for the candidate's small forms (e.g. {@link MoreTime}). */
+  Pool pool() {
+    return pool;
+  }
+
   public CandidateService(Pool pool, Catalog catalog) {
     this.pool = pool;
     this.catalog = catalog;

@@ -23,8 +23,8 @@ import java.util.List;
 public final class Invitations {
   private static final String INSERT = """
       insert into invitations (token_hash, pseudonym, track_id, candidate_name, candidate_email, time_multiplier,
-                               deadline, time_limit_minutes, closes_at, demo, unique_active)
-      values ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => ($7::int * 86400 * $6::numeric)::float8), $8, now() + make_interval(secs => ($7::int * 86400 * $6::numeric)::float8), $9,
+                               deadline, time_limit_minutes, closes_at, demo, untimed, unique_active)
+      values ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => ($7::int * 86400 * $6::numeric)::float8), $8, now() + make_interval(secs => ($7::int * 86400 * $6::numeric)::float8), $9, $10,
               -- beside an active invitation for the same email and track, this one stays out of the one-active rule (V63):
               -- the command line creates what it is told to, like a recruiter's confirmed second invitation
               not exists (select 1 from invitations o where lower(o.candidate_email) = lower($5) and o.track_id = $3
@@ -49,6 +49,12 @@ public final class Invitations {
 
   public Future<Created> create(String trackId, String name, String email, Integer deadlineDays,
                                 BigDecimal multiplier, boolean demo) {
+    return create(trackId, name, email, deadlineDays, multiplier, demo, false);
+  }
+
+  /** As above; {@code untimed}: the accommodation without a working-time limit or countdown (the deadline stays). */
+  public Future<Created> create(String trackId, String name, String email, Integer deadlineDays,
+                                BigDecimal multiplier, boolean demo, boolean untimed) {
     CurrentTrack track = catalog.track(trackId).orElse(null);
     if (track == null) {
       return Future.failedFuture(new ClientError(400, "unknown_track", "There is no track '" + trackId
@@ -70,9 +76,9 @@ public final class Invitations {
     if (m.compareTo(BigDecimal.ONE) < 0 || m.compareTo(BigDecimal.valueOf(5)) > 0) {
       return Future.failedFuture(new ClientError(400, "invalid_multiplier", "The time multiplier must be between 1 and 5."));
     }
-    int limit = BigDecimal.valueOf(track.track().timeLimitMinutes()).multiply(m).intValue();
+    int limit = untimed ? 0 : BigDecimal.valueOf(track.track().timeLimitMinutes()).multiply(m).intValue();
     String token = Tokens.newToken();
-    return insert(track, token, cleanName, cleanEmail, days, m, limit, demo, 0)
+    return insert(track, token, cleanName, cleanEmail, days, m, limit, demo, untimed, 0)
         .map(r -> new Created(r.id(), token, r.pseudonym()));
   }
 
@@ -80,11 +86,11 @@ public final class Invitations {
   }
 
   private Future<Inserted> insert(CurrentTrack track, String token, String name, String email, int days,
-                                  BigDecimal m, int limit, boolean demo, int attempt) {
+                                  BigDecimal m, int limit, boolean demo, boolean untimed, int attempt) {
     // "Candidate 7F3A": short enough to say aloud; on the rare collision, try another (longer after a few tries)
     String pseudonym = "Candidate " + Tokens.randomHex(attempt < 5 ? 4 : 8);
     return pool.withTransaction(conn -> conn.preparedQuery(INSERT)
-            .execute(Tuple.from(List.of(Tokens.hash(token), pseudonym, track.track().id(), name, email, m, days, limit, demo)))
+            .execute(Tuple.from(List.of(Tokens.hash(token), pseudonym, track.track().id(), name, email, m, days, limit, demo, untimed)))
             .compose(rows -> {
               long id = rows.iterator().next().getLong("id");
               List<Tuple> pins = new ArrayList<>();
@@ -103,7 +109,7 @@ public final class Invitations {
           if (err instanceof PgException pg && "23505".equals(pg.getSqlState()) && attempt < 10
               && (String.valueOf(pg.getConstraint()).contains("pseudonym")
                   || String.valueOf(pg.getConstraint()).contains("invitations_one_active"))) {
-            return insert(track, token, name, email, days, m, limit, demo, attempt + 1);
+            return insert(track, token, name, email, days, m, limit, demo, untimed, attempt + 1);
           }
           return Future.failedFuture(err);
         });

@@ -80,7 +80,7 @@ public final class CandidateDirectory {
   private static final String ROW_COLUMNS = """
       i.id, i.pseudonym, i.track_id, i.candidate_name, i.candidate_email, i.deadline, i.closes_at, i.time_multiplier,
       i.time_limit_minutes, i.created_at, i.first_opened_at, i.submitted_at, i.revoked_at, i.erased_at, i.invited_by,
-      i.demo, i.state, ca.at as last_activity""";
+      i.demo, i.state, i.untimed, i.time_requested_at, i.time_request_reason, ca.at as last_activity""";
 
   private final io.vertx.core.Vertx vertx;
   private final Pool pool;
@@ -236,7 +236,11 @@ public final class CandidateDirectory {
         .put("demo", r.getBoolean("demo"))
         .put("decision", r.getString("decision"))
         .put("decidedAt", iso(r.getOffsetDateTime("decided_at")))
-        .put("decidedAtText", text(r.getOffsetDateTime("decided_at")));
+        .put("decidedAtText", text(r.getOffsetDateTime("decided_at")))
+        .put("untimed", r.getBoolean("untimed"))
+        .put("timeRequested", r.getOffsetDateTime("time_requested_at") != null)
+        .put("timeRequestedAt", iso(r.getOffsetDateTime("time_requested_at")))
+        .put("timeRequestReason", r.getString("time_request_reason"));
     c.put("inProgress", "in_progress".equals(r.getString("status")));
     c.put("open", List.of("invited", "opened", "in_progress").contains(r.getString("status")));
     return c;
@@ -402,7 +406,8 @@ public final class CandidateDirectory {
             JsonObject d = r.getJsonObject("detail");
             String what = switch (r.getString("action")) {
               case "candidate.extended" -> "Deadline extended by " + d.getInteger("days") + " day(s)";
-              case "candidate.accommodation" -> "Time multiplier set to " + d.getString("timeMultiplier");
+              case "candidate.accommodation" -> "Time multiplier set to " + d.getString("timeMultiplier")
+                  + (Boolean.TRUE.equals(d.getBoolean("untimed")) ? ", untimed" : "");
               case "candidate.revoked" -> null; // the invitation row has the time; the actor is added below
               case "candidate.resent" -> "A new link was issued (the old one stopped working)";
               case "candidate.reminded" -> Boolean.TRUE.equals(d.getBoolean("automatic"))
@@ -411,9 +416,12 @@ public final class CandidateDirectory {
               case "candidate.erased" -> "Personal data erased";
               case "candidate.erasure_requested" -> "The candidate asked for erasure of their personal data (confirm with Erase)";
               case "candidate.data_downloaded" -> "The candidate downloaded their data";
+              case "candidate.time_requested" -> "The candidate asked for more time";
+              case "candidate.time_granted" -> "Granted " + d.getInteger("minutes") + " more minutes";
               default -> null;
             };
-            String by = AUTOMATIC.equals(r.getString("actor")) ? "" : " by " + r.getString("actor");
+            String by = AUTOMATIC.equals(r.getString("actor")) || "candidate".equals(r.getString("actor")) ? ""
+                : " by " + r.getString("actor");
             if (what != null) {
               events.add(new Event(r.getOffsetDateTime("at"), r.getString("action").substring("candidate.".length()), what + by));
             } else if ("candidate.revoked".equals(r.getString("action"))) {
@@ -920,11 +928,23 @@ public final class CandidateDirectory {
         .compose(v -> one(id));
   }
 
+  /** Grants the candidate's open request for more time ({@link dev.gameday.candidate.MoreTime#grant}). */
+  public Future<JsonObject> grantTime(Account me, long id) {
+    return pool.withTransaction(conn -> lock(conn, id).compose(r -> requireOpen(r, "given more time"))
+        .compose(r -> dev.gameday.candidate.MoreTime.grant(conn, me.email(), id, r)))
+        .compose(v -> one(id));
+  }
+
   /**
    * Sets the time multiplier (1 to 5): the working-time limit becomes the track's limit times it; a limit that is
    * already running is recomputed from the first opening. The deadline itself moves only with {@link #extend}.
    */
   public Future<JsonObject> accommodation(Account me, long id, Object raw) {
+    return accommodation(me, id, raw, false);
+  }
+
+  /** As above; {@code untimed}: no working-time limit at all (no countdown for the candidate); the deadline stays. */
+  public Future<JsonObject> accommodation(Account me, long id, Object raw, boolean untimed) {
     BigDecimal m;
     try {
       m = raw == null ? null : new BigDecimal(String.valueOf(raw).strip());
@@ -939,17 +959,17 @@ public final class CandidateDirectory {
         .compose(r -> {
           CurrentTrack track = catalog.track(r.getString("track_id")).orElse(null);
           int base = track == null ? 0 : track.track().timeLimitMinutes();
-          int limit = BigDecimal.valueOf(base).multiply(multiplier).intValue();
+          int limit = untimed ? 0 : BigDecimal.valueOf(base).multiply(multiplier).intValue();
           return conn.preparedQuery("""
                   update invitations
-                     set time_multiplier = $2, time_limit_minutes = $3,
+                     set time_multiplier = $2, time_limit_minutes = $3, untimed = $4,
                          closes_at = case when first_opened_at is not null and $3 > 0
                                           then least(deadline, first_opened_at + make_interval(mins => $3))
                                           else deadline end
-                   where id = $1""").execute(Tuple.of(id, multiplier, limit))
+                   where id = $1""").execute(Tuple.of(id, multiplier, limit, untimed))
               .compose(v -> Audit.record(conn, me.email(), "candidate.accommodation", "invitation:" + id,
                   new JsonObject().put("pseudonym", r.getString("pseudonym"))
-                      .put("timeMultiplier", multiplier.setScale(2, RoundingMode.HALF_UP).toPlainString())));
+                      .put("timeMultiplier", multiplier.setScale(2, RoundingMode.HALF_UP).toPlainString()).put("untimed", untimed)));
         }))
         .compose(v -> one(id));
   }
@@ -1080,6 +1100,7 @@ public final class CandidateDirectory {
     boolean open = List.of("invited", "opened", "in_progress").contains(r.getString("status"));
     return conn.preparedQuery("""
             update invitations set candidate_name = pseudonym, candidate_email = pseudonym, erased_at = now(),
+                   time_requested_at = null, time_request_reason = null,
                    revoked_at = case when $2 then now() else revoked_at end,
                    token_hash = case when $2 then $3 else token_hash end,
                    closes_at = case when $2 then least(closes_at, now()) else closes_at end

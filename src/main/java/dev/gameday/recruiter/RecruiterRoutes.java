@@ -184,7 +184,9 @@ public final class RecruiterRoutes {
   private BiFunction<Account, Long, Future<JsonObject>> action(String name, JsonObject body) {
     return switch (name) {
       case "extend" -> (me, id) -> directory.extend(me, id, integer(body.getValue("days")));
-      case "accommodation" -> (me, id) -> directory.accommodation(me, id, body.getValue("timeMultiplier"));
+      case "accommodation" -> (me, id) -> directory.accommodation(me, id, body.getValue("timeMultiplier"),
+          Boolean.TRUE.equals(body.getValue("untimed")));
+      case "grant-time" -> directory::grantTime;
       case "revoke" -> directory::revoke;
       case "resend" -> directory::resend;
       case "remind" -> directory::remind;
@@ -389,6 +391,7 @@ public final class RecruiterRoutes {
     m.put("emailOn", directory.emailOn());
     m.put("canAct", c.getBoolean("open") || "expired".equals(c.getString("status")));
     m.put("canErase", !c.getBoolean("erased"));
+    m.put("grantMinutes", dev.gameday.candidate.MoreTime.GRANT_MINUTES);
     pages.render(ctx, status, "candidates-one", m);
   }
 
@@ -401,13 +404,16 @@ public final class RecruiterRoutes {
     String name = ctx.pathParam("action");
     MultiMap f = ctx.request().formAttributes();
     JsonObject body = new JsonObject().put("days", blankToNull(f.get("days"))).put("timeMultiplier", blankToNull(f.get("timeMultiplier")))
-        .put("reason", f.get("reason"));
+        .put("reason", f.get("reason")).put("untimed", "yes".equals(f.get("untimed")));
     // an unknown candidate fails in the action (404 unknown_candidate); the action answers the candidate as now
     action(name, body).apply(me, id)
         .onSuccess(c -> {
           JsonObject flash = new JsonObject().put("notice", switch (name) {
             case "extend" -> "The deadline is now " + c.getString("deadlineText") + ".";
-            case "accommodation" -> "The time multiplier is now " + c.getString("timeMultiplier") + ".";
+            case "accommodation" -> "The time multiplier is now " + c.getString("timeMultiplier")
+                + (c.getBoolean("untimed") ? "; untimed: no working-time limit, the deadline still applies." : ".");
+            case "grant-time" -> "Granted " + dev.gameday.candidate.MoreTime.GRANT_MINUTES + " more minutes; the candidate's time now ends "
+                + CandidateDirectory.text(java.time.OffsetDateTime.parse(c.getString("closesAt"))) + ".";
             case "revoke" -> "The invitation is revoked: its link no longer works. Answers are kept.";
             case "resend" -> directory.emailOn() ? "A new link is on its way by email; the old link no longer works."
                 : "A new link was made; the old link no longer works.";
@@ -441,6 +447,6 @@ public final class RecruiterRoutes {
   }
 
   static List<String> actions() {
-    return List.of("extend", "accommodation", "revoke", "resend", "remind", "erase");
+    return List.of("extend", "accommodation", "grant-time", "revoke", "resend", "remind", "erase");
   }
 }

@@ -38,4 +38,26 @@ class TimeLeftTest extends BrowserTest {
     Chromium.await(driver, d -> text("time-left").matches("(?s).*\\b(1|2) min.*left.*"));
     Chromium.axe(driver, "exercise page with 2 minutes left");
   }
+
+  @Test
+  @DisplayName("defect 4: \"Ask for more time\" works from the keyboard alone and says so in a live region")
+  void askForMoreTimeByKeyboard() {
+    driver.manage().deleteAllCookies();
+    Created inv = app.invite("Keyboard Asker", "keyboard.asker@example.com");
+    driver.get(base + "/i/" + inv.token());
+    Chromium.await(driver, d -> d.getCurrentUrl().endsWith("/candidate"));
+    driver.get(base + "/candidate/exercises/incident-postmortem");
+    org.openqa.selenium.WebElement reason = driver.findElement(org.openqa.selenium.By.id("more-time-reason"));
+    reason.sendKeys("Screen magnifier");
+    // from the reason, Tab reaches the button; Enter sends the form
+    reason.sendKeys(org.openqa.selenium.Keys.TAB);
+    assertTrue((Boolean) js(driver, "var a = document.activeElement; return a.tagName === 'BUTTON' && a.textContent.trim() === 'Ask for more time';"),
+        "Tab from the reason reaches the button");
+    driver.switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.ENTER);
+    Chromium.await(driver, d -> d.getPageSource().contains("Your request for more time was sent"));
+    assertTrue((Boolean) js(driver, "var n = document.querySelector('.more-time [role=status]'); return !!n && n.textContent.indexOf('was sent') >= 0;"),
+        "the result is in a live region");
+    assertTrue(app.one("select time_requested_at is not null as open from invitations where id = $1", inv.id()).orElseThrow().getBoolean("open"));
+    Chromium.axe(driver, "exercise page after asking for more time");
+  }
 }

@@ -403,6 +403,15 @@ class ReviewTest {
     assertEquals(401, await(anonymous.post(item(sid) + "/review/submit", new JsonObject())).statusCode());
     // reviewers cannot reach candidate answers through the candidate API
     assertEquals(401, await(reviewer.get("/api/v1/candidate/answers/" + EX)).statusCode());
+    // "Ask for more time" is the candidate's; granting it is a recruiter's (issue 20, defect 4)
+    assertEquals(401, await(reviewer.post("/candidate/more-time", new JsonObject())).statusCode());
+    // without a session a page form is refused by the CSRF check (403), the API by the missing session (401)
+    assertEquals(403, await(anonymous.post("/candidate/more-time", new JsonObject())).statusCode());
+    for (String p : List.of("/candidates/" + c.id() + "/grant-time", "/api/v1/candidates/" + c.id() + "/grant-time")) {
+      assertEquals(p.startsWith("/api/") ? 401 : 403, await(anonymous.post(p, new JsonObject())).statusCode(), "anonymous " + p);
+      assertEquals(403, await(candidate.post(p, new JsonObject())).statusCode(), "candidate " + p);
+      assertEquals(403, await(reviewer.post(p, new JsonObject())).statusCode(), "reviewer " + p);
+    }
     accountRoutes(anonymous, candidate, reviewer, recruiter, admin);
   }
 
