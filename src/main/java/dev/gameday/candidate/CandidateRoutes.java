@@ -49,7 +49,7 @@ public final class CandidateRoutes {
     this.sessions = sessions;
     this.pages = pages;
     this.config = config;
-    this.moreTime = new MoreTime(service.pool());
+    this.moreTime = new MoreTime(service.pool(), config.publicUrl());
   }
 
   public void mount(Router router) {

@@ -21,7 +21,25 @@ public final class MoreTime {
 
   private final Pool pool;
 
-  public MoreTime(Pool pool) {
+  /**
+   * The email that tells recruiters (issue 20, defect 4): to the recruiter or admin who sent the invitation when that
+   * account is active, else to every active recruiter and admin; only while email is on. The link opens the
+   * candidate's page, where one button grants the time.
+   */
+  private static final String QUEUE_EMAIL = """
+      with staff as (
+        select a.id, a.email, lower(a.email) = lower(coalesce(i.invited_by, '')) as inviter
+          from accounts a, invitations i
+         where i.id = $1 and a.role in ('recruiter', 'admin') and a.disabled_at is null)
+      insert into email_outbox (invitation_id, account_id, kind, to_address, link)
+      select $1, s.id, 'time-request', s.email, $2 from staff s
+       where (select enabled from mail_settings)
+         and (s.inviter or not exists (select 1 from staff where inviter))""";
+
+  private final String publicUrl;
+
+  public MoreTime(Pool pool, String publicUrl) {
+    this.publicUrl = publicUrl;
     this.pool = pool;
   }
 
@@ -69,6 +87,7 @@ public final class MoreTime {
           return conn.preparedQuery("update invitations set time_requested_at = now(), time_request_reason = $2 where id = $1")
               .execute(Tuple.of(invitationId, reason))
               // the reason itself stays on the invitation (erased with it), not in the audit log
+              .compose(v -> conn.preparedQuery(QUEUE_EMAIL).execute(Tuple.of(invitationId, publicUrl + "/candidates/" + invitationId)))
               .compose(v -> Audit.record(conn, "candidate", "candidate.time_requested", "invitation:" + invitationId,
                   new JsonObject().put("pseudonym", r.getString("pseudonym")).put("withReason", reason != null)));
         }));

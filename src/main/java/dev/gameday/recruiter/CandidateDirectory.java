@@ -365,8 +365,9 @@ public final class CandidateDirectory {
   private Future<Void> deliveries(long id, JsonObject c, List<Event> events) {
     return pool.preparedQuery("""
             select id, kind, to_address, state, attempts, last_reply, created_at, delivered_at, updated_at, next_attempt_at
-              from email_outbox where invitation_id = $1 order by id""").execute(Tuple.of(id))
+              from email_outbox where invitation_id = $1 and kind <> 'time-request' order by id""").execute(Tuple.of(id))
         .map(rows -> {
+          // emails to this candidate (a request for more time is emailed to recruiters, and shown as the request)
           JsonArray list = new JsonArray();
           for (Row r : rows) {
             String state = r.getString("state");

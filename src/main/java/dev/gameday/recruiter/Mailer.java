@@ -27,7 +27,7 @@ import java.util.Map;
  * {@code ?tls=required} insists on it, {@code smtps://} is TLS from the start.
  */
 public final class Mailer {
-  public static final List<String> KINDS = List.of("invitation", "reminder", "receipt", "password-reset");
+  public static final List<String> KINDS = List.of("invitation", "reminder", "receipt", "password-reset", "time-request");
 
   /** A rendered email. */
   public record Message(String subject, String text, String html) {
@@ -114,6 +114,7 @@ public final class Mailer {
       case "invitation" -> "Your Gameday assessment: " + m.get("trackTitle");
       case "reminder" -> "Reminder: your Gameday assessment closes " + m.get("deadline");
       case "password-reset" -> "Reset your Gameday password";
+      case "time-request" -> "A candidate asks for more time: " + m.get("trackTitle");
       default -> "We received your Gameday assessment";
     };
   }
