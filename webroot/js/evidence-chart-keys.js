@@ -17,7 +17,10 @@
   function attach(opt) {
     var u = opt.u, box = opt.box, xs = opt.xs, cols = opt.cols;
     var idx = null;
+    // the mouse moved last: only then may uPlot's cursor (snapped from a pixel) move the keyboard's point
+    var fromMouse = false;
     box.tabIndex = 0;
+    u.over.addEventListener('mousemove', function () { fromMouse = true; });
 
     function valueAt(k) {
       for (var c = 0; c < cols.length; c++) if (cols[c].values[k] != null) return cols[c].values[k];
@@ -52,10 +55,17 @@
         var min = xs[k] < u.scales.x.min ? xs[k] - w * 0.1 : xs[k] - w * 0.9;
         setScale(min, min + w);
       }
+      place(k);
+      opt.readout.textContent = describe(k);
+      // a zoom or pan is drawn after this task: place the cursor again on the new scale, or uPlot snaps the old
+      // pixel to a neighbouring point and Cite point would name another minute than the readout
+      setTimeout(function () { if (idx === k) place(k); }, 0);
+    }
+
+    function place(k) {
       var v = valueAt(k);
       var top = v == null ? u.bbox.height / 2 / (window.devicePixelRatio || 1) : u.valToPos(v, 'y');
       u.setCursor({ left: u.valToPos(xs[k], 'x'), top: top });
-      opt.readout.textContent = describe(k);
     }
 
     function zoom(factor) {
@@ -75,6 +85,7 @@
 
     box.addEventListener('keydown', function (e) {
       if (e.altKey || e.ctrlKey || e.metaKey) return;
+      fromMouse = false;
       var k = e.key, n = xs.length, start = idx == null ? null : idx;
       var handled = true;
       if (k === 'ArrowRight' || k === 'ArrowUp') show(start == null ? firstInView() : Math.min(n - 1, start + 1));
@@ -96,7 +107,7 @@
     });
 
     return {
-      sync: function (k) { if (k != null) idx = k; },
+      sync: function (k) { if (k != null && fromMouse) idx = k; },
       zoom: zoom,
       reset: reset
     };

@@ -126,6 +126,37 @@ class EvidenceKeyboardTest extends BrowserTest {
   }
 
   @Test
+  @DisplayName("defect 1: after a keyboard zoom, Cite point and Enter cite the very point the readout names")
+  void zoomKeepsTheCitedPoint() {
+    Created inv = signIn("zoomcite");
+    js(driver, "document.querySelector(\"" + CHART + "\").scrollIntoView({block: 'start'});");
+    Chromium.await(driver, d -> (Boolean) js(d, "return !!document.querySelector(\"" + CHART + " .u-over\");"));
+    String evidence = (String) js(driver, "return document.querySelector(\"" + CHART + "\").getAttribute('data-evidence');");
+    js(driver, "document.querySelector(\"" + CHART + "\").setAttribute('data-test', 'chart');");
+    String fig = "[data-test='chart'] figure.ev-figure";
+    WebElement chart = driver.findElement(By.cssSelector(fig + " .ev-chart"));
+    js(driver, "arguments[0].focus();", chart);
+    for (int i = 0; i < 3; i++) {
+      active().sendKeys(Keys.ARROW_RIGHT);
+    }
+    Chromium.await(driver, d -> readout().contains("12:02:00 UTC"));
+    active().sendKeys("+");
+    WebElement reset = driver.findElement(By.xpath("//*[@data-test='chart']//figure[1]//button[normalize-space()='Reset zoom']"));
+    Chromium.await(driver, d -> reset.isEnabled());
+    assertTrue(readout().contains("12:02:00 UTC"), "the readout stays on the point: " + readout());
+    WebElement citeBtn = driver.findElement(By.cssSelector(fig + " .ev-chart-tools button.ev-cite"));
+    // on the old code the zoomed scale snapped uPlot's cursor to 12:01 while the readout still said 12:02
+    Chromium.await(driver, d -> citeBtn.getText().contains("12:02:00"));
+    js(driver, "arguments[0].focus();", chart);
+    active().sendKeys(Keys.ENTER);
+    js(driver, "window.GamedayTrail.flush();");
+    Chromium.await(driver, d -> trail(inv, evidence).stream().anyMatch(e -> e.startsWith("cite point")));
+    List<String> cites = trail(inv, evidence).stream().filter(e -> e.startsWith("cite point")).toList();
+    assertEquals(1, cites.size(), cites.toString());
+    assertTrue(cites.get(0).startsWith("cite point 2026-10-14T12:02:00Z"), "the point the readout named: " + cites);
+  }
+
+  @Test
   @DisplayName("defect 2: Cite point's accessible name begins with its visible label (hovered with the mouse)")
   void citePointName() {
     signIn("citename");
