@@ -53,7 +53,12 @@ public final class Backup {
       // the decision log's chain is rebuilt by its trigger as audit_log is imported (the same hashes, from the same rows)
       "decision_log", "decision_log_head",
       // the adverse impact report's sums of submitted reviews' levels: rebuilt by their trigger as reviews are imported
-      "review_level_sums", "review_exercise_sums");
+      "review_level_sums", "review_exercise_sums",
+      // the adverse impact report's per-day summaries: marked stale by their triggers as rows are imported, recomputed
+      "impact_daily_decisions", "impact_daily_levels", "impact_stale",
+      // second factors are credentials like API tokens: a restored installation's staff enrol again (required roles
+      // are sent to enrolment at their next sign-in); pending sign-ins and wrong-code counts are short-lived
+      "account_totp", "totp_recovery_codes", "totp_pending", "totp_failures");
 
   private Backup() {
   }
