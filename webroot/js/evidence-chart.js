@@ -618,7 +618,11 @@
           if (key !== 'x') return;
           resetBtn.disabled = !isZoomed(u);
           zoomOutBtn.disabled = resetBtn.disabled;
-          if (group.syncing) return;
+          // a chart that only follows another of its file (uPlot may draw it after the loop below has ended) neither
+          // reports the zoom, which would enter the trail under its title, nor passes it on
+          var followed = u.gdFollowing;
+          u.gdFollowing = false;
+          if (group.syncing || followed) return;
           if (ready) {
             // the charts of a file zoom together: the chart the candidate used reports it
             var zd = isZoomed(u) ? spec.title + ': ' + rangeUTC(u.scales.x.min, u.scales.x.max) : 'reset to the whole range';
@@ -627,7 +631,12 @@
           group.syncing = true;
           var s = u.scales.x;
           group.charts.forEach(function (o) {
-            if (o.u !== u && (o.u.scales.x.min !== s.min || o.u.scales.x.max !== s.max)) o.u.setScale('x', { min: s.min, max: s.max });
+            if (o.u !== u && (o.u.scales.x.min !== s.min || o.u.scales.x.max !== s.max)) {
+              o.u.gdFollowing = true;
+              o.u.setScale('x', { min: s.min, max: s.max });
+              // had uPlot nothing to redraw (no hook fired), the mark must not swallow the candidate's next zoom
+              setTimeout(function () { o.u.gdFollowing = false; }, 0);
+            }
           });
           group.syncing = false;
         }]

@@ -154,6 +154,11 @@ class EvidenceKeyboardTest extends BrowserTest {
     List<String> cites = trail(inv, evidence).stream().filter(e -> e.startsWith("cite point")).toList();
     assertEquals(1, cites.size(), cites.toString());
     assertTrue(cites.get(0).startsWith("cite point 2026-10-14T12:02:00Z"), "the point the readout named: " + cites);
+    // the zoom enters the trail under the chart that was zoomed, not another chart of the file that followed it
+    List<String> zooms = trail(inv, evidence).stream().filter(e -> e.startsWith("zoom ") && !e.contains("reset")).toList();
+    assertFalse(zooms.isEmpty(), "the keyboard zoom is in the trail");
+    String title = (String) js(driver, "return document.querySelector(\"" + fig + " .ev-chart\").getAttribute('aria-label').split(' chart.')[0];");
+    assertTrue(zooms.stream().allMatch(z -> z.startsWith("zoom " + title + ":")), "zoomed '" + title + "': " + zooms);
   }
 
   @Test
