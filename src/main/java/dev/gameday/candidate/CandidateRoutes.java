@@ -123,6 +123,11 @@ public final class CandidateRoutes {
 
   /** The signed-in candidate's invitation id, or a 401 answered (page or JSON) and null returned. */
   private Long candidate(RoutingContext ctx) {
+    return signedIn(ctx);
+  }
+
+  /** As {@link #candidate}, for other features' candidate routes (the privacy page). */
+  public static Long signedIn(RoutingContext ctx) {
     Session s = ctx.get(Session.KEY);
     if (s == null || !s.candidate()) {
       ctx.fail(401, new ClientError(401, "no_session",

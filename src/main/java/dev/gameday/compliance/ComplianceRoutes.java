@@ -121,13 +121,7 @@ public final class ComplianceRoutes {
   // --- the candidate's privacy page ---
 
   private static Long candidate(RoutingContext ctx) {
-    Session s = ctx.get(Session.KEY);
-    if (s == null || !s.candidate()) {
-      ctx.fail(401, new ClientError(401, "no_session",
-          "You are not signed in. Open your invitation link again; everything you saved is kept."));
-      return null;
-    }
-    return s.invitationId();
+    return dev.gameday.candidate.CandidateRoutes.signedIn(ctx);
   }
 
   private void privacyPage(RoutingContext ctx) {

@@ -1,10 +1,9 @@
 package dev.gameday.integration;
 
-import io.netty.util.NetUtil;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
+import dev.gameday.web.Cidr;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,36 +21,16 @@ public final class Egress {
   /** Nothing allowed beyond the public internet. */
   public static final Egress DEFAULT = new Egress(List.of(), "");
 
-  record Network(byte[] address, int prefix) {
-    boolean contains(byte[] ip) {
-      if (ip.length != address.length) {
-        return false;
-      }
-      int full = prefix / 8;
-      for (int i = 0; i < full; i++) {
-        if (ip[i] != address[i]) {
-          return false;
-        }
-      }
-      int rest = prefix % 8;
-      if (rest == 0) {
-        return true;
-      }
-      int mask = (0xff << (8 - rest)) & 0xff;
-      return (ip[full] & mask) == (address[full] & mask);
-    }
-  }
-
-  private static final List<Network> REFUSED = networks(
+  private static final List<Cidr> REFUSED = networks(
       "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24",
       "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24",
       "224.0.0.0/4", "240.0.0.0/4",
       "::/128", "::1/128", "100::/64", "2001:db8::/32", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8");
 
-  private final List<Network> allowed;
+  private final List<Cidr> allowed;
   private final String text;
 
-  private Egress(List<Network> allowed, String text) {
+  private Egress(List<Cidr> allowed, String text) {
     this.allowed = allowed;
     this.text = text;
   }
@@ -61,7 +40,7 @@ public final class Egress {
     if (csv == null || csv.isBlank()) {
       return DEFAULT;
     }
-    List<Network> out = new ArrayList<>();
+    List<Cidr> out = new ArrayList<>();
     for (String raw : csv.split(",")) {
       String item = raw.strip();
       if (!item.isEmpty()) {
@@ -71,32 +50,16 @@ public final class Egress {
     return new Egress(List.copyOf(out), csv.strip());
   }
 
-  private static List<Network> networks(String... cidrs) {
-    List<Network> out = new ArrayList<>();
+  private static List<Cidr> networks(String... cidrs) {
+    List<Cidr> out = new ArrayList<>();
     for (String c : cidrs) {
       out.add(network(c, "built-in"));
     }
     return List.copyOf(out);
   }
 
-  private static Network network(String item, String what) {
-    int slash = item.indexOf('/');
-    byte[] ip = literal(slash < 0 ? item : item.substring(0, slash));
-    if (ip == null) {
-      throw new IllegalArgumentException(what + ": '" + item + "' is not an IP address or CIDR range");
-    }
-    int prefix = ip.length * 8;
-    if (slash >= 0) {
-      try {
-        prefix = Integer.parseInt(item.substring(slash + 1));
-      } catch (NumberFormatException e) {
-        prefix = -1;
-      }
-      if (prefix < 0 || prefix > ip.length * 8) {
-        throw new IllegalArgumentException(what + ": '" + item + "' has a prefix length out of range");
-      }
-    }
-    return new Network(ip, prefix);
+  private static Cidr network(String item, String what) {
+    return Cidr.parse(item, what, "range");
   }
 
   /** An IP literal's bytes (an IPv4-mapped IPv6 literal as its IPv4 bytes), or null; never a DNS lookup. */
@@ -105,28 +68,19 @@ public final class Egress {
       return null;
     }
     String bare = s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s;
-    byte[] b = NetUtil.createByteArrayFromIpAddressString(bare);
-    if (b == null) {
-      return null;
-    }
-    try {
-      return InetAddress.getByAddress(b).getAddress();
-    } catch (UnknownHostException e) {
-      return null;
-    }
+    return Cidr.literal(bare);
   }
 
-  /** True when Gameday may connect to this address. */
   public boolean permits(InetAddress address) {
     byte[] ip = address.getAddress();
-    for (Network n : allowed) {
+    for (Cidr n : allowed) {
       if (n.contains(ip)) {
         return true;
       }
     }
     byte[] v4 = embeddedIpv4(address);
     if (v4 != null) {
-      for (Network n : allowed) {
+      for (Cidr n : allowed) {
         if (n.contains(v4)) {
           return true;
         }
@@ -139,7 +93,7 @@ public final class Egress {
     if (ip.length == 16 && (ip[0] & 0xff) == 0x20 && (ip[1] & 0xff) == 0x01 && ip[2] == 0 && ip[3] == 0) {
       return true; // Teredo 2001::/32: tunnels to an address we cannot check
     }
-    for (Network n : REFUSED) {
+    for (Cidr n : REFUSED) {
       if (n.contains(ip)) {
         return true;
       }

@@ -1,6 +1,5 @@
 package dev.gameday.web;
 
-import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -15,30 +14,10 @@ import java.util.List;
 public final class TrustedProxies {
   public static final TrustedProxies NONE = new TrustedProxies(List.of(), "");
 
-  private record Network(byte[] address, int prefix) {
-    boolean contains(byte[] ip) {
-      if (ip.length != address.length) {
-        return false;
-      }
-      int full = prefix / 8;
-      for (int i = 0; i < full; i++) {
-        if (ip[i] != address[i]) {
-          return false;
-        }
-      }
-      int rest = prefix % 8;
-      if (rest == 0) {
-        return true;
-      }
-      int mask = (0xff << (8 - rest)) & 0xff;
-      return (ip[full] & mask) == (address[full] & mask);
-    }
-  }
-
-  private final List<Network> networks;
+  private final List<Cidr> networks;
   private final String text;
 
-  private TrustedProxies(List<Network> networks, String text) {
+  private TrustedProxies(List<Cidr> networks, String text) {
     this.networks = networks;
     this.text = text;
   }
@@ -48,29 +27,13 @@ public final class TrustedProxies {
     if (csv == null || csv.isBlank()) {
       return NONE;
     }
-    List<Network> out = new ArrayList<>();
+    List<Cidr> out = new ArrayList<>();
     for (String raw : csv.split(",")) {
       String item = raw.strip();
       if (item.isEmpty()) {
         continue;
       }
-      int slash = item.indexOf('/');
-      byte[] ip = ip(slash < 0 ? item : item.substring(0, slash));
-      if (ip == null) {
-        throw new IllegalArgumentException("GAMEDAY_TRUSTED_PROXIES: '" + item + "' is not an IP address or CIDR block");
-      }
-      int prefix = ip.length * 8;
-      if (slash >= 0) {
-        try {
-          prefix = Integer.parseInt(item.substring(slash + 1));
-        } catch (NumberFormatException e) {
-          prefix = -1;
-        }
-        if (prefix < 0 || prefix > ip.length * 8) {
-          throw new IllegalArgumentException("GAMEDAY_TRUSTED_PROXIES: '" + item + "' has a prefix length out of range");
-        }
-      }
-      out.add(new Network(ip, prefix));
+      out.add(Cidr.parse(item, "GAMEDAY_TRUSTED_PROXIES", "block"));
     }
     return new TrustedProxies(List.copyOf(out), csv.strip());
   }
@@ -85,7 +48,7 @@ public final class TrustedProxies {
   }
 
   private boolean trusts(byte[] ip) {
-    for (Network n : networks) {
+    for (Cidr n : networks) {
       if (n.contains(ip)) {
         return true;
       }
@@ -128,18 +91,7 @@ public final class TrustedProxies {
 
   /** An IP literal as bytes (IPv4-mapped IPv6 as IPv4), or null; never a DNS lookup. */
   static byte[] ip(String s) {
-    if (s == null || s.isEmpty() || s.length() > 64) {
-      return null;
-    }
-    byte[] b = NetUtil.createByteArrayFromIpAddressString(s);
-    if (b == null) {
-      return null;
-    }
-    try {
-      return InetAddress.getByAddress(b).getAddress();
-    } catch (UnknownHostException e) {
-      return null;
-    }
+    return Cidr.literal(s);
   }
 
   private static String text(byte[] ip) {
