@@ -1,5 +1,7 @@
 package dev.gameday.account;
 
+import dev.gameday.web.Account;
+
 import dev.gameday.audit.Audit;
 import dev.gameday.web.Emails;
 import dev.gameday.web.Http.ClientError;
@@ -60,18 +62,6 @@ public final class Accounts {
        where email = $1 and address = $2""";
   private static final String SUCCEEDED_ADDRESS =
       "update login_address_throttle set failures = greatest(failures - 1, 0) where address = $1";
-
-  /** A signed-in account. */
-  public record Account(long id, String email, String name, String role) {
-    public boolean admin() {
-      return "admin".equals(role);
-    }
-
-    /** A recruiter, or an admin (who can do everything a recruiter can). */
-    public boolean recruits() {
-      return "recruiter".equals(role) || admin();
-    }
-  }
 
   /** The roles an account may have: reviewers score blind, recruiters look after candidates, admins do both. */
   public static final java.util.List<String> ROLES = java.util.List.of("reviewer", "recruiter", "admin", "compliance");

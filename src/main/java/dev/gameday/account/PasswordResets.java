@@ -1,6 +1,6 @@
 package dev.gameday.account;
 
-import dev.gameday.account.Accounts.Account;
+import dev.gameday.web.Account;
 import dev.gameday.audit.Audit;
 import dev.gameday.web.Http.ClientError;
 import dev.gameday.web.Passwords;

@@ -2,7 +2,7 @@ package dev.gameday.account;
 
 import static dev.gameday.account.Accounts.signedIn;
 
-import dev.gameday.account.Accounts.Account;
+import dev.gameday.web.Account;
 import dev.gameday.web.Http;
 import dev.gameday.web.Http.ClientError;
 import dev.gameday.web.Pages;

@@ -3,7 +3,7 @@ package dev.gameday.account;
 import static dev.gameday.account.Accounts.signedIn;
 
 
-import dev.gameday.account.Accounts.Account;
+import dev.gameday.web.Account;
 import dev.gameday.audit.Audit;
 import dev.gameday.web.Flash;
 import dev.gameday.web.Http;

@@ -1,5 +1,6 @@
 package dev.gameday.account;
 
+import dev.gameday.web.Account;
 import dev.gameday.audit.Audit;
 import dev.gameday.web.Http.ClientError;
 import dev.gameday.web.Tokens;
@@ -178,7 +179,7 @@ public final class TwoFactor {
   }
 
   /** An admin takes the second factor off an account (lost phone): it signs in with its password, then enrols again. */
-  public Future<Void> reset(Accounts.Account admin, long accountId) {
+  public Future<Void> reset(Account admin, long accountId) {
     return pool.withTransaction(conn -> conn.preparedQuery("delete from account_totp where account_id = $1 returning account_id")
         .execute(Tuple.of(accountId))
         .compose(rows -> rows.size() == 0
@@ -205,7 +206,7 @@ public final class TwoFactor {
   }
 
   /** The account a pending sign-in's token belongs to (not expired, not disabled), or null. */
-  public Future<Accounts.Account> pendingAccount(String token) {
+  public Future<Account> pendingAccount(String token) {
     if (token == null || token.isEmpty() || token.length() > 100) {
       return Future.succeededFuture(null);
     }
@@ -217,7 +218,7 @@ public final class TwoFactor {
             return null;
           }
           Row r = rows.iterator().next();
-          return new Accounts.Account(r.getLong("id"), r.getString("email"), r.getString("name"), r.getString("role"));
+          return new Account(r.getLong("id"), r.getString("email"), r.getString("name"), r.getString("role"));
         });
   }
 

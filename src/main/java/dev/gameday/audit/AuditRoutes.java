@@ -2,7 +2,7 @@ package dev.gameday.audit;
 
 import static dev.gameday.account.Accounts.signedIn;
 
-import dev.gameday.account.Accounts.Account;
+import dev.gameday.web.Account;
 import dev.gameday.audit.Audit.Entry;
 import dev.gameday.audit.Audit.Filter;
 import dev.gameday.web.Http;

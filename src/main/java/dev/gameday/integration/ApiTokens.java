@@ -1,6 +1,7 @@
 package dev.gameday.integration;
 
-import dev.gameday.account.Accounts.Account;
+import dev.gameday.web.Account;
+import dev.gameday.web.ApiCaller;
 import dev.gameday.audit.Audit;
 import dev.gameday.web.Http;
 import dev.gameday.web.Http.ClientError;
@@ -25,7 +26,7 @@ import java.util.Set;
 /**
  * API tokens: a name, scopes, an optional expiry; only the SHA-256 of the secret is stored (the secret has 256 random
  * bits, so a fast hash is enough: nothing to brute-force). {@link #authenticate} is the one handler that turns an
- * {@code Authorization} header into a {@link Caller}: {@code Bearer} on {@code /api/v1/candidates...} only, HTTP
+ * {@code Authorization} header into a {@link ApiCaller}: {@code Bearer} on {@code /api/v1/candidates...} only, HTTP
  * Basic (the token as the username) on {@code /integrations/greenhouse/...} only. Anywhere else the header is ignored,
  * so a token never opens a page, a review or an admin route. Every use is written to the audit log under the token's
  * name.
@@ -46,29 +47,6 @@ public final class ApiTokens {
        where id = $1 and (last_used_at is null or last_used_at < now() - interval '1 minute')""";
   private static final String REVOKE = "update api_tokens set revoked_at = now(), revoked_by = $2 where id = $1 and revoked_at is null returning " + COLUMNS;
 
-  /** Who is calling with a token: its id, name and scopes. */
-  public record Caller(long tokenId, String name, Set<String> scopes) {
-    /** As the audit log and the invitations' {@code invited_by} name it. */
-    public String actor() {
-      return "token:" + name;
-    }
-
-    /** The account the recruiter workspace acts for (its audit entries name the token). */
-    public Account account() {
-      return new Account(-tokenId, actor(), name, "recruiter");
-    }
-
-    /** True when the token has {@code scope}; else false after answering 403 insufficient_scope. */
-    public boolean require(RoutingContext ctx, String scope) {
-      if (scopes.contains(scope)) {
-        return true;
-      }
-      ctx.fail(403, new ClientError(403, "insufficient_scope", "This token does not have the scope " + scope + ".",
-          new JsonObject().put("required", scope)));
-      return false;
-    }
-  }
-
   private final Pool pool;
 
   public ApiTokens(Pool pool) {
@@ -76,7 +54,7 @@ public final class ApiTokens {
   }
 
   /** The caller of this request when it came with a token, else null. */
-  public static Caller caller(RoutingContext ctx) {
+  public static ApiCaller caller(RoutingContext ctx) {
     return ctx.get(Http.API_CALLER);
   }
 
@@ -85,7 +63,7 @@ public final class ApiTokens {
    * answering 401/403.
    */
   public static Account recruiterOrToken(RoutingContext ctx, String scope) {
-    Caller c = caller(ctx);
+    ApiCaller c = caller(ctx);
     if (c != null) {
       return c.require(ctx, scope) ? c.account() : null;
     }
@@ -232,7 +210,7 @@ public final class ApiTokens {
   }
 
   /** The token with this secret if it is active, else null. */
-  Future<Caller> lookup(String secret) {
+  Future<ApiCaller> lookup(String secret) {
     if (secret == null || secret.isEmpty() || secret.length() > 200) {
       return Future.succeededFuture(null);
     }
@@ -245,7 +223,7 @@ public final class ApiTokens {
       if (!"active".equals(r.getString("status"))) {
         return null;
       }
-      return new Caller(r.getLong("id"), r.getString("name"), new LinkedHashSet<>(List.of(r.getArrayOfStrings("scopes"))));
+      return new ApiCaller(r.getLong("id"), r.getString("name"), new LinkedHashSet<>(List.of(r.getArrayOfStrings("scopes"))));
     });
   }
 

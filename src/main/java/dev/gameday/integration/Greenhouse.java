@@ -1,5 +1,6 @@
 package dev.gameday.integration;
 
+import dev.gameday.web.ApiCaller;
 import dev.gameday.audit.Audit;
 import dev.gameday.exercise.Catalog;
 import dev.gameday.recruiter.CandidateDirectory;
@@ -127,8 +128,8 @@ public final class Greenhouse {
   }
 
   /** The token, with both scopes Greenhouse needs; null after answering 401/403. */
-  private static ApiTokens.Caller caller(RoutingContext ctx) {
-    ApiTokens.Caller c = ApiTokens.caller(ctx);
+  private static ApiCaller caller(RoutingContext ctx) {
+    ApiCaller c = ApiTokens.caller(ctx);
     if (c == null) {
       // ApiTokens.authenticate answers every request here without a valid key; this is only a second lock
       ctx.fail(401, new ClientError(401, "invalid_token", "Authenticate with HTTP Basic: the API token as the username."));
@@ -149,7 +150,7 @@ public final class Greenhouse {
   }
 
   private void sendTest(RoutingContext ctx) {
-    ApiTokens.Caller c = caller(ctx);
+    ApiCaller c = caller(ctx);
     JsonObject body = c == null ? null : Http.jsonBody(ctx);
     if (body == null) {
       return;
@@ -220,7 +221,7 @@ public final class Greenhouse {
    * The same application sent the same test again (Greenhouse retried): the current interview, if any. A test
    * revoked, or expired unsubmitted, is closed: sending it again makes a new interview (a new invitation, emailed).
    */
-  private Future<Current> current(ApiTokens.Caller c, String testId, String profile) {
+  private Future<Current> current(ApiCaller c, String testId, String profile) {
     if (profile.isEmpty()) {
       return Future.succeededFuture(null);
     }
@@ -238,7 +239,7 @@ public final class Greenhouse {
   }
 
   private void testStatus(RoutingContext ctx) {
-    ApiTokens.Caller c = caller(ctx);
+    ApiCaller c = caller(ctx);
     if (c == null) {
       return;
     }
@@ -308,7 +309,7 @@ public final class Greenhouse {
 
   /** Greenhouse tells us a response of ours did not validate: kept in the audit log (without the candidate's email). */
   private void responseError(RoutingContext ctx) {
-    ApiTokens.Caller c = caller(ctx);
+    ApiCaller c = caller(ctx);
     JsonObject body = c == null ? null : Http.jsonBody(ctx);
     if (body == null) {
       return;

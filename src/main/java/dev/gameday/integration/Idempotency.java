@@ -1,5 +1,6 @@
 package dev.gameday.integration;
 
+import dev.gameday.web.ApiCaller;
 import dev.gameday.web.Http;
 import dev.gameday.web.Http.ClientError;
 import dev.gameday.web.Tokens;
@@ -43,8 +44,8 @@ public final class Idempotency {
   }
 
   /** Who the key belongs to: the token, or the signed-in account. */
-  public static String caller(RoutingContext ctx, dev.gameday.account.Accounts.Account me) {
-    ApiTokens.Caller c = ApiTokens.caller(ctx);
+  public static String caller(RoutingContext ctx, dev.gameday.web.Account me) {
+    ApiCaller c = ApiTokens.caller(ctx);
     return c != null ? "token:" + c.tokenId() : "account:" + me.id();
   }
 

@@ -2,7 +2,7 @@ package dev.gameday.integration;
 
 import static dev.gameday.account.Accounts.signedIn;
 
-import dev.gameday.account.Accounts.Account;
+import dev.gameday.web.Account;
 import dev.gameday.web.Flash;
 import dev.gameday.web.Http;
 import dev.gameday.web.Http.ClientError;

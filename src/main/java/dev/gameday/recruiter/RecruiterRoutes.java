@@ -1,9 +1,10 @@
 package dev.gameday.recruiter;
 
+import dev.gameday.web.ApiCaller;
 import static dev.gameday.account.Accounts.recruiter;
 import static dev.gameday.integration.ApiTokens.recruiterOrToken;
 
-import dev.gameday.account.Accounts.Account;
+import dev.gameday.web.Account;
 import dev.gameday.exercise.Catalog;
 import dev.gameday.integration.ApiTokens;
 import dev.gameday.integration.Idempotency;
@@ -103,7 +104,7 @@ public final class RecruiterRoutes {
   }
 
   private void resultJson(RoutingContext ctx) {
-    ApiTokens.Caller token = ApiTokens.caller(ctx);
+    ApiCaller token = ApiTokens.caller(ctx);
     if (token != null) {
       if (!token.require(ctx, "results:read")) {
         return;

@@ -1,6 +1,6 @@
 package dev.gameday.review;
 
-import dev.gameday.account.Accounts.Account;
+import dev.gameday.web.Account;
 import dev.gameday.exercise.Catalog;
 import dev.gameday.exercise.Catalog.Version;
 import dev.gameday.review.LiveAgreement.Figure;

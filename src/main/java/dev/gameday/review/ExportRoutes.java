@@ -2,7 +2,7 @@ package dev.gameday.review;
 
 import static dev.gameday.account.Accounts.signedIn;
 
-import dev.gameday.account.Accounts.Account;
+import dev.gameday.web.Account;
 import dev.gameday.exercise.Catalog;
 import dev.gameday.exercise.Model.Criterion;
 import dev.gameday.exercise.Model.Exercise;

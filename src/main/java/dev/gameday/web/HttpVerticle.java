@@ -72,20 +72,21 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(ops.requests(router)); // request id, access log, request metrics: first of all
     Guards guards = new Guards(config.https(), config.publicUrl());
     router.route().handler(guards::headers);
-    router.get("/health").handler(ctx -> Http.json(ctx, 200, new JsonObject().put("status", "up")));
-    router.get("/ready").handler(this::ready);
-    router.get("/metrics").handler(ops::metrics);
-    router.route("/static/*").handler(StaticHandler.create("webroot").setCachingEnabled(true).setMaxAgeSeconds(3600));
-    router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86400));
+    Access.Routes open = Access.on(router, Access.Rule.PUBLIC);
+    open.get("/health", ctx -> Http.json(ctx, 200, new JsonObject().put("status", "up")));
+    open.get("/ready", this::ready);
+    open.get("/metrics", ops::metrics); // its own bearer token, checked by the handler (operators, not accounts)
+    open.any("/static/*", StaticHandler.create("webroot").setCachingEnabled(true).setMaxAgeSeconds(3600));
+    open.any("/webjars/*", StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86400));
 
-    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(API_BODY_LIMIT));
+    Access.middleware(router.route("/api/*")).handler(BodyHandler.create(false).setBodyLimit(API_BODY_LIMIT));
     router.route().handler(BodyHandler.create(false).setBodyLimit(FORM_BODY_LIMIT));
     router.route().handler(Input::guard);
     router.route().handler(sessions::load);
     router.route().handler(apiCallers);
     router.route().handler(guards::csrf);
-    router.get("/").handler(ctx -> pages.render(ctx, 200, "home", Map.of("title", "Gameday")));
-    router.post("/logout").handler(ctx -> sessions.end(ctx).onSuccess(v -> Http.redirect(ctx, "/")).onFailure(ctx::fail));
+    open.get("/", ctx -> pages.render(ctx, 200, "home", Map.of("title", "Gameday")));
+    open.post("/logout", ctx -> sessions.end(ctx).onSuccess(v -> Http.redirect(ctx, "/")).onFailure(ctx::fail));
     features.accept(router);
 
     router.route().last().handler(ctx -> ctx.fail(404, new ClientError(404, "not_found", "There is nothing at this address.")));

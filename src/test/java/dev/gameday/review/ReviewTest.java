@@ -427,7 +427,7 @@ class ReviewTest {
         MultiMap.caseInsensitiveMultiMap().add("_csrf", admin.cookie("XSRF-TOKEN")))).statusCode());
     await(anonymous.get("/login")); // a double-submit token, so that the CSRF check is passed and access is what is tested
     long target = app.one("select id from accounts where email = $1", account("reviewer")).orElseThrow().getLong("id");
-    String token = await(app.app.accounts.inviteToken("reviewer", new dev.gameday.account.Accounts.Account(0, "matrix", "m", "admin")));
+    String token = await(app.app.accounts.inviteToken("reviewer", new dev.gameday.web.Account(0, "matrix", "m", "admin")));
     long link = app.one("select id from setup_tokens where token_hash = $1", (Object) dev.gameday.web.Tokens.hash(token))
         .orElseThrow().getLong("id");
     Map<String, Integer> others = new java.util.LinkedHashMap<>();
