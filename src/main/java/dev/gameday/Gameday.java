@@ -148,8 +148,7 @@ public final class Gameday implements AutoCloseable {
       }
       Gameday app = new Gameday(config, embedded, url, library, pages, templates, schema);
       if (!known && fingerprint != null) {
-        await(app.pool.preparedQuery("insert into library_checks (fingerprint) values ($1) on conflict do nothing")
-            .execute(io.vertx.sqlclient.Tuple.of(fingerprint)));
+        Migrations.markLibraryChecked(url, fingerprint);
       }
       return app;
     } catch (Exception | Error e) {
@@ -208,8 +207,7 @@ public final class Gameday implements AutoCloseable {
       this.router = router;
     }, ops, apiTokens::authenticate, readiness), new DeploymentOptions().setInstances(instances)));
     // housekeeping: expired sessions and old sign-in attempts serve no one (the audit log keeps the history)
-    housekeeping = vertx.setPeriodic(10_000, 3_600_000, id -> pool
-        .query("delete from sessions where expires_at < now() or last_seen_at < now() - interval '1 day'").execute()
+    housekeeping = vertx.setPeriodic(10_000, 3_600_000, id -> sessions.forgetExpired()
         .compose(v -> accounts.forgetOldAttempts())
         .compose(v -> idempotency.forgetOld())
         .onFailure(err -> LOG.warn("housekeeping failed: {}", err.toString())));

@@ -67,6 +67,18 @@ public final class Migrations {
     }
   }
 
+  /** Records that the library with this fingerprint passed every check (the next start need not check it again). */
+  public static void markLibraryChecked(String postgresUrl, String fingerprint) {
+    Jdbc jdbc = Jdbc.from(postgresUrl);
+    try (var c = java.sql.DriverManager.getConnection(jdbc.url(), jdbc.user(), jdbc.password());
+         var st = c.prepareStatement("insert into library_checks (fingerprint) values (?) on conflict do nothing")) {
+      st.setString(1, fingerprint);
+      st.executeUpdate();
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("recording the library's check: " + e.getMessage(), e);
+    }
+  }
+
   private static Flyway flyway(String postgresUrl, String schema) {
     Jdbc jdbc = Jdbc.from(postgresUrl);
     var config = Flyway.configure()

@@ -171,6 +171,12 @@ public final class Sessions {
         .execute(Tuple.of(s.accountId(), id)).map(r -> r.rowCount() == 1);
   }
 
+  /** Removes sessions past their expiry or unused for a day (the audit log keeps the history). */
+  public Future<Void> forgetExpired() {
+    return pool.query("delete from sessions where expires_at < now() or last_seen_at < now() - interval '1 day'").execute()
+        .mapEmpty();
+  }
+
   /** Ends the session on the server and clears the cookie. */
   public Future<Void> end(RoutingContext ctx) {
     Session s = ctx.get(Session.KEY);
