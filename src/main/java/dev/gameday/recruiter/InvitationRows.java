@@ -8,10 +8,10 @@ import io.vertx.sqlclient.Tuple;
 
 /** What the actions on one invitation share: its status in SQL, and its row locked for the action. */
 final class InvitationRows {
+  static final String STATUS = status("i");
+
   private InvitationRows() {
   }
-
-  static final String STATUS = status("i");
 
   /** The status of the invitation row {@code t}, in SQL. */
   static String status(String t) {
