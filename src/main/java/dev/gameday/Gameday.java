@@ -11,7 +11,7 @@ import dev.gameday.db.Migrations;
 import dev.gameday.exercise.Catalog;
 import dev.gameday.exercise.ExerciseLoader;
 import dev.gameday.ops.Observability;
-import dev.gameday.recruiter.CandidateDirectory;
+import dev.gameday.recruiter.Recruiting;
 import dev.gameday.recruiter.Outbox;
 import dev.gameday.recruiter.RecruiterRoutes;
 import dev.gameday.review.CalibrationRoutes;
@@ -53,13 +53,14 @@ public final class Gameday implements AutoCloseable {
   public final Accounts accounts;
   /** Database outages: classified, answered 503, logged once at start and once at end. */
   public final OutageLog outages;
-  public final CandidateDirectory directory;
+  /** The recruiter's services: list, candidate pages, invitations, import, actions, erasure. */
+  public final Recruiting recruiting;
   /** Sends the outbox's emails; null when email is off. */
   public final Outbox outbox;
   /** API tokens (hashes only), and the handler that recognises them on the API. */
   public final dev.gameday.integration.ApiTokens apiTokens;
   /** First answers to requests sent with an Idempotency-Key. */
-  public final dev.gameday.integration.Idempotency idempotency;
+  public final dev.gameday.web.Idempotency idempotency;
   /** Webhook endpoints and the sender of their deliveries. */
   public final dev.gameday.integration.Webhooks webhooks;
   /** The Greenhouse assessment partner endpoints and their completion callbacks. */
@@ -102,13 +103,14 @@ public final class Gameday implements AutoCloseable {
     this.trails = new Trails(pool);
     this.accounts = new Accounts(vertx, pool);
     this.outages = new OutageLog(vertx, pool);
-    this.directory = new CandidateDirectory(vertx, pool, catalog, config.publicUrl(), config.email());
-    this.outbox = config.email() ? Outbox.create(vertx, pool, catalog, config) : null;
+    this.recruiting = Recruiting.create(vertx, pool, catalog, config.publicUrl(), config.email());
+    this.outbox = config.email() ? Outbox.create(vertx, pool, catalog, config.smtpUrl().orElseThrow(), config.mailFrom(),
+        config.contact()) : null;
     this.apiTokens = new dev.gameday.integration.ApiTokens(pool);
-    this.idempotency = new dev.gameday.integration.Idempotency(pool);
+    this.idempotency = new dev.gameday.web.Idempotency(pool);
     dev.gameday.integration.Outbound outbound = new dev.gameday.integration.Outbound(vertx, config.integrations().egress());
     this.webhooks = new dev.gameday.integration.Webhooks(vertx, pool, dev.gameday.integration.Webhooks.RETRY_BASE, outbound);
-    this.greenhouse = new dev.gameday.integration.Greenhouse(vertx, pool, catalog, directory, config.publicUrl(),
+    this.greenhouse = new dev.gameday.integration.Greenhouse(vertx, pool, catalog, recruiting.newInvitations(), config.publicUrl(),
         dev.gameday.integration.Webhooks.RETRY_BASE, outbound, config.integrations().greenhouseHosts());
     await(catalog.store(library));
   }
@@ -181,8 +183,9 @@ public final class Gameday implements AutoCloseable {
         new dev.gameday.review.DecisionGate(pool, catalog, agreement));
     RubricRoutes rubricRoutes = new RubricRoutes(catalog, pages, markdown);
     ExportRoutes exportRoutes = new ExportRoutes(pool, catalog);
-    RecruiterRoutes recruiterRoutes = new RecruiterRoutes(directory, catalog, pages, idempotency,
-        new dev.gameday.integration.Results(pool, catalog));
+    RecruiterRoutes recruiterRoutes = new RecruiterRoutes(recruiting, catalog, pages, idempotency,
+        new dev.gameday.recruiter.Results(pool, catalog));
+    dev.gameday.integration.GreenhouseRoutes greenhouseRoutes = new dev.gameday.integration.GreenhouseRoutes(greenhouse, catalog);
     dev.gameday.integration.TokenRoutes tokenRoutes = new dev.gameday.integration.TokenRoutes(apiTokens, pages);
     dev.gameday.integration.ApiDocs apiDocs = new dev.gameday.integration.ApiDocs();
     dev.gameday.integration.WebhookRoutes webhookRoutes = new dev.gameday.integration.WebhookRoutes(webhooks, pages);
@@ -202,7 +205,7 @@ public final class Gameday implements AutoCloseable {
       tokenRoutes.mount(router);
       apiDocs.mount(router);
       webhookRoutes.mount(router);
-      greenhouse.mount(router);
+      greenhouseRoutes.mount(router);
       complianceRoutes.mount(router);
       this.router = router;
     }, ops, apiTokens::authenticate, readiness), new DeploymentOptions().setInstances(instances)));
@@ -215,7 +218,7 @@ public final class Gameday implements AutoCloseable {
       outbox.start();
     }
     if (config.email()) {
-      reminders = vertx.setPeriodic(20_000, 300_000, id -> directory.remindDue()
+      reminders = vertx.setPeriodic(20_000, 300_000, id -> recruiting.actions().remindDue()
           .onSuccess(n -> {
             if (n > 0) {
               LOG.info("reminders: queued {} automatic reminder(s)", n);
@@ -226,7 +229,7 @@ public final class Gameday implements AutoCloseable {
     webhooks.start();
     greenhouse.start();
     if (config.retentionDays() > 0) {
-      retention = vertx.setPeriodic(30_000, 3_600_000, id -> directory.eraseExpired(config.retentionDays())
+      retention = vertx.setPeriodic(30_000, 3_600_000, id -> recruiting.erasure().eraseExpired(config.retentionDays())
           .onSuccess(n -> {
             if (n > 0) {
               LOG.info("retention: erased the personal data of {} closed, undecided invitation(s)", n);

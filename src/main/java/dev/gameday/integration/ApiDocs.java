@@ -1,5 +1,7 @@
 package dev.gameday.integration;
 
+import dev.gameday.web.Access;
+import dev.gameday.web.Access.Rule;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
@@ -26,7 +28,7 @@ public final class ApiDocs {
   }
 
   public void mount(Router router) {
-    router.get("/api/v1/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
+    Access.on(router, Rule.PUBLIC).get("/api/v1/openapi.json", ctx -> ctx.response().putHeader("Content-Type", "application/json")
         .putHeader("Cache-Control", "public, max-age=300").end(document));
   }
 }

@@ -1,6 +1,5 @@
 package dev.gameday.integration;
 
-import dev.gameday.web.Account;
 import dev.gameday.web.ApiCaller;
 import dev.gameday.audit.Audit;
 import dev.gameday.web.Http;
@@ -51,23 +50,6 @@ public final class ApiTokens {
 
   public ApiTokens(Pool pool) {
     this.pool = pool;
-  }
-
-  /** The caller of this request when it came with a token, else null. */
-  public static ApiCaller caller(RoutingContext ctx) {
-    return ctx.get(Http.API_CALLER);
-  }
-
-  /**
-   * The recruiter workspace's principal: a token with {@code scope}, or a signed-in recruiter or admin. Null after
-   * answering 401/403.
-   */
-  public static Account recruiterOrToken(RoutingContext ctx, String scope) {
-    ApiCaller c = caller(ctx);
-    if (c != null) {
-      return c.require(ctx, scope) ? c.account() : null;
-    }
-    return dev.gameday.account.Accounts.recruiter(ctx);
   }
 
   /** A new token; the answer's {@code secret} is the only copy of it. */

@@ -1,19 +1,16 @@
 package dev.gameday.integration;
 
-import dev.gameday.web.ApiCaller;
 import dev.gameday.audit.Audit;
 import dev.gameday.exercise.Catalog;
-import dev.gameday.recruiter.CandidateDirectory;
-import dev.gameday.web.Http;
+import dev.gameday.recruiter.NewInvitations;
+import dev.gameday.recruiter.Results;
+import dev.gameday.web.ApiCaller;
 import dev.gameday.web.Http.ClientError;
 import dev.gameday.web.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -26,13 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gameday as a Greenhouse assessment partner (developers.greenhouse.io/assessment.html), under
- * {@code /integrations/greenhouse/}: {@code list_tests} (the tracks), {@code send_test} (an invitation, emailed through
- * the outbox), {@code test_status} and {@code response_error}. Greenhouse authenticates with HTTP Basic, the API key as
- * the username; the key is a Gameday API token with {@code invitations:write} and {@code results:read}. A test is
- * {@code complete} once an admin has decided (then there is a score: the weighted mean rubric level, 1 to 4); at that
- * decision the completion callback (a PATCH to the {@code url} of {@code send_test}) becomes due and is sent by
- * {@link #sendDue} with the same backoff as webhooks. Errors are HTTP status codes with {@code {"error", "message"}}.
+ * Gameday as a Greenhouse assessment partner (developers.greenhouse.io/assessment.html): the store and the sender
+ * behind {@link GreenhouseRoutes}. A {@code send_test} becomes an invitation (emailed through the outbox) and an
+ * interview row naming it; a test is {@code complete} once an admin has decided (then there is a score: the weighted
+ * mean rubric level, 1 to 4); at that decision the completion callback (a PATCH to the {@code url} of
+ * {@code send_test}) becomes due and is sent by {@link #sendDue} with the same backoff as webhooks.
  */
 public final class Greenhouse {
   private static final Logger LOG = LoggerFactory.getLogger(Greenhouse.class);
@@ -80,7 +75,7 @@ public final class Greenhouse {
   private final Vertx vertx;
   private final Pool pool;
   private final Catalog catalog;
-  private final CandidateDirectory directory;
+  private final NewInvitations invitations;
   private final Results results;
   private final String publicUrl;
   private final Duration retryBase;
@@ -88,12 +83,12 @@ public final class Greenhouse {
   private final List<String> callbackHosts;
   private final dev.gameday.ops.Lanes<String> lanes = new dev.gameday.ops.Lanes<>(this::claim, 4, 100);
 
-  public Greenhouse(Vertx vertx, Pool pool, Catalog catalog, CandidateDirectory directory, String publicUrl, Duration retryBase,
+  public Greenhouse(Vertx vertx, Pool pool, Catalog catalog, NewInvitations invitations, String publicUrl, Duration retryBase,
                     Outbound outbound, List<String> callbackHosts) {
     this.vertx = vertx;
     this.pool = pool;
     this.catalog = catalog;
-    this.directory = directory;
+    this.invitations = invitations;
     this.results = new Results(pool, catalog);
     this.publicUrl = publicUrl;
     this.retryBase = retryBase;
@@ -101,97 +96,22 @@ public final class Greenhouse {
     this.callbackHosts = List.copyOf(callbackHosts);
   }
 
-  public void mount(Router router) {
-    router.get(BASE + "list_tests").handler(this::listTests);
-    router.post(BASE + "send_test").handler(this::sendTest);
-    router.get(BASE + "test_status").handler(this::testStatus);
-    router.post(BASE + "response_error").handler(this::responseError);
-    router.get(PROFILES + ":id").handler(this::profile);
+  /** The invitation behind an interview (Greenhouse's profile link), or null for an unknown interview. */
+  public Future<Long> invitation(String interviewId) {
+    return pool.preparedQuery("select invitation_id from greenhouse_interviews where id = $1").execute(Tuple.of(interviewId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong("invitation_id"));
   }
 
-  /** A signed-in recruiter or admin following Greenhouse's profile link lands on the candidate's page; 401/403 else. */
-  private void profile(RoutingContext ctx) {
-    if (dev.gameday.account.Accounts.recruiter(ctx) == null) {
-      return;
-    }
-    String id = ctx.pathParam("id");
-    pool.preparedQuery("select invitation_id from greenhouse_interviews where id = $1").execute(Tuple.of(id))
-        .onSuccess(rows -> {
-          if (rows.size() == 0) {
-            ctx.fail(404, new ClientError(404, "unknown_interview", "There is no such Greenhouse test."));
-          } else {
-            ctx.response().setStatusCode(303).putHeader("Location", "/candidates/" + rows.iterator().next().getLong("invitation_id"))
-                .end();
-          }
-        })
-        .onFailure(ctx::fail);
-  }
-
-  /** The token, with both scopes Greenhouse needs; null after answering 401/403. */
-  private static ApiCaller caller(RoutingContext ctx) {
-    ApiCaller c = ApiTokens.caller(ctx);
-    if (c == null) {
-      // ApiTokens.authenticate answers every request here without a valid key; this is only a second lock
-      ctx.fail(401, new ClientError(401, "invalid_token", "Authenticate with HTTP Basic: the API token as the username."));
-      return null;
-    }
-    return c.require(ctx, "invitations:write") && c.require(ctx, "results:read") ? c : null;
-  }
-
-  private void listTests(RoutingContext ctx) {
-    if (caller(ctx) == null) {
-      return;
-    }
-    JsonArray tests = new JsonArray();
-    catalog.tracks().forEach(t -> tests.add(new JsonObject().put("partner_test_id", t.track().id())
-        .put("partner_test_name", t.track().title())));
-    ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json; charset=utf-8")
-        .putHeader("Cache-Control", "no-store").end(tests.encode());
-  }
-
-  private void sendTest(RoutingContext ctx) {
-    ApiCaller c = caller(ctx);
-    JsonObject body = c == null ? null : Http.jsonBody(ctx);
-    if (body == null) {
-      return;
-    }
-    Object test = body.getValue("partner_test_id");
-    String testId = test instanceof String || test instanceof Number ? String.valueOf(test).strip() : "";
-    if (!(body.getValue("candidate") instanceof JsonObject candidate)) {
-      ctx.fail(400, new ClientError(400, "invalid_candidate", "candidate must be an object with first_name, last_name and email."));
-      return;
-    }
-    if (catalog.track(testId).isEmpty()) {
-      ctx.fail(404, new ClientError(404, "unknown_test", "There is no test with partner_test_id '" + (testId.length() > 60
-          ? testId.substring(0, 60) : testId) + "'; list_tests names them."));
-      return;
-    }
-    String first = text(candidate.getValue("first_name"));
-    String last = text(candidate.getValue("last_name"));
-    String profile = text(candidate.getValue("greenhouse_profile_url"));
-    String url = text(body.getValue("url"));
-    String callback;
-    try {
-      callback = url.isEmpty() ? null : Webhooks.validUrl(url);
-      if (!profile.isEmpty() && profile.length() > 2000) {
-        throw new ClientError(400, "invalid_profile_url", "greenhouse_profile_url is longer than 2,000 characters.");
-      }
-    } catch (ClientError e) {
-      ctx.fail(400, e);
-      return;
-    }
-    if (callback != null && !callbackAllowed(callback)) {
-      ctx.fail(400, new ClientError(400, "invalid_url", "The callback url must be an https:// address on Greenhouse's host"
-          + " (GAMEDAY_GREENHOUSE_HOSTS lists the hosts allowed)."));
-      return;
-    }
-    String name = (first + " " + last).strip();
-    JsonObject invitation = new JsonObject().put("name", name).put("email", candidate.getValue("email"))
-        .put("track", testId).put("confirmDuplicate", true);
-    String auth = ApiTokens.basicUser(ctx.request().getHeader("Authorization"));
-    current(c, testId, profile)
+  /**
+   * {@code send_test}, validated: the current interview of this application and test if it is still open (Greenhouse
+   * retried), else a new invitation ({@code invitation}, from {@code via} "greenhouse") and a new interview that
+   * replaces a closed one. {@code callback} and {@code auth} (the key, for the callback) may be null. Answers the
+   * interview's id.
+   */
+  public Future<String> sendTest(ApiCaller c, String testId, String profile, JsonObject invitation, String callback, String auth) {
+    return current(c, testId, profile)
         .compose(found -> found != null && !found.closed() ? Future.succeededFuture(found.id())
-            : directory.invite(c.account(), invitation, "greenhouse").compose(created -> {
+            : invitations.invite(c.account(), invitation, "greenhouse").compose(created -> {
               String interview = "gh_" + Tokens.newToken();
               return pool.withTransaction(conn -> (found == null ? Future.<Void>succeededFuture()
                   : conn.preparedQuery(SUPERSEDE).execute(Tuple.of(found.id())).<Void>mapEmpty())
@@ -207,10 +127,7 @@ public final class Greenhouse {
                       && String.valueOf(pg.getConstraint()).equals("greenhouse_interviews_application")
                       ? current(c, testId, profile).compose(now -> now == null ? Future.failedFuture(err) : Future.succeededFuture(now.id()))
                       : Future.failedFuture(err));
-            }))
-        .onSuccess(id -> Http.json(ctx, 200, new JsonObject().put("partner_interview_id", id)))
-        .onFailure(err -> ctx.fail(err instanceof ClientError ce && ce.status() < 500 ? new ClientError(400, ce.code(),
-            ce.getMessage().replace("the name", "first_name and last_name"), null) : err));
+            }));
   }
 
   /** The current interview of an application and test sent before by this token, and whether its test is closed. */
@@ -234,21 +151,9 @@ public final class Greenhouse {
             rows.iterator().next().getBoolean("closed")));
   }
 
-  private static String text(Object o) {
-    return o instanceof String s ? s.strip() : o == null ? "" : String.valueOf(o).strip();
-  }
-
-  private void testStatus(RoutingContext ctx) {
-    ApiCaller c = caller(ctx);
-    if (c == null) {
-      return;
-    }
-    String id = ctx.request().getParam("partner_interview_id");
-    if (id == null || id.isBlank()) {
-      ctx.fail(400, new ClientError(400, "missing_partner_interview_id", "Give partner_interview_id in the query string."));
-      return;
-    }
-    pool.preparedQuery("""
+  /** {@code test_status}: the interview's status, score and metadata as Greenhouse reads them; 404 unknown_interview. */
+  public Future<JsonObject> testStatus(ApiCaller c, String id) {
+    return pool.preparedQuery("""
             select g.id, g.invitation_id, g.partner_test_id, i.first_opened_at, i.submitted_at, i.revoked_at, i.closes_at <= now() as closed,
                    i.state, s.id as submission_id, d.decision, d.decided_at,
                    exists (select 1 from answers a where a.invitation_id = i.id) as started
@@ -256,15 +161,9 @@ public final class Greenhouse {
               left join submissions s on s.invitation_id = i.id
               left join decisions d on d.submission_id = s.id
              where g.id = $1 and g.token_id = $2""").execute(Tuple.of(id.strip(), c.tokenId()))
-        .compose(rows -> {
-          if (rows.size() == 0) {
-            return Future.failedFuture(new ClientError(404, "unknown_interview", "There is no test with that partner_interview_id."));
-          }
-          Row r = rows.iterator().next();
-          return status(r);
-        })
-        .onSuccess(j -> Http.json(ctx, 200, j))
-        .onFailure(ctx::fail);
+        .compose(rows -> rows.size() == 0
+            ? Future.failedFuture(new ClientError(404, "unknown_interview", "There is no test with that partner_interview_id."))
+            : status(rows.iterator().next()));
   }
 
   private Future<JsonObject> status(Row r) {
@@ -308,20 +207,8 @@ public final class Greenhouse {
   }
 
   /** Greenhouse tells us a response of ours did not validate: kept in the audit log (without the candidate's email). */
-  private void responseError(RoutingContext ctx) {
-    ApiCaller c = caller(ctx);
-    JsonObject body = c == null ? null : Http.jsonBody(ctx);
-    if (body == null) {
-      return;
-    }
-    JsonObject detail = new JsonObject().put("api_call", text(body.getValue("api_call")))
-        .put("errors", body.getValue("errors") instanceof JsonArray a ? a : new JsonArray())
-        .put("partner_test_id", text(body.getValue("partner_test_id")))
-        .put("partner_interview_id", text(body.getValue("partner_interview_id")));
-    LOG.warn("Greenhouse reports an invalid {} response: {}", detail.getString("api_call"), detail.getJsonArray("errors").encode());
-    Audit.record(pool, c.actor(), "greenhouse.response_error", null, detail)
-        .onSuccess(v -> Http.json(ctx, 200, new JsonObject()))
-        .onFailure(ctx::fail);
+  public Future<Void> responseError(ApiCaller c, JsonObject detail) {
+    return Audit.record(pool, c.actor(), "greenhouse.response_error", null, detail).mapEmpty();
   }
 
   // ---- the completion callback

@@ -1,7 +1,7 @@
 package dev.gameday.integration;
 
-import static dev.gameday.account.Accounts.signedIn;
-
+import dev.gameday.web.Access;
+import dev.gameday.web.Access.Rule;
 import dev.gameday.web.Account;
 import dev.gameday.web.Flash;
 import dev.gameday.web.Http;
@@ -25,17 +25,15 @@ public final class TokenRoutes {
   }
 
   public void mount(Router router) {
-    router.get("/admin/tokens").handler(this::page);
-    router.post("/admin/tokens").handler(this::createPage);
-    router.post("/admin/tokens/:id/revoke").handler(this::revokePage);
-    router.delete("/api/v1/admin/tokens/:id").handler(this::revokeJson);
+    Access.Routes admin = Access.on(router, Rule.ADMIN);
+    admin.get("/admin/tokens", this::page);
+    admin.post("/admin/tokens", this::createPage);
+    admin.post("/admin/tokens/:id/revoke", this::revokePage);
+    admin.delete("/api/v1/admin/tokens/:id", this::revokeJson);
   }
 
   private void page(RoutingContext ctx) {
-    Account me = signedIn(ctx, true);
-    if (me != null) {
-      render(ctx, 200, new HashMap<>());
-    }
+    render(ctx, 200, new HashMap<>());
   }
 
   private void render(RoutingContext ctx, int status, Map<String, Object> extra) {
@@ -50,10 +48,7 @@ public final class TokenRoutes {
   }
 
   private void createPage(RoutingContext ctx) {
-    Account me = signedIn(ctx, true);
-    if (me == null) {
-      return;
-    }
+    Account me = Access.account(ctx);
     var f = ctx.request().formAttributes();
     String days = f.get("expiresDays");
     Integer expires;
@@ -76,8 +71,8 @@ public final class TokenRoutes {
   }
 
   private void revokePage(RoutingContext ctx) {
-    Account me = signedIn(ctx, true);
-    Long id = me == null ? null : id(ctx);
+    Account me = Access.account(ctx);
+    Long id = id(ctx);
     if (id == null) {
       return;
     }
@@ -93,8 +88,8 @@ public final class TokenRoutes {
   }
 
   private void revokeJson(RoutingContext ctx) {
-    Account me = signedIn(ctx, true);
-    Long id = me == null ? null : id(ctx);
+    Account me = Access.account(ctx);
+    Long id = id(ctx);
     if (id == null) {
       return;
     }

@@ -1,7 +1,7 @@
 package dev.gameday.integration;
 
-import static dev.gameday.account.Accounts.signedIn;
-
+import dev.gameday.web.Access;
+import dev.gameday.web.Access.Rule;
 import dev.gameday.web.Account;
 import dev.gameday.web.Flash;
 import dev.gameday.web.Http;
@@ -31,29 +31,28 @@ public final class WebhookRoutes {
   }
 
   public void mount(Router router) {
-    router.get("/admin/webhooks").handler(this::listPage);
-    router.post("/admin/webhooks").handler(this::addPage);
-    router.get("/admin/webhooks/:id").handler(this::onePage);
-    router.post("/admin/webhooks/:id/disable").handler(this::disablePage);
-    router.post("/admin/webhooks/:id/deliveries/:delivery/redeliver").handler(this::redeliverPage);
-    router.get("/api/v1/admin/webhooks").handler(this::listJson);
-    router.post("/api/v1/admin/webhooks").handler(this::addJson);
-    router.get("/api/v1/admin/webhooks/:id/deliveries").handler(this::deliveriesJson);
-    router.post("/api/v1/admin/webhooks/:id/deliveries/:delivery/redeliver").handler(this::redeliverJson);
+    Access.Routes admin = Access.on(router, Rule.ADMIN);
+    admin.get("/admin/webhooks", this::listPage);
+    admin.post("/admin/webhooks", this::addPage);
+    admin.get("/admin/webhooks/:id", this::onePage);
+    admin.post("/admin/webhooks/:id/disable", this::disablePage);
+    admin.post("/admin/webhooks/:id/deliveries/:delivery/redeliver", this::redeliverPage);
+    admin.get("/api/v1/admin/webhooks", this::listJson);
+    admin.post("/api/v1/admin/webhooks", this::addJson);
+    admin.get("/api/v1/admin/webhooks/:id/deliveries", this::deliveriesJson);
+    admin.post("/api/v1/admin/webhooks/:id/deliveries/:delivery/redeliver", this::redeliverJson);
   }
 
   // ---- JSON
 
   private void listJson(RoutingContext ctx) {
-    if (signedIn(ctx, true) != null) {
-      webhooks.endpoints().onSuccess(list -> Http.json(ctx, 200, new JsonObject().put("items", new JsonArray(list))))
-          .onFailure(ctx::fail);
-    }
+    webhooks.endpoints().onSuccess(list -> Http.json(ctx, 200, new JsonObject().put("items", new JsonArray(list))))
+        .onFailure(ctx::fail);
   }
 
   private void addJson(RoutingContext ctx) {
-    Account me = signedIn(ctx, true);
-    JsonObject body = me == null ? null : Http.jsonBody(ctx);
+    Account me = Access.account(ctx);
+    JsonObject body = Http.jsonBody(ctx);
     if (body == null) {
       return;
     }
@@ -63,8 +62,7 @@ public final class WebhookRoutes {
   }
 
   private void deliveriesJson(RoutingContext ctx) {
-    Account me = signedIn(ctx, true);
-    Long id = me == null ? null : id(ctx, "id");
+    Long id = id(ctx, "id");
     if (id != null) {
       webhooks.endpoint(id).compose(e -> webhooks.deliveries(id).map(d -> e.put("deliveries", d)))
           .onSuccess(e -> Http.json(ctx, 200, e)).onFailure(ctx::fail);
@@ -72,8 +70,8 @@ public final class WebhookRoutes {
   }
 
   private void redeliverJson(RoutingContext ctx) {
-    Account me = signedIn(ctx, true);
-    Long id = me == null ? null : id(ctx, "id");
+    Account me = Access.account(ctx);
+    Long id = id(ctx, "id");
     Long delivery = id == null ? null : id(ctx, "delivery");
     if (delivery != null) {
       webhooks.redeliver(me.email(), id, delivery).onSuccess(j -> Http.json(ctx, 200, j)).onFailure(ctx::fail);
@@ -83,9 +81,7 @@ public final class WebhookRoutes {
   // ---- pages
 
   private void listPage(RoutingContext ctx) {
-    if (signedIn(ctx, true) != null) {
-      renderList(ctx, 200, Map.of());
-    }
+    renderList(ctx, 200, Map.of());
   }
 
   private void renderList(RoutingContext ctx, int status, Map<String, Object> extra) {
@@ -99,10 +95,7 @@ public final class WebhookRoutes {
   }
 
   private void addPage(RoutingContext ctx) {
-    Account me = signedIn(ctx, true);
-    if (me == null) {
-      return;
-    }
+    Account me = Access.account(ctx);
     var f = ctx.request().formAttributes();
     webhooks.add(me.email(), f.get("url"), f.getAll("event"), "yes".equals(f.get("includeIdentity")))
         .onSuccess(e -> Flash.redirect(ctx, "/admin/webhooks", Flash.of("created", e)))
@@ -117,8 +110,7 @@ public final class WebhookRoutes {
   }
 
   private void onePage(RoutingContext ctx) {
-    Account me = signedIn(ctx, true);
-    Long id = me == null ? null : id(ctx, "id");
+    Long id = id(ctx, "id");
     if (id != null) {
       renderOne(ctx, id, 200, Map.of());
     }
@@ -136,8 +128,8 @@ public final class WebhookRoutes {
   }
 
   private void disablePage(RoutingContext ctx) {
-    Account me = signedIn(ctx, true);
-    Long id = me == null ? null : id(ctx, "id");
+    Account me = Access.account(ctx);
+    Long id = id(ctx, "id");
     if (id != null) {
       webhooks.disable(me.email(), id).onSuccess(e -> Flash.redirect(ctx, "/admin/webhooks/" + id, Flash.of("notice", "The endpoint is disabled: nothing more is sent to it.")))
           .onFailure(ctx::fail);
@@ -145,8 +137,8 @@ public final class WebhookRoutes {
   }
 
   private void redeliverPage(RoutingContext ctx) {
-    Account me = signedIn(ctx, true);
-    Long id = me == null ? null : id(ctx, "id");
+    Account me = Access.account(ctx);
+    Long id = id(ctx, "id");
     Long delivery = id == null ? null : id(ctx, "delivery");
     if (delivery != null) {
       Future<JsonObject> f = webhooks.redeliver(me.email(), id, delivery);

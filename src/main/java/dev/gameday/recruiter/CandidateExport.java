@@ -16,10 +16,10 @@ final class CandidateExport {
 
   /** The import file's header with one example row, to fill in. */
   static String template() {
-    return CandidateDirectory.CSV_HEADER + "\n" + "Ada Example,ada@example.com,sre-senior,7,1\n";
+    return CandidateImport.CSV_HEADER + "\n" + "Ada Example,ada@example.com,sre-senior,7,1\n";
   }
 
-  /** The list's items (as {@code CandidateDirectory.list} answers them) as CSV. */
+  /** The list's items (as {@code CandidateListing.list} answers them) as CSV. */
   static String csv(JsonObject list) {
     StringBuilder out = new StringBuilder(EXPORT_HEADER).append('\n');
     for (Object o : list.getJsonArray("items")) {

@@ -1,6 +1,5 @@
 package dev.gameday.recruiter;
 
-import dev.gameday.Config;
 import dev.gameday.exercise.Catalog;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -81,9 +80,12 @@ public final class Outbox {
     this.contact = contact;
   }
 
-  public static Outbox create(Vertx vertx, Pool pool, Catalog catalog, Config config) {
-    return new Outbox(vertx, pool, catalog, new Mailer(vertx, Mailer.settings(config.smtpUrl().orElseThrow()), config.mailFrom()),
-        RETRY_BASE, MAX_ATTEMPTS, config.contact());
+  /**
+   * The outbox sending through {@code smtpUrl} (GAMEDAY_SMTP_URL) as {@code mailFrom}; {@code contact} is who
+   * candidates may write to (GAMEDAY_CONTACT).
+   */
+  public static Outbox create(Vertx vertx, Pool pool, Catalog catalog, String smtpUrl, String mailFrom, String contact) {
+    return new Outbox(vertx, pool, catalog, new Mailer(vertx, Mailer.settings(smtpUrl), mailFrom), RETRY_BASE, MAX_ATTEMPTS, contact);
   }
 
   /** Sends due emails every two seconds. */
@@ -136,10 +138,10 @@ public final class Outbox {
     m.put("trackTitle", current == null ? track : current.track().title());
     m.put("expectedMinutes", current == null ? 0 : current.versions().stream().mapToInt(v -> v.exercise().minutes()).sum());
     m.put("timeLimitMinutes", r.getValue("time_limit_minutes") == null ? 0 : r.getInteger("time_limit_minutes"));
-    m.put("deadline", CandidateDirectory.text(r.getOffsetDateTime("closes_at")));
+    m.put("deadline", CandidateListing.text(r.getOffsetDateTime("closes_at")));
     m.put("link", r.getString("link"));
     m.put("contact", contact);
-    m.put("submittedAt", CandidateDirectory.text(r.getOffsetDateTime("submitted_at")));
+    m.put("submittedAt", CandidateListing.text(r.getOffsetDateTime("submitted_at")));
     m.put("sha256", r.getString("sha256"));
     return m;
   }

@@ -1,16 +1,12 @@
 package dev.gameday.recruiter;
 
-import dev.gameday.web.ApiCaller;
-import static dev.gameday.account.Accounts.recruiter;
-import static dev.gameday.integration.ApiTokens.recruiterOrToken;
-
-import dev.gameday.web.Account;
 import dev.gameday.exercise.Catalog;
-import dev.gameday.integration.ApiTokens;
-import dev.gameday.integration.Idempotency;
-import dev.gameday.integration.Idempotency.Answer;
-import dev.gameday.integration.Results;
+import dev.gameday.web.Access;
+import dev.gameday.web.Access.Rule;
+import dev.gameday.web.Account;
 import dev.gameday.web.Http;
+import dev.gameday.web.Idempotency;
+import dev.gameday.web.Idempotency.Answer;
 import dev.gameday.web.Http.ClientError;
 import dev.gameday.web.Flash;
 import dev.gameday.web.Pages;
@@ -30,17 +26,17 @@ import java.util.function.BiFunction;
  * {@code /api/v1/candidates} as JSON. Recruiters and admins only, or (the JSON only) an API token with the route's
  * scope: {@code invitations:read} to list and read, {@code invitations:write} to create and act, {@code results:read}
  * for a decided result (which a recruiter's session never gets: recruiters never see scores). Every state change is
- * audited by the directory, under the account's email or {@code token:NAME}.
+ * audited by the service that makes it, under the account's email or {@code token:NAME}.
  */
 public final class RecruiterRoutes {
-  private final CandidateDirectory directory;
+  private final Recruiting recruiting;
   private final Catalog catalog;
   private final Pages pages;
   private final Idempotency idempotency;
   private final Results results;
 
-  public RecruiterRoutes(CandidateDirectory directory, Catalog catalog, Pages pages, Idempotency idempotency, Results results) {
-    this.directory = directory;
+  public RecruiterRoutes(Recruiting recruiting, Catalog catalog, Pages pages, Idempotency idempotency, Results results) {
+    this.recruiting = recruiting;
     this.catalog = catalog;
     this.pages = pages;
     this.idempotency = idempotency;
@@ -50,75 +46,56 @@ public final class RecruiterRoutes {
   static final String READ = "invitations:read";
   static final String WRITE = "invitations:write";
 
+  /** The routes, in the order they are matched (a literal segment before {@code :id}). */
   public void mount(Router router) {
-    router.get("/api/v1/candidates").handler(this::listJson);
-    router.post("/api/v1/candidates").handler(this::inviteJson);
-    router.post("/api/v1/candidates/import").handler(this::importJson);
-    router.post("/api/v1/candidates/batch").handler(this::batchJson);
-    router.get("/api/v1/candidates/:id").handler(this::oneJson);
-    router.get("/api/v1/candidates/:id/result").handler(this::resultJson);
-    router.post("/api/v1/candidates/:id/:action").handler(this::actionJson);
-    router.get("/candidates").handler(this::listPage);
-    router.post("/candidates").handler(this::invitePage);
-    router.post("/candidates/import").handler(this::importPage);
-    router.get("/candidates/template.csv").handler(this::templateCsv);
-    router.get("/candidates/export.csv").handler(this::exportCsv);
-    router.get("/candidates/:id").handler(this::onePage);
-    router.post("/candidates/:id/:action").handler(this::actionPage);
+    Access.Routes read = Access.on(router, Rule.RECRUITER).tokens(READ);
+    Access.Routes write = Access.on(router, Rule.RECRUITER).tokens(WRITE);
+    Access.Routes scores = Access.on(router, Rule.ADMIN).tokens("results:read")
+        .forbidden("Recruiters never see scores; an admin or a token with results:read does.");
+    Access.Routes pages = Access.on(router, Rule.RECRUITER);
+    read.get("/api/v1/candidates", this::listJson);
+    write.post("/api/v1/candidates", this::inviteJson);
+    write.post("/api/v1/candidates/import", this::importJson);
+    write.post("/api/v1/candidates/batch", this::batchJson);
+    read.get("/api/v1/candidates/:id", this::oneJson);
+    scores.get("/api/v1/candidates/:id/result", this::resultJson);
+    write.post("/api/v1/candidates/:id/:action", this::actionJson);
+    pages.get("/candidates", this::listPage);
+    pages.post("/candidates", this::invitePage);
+    pages.post("/candidates/import", this::importPage);
+    pages.get("/candidates/template.csv", this::templateCsv);
+    pages.get("/candidates/export.csv", this::exportCsv);
+    pages.get("/candidates/:id", this::onePage);
+    pages.post("/candidates/:id/:action", this::actionPage);
   }
 
   // ---- JSON
 
   private void listJson(RoutingContext ctx) {
-    Account me = recruiterOrToken(ctx, READ);
-    if (me == null) {
-      return;
-    }
     var p = ctx.request().params();
-    directory.list(p.get("q"), p.get("track"), p.get("status"), p.get("sort"), page(p.get("page")))
+    recruiting.listing().list(p.get("q"), p.get("track"), p.get("status"), p.get("sort"), page(p.get("page")))
         .onSuccess(j -> Http.json(ctx, 200, j)).onFailure(ctx::fail);
   }
 
   private void inviteJson(RoutingContext ctx) {
-    Account me = recruiterOrToken(ctx, WRITE);
-    if (me == null) {
-      return;
-    }
+    Account me = Access.account(ctx);
     JsonObject body = Http.jsonBody(ctx);
     if (body == null) {
       return;
     }
-    idempotency.answer(ctx, Idempotency.caller(ctx, me), () -> directory.invite(me, body).map(j -> new Answer(201, j)));
+    idempotency.answer(ctx, Idempotency.caller(ctx, me), () -> recruiting.newInvitations().invite(me, body).map(j -> new Answer(201, j)));
   }
 
   private void batchJson(RoutingContext ctx) {
-    Account me = recruiterOrToken(ctx, WRITE);
-    if (me == null) {
-      return;
-    }
+    Account me = Access.account(ctx);
     JsonObject body = Http.jsonBody(ctx);
     if (body == null) {
       return;
     }
-    idempotency.answer(ctx, Idempotency.caller(ctx, me), () -> directory.batch(me, body.getValue("items")).map(j -> new Answer(200, j)));
+    idempotency.answer(ctx, Idempotency.caller(ctx, me), () -> recruiting.newInvitations().batch(me, body.getValue("items")).map(j -> new Answer(200, j)));
   }
 
   private void resultJson(RoutingContext ctx) {
-    ApiCaller token = ApiTokens.caller(ctx);
-    if (token != null) {
-      if (!token.require(ctx, "results:read")) {
-        return;
-      }
-    } else {
-      Account me = recruiter(ctx);
-      if (me == null) {
-        return;
-      }
-      if (!me.admin()) {
-        ctx.fail(403, new ClientError(403, "forbidden", "Recruiters never see scores; an admin or a token with results:read does."));
-        return;
-      }
-    }
     Long id = id(ctx);
     if (id == null) {
       return;
@@ -127,10 +104,7 @@ public final class RecruiterRoutes {
   }
 
   private void importJson(RoutingContext ctx) {
-    Account me = recruiterOrToken(ctx, WRITE);
-    if (me == null) {
-      return;
-    }
+    Account me = Access.account(ctx);
     String type = ctx.request().getHeader("Content-Type");
     if (type == null || !type.toLowerCase().startsWith("text/csv")) {
       ctx.fail(415, new ClientError(415, "unsupported_media_type", "Send the file as text/csv (UTF-8)."));
@@ -148,16 +122,15 @@ public final class RecruiterRoutes {
       return;
     }
     byte[] bytes = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-    directory.importCsv(me, bytes).onSuccess(j -> Http.json(ctx, 200, j)).onFailure(ctx::fail);
+    recruiting.imports().importCsv(me, bytes).onSuccess(j -> Http.json(ctx, 200, j)).onFailure(ctx::fail);
   }
 
   private void oneJson(RoutingContext ctx) {
-    Account me = recruiterOrToken(ctx, READ);
-    Long id = me == null ? null : id(ctx);
+    Long id = id(ctx);
     if (id == null) {
       return;
     }
-    directory.one(id).onSuccess(j -> {
+    recruiting.timeline().one(id).onSuccess(j -> {
       if (j == null) {
         ctx.fail(404, new ClientError(404, "unknown_candidate", "There is no candidate with that id."));
       } else {
@@ -167,8 +140,8 @@ public final class RecruiterRoutes {
   }
 
   private void actionJson(RoutingContext ctx) {
-    Account me = recruiterOrToken(ctx, WRITE);
-    Long id = me == null ? null : id(ctx);
+    Account me = Access.account(ctx);
+    Long id = id(ctx);
     if (id == null) {
       return;
     }
@@ -184,14 +157,14 @@ public final class RecruiterRoutes {
   /** The action named in the path, reading its parameters from {@code body}. */
   private BiFunction<Account, Long, Future<JsonObject>> action(String name, JsonObject body) {
     return switch (name) {
-      case "extend" -> (me, id) -> directory.extend(me, id, integer(body.getValue("days")));
-      case "accommodation" -> (me, id) -> directory.accommodation(me, id, body.getValue("timeMultiplier"),
+      case "extend" -> (me, id) -> recruiting.actions().extend(me, id, integer(body.getValue("days")));
+      case "accommodation" -> (me, id) -> recruiting.actions().accommodation(me, id, body.getValue("timeMultiplier"),
           Boolean.TRUE.equals(body.getValue("untimed")));
-      case "grant-time" -> directory::grantTime;
-      case "revoke" -> directory::revoke;
-      case "resend" -> directory::resend;
-      case "remind" -> directory::remind;
-      case "erase" -> (me, id) -> directory.erase(me, id, body.getValue("reason") == null ? null
+      case "grant-time" -> recruiting.actions()::grantTime;
+      case "revoke" -> recruiting.actions()::revoke;
+      case "resend" -> recruiting.actions()::resend;
+      case "remind" -> recruiting.actions()::remind;
+      case "erase" -> (me, id) -> recruiting.erasure().erase(me, id, body.getValue("reason") == null ? null
           : String.valueOf(body.getValue("reason")));
       default -> (me, id) -> Future.failedFuture(new ClientError(404, "not_found", "There is no such action."));
     };
@@ -231,10 +204,6 @@ public final class RecruiterRoutes {
   // ---- pages
 
   private void listPage(RoutingContext ctx) {
-    Account me = recruiter(ctx);
-    if (me == null) {
-      return;
-    }
     renderList(ctx, 200, new HashMap<>());
   }
 
@@ -246,9 +215,9 @@ public final class RecruiterRoutes {
     String sort = p.get("sort") == null || p.get("sort").isBlank() ? "activity" : p.get("sort");
     int page = page(p.get("page"));
     Long imported = parseId(p.get("imported"));
-    directory.list(q, track, st, sort, page, imported).compose(list -> directory.counts(track).map(counts -> {
+    recruiting.listing().list(q, track, st, sort, page, imported).compose(list -> recruiting.listing().counts(track).map(counts -> {
       extra.put("pipeline", counts.entrySet().stream().map(e -> Map.of("id", e.getKey(), "label",
-          upper(CandidateDirectory.label(e.getKey())), "count", e.getValue(), "current", e.getKey().equals(st))).toList());
+          upper(CandidateListing.label(e.getKey())), "count", e.getValue(), "current", e.getKey().equals(st))).toList());
       return list;
     })).onSuccess(list -> {
       Map<String, Object> m = new HashMap<>(extra);
@@ -261,9 +230,9 @@ public final class RecruiterRoutes {
       m.put("sort", sort);
       m.put("tracks", catalog.tracks().stream().map(t -> Map.of("id", t.track().id(), "title", t.track().title(),
           "deadlineDays", t.track().deadlineDays())).toList());
-      m.put("statuses", CandidateDirectory.STATUSES.stream().map(s -> Map.of("id", s, "label", CandidateDirectory.label(s))).toList());
-      m.put("emailOn", directory.emailOn());
-      m.put("csvHeader", CandidateDirectory.CSV_HEADER);
+      m.put("statuses", CandidateListing.STATUSES.stream().map(s -> Map.of("id", s, "label", CandidateListing.label(s))).toList());
+      m.put("emailOn", recruiting.emailOn());
+      m.put("csvHeader", CandidateImport.CSV_HEADER);
       m.put("importedFilter", imported != null);
       m.put("exportHref", "/candidates/export.csv?q=" + enc(q) + "&track=" + enc(track) + "&status=" + enc(st) + "&sort=" + enc(sort)
           + (imported != null ? "&imported=" + imported : ""));
@@ -303,17 +272,14 @@ public final class RecruiterRoutes {
   }
 
   private void invitePage(RoutingContext ctx) {
-    Account me = recruiter(ctx);
-    if (me == null) {
-      return;
-    }
+    Account me = Access.account(ctx);
     MultiMap f = ctx.request().formAttributes();
     JsonObject body = new JsonObject().put("name", f.get("name")).put("email", f.get("email")).put("track", f.get("track"))
         .put("deadlineDays", blankToNull(f.get("deadlineDays"))).put("timeMultiplier", blankToNull(f.get("timeMultiplier")))
         .put("confirmDuplicate", "yes".equals(f.get("confirmDuplicate")));
-    directory.invite(me, body).onSuccess(created -> {
+    recruiting.newInvitations().invite(me, body).onSuccess(created -> {
       JsonObject flash = new JsonObject().put("notice", "Invited " + f.get("name").strip() + " as " + created.getString("pseudonym") + "."
-          + (directory.emailOn() ? " The invitation email is on its way." : ""));
+          + (recruiting.emailOn() ? " The invitation email is on its way." : ""));
       if (created.getString("link") != null) {
         flash.put("link", created.getString("link"));
       }
@@ -332,12 +298,9 @@ public final class RecruiterRoutes {
   }
 
   private void importPage(RoutingContext ctx) {
-    Account me = recruiter(ctx);
-    if (me == null) {
-      return;
-    }
+    Account me = Access.account(ctx);
     String csv = ctx.request().getFormAttribute("csv");
-    directory.importCsv(me, csv).onSuccess(result -> Flash.redirect(ctx, "/candidates#import", ImportResults.flash(result, directory.emailOn())))
+    recruiting.imports().importCsv(me, csv).onSuccess(result -> Flash.redirect(ctx, "/candidates#import", ImportResults.flash(result, recruiting.emailOn())))
         .onFailure(err -> {
           if (err instanceof ClientError ce && ce.status() == 400) {
             Flash.redirect(ctx, "/candidates#import", ImportResults.refused(ce, csv));
@@ -348,18 +311,13 @@ public final class RecruiterRoutes {
   }
 
   private void templateCsv(RoutingContext ctx) {
-    if (recruiter(ctx) != null) {
-      CandidateExport.send(ctx, "gameday-candidates-template.csv", CandidateExport.template());
-    }
+    CandidateExport.send(ctx, "gameday-candidates-template.csv", CandidateExport.template());
   }
 
   /** The list as filtered (search, track, status, one import), every page, as CSV; built on a worker. */
   private void exportCsv(RoutingContext ctx) {
-    if (recruiter(ctx) == null) {
-      return;
-    }
     var p = ctx.request().params();
-    directory.all(nz(p.get("q")), nz(p.get("track")), nz(p.get("status")), p.get("sort") == null || p.get("sort").isBlank()
+    recruiting.listing().all(nz(p.get("q")), nz(p.get("track")), nz(p.get("status")), p.get("sort") == null || p.get("sort").isBlank()
             ? "activity" : p.get("sort"), parseId(p.get("imported")))
         .compose(list -> ctx.vertx().executeBlocking(() -> CandidateExport.csv(list)))
         .onSuccess(csv -> CandidateExport.send(ctx, "gameday-candidates.csv", csv))
@@ -367,8 +325,7 @@ public final class RecruiterRoutes {
   }
 
   private void onePage(RoutingContext ctx) {
-    Account me = recruiter(ctx);
-    Long id = me == null ? null : id(ctx);
+    Long id = id(ctx);
     if (id == null) {
       return;
     }
@@ -376,7 +333,7 @@ public final class RecruiterRoutes {
   }
 
   private void renderOne(RoutingContext ctx, long id, int status, Map<String, Object> extra) {
-    directory.one(id).onSuccess(c -> {
+    recruiting.timeline().one(id).onSuccess(c -> {
       if (c == null) {
         ctx.fail(404, new ClientError(404, "unknown_candidate", "There is no candidate with that id."));
         return;
@@ -389,7 +346,7 @@ public final class RecruiterRoutes {
     Map<String, Object> m = new HashMap<>(extra);
     m.put("title", c.getString("name"));
     m.put("c", c);
-    m.put("emailOn", directory.emailOn());
+    m.put("emailOn", recruiting.emailOn());
     m.put("canAct", c.getBoolean("open") || "expired".equals(c.getString("status")));
     m.put("canErase", !c.getBoolean("erased"));
     m.put("grantMinutes", dev.gameday.candidate.MoreTime.GRANT_MINUTES);
@@ -397,8 +354,8 @@ public final class RecruiterRoutes {
   }
 
   private void actionPage(RoutingContext ctx) {
-    Account me = recruiter(ctx);
-    Long id = me == null ? null : id(ctx);
+    Account me = Access.account(ctx);
+    Long id = id(ctx);
     if (id == null) {
       return;
     }
@@ -414,9 +371,9 @@ public final class RecruiterRoutes {
             case "accommodation" -> "The time multiplier is now " + c.getString("timeMultiplier")
                 + (c.getBoolean("untimed") ? "; untimed: no working-time limit, the deadline still applies." : ".");
             case "grant-time" -> "Granted " + dev.gameday.candidate.MoreTime.GRANT_MINUTES + " more minutes; the candidate's time now ends "
-                + CandidateDirectory.text(java.time.OffsetDateTime.parse(c.getString("closesAt"))) + ".";
+                + CandidateListing.text(java.time.OffsetDateTime.parse(c.getString("closesAt"))) + ".";
             case "revoke" -> "The invitation is revoked: its link no longer works. Answers are kept.";
-            case "resend" -> directory.emailOn() ? "A new link is on its way by email; the old link no longer works."
+            case "resend" -> recruiting.emailOn() ? "A new link is on its way by email; the old link no longer works."
                 : "A new link was made; the old link no longer works.";
             case "remind" -> "A reminder email is on its way.";
             default -> "The candidate's name and email are erased; they now appear as " + c.getString("pseudonym") + ".";

@@ -85,14 +85,14 @@ class AutomaticReminderTest {
     app.one("update invitations set state = 'submitted', submitted_at = now() where id = $1 returning id", done);
 
     // two instances' jobs at the same moment: the rows are claimed with SKIP LOCKED, so one reminder in all
-    var both = Future.all(app.app.directory.remindDue(), app.app.directory.remindDue());
+    var both = Future.all(app.app.recruiting.actions().remindDue(), app.app.recruiting.actions().remindDue());
     await(both);
     int queued = both.result().<Integer>resultAt(0) + both.result().<Integer>resultAt(1);
     assertEquals(1, queued, "one reminder queued in all");
     assertEquals(1, reminders(soon));
     assertEquals(0, reminders(later), "five days away is outside the 48 hours");
     assertEquals(0, reminders(done), "a submitted candidate is not reminded");
-    assertEquals(0, (int) await(app.app.directory.remindDue()), "the next run finds nothing new");
+    assertEquals(0, (int) await(app.app.recruiting.actions().remindDue()), "the next run finds nothing new");
 
     long until = System.currentTimeMillis() + 20_000;
     while (recipients("soon@example.com") < 2 && System.currentTimeMillis() < until) {
@@ -107,7 +107,7 @@ class AutomaticReminderTest {
 
     // a new deadline gets its own reminder when it comes near: moved 1 day on it is still within 48 hours
     assertEquals(200, await(b.post("/api/v1/candidates/" + soon + "/extend", new JsonObject().put("days", 1))).statusCode());
-    assertEquals(1, (int) await(app.app.directory.remindDue()));
+    assertEquals(1, (int) await(app.app.recruiting.actions().remindDue()));
     assertEquals(2, reminders(soon));
   }
 

@@ -58,7 +58,7 @@ class CandidateListPlanTest {
   }
 
   static String explain(String name, String where, String order, Object... params) {
-    String sql = "explain (analyze, buffers off, costs off) " + CandidateDirectory.listSqlForExplain(where, order);
+    String sql = "explain (analyze, buffers off, costs off) " + CandidateListing.listSqlForExplain(where, order);
     StringBuilder plan = new StringBuilder();
     for (Row r : app.sql(sql, params)) {
       plan.append(r.getString(0)).append('\n');

@@ -328,8 +328,8 @@ class RecruiterTest {
     JsonObject fresh = invite(b, "Fred Fresh", unique("fresh") + "@example.com");
     app.sql("update invitations set deadline = now() - interval '40 days', closes_at = now() - interval '40 days' where id = $1",
         old.getLong("id"));
-    assertEquals(0, (int) await(app.app.directory.eraseExpired(0)), "off by default");
-    assertTrue(await(app.app.directory.eraseExpired(30)) >= 1);
+    assertEquals(0, (int) await(app.app.recruiting.erasure().eraseExpired(0)), "off by default");
+    assertTrue(await(app.app.recruiting.erasure().eraseExpired(30)) >= 1);
     assertNotNull(app.one("select erased_at from invitations where id = $1", old.getLong("id")).orElseThrow().getValue("erased_at"));
     assertNull(app.one("select erased_at from invitations where id = $1", fresh.getLong("id")).orElseThrow().getValue("erased_at"));
   }

@@ -1,4 +1,4 @@
-package dev.gameday.integration;
+package dev.gameday.recruiter;
 
 import dev.gameday.exercise.Catalog;
 import dev.gameday.exercise.Model.Criterion;

@@ -1,9 +1,6 @@
-package dev.gameday.integration;
+package dev.gameday.web;
 
-import dev.gameday.web.ApiCaller;
-import dev.gameday.web.Http;
 import dev.gameday.web.Http.ClientError;
-import dev.gameday.web.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -44,8 +41,8 @@ public final class Idempotency {
   }
 
   /** Who the key belongs to: the token, or the signed-in account. */
-  public static String caller(RoutingContext ctx, dev.gameday.web.Account me) {
-    ApiCaller c = ApiTokens.caller(ctx);
+  public static String caller(RoutingContext ctx, Account me) {
+    ApiCaller c = Access.token(ctx);
     return c != null ? "token:" + c.tokenId() : "account:" + me.id();
   }
 
