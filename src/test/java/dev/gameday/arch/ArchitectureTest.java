@@ -37,7 +37,7 @@ class ArchitectureTest {
       Map.entry("account", List.of("web", "audit")),
       Map.entry("review", List.of("web", "exercise", "audit", "candidate")),
       Map.entry("compliance", List.of("web", "exercise", "audit", "candidate")),
-      Map.entry("recruiter", List.of("db", "web", "exercise", "audit", "ops", "candidate", "account")),
+      Map.entry("recruiter", List.of("db", "web", "exercise", "audit", "ops", "candidate", "account", "review")),
       Map.entry("integration", List.of("db", "web", "exercise", "audit", "ops", "candidate", "account", "review", "recruiter")));
 
   static JavaClasses classes;
