@@ -31,6 +31,15 @@ rng = random.Random(SEED)
 # tables nobody writes): drawing from it leaves every value of the main stream, and so every figure the
 # reviewer notes cite, unchanged.
 fix = random.Random(SEED + 1)
+# Third edition (issue 19): traffic on 14 October is that of late August (scaling-plan, busiest hour 17,500 req/s
+# from 15:00) grown by about seven weeks of 60 % a year, so every request rate is K times the second edition's.
+# The database's pool use and CPU keep their values (its coefficients are divided by K); queries per second grow
+# with the requests. Sampled log lines keep the main stream's draws: each minute draws the second edition's count
+# from `rng` and the extra lines, (K - 1) / K of the rate, from a stream of their own, so every line the reviewer
+# notes cite stays as it was.
+K = 1.13
+MAIN = rng
+MORE = random.Random(SEED + 2)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.normpath(os.path.join(HERE, "..", "evidence"))
@@ -67,6 +76,24 @@ def poisson(lam):
                 return k
             k += 1
     return max(0, int(round(lam + math.sqrt(lam) * rng.gauss(0, 1))))
+
+
+def sampled_range(lam):
+    """Iterate once per sampled line at rate lam: first the second edition's count (lam / K, drawn from MAIN, whose
+    lines draw from MAIN), then the extra lines (drawn from MORE, whose lines draw from MORE, as the module's rng is
+    rebound while they are made); rng is MAIN again when the loop ends (the loops using this never break)."""
+    global rng
+    rng = MAIN
+    n1 = poisson(lam / K)
+    rng = MORE
+    n2 = poisson(lam - lam / K)
+    rng = MAIN
+    for _ in range(n1):
+        yield None
+    rng = MORE
+    for _ in range(n2):
+        yield None
+    rng = MAIN
 
 
 def hexid(n=8):
@@ -156,7 +183,7 @@ CPU_ROLLBACK = {mi(14, 49): 96.8, mi(14, 50): 95.5, mi(14, 51): 92.0, mi(14, 52)
 rows = []
 for m in range(MINUTES):
     r = {"m": m}
-    base = 11800 + 5200 * (1 - math.exp(-m / 70))
+    base = K * (11800 + 5200 * (1 - math.exp(-m / 70)))
     if m > 195:
         base *= 1 - 0.0005 * (m - 195)
     err = INCIDENT_ERR.get(m)
@@ -195,8 +222,8 @@ for m in range(MINUTES):
     builds = r["api_rps"] * (1 - hit_base)
     qpb = 3 + f * 21
     qps_n = others + builds * qpb
-    pool_n = 6 + others * 0.0035 + builds * qpb * 0.0023 + rng.gauss(0, 0.8)
-    cpu_n = 14 + others * 0.004 + builds * qpb * 0.0028 + rng.gauss(0, 0.7)
+    pool_n = 6 + (others * 0.0035 + builds * qpb * 0.0023) / K + rng.gauss(0, 0.8)
+    cpu_n = 14 + (others * 0.004 + builds * qpb * 0.0028) / K + rng.gauss(0, 0.7)
     pool_max = 60
     if M_BUMP <= m < M_REVERT:
         pool_max = 90
@@ -204,36 +231,36 @@ for m in range(MINUTES):
     if m == M_FERRET:
         pool_n += 11
         cpu_n += 9
-        qps_n += 2300
+        qps_n += 2300 * K
         waiting = 3
     if m == M_FERRET + 1:
         pool_n = 59
         cpu_n += 12
-        qps_n += 3100
+        qps_n += 3100 * K
         waiting = 14
     if m == M_FERRET + 2:
         pool_n += 3
     if m == M_ORBIT:
         pool_n += 9
-        qps_n += 1900
+        qps_n += 1900 * K
         cpu_n += 5
     qps, pool, cpu = qps_n, pool_n, cpu_n
     if m == M_ORBIT + 1:
-        pool, qps, cpu = 59, 17050, 84.2
+        pool, qps, cpu = 59, 17050 * K, 84.2
     if mi(14, 6) <= m < M_BUMP:
-        pool, qps, cpu = 60, 17200 + rng.gauss(0, 250), 88 + rng.gauss(0, 1.0)
+        pool, qps, cpu = 60, K * (17200 + rng.gauss(0, 250)), 88 + rng.gauss(0, 1.0)
     if m == M_BUMP:
-        pool, qps, cpu = 88, 18300, 92.4
+        pool, qps, cpu = 88, 18300 * K, 92.4
     if M_BUMP < m < M_ROLLBACK:
-        pool, qps, cpu = 90, 19300 + rng.gauss(0, 250), min(99.0, 96.5 + rng.gauss(0, 0.7))
+        pool, qps, cpu = 90, K * (19300 + rng.gauss(0, 250)), min(99.0, 96.5 + rng.gauss(0, 0.7))
     if m in POOL_ROLLBACK:
-        pool, qps, cpu = POOL_ROLLBACK[m], QPS_ROLLBACK[m], CPU_ROLLBACK[m]
+        pool, qps, cpu = POOL_ROLLBACK[m], QPS_ROLLBACK[m] * K, CPU_ROLLBACK[m]
     if m == mi(15, 0):
-        qps += 600
+        qps += 600 * K
         pool += 4
         cpu += 3
     if m == mi(15, 1):
-        qps += 250
+        qps += 250 * K
         pool += 2
         cpu += 1
     if m in WAITING:
@@ -490,9 +517,8 @@ def orbit_abandon(sec, pod, rid, path):
 api_failed_sampled = 0
 for r in rows:
     m = r["m"]
-    n = poisson(r["api_rps"] * 60 / 20000)
     api_err = r["err"] / API_SHARE
-    for _ in range(n):
+    for _ in sampled_range(r["api_rps"] * 60 / 20000):
         sec = m * 60 + rng.uniform(0, 60)
         pod = rng.choice(pods_at(sec))
         name = pick_pkg()
@@ -546,15 +572,14 @@ for r in rows:
     m = r["m"]
     incident = mi(14, 5) <= m <= mi(14, 57)
     if incident:
-        rate = 80 + rng.gauss(0, 8)  # builds/s that still complete while the pool is exhausted
+        rate = K * (80 + rng.gauss(0, 8))  # builds/s that still complete while the pool is exhausted
         if m >= M_ROLLBACK:
-            rate = 80 + (m - M_ROLLBACK) * 120
+            rate = K * (80 + (m - M_ROLLBACK) * 120)
     elif m in (mi(14, 58), mi(14, 59), mi(15, 0)):
-        rate = {mi(14, 58): 1500, mi(14, 59): 1100, mi(15, 0): 700}[m]
+        rate = K * {mi(14, 58): 1500, mi(14, 59): 1100, mi(15, 0): 700}[m]
     else:
         rate = r["api_rps"] * (1 - r["hit"])
-    n = poisson(rate * 60 / 2000)
-    for _ in range(n):
+    for _ in sampled_range(rate * 60 / 2000):
         sec = m * 60 + rng.uniform(0, 60)
         pod = rng.choice(pods_at(sec))
         name = pick_tail()
@@ -669,9 +694,8 @@ edge_failed_sampled = 0
 edge_total_sampled = 0
 for r in rows:
     m = r["m"]
-    n = poisson(r["rps"] * 60 / 40000)
     incident = mi(14, 5) <= m <= mi(14, 59)
-    for _ in range(n):
+    for _ in sampled_range(r["rps"] * 60 / 40000):
         sec = m * 60 + rng.uniform(0, 60)
         pop = rng.choices(POPS, weights=POP_W)[0]
         rid = hexid()

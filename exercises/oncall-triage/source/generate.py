@@ -76,6 +76,17 @@ def total_rps(m):
     return base * (1 + rnd.uniform(-0.015, 0.015))
 
 
+# Third edition (issue 19): 6 October's traffic is late August's (scaling-plan: 15,300 req/s in the 13:00 hour,
+# 17,200 in the 14:00 hour) grown by about six weeks of 60 % a year. The model above is the second edition's; every
+# rate is multiplied by scale(m), and the sampled log lines for the added traffic are drawn from a stream of their
+# own (MORE), so that the main stream, and with it every line and count the reviewer notes cite, is unchanged.
+def scale(m):
+    return (15800 + 24 * m) / (15200 + 8 * m)
+
+
+MORE = random.Random(20261006 + 2)
+
+
 def cfg_fraction_2291(minute_start):
     """Share of the minute during which ap-southeast POPs ran config 2291."""
     end = minute_start + timedelta(minutes=1)
@@ -102,7 +113,8 @@ for m in range(MINUTES):
     rest = tot - apse_base
     tot_eff = rest + apse
     glob_pct = 100 * (rest * BASE_5XX * rnd.uniform(0.85, 1.15) + apse * apse_pct / 100) / tot_eff
-    edge_rows.append(dict(t=t, total=tot_eff, apse=apse, apse_pct=apse_pct, glob_pct=glob_pct, frac=frac))
+    edge_rows.append(dict(t=t, total=tot_eff, apse=apse, apse_pct=apse_pct, glob_pct=glob_pct, frac=frac,
+                          scale=scale(m)))
 
 # ----------------------------------------------------------------------------
 # Edge tarball log, 13:50:00 - 14:36:59
@@ -167,10 +179,13 @@ def edge_line(when, region, pop, sample, scoped, force_error=None):
             % (ts(when), pop, region, cfg, sample, req, path, key_ok, rnd.randint(40, 220), rnd.randint(4000, 900000)))
 
 
-for m in range(LOG_FROM, MINUTES):
-    row = edge_rows[m]
+MAIN = rnd
+
+
+def sampled_minute(row, share):
+    """The sampled tarball lines of one minute for `share` of its traffic (all random draws from the module's rnd)."""
     t = row["t"]
-    tar_rps = row["total"] * TARBALL_SHARE
+    tar_rps = row["total"] * share * TARBALL_SHARE
     # 1 in 20,000 of all tarball requests
     n_all = int(round(tar_rps * 60 / 20000 * rnd.uniform(0.9, 1.1)))
     for _ in range(n_all):
@@ -181,7 +196,7 @@ for m in range(LOG_FROM, MINUTES):
         edge_lines.append((when, edge_line(when, region, pop, "all", scoped, err)))
     # 1 in 500 of error responses (status >= 500)
     # background errors everywhere
-    bg = row["total"] * BASE_5XX * TARBALL_SHARE * 60 / 500
+    bg = row["total"] * share * BASE_5XX * TARBALL_SHARE * 60 / 500
     n_bg = int(bg) + (1 if rnd.random() < (bg - int(bg)) else 0)
     for _ in range(n_bg):
         when = t + timedelta(seconds=rnd.uniform(0, 59.999))
@@ -191,7 +206,7 @@ for m in range(LOG_FROM, MINUTES):
         edge_lines.append((when, edge_line(when, region, pop, "err", scoped, "timeout")))
     # ap-southeast scoped failures under 2291
     if row["frac"] > 0:
-        fail_rps = row["apse"] * (row["apse_pct"] / 100 - BASE_5XX)
+        fail_rps = row["apse"] * share * (row["apse_pct"] / 100 - BASE_5XX)
         n_f = int(round(fail_rps * 60 / 500 * rnd.uniform(0.92, 1.08)))
         for _ in range(n_f):
             while True:
@@ -200,6 +215,15 @@ for m in range(LOG_FROM, MINUTES):
                 if cfg_at(pop, when) == 2291:
                     break
             edge_lines.append((when, edge_line(when, "ap-southeast", pop, "err", True)))
+
+
+for m in range(LOG_FROM, MINUTES):
+    row = edge_rows[m]
+    rnd = MAIN
+    sampled_minute(row, 1.0)                   # the second edition's lines, main stream
+    rnd = MORE
+    sampled_minute(row, row["scale"] - 1.0)    # the added traffic's lines, their own stream
+    rnd = MAIN
 
 edge_lines.append((ROLLOUT_START,
                    "%s INFO edge-rollout rollout=2291 stage=1/2 started kind=canary targets=apse-1,apse-2,apse-3 "
@@ -369,7 +393,7 @@ for m in range(MINUTES):
         rep = {88: 6.5, 89: 19.0, 90: 42.0, 91: 31.0, 92: 14.0, 93: 3.1}[m]
     else:
         rep = rnd.uniform(0.1, 0.6)
-    rows.append([tmin(t), round(e["total"]), round(e["apse"]), "%.2f" % e["glob_pct"], "%.2f" % e["apse_pct"],
+    rows.append([tmin(t), round(e["total"] * e["scale"]), round(e["apse"] * e["scale"]), "%.2f" % e["glob_pct"], "%.2f" % e["apse_pct"],
                  round(p99), restarts, "%.2f" % disk, round(lag), "%.1f" % rep, accepted_per_min[m]])
 
 os.makedirs(OUT, exist_ok=True)

@@ -239,4 +239,22 @@ class WorldCheckMutationTest {
         "| 14:57 | Amara turns on serve-stale for metadata at the edge. |");
     fails(lib, "exercises/" + f + ":" + line + ": contradicts fact registry-api-origin of exercises/world.yaml");
   }
+
+  @Test
+  @DisplayName("a later exercise whose traffic is below the daily peak its brief states (the October/August "
+      + "contradiction) fails check with both values")
+  void trafficBelowStatedPeak() throws Exception {
+    Path lib = Library.copy(tmp);
+    // the second edition's 14 October: every edge rate 1.13 times lower, below August's busiest hour (17,500)
+    Path csv = lib.resolve("incident-postmortem/evidence/edge-metrics.csv");
+    List<String> rows = Files.readAllLines(csv);
+    for (int i = 1; i < rows.size(); i++) {
+      String[] c = rows.get(i).split(",", -1);
+      c[1] = Long.toString(Math.round(Long.parseLong(c[1]) / 1.13));
+      rows.set(i, String.join(",", c));
+    }
+    Files.write(csv, rows);
+    fails(lib, "exercises/incident-postmortem/brief.md:4: states 7,000 x 2.5 = 17500 but the max of requests_per_s in "
+        + "exercises/incident-postmortem/evidence/edge-metrics.csv is 16169 (tolerance 5%)");
+  }
 }
