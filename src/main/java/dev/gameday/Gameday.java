@@ -174,11 +174,12 @@ public final class Gameday implements AutoCloseable {
     SetupRoutes setupRoutes = new SetupRoutes(accounts, sessions, pages, pool, config.https(), config.publicUrl(),
         config.trustedProxies(), config.staff().twoFactorRoles());
     ReviewService reviews = new ReviewService(pool, catalog);
-    CalibrationRoutes calibrationRoutes = new CalibrationRoutes(vertx, pool, catalog, pages, markdown, reviews::changes);
-    dev.gameday.review.AgreementService agreement = new dev.gameday.review.AgreementService(vertx, pool, catalog, reviews::changes);
+    dev.gameday.review.ReviewDecisions reviewDecisions = new dev.gameday.review.ReviewDecisions(pool);
+    CalibrationRoutes calibrationRoutes = new CalibrationRoutes(vertx, pool, catalog, pages, markdown, reviewDecisions::changes);
+    dev.gameday.review.AgreementService agreement = new dev.gameday.review.AgreementService(vertx, pool, catalog, reviewDecisions::changes);
     dev.gameday.review.AgreementRoutes agreementRoutes = new dev.gameday.review.AgreementRoutes(agreement,
         new dev.gameday.review.Adjudication(pool, catalog), catalog, pages);
-    ReviewRoutes reviewRoutes = new ReviewRoutes(reviews, catalog, pages, markdown,
+    ReviewRoutes reviewRoutes = new ReviewRoutes(reviews, reviewDecisions, catalog, pages, markdown,
         new dev.gameday.review.DecisionGate(pool, catalog, agreement));
     RubricRoutes rubricRoutes = new RubricRoutes(catalog, pages, markdown);
     ExportRoutes exportRoutes = new ExportRoutes(pool, catalog);
