@@ -1,12 +1,12 @@
 package dev.gameday.review;
 
-import dev.gameday.web.Access;
-import dev.gameday.web.Access.Rule;
-import dev.gameday.web.Account;
 import dev.gameday.exercise.Catalog;
 import dev.gameday.exercise.Model.Criterion;
 import dev.gameday.exercise.Model.Exercise;
 import dev.gameday.review.LiveAgreement.Figure;
+import dev.gameday.web.Access;
+import dev.gameday.web.Access.Rule;
+import dev.gameday.web.Account;
 import dev.gameday.web.Http;
 import dev.gameday.web.Pages;
 import io.vertx.core.json.JsonArray;

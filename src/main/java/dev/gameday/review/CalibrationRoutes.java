@@ -1,12 +1,12 @@
 package dev.gameday.review;
 
-import dev.gameday.web.Access;
-import dev.gameday.web.Access.Rule;
-import dev.gameday.web.Account;
 import dev.gameday.exercise.Catalog;
 import dev.gameday.exercise.Catalog.Version;
 import dev.gameday.exercise.Model.Criterion;
 import dev.gameday.exercise.Model.Exercise;
+import dev.gameday.web.Access;
+import dev.gameday.web.Access.Rule;
+import dev.gameday.web.Account;
 import dev.gameday.web.Flash;
 import dev.gameday.web.Http;
 import dev.gameday.web.Http.ClientError;
@@ -51,7 +51,6 @@ public final class CalibrationRoutes {
     reviewer.get("/api/v1/review/calibration/:ex/:name", this::getJson);
     reviewer.post("/api/v1/review/calibration/:ex/:name", this::scoreJson);
   }
-
 
   /** "incident-postmortem:root-cause" as "Incident analysis and postmortem: Root cause and trigger, with evidence". */
   private String criterionTitle(String key) {
@@ -259,7 +258,6 @@ public final class CalibrationRoutes {
     return scores;
   }
 
-
   private static final String INCOMPLETE = "Pick a level from 1 to 4 for every criterion.";
 
   private void score(RoutingContext ctx) {
@@ -323,5 +321,4 @@ public final class CalibrationRoutes {
     }
     store(me, t, scores).onSuccess(v -> Http.json(ctx, 200, itemJson(t, scores))).onFailure(ctx::fail);
   }
-
 }

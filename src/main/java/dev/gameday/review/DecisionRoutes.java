@@ -1,7 +1,7 @@
 package dev.gameday.review;
 
-import dev.gameday.review.ReviewService.Item;
 import dev.gameday.exercise.Catalog;
+import dev.gameday.review.ReviewService.Item;
 import dev.gameday.web.Access;
 import dev.gameday.web.Account;
 import dev.gameday.web.Flash;
@@ -43,7 +43,6 @@ final class DecisionRoutes {
       return DecisionGate.override(reasons, reason);
     }));
   }
-
 
   void form(RoutingContext ctx) {
     Account me = Access.account(ctx);
@@ -131,5 +130,4 @@ final class DecisionRoutes {
   }
 
   // ---- one item
-
 }

@@ -1,13 +1,13 @@
 package dev.gameday.review;
 
-import dev.gameday.review.ReviewService.Aggregate;
-import dev.gameday.review.ReviewService.Item;
-import dev.gameday.review.ReviewService.Review;
 import dev.gameday.candidate.Trails;
 import dev.gameday.exercise.Catalog;
 import dev.gameday.exercise.Model.Criterion;
 import dev.gameday.exercise.Model.Evidence;
 import dev.gameday.exercise.Model.Exercise;
+import dev.gameday.review.ReviewService.Aggregate;
+import dev.gameday.review.ReviewService.Item;
+import dev.gameday.review.ReviewService.Review;
 import dev.gameday.web.Access;
 import dev.gameday.web.Account;
 import dev.gameday.web.Flash;

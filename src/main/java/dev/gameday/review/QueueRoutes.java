@@ -1,6 +1,5 @@
 package dev.gameday.review;
 
-import dev.gameday.review.ReviewService.Review;
 import dev.gameday.web.Access;
 import dev.gameday.web.Account;
 import dev.gameday.web.Http;

@@ -1,9 +1,9 @@
 package dev.gameday.review;
 
+import dev.gameday.exercise.Catalog;
 import dev.gameday.review.ReviewService.Item;
 import dev.gameday.web.Access;
 import dev.gameday.web.Access.Rule;
-import dev.gameday.exercise.Catalog;
 import dev.gameday.web.MarkdownRenderer;
 import dev.gameday.web.Pages;
 import io.vertx.ext.web.Router;

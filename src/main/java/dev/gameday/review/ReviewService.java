@@ -1,10 +1,10 @@
 package dev.gameday.review;
 
-import dev.gameday.web.Account;
 import dev.gameday.exercise.Catalog;
 import dev.gameday.exercise.Catalog.Version;
 import dev.gameday.exercise.Model.Criterion;
 import dev.gameday.exercise.Model.Exercise;
+import dev.gameday.web.Account;
 import dev.gameday.web.Http.ClientError;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;

@@ -1,10 +1,10 @@
 package dev.gameday.review;
 
+import dev.gameday.exercise.Catalog;
+import dev.gameday.exercise.Model.Criterion;
 import dev.gameday.review.ReviewService.Aggregate;
 import dev.gameday.review.ReviewService.Item;
 import dev.gameday.review.ReviewService.Review;
-import dev.gameday.exercise.Catalog;
-import dev.gameday.exercise.Model.Criterion;
 import dev.gameday.web.Access;
 import dev.gameday.web.Account;
 import dev.gameday.web.Http;
@@ -67,7 +67,6 @@ final class SubmissionRoutes {
     renderSubmission(ctx, sid, me, 200, Map.of("confirmReveal", "confirm".equals(ctx.request().getParam("reveal")) && me.admin()));
   }
 
-
   /** The submission page; for an admin with the identity if it was revealed before (that read is not audited again). */
   private void renderSubmission(RoutingContext ctx, UUID sid, Account me, int status, Map<String, Object> extra) {
     submission(sid, me).compose(v -> (v.decision() == null ? Future.<JsonObject>succeededFuture(null) : decisions.revealed(sid, me))
@@ -100,7 +99,6 @@ final class SubmissionRoutes {
     m.put("overrideReasons", reasons);
     m.put("overrideNeeded", !reasons.isEmpty());
   }
-
 
   private Map<String, Object> submissionModel(SubmissionView v, Account me) {
     Item first = v.items().get(0);
