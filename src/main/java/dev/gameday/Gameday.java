@@ -175,21 +175,26 @@ public final class Gameday implements AutoCloseable {
     SetupRoutes setupRoutes = new SetupRoutes(accounts, sessions, pages, pool, config.https(), config.publicUrl(),
         config.trustedProxies(), config.staff().twoFactorRoles());
     ReviewService reviews = new ReviewService(pool, catalog);
-    CalibrationRoutes calibrationRoutes = new CalibrationRoutes(vertx, pool, catalog, pages, markdown, reviews::changes);
-    dev.gameday.review.AgreementService agreement = new dev.gameday.review.AgreementService(vertx, pool, catalog, reviews::changes);
+    dev.gameday.review.ReviewDecisions reviewDecisions = new dev.gameday.review.ReviewDecisions(pool);
+    CalibrationRoutes calibrationRoutes = new CalibrationRoutes(
+        new dev.gameday.review.CalibrationStore(vertx, pool, catalog, reviewDecisions::changes), catalog, pages, markdown);
+    dev.gameday.review.AgreementService agreement = new dev.gameday.review.AgreementService(vertx, pool, catalog, reviewDecisions::changes);
     dev.gameday.review.AgreementRoutes agreementRoutes = new dev.gameday.review.AgreementRoutes(agreement,
         new dev.gameday.review.Adjudication(pool, catalog), catalog, pages);
-    ReviewRoutes reviewRoutes = new ReviewRoutes(reviews, catalog, pages, markdown,
+    ReviewRoutes reviewRoutes = new ReviewRoutes(reviews, reviewDecisions, catalog, pages, markdown,
         new dev.gameday.review.DecisionGate(pool, catalog, agreement));
     RubricRoutes rubricRoutes = new RubricRoutes(catalog, pages, markdown);
-    ExportRoutes exportRoutes = new ExportRoutes(pool, catalog);
+    ExportRoutes exportRoutes = new ExportRoutes(new dev.gameday.review.ExportStore(pool, catalog), catalog);
     RecruiterRoutes recruiterRoutes = new RecruiterRoutes(recruiting, catalog, pages, idempotency,
         new dev.gameday.recruiter.Results(pool, catalog));
     dev.gameday.integration.GreenhouseRoutes greenhouseRoutes = new dev.gameday.integration.GreenhouseRoutes(greenhouse, catalog);
     dev.gameday.integration.TokenRoutes tokenRoutes = new dev.gameday.integration.TokenRoutes(apiTokens, pages);
     dev.gameday.integration.ApiDocs apiDocs = new dev.gameday.integration.ApiDocs();
     dev.gameday.integration.WebhookRoutes webhookRoutes = new dev.gameday.integration.WebhookRoutes(webhooks, pages);
-    dev.gameday.compliance.ComplianceRoutes complianceRoutes = new dev.gameday.compliance.ComplianceRoutes(vertx, pool, catalog, pages);
+    dev.gameday.compliance.SelfId selfId = new dev.gameday.compliance.SelfId(pool);
+    dev.gameday.compliance.ComplianceRoutes complianceRoutes = new dev.gameday.compliance.ComplianceRoutes(
+        new dev.gameday.compliance.ImpactReport(vertx, pool, catalog), selfId, new dev.gameday.compliance.CandidateData(pool, selfId),
+        catalog, pages);
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     dev.gameday.ops.Readiness readiness = new dev.gameday.ops.Readiness(pool, catalog, schemaVersion);
     httpDeployment = await(vertx.deployVerticle(() -> new HttpVerticle(config, pool, sessions, pages, outages, router -> {

@@ -1,17 +1,16 @@
 package dev.gameday.compliance;
 
 import dev.gameday.exercise.Catalog;
+import dev.gameday.web.Access;
+import dev.gameday.web.Access.Rule;
 import dev.gameday.web.Http;
 import dev.gameday.web.Http.ClientError;
 import dev.gameday.web.Pages;
-import dev.gameday.web.Session;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,37 +28,27 @@ public final class ComplianceRoutes {
   private final CandidateData data;
   private final Catalog catalog;
 
-  public ComplianceRoutes(Vertx vertx, Pool pool, Catalog catalog, Pages pages) {
+  public ComplianceRoutes(ImpactReport report, SelfId selfId, CandidateData data, Catalog catalog, Pages pages) {
     this.pages = pages;
     this.catalog = catalog;
-    this.report = new ImpactReport(vertx, pool, catalog);
-    this.selfId = new SelfId(pool);
-    this.data = new CandidateData(pool, selfId);
+    this.report = report;
+    this.selfId = selfId;
+    this.data = data;
   }
 
   public void mount(Router router) {
-    router.get("/compliance").handler(this::page);
-    router.get("/api/v1/compliance/impact").handler(ctx -> json(ctx, false));
-    router.get("/api/v1/compliance/export.json").handler(ctx -> json(ctx, true));
-    router.get("/api/v1/compliance/export.csv").handler(this::csv);
-    router.get("/candidate/privacy").handler(this::privacyPage);
-    router.post("/candidate/privacy/self-id").handler(this::selfIdForm);
-    router.get("/candidate/privacy/data.json").handler(this::download);
-    router.post("/candidate/privacy/erasure").handler(this::erasureForm);
-  }
-
-  /** True for the compliance role; else answers 401 or 403 and returns false. API tokens have no session: 401. */
-  static boolean compliance(RoutingContext ctx) {
-    Session s = ctx.get(Session.KEY);
-    if (s == null || !s.account()) {
-      ctx.fail(401, new ClientError(401, "no_session", "Sign in with a compliance account to see this page."));
-      return false;
-    }
-    if (!s.compliance()) {
-      ctx.fail(403, new ClientError(403, "forbidden", "Only the compliance role may see adverse impact reports."));
-      return false;
-    }
-    return true;
+    // aggregates only, and only for the compliance role (API tokens have no session: 401)
+    Access.Routes compliance = Access.on(router, Rule.COMPLIANCE);
+    compliance.get("/compliance", this::page);
+    compliance.get("/api/v1/compliance/impact", ctx -> json(ctx, false));
+    compliance.get("/api/v1/compliance/export.json", ctx -> json(ctx, true));
+    compliance.get("/api/v1/compliance/export.csv", this::csv);
+    // the signed-in candidate's own data
+    Access.Routes candidate = Access.on(router, Rule.CANDIDATE);
+    candidate.get("/candidate/privacy", this::privacyPage);
+    candidate.post("/candidate/privacy/self-id", this::selfIdForm);
+    candidate.get("/candidate/privacy/data.json", this::download);
+    candidate.post("/candidate/privacy/erasure", this::erasureForm);
   }
 
   private Future<JsonObject> requested(RoutingContext ctx) {
@@ -72,9 +61,6 @@ public final class ComplianceRoutes {
   }
 
   private void json(RoutingContext ctx, boolean attachment) {
-    if (!compliance(ctx)) {
-      return;
-    }
     requested(ctx).onSuccess(r -> {
       if (attachment) {
         ctx.response().putHeader("Content-Disposition", "attachment; filename=\"" + fileName(r, "json") + "\"");
@@ -84,9 +70,6 @@ public final class ComplianceRoutes {
   }
 
   private void csv(RoutingContext ctx) {
-    if (!compliance(ctx)) {
-      return;
-    }
     requested(ctx).compose(r -> ctx.vertx().executeBlocking(() -> new String[] {fileName(r, "csv"), ReportCsv.of(r)}, false))
         .onSuccess(out -> ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
             .putHeader("Cache-Control", "no-store")
@@ -100,9 +83,6 @@ public final class ComplianceRoutes {
   }
 
   private void page(RoutingContext ctx) {
-    if (!compliance(ctx)) {
-      return;
-    }
     String category = ctx.request().getParam("category");
     String cat = ImpactReport.CATEGORIES.stream().map(ImpactReport.Category::id).filter(c -> c.equals(category)).findFirst()
         .orElse("race");
@@ -120,15 +100,8 @@ public final class ComplianceRoutes {
 
   // --- the candidate's privacy page ---
 
-  private static Long candidate(RoutingContext ctx) {
-    return dev.gameday.candidate.CandidateRoutes.signedIn(ctx);
-  }
-
   private void privacyPage(RoutingContext ctx) {
-    Long id = candidate(ctx);
-    if (id == null) {
-      return;
-    }
+    long id = Access.invitation(ctx);
     renderPrivacy(ctx, id, 200, null);
   }
 
@@ -156,10 +129,7 @@ public final class ComplianceRoutes {
   }
 
   private void selfIdForm(RoutingContext ctx) {
-    Long id = candidate(ctx);
-    if (id == null) {
-      return;
-    }
+    long id = Access.invitation(ctx);
     var form = ctx.request().formAttributes();
     if ("withdraw".equals(form.get("action"))) {
       selfId.withdraw(id).onSuccess(v -> Http.redirect(ctx, "/candidate/privacy?withdrawn=1")).onFailure(ctx::fail);
@@ -181,10 +151,7 @@ public final class ComplianceRoutes {
   }
 
   private void download(RoutingContext ctx) {
-    Long id = candidate(ctx);
-    if (id == null) {
-      return;
-    }
+    long id = Access.invitation(ctx);
     data.export(id).onSuccess(json -> {
       ctx.response().putHeader("Content-Disposition", "attachment; filename=\"gameday-my-data.json\"");
       Http.json(ctx, 200, json);
@@ -192,10 +159,7 @@ public final class ComplianceRoutes {
   }
 
   private void erasureForm(RoutingContext ctx) {
-    Long id = candidate(ctx);
-    if (id == null) {
-      return;
-    }
+    long id = Access.invitation(ctx);
     data.requestErasure(id)
         .onSuccess(v -> Http.redirect(ctx, "/candidate/privacy#erasure"))
         .onFailure(err -> fail(ctx, err));

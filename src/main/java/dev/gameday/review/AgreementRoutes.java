@@ -1,12 +1,12 @@
 package dev.gameday.review;
 
-import static dev.gameday.account.Accounts.signedIn;
-
-import dev.gameday.web.Account;
 import dev.gameday.exercise.Catalog;
 import dev.gameday.exercise.Model.Criterion;
 import dev.gameday.exercise.Model.Exercise;
 import dev.gameday.review.LiveAgreement.Figure;
+import dev.gameday.web.Access;
+import dev.gameday.web.Access.Rule;
+import dev.gameday.web.Account;
 import dev.gameday.web.Http;
 import dev.gameday.web.Pages;
 import io.vertx.core.json.JsonArray;
@@ -40,18 +40,18 @@ public final class AgreementRoutes {
 
   /** Mounted before {@link ReviewRoutes}, so that /review/agreement is not taken for a submission id. */
   public void mount(Router router) {
-    router.get("/review/agreement").handler(this::page);
-    router.get("/api/v1/review/agreement").handler(this::json);
-    router.get("/api/v1/review/adjudications").handler(this::adjudicationsJson);
-    router.get("/review/severity").handler(this::severityPage);
-    router.get("/api/v1/review/severity").handler(this::severityJson);
+    Access.Routes admin = Access.on(router, Rule.ADMIN);
+    admin.get("/review/agreement", this::page);
+    admin.get("/api/v1/review/agreement", this::json);
+    admin.get("/api/v1/review/adjudications", this::adjudicationsJson);
+    // a reviewer sees their own offsets, an admin every reviewer's
+    Access.Routes reviewer = Access.on(router, Rule.REVIEWER);
+    reviewer.get("/review/severity", this::severityPage);
+    reviewer.get("/api/v1/review/severity", this::severityJson);
   }
 
   private void severityJson(RoutingContext ctx) {
-    Account me = signedIn(ctx, false);
-    if (me == null) {
-      return;
-    }
+    Account me = Access.account(ctx);
     agreement.severity(me).map(rows -> new JsonObject().put("reviewers", new JsonArray(rows.stream().map(r -> new JsonObject()
             .put("reviewer", r.reviewer()).put("criterion", r.criterion()).put("month", r.month()).put("items", r.items())
             .put("offset", AgreementService.round(r.mean())).put("ci_low", AgreementService.round(r.ciLow()))
@@ -60,10 +60,7 @@ public final class AgreementRoutes {
   }
 
   private void severityPage(RoutingContext ctx) {
-    Account me = signedIn(ctx, false);
-    if (me == null) {
-      return;
-    }
+    Account me = Access.account(ctx);
     agreement.severity(me).map(rows -> {
       Map<String, Object> m = new HashMap<>();
       m.put("title", "Reviewer severity");
@@ -86,18 +83,11 @@ public final class AgreementRoutes {
   }
 
   private void adjudicationsJson(RoutingContext ctx) {
-    Account me = signedIn(ctx, true);
-    if (me == null) {
-      return;
-    }
     adjudication.records().onSuccess(a -> Http.json(ctx, 200, new JsonObject().put("items", a))).onFailure(ctx::fail);
   }
 
   private void json(RoutingContext ctx) {
-    Account me = signedIn(ctx, true);
-    if (me == null) {
-      return;
-    }
+    Account me = Access.account(ctx);
     agreement.figures(me).map(f -> new JsonObject()
             .put("criteria", new JsonArray(f.rows().stream().map(AgreementService::toJson).toList()))
             .put("resamples", f.resamples()).put("seed", f.seed()).put("minItems", LiveAgreement.MIN_ITEMS)
@@ -149,10 +139,7 @@ public final class AgreementRoutes {
   }
 
   private void page(RoutingContext ctx) {
-    Account me = signedIn(ctx, true);
-    if (me == null) {
-      return;
-    }
+    Account me = Access.account(ctx);
     agreement.figures(me).compose(f -> adjudication.records().map(adj -> {
       Map<String, List<Figure>> groups = new LinkedHashMap<>();
       f.rows().forEach(x -> groups.computeIfAbsent(x.exercise() + "|" + x.rubricVersion(), k -> new ArrayList<>()).add(x));

@@ -1,16 +1,12 @@
 package dev.gameday.review;
 
-import static dev.gameday.account.Accounts.signedIn;
-
-import dev.gameday.web.Account;
-import dev.gameday.audit.Audit;
 import dev.gameday.exercise.Catalog;
 import dev.gameday.exercise.Catalog.Version;
 import dev.gameday.exercise.Model.Criterion;
 import dev.gameday.exercise.Model.Exercise;
-import dev.gameday.review.Calibration.CriterionAgreement;
-import dev.gameday.review.Calibration.Rating;
-import dev.gameday.review.Calibration.ReferenceAgreement;
+import dev.gameday.web.Access;
+import dev.gameday.web.Access.Rule;
+import dev.gameday.web.Account;
 import dev.gameday.web.Flash;
 import dev.gameday.web.Http;
 import dev.gameday.web.Http.ClientError;
@@ -18,13 +14,10 @@ import dev.gameday.web.MarkdownRenderer;
 import dev.gameday.web.Pages;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,119 +29,27 @@ import java.util.OptionalDouble;
  * reference; the page also shows how well reviewers agree with each other on real submissions.
  */
 public final class CalibrationRoutes {
-  private final Vertx vertx;
-  private final Pool pool;
+  private final CalibrationStore store;
   private final Catalog catalog;
   private final Pages pages;
   private final MarkdownRenderer markdown;
 
-  private final java.util.function.LongSupplier reviewChanges;
-
-  public CalibrationRoutes(Vertx vertx, Pool pool, Catalog catalog, Pages pages, MarkdownRenderer markdown,
-                           java.util.function.LongSupplier reviewChanges) {
-    this.reviewChanges = reviewChanges;
+  public CalibrationRoutes(CalibrationStore store, Catalog catalog, Pages pages, MarkdownRenderer markdown) {
+    this.store = store;
     this.markdown = markdown;
-    this.vertx = vertx;
-    this.pool = pool;
     this.catalog = catalog;
     this.pages = pages;
   }
 
   public void mount(Router router) {
     // mounted before ReviewRoutes, so that /review/calibration is not taken for a submission id
-    router.get("/review/calibration").handler(this::page);
-    router.get("/review/calibration/:ex/:name").handler(this::itemPage);
-    router.post("/review/calibration/:ex/:name").handler(this::score);
-    router.get("/api/v1/review/calibration").handler(this::json);
-    router.get("/api/v1/review/calibration/:ex/:name").handler(this::getJson);
-    router.post("/api/v1/review/calibration/:ex/:name").handler(this::scoreJson);
-  }
-
-  /** The figures: practice against reference, and real reviews against each other. Computed off the event loop. */
-  record Figures(List<ReferenceAgreement> reference, List<CriterionAgreement> criteria) {
-  }
-
-  /**
-   * The figures {@code me} may see, computed only from what they may already read. Practice: a reviewer sees their
-   * own agreement with the reference, an admin everyone's. Real submissions: only the answers whose submitted reviews
-   * {@code me} may see ({@link ReviewService#seesOthers}): a reviewer's are the answers they have submitted a review
-   * on; an admin's are all answers except those where the admin holds an unsubmitted draft. So no figure says
-   * anything about reviews its reader cannot open; below {@link Calibration#MIN_ANSWERS} answers a figure is
-   * withheld as not enough.
-   */
-  private Future<Figures> figures(Account me) {
-    long generation = reviewChanges.getAsLong() + practiceChanges.get();
-    Cached hit = cache.getIfPresent(me.id());
-    if (hit != null && hit.generation() == generation && hit.admin() == me.admin()) {
-      return Future.succeededFuture(hit.figures());
-    }
-    return compute(me).onSuccess(f -> cache.put(me.id(), new Cached(generation, me.admin(), f)));
-  }
-
-  /**
-   * Figures per account, reused while no review or practice score was written on this instance and for at most
-   * {@link #FIGURES_SECONDS} seconds (another instance's writes show after that). Each reader's figures are computed
-   * from what that reader may see, so a cached entry never shows anyone more than a fresh one would have.
-   */
-  static final int FIGURES_SECONDS = 30;
-  private record Cached(long generation, boolean admin, Figures figures) {
-  }
-
-  private final com.github.benmanes.caffeine.cache.Cache<Long, Cached> cache = com.github.benmanes.caffeine.cache.Caffeine
-      .newBuilder().maximumSize(1_000).expireAfterWrite(java.time.Duration.ofSeconds(FIGURES_SECONDS)).build();
-  private final java.util.concurrent.atomic.AtomicLong practiceChanges = new java.util.concurrent.atomic.AtomicLong();
-
-  private Future<Figures> compute(Account me) {
-    Future<List<Rating>> practice = pool.preparedQuery("""
-        select a.name, cr.version_id, cr.exercise_id, cr.calibration_name, cr.scores
-          from calibration_reviews cr join accounts a on a.id = cr.reviewer_id
-         where $2 or cr.reviewer_id = $1""").execute(Tuple.of(me.id(), me.admin())).map(rows -> {
-      List<Rating> out = new ArrayList<>();
-      rows.forEach(r -> out.addAll(ratings(r.getString("name"), r.getLong("version_id") + "|" + r.getString("calibration_name"),
-          r.getString("exercise_id"), r.getJsonObject("scores"))));
-      return out;
-    });
-    Future<Map<String, Integer>> reference = pool.query("select distinct version_id from calibration_reviews").execute()
-        .compose(rows -> {
-          List<Future<Version>> vs = new ArrayList<>();
-          rows.forEach(r -> vs.add(catalog.version(r.getLong("version_id"))));
-          return Future.all(vs).map(f -> {
-            Map<String, Integer> ref = new HashMap<>();
-            for (Version v : f.<Version>list()) {
-              for (var cal : v.exercise().calibration()) {
-                cal.scores().forEach((crit, level) -> ref.put(v.id() + "|" + cal.name() + "|" + v.exercise().id() + ":" + crit, level));
-              }
-            }
-            return ref;
-          });
-        });
-    Future<List<Rating>> real = pool.preparedQuery("""
-        select a.name, r.submission_id, r.exercise_id, r.scores from reviews r join accounts a on a.id = r.reviewer_id
-         where r.state = 'submitted'
-           and case when $2 then not exists (select 1 from reviews m where m.submission_id = r.submission_id
-                                               and m.exercise_id = r.exercise_id and m.reviewer_id = $1 and m.state = 'draft')
-                    else exists (select 1 from reviews m where m.submission_id = r.submission_id
-                                   and m.exercise_id = r.exercise_id and m.reviewer_id = $1 and m.state = 'submitted') end""")
-        .execute(Tuple.of(me.id(), me.admin())).map(rows -> {
-      List<Rating> out = new ArrayList<>();
-      rows.forEach(r -> out.addAll(ratings(r.getString("name"), r.getUUID("submission_id") + "/" + r.getString("exercise_id"),
-          r.getString("exercise_id"), r.getJsonObject("scores"))));
-      return out;
-    });
-    return Future.all(practice, reference, real).compose(f -> vertx.executeBlocking(() -> new Figures(
-        Calibration.againstReference(practice.result(), reference.result()), Calibration.betweenReviewers(real.result()))));
-  }
-
-  /** Ratings keyed by criterion "exerciseId:criterionId" (criteria of different exercises are different questions). */
-  private static List<Rating> ratings(String reviewer, String unit, String exerciseId, JsonObject scores) {
-    List<Rating> out = new ArrayList<>();
-    for (String k : scores.fieldNames()) {
-      Integer level = scores.getJsonObject(k).getInteger("level");
-      if (level != null) {
-        out.add(new Rating(reviewer, unit, exerciseId + ":" + k, level));
-      }
-    }
-    return out;
+    Access.Routes reviewer = Access.on(router, Rule.REVIEWER);
+    reviewer.get("/review/calibration", this::page);
+    reviewer.get("/review/calibration/:ex/:name", this::itemPage);
+    reviewer.post("/review/calibration/:ex/:name", this::score);
+    reviewer.get("/api/v1/review/calibration", this::json);
+    reviewer.get("/api/v1/review/calibration/:ex/:name", this::getJson);
+    reviewer.post("/api/v1/review/calibration/:ex/:name", this::scoreJson);
   }
 
   /** "incident-postmortem:root-cause" as "Incident analysis and postmortem: Root cause and trigger, with evidence". */
@@ -173,15 +74,9 @@ public final class CalibrationRoutes {
   }
 
   private void page(RoutingContext ctx) {
-    Account me = signedIn(ctx, false);
-    if (me == null) {
-      return;
-    }
-    pool.preparedQuery("select version_id, calibration_name from calibration_reviews where reviewer_id = $1")
-        .execute(Tuple.of(me.id()))
-        .compose(done -> figures(me).map(fig -> {
-          List<String> mine = new ArrayList<>();
-          done.forEach(r -> mine.add(r.getLong("version_id") + "|" + r.getString("calibration_name")));
+    Account me = Access.account(ctx);
+    store.scoredBy(me)
+        .compose(mine -> store.figures(me).map(fig -> {
           Map<String, Object> m = new HashMap<>();
           m.put("title", "Calibration");
           m.put("answers", catalog.currentVersions().stream().map(v -> Map.of("exerciseId", v.exercise().id(), "title", v.exercise().title(),
@@ -199,11 +94,8 @@ public final class CalibrationRoutes {
   }
 
   private void json(RoutingContext ctx) {
-    Account me = signedIn(ctx, false);
-    if (me == null) {
-      return;
-    }
-    figures(me).map(fig -> new JsonObject().put("minAnswers", Calibration.MIN_ANSWERS)
+    Account me = Access.account(ctx);
+    store.figures(me).map(fig -> new JsonObject().put("minAnswers", Calibration.MIN_ANSWERS)
         .put("reference", new JsonArray(fig.reference().stream().map(r -> new JsonObject().put("reviewer", r.reviewer())
             .put("ratings", r.ratings()).put("exact", r.exact()).put("withinOne", r.withinOne())
             .put("kappa", r.kappa().isPresent() ? r.kappa().getAsDouble() : null)).toList()))
@@ -283,8 +175,8 @@ public final class CalibrationRoutes {
   }
 
   private void itemPage(RoutingContext ctx) {
-    Account me = signedIn(ctx, false);
-    Target t = me == null ? null : target(ctx);
+    Account me = Access.account(ctx);
+    Target t = target(ctx);
     if (t == null) {
       return;
     }
@@ -293,9 +185,16 @@ public final class CalibrationRoutes {
   }
 
   private Future<JsonObject> mine(Account me, Target t) {
-    return pool.preparedQuery("select scores, recommendation from calibration_reviews where reviewer_id = $1 and version_id = $2 and calibration_name = $3")
-        .execute(Tuple.of(me.id(), t.version().id(), t.answer().name()))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getJsonObject("scores"));
+    return store.mine(me, t.version(), t.answer().name());
+  }
+
+  /**
+   * Records my first score of a sample answer. Once stored it is final: scoring again after the reference has been
+   * shown would turn the figures into a measure of copying, so a second score fails with
+   * {@link CalibrationStore#alreadyScored}.
+   */
+  private Future<Void> store(Account me, Target t, JsonObject scores) {
+    return store.store(me, t.version(), t.answer().name(), t.id(), scores);
   }
 
   /** The sample answer rendered, by section id (off the event loop, cached: it is part of the exercise version). */
@@ -359,32 +258,11 @@ public final class CalibrationRoutes {
     return scores;
   }
 
-  static ClientError alreadyScored() {
-    return new ClientError(409, "already_scored",
-        "You have already scored this sample answer; your first score, given before you saw the reference, is the one that counts.");
-  }
-
-  /**
-   * Records my first score of a sample answer. Once stored it is final: scoring again after the reference has been
-   * shown would turn the figures into a measure of copying, so a second score fails with {@link #alreadyScored}.
-   */
-  private Future<Void> store(Account me, Target t, JsonObject scores) {
-    return pool.withTransaction(conn -> conn.preparedQuery("""
-            insert into calibration_reviews (reviewer_id, exercise_id, version_id, calibration_name, scores)
-            values ($1, $2, $3, $4, $5)
-            on conflict (reviewer_id, version_id, calibration_name) do nothing returning id""")
-        .execute(Tuple.of(me.id(), t.version().exercise().id(), t.version().id(), t.answer().name(), scores))
-        .compose(rows -> rows.size() == 0 ? Future.<Void>failedFuture(alreadyScored()) : Audit.record(conn, me.email(),
-            "calibration.scored", "calibration:" + t.version().exercise().id() + "/" + t.id(),
-            new JsonObject().put("scores", scores))))
-        .andThen(done -> practiceChanges.incrementAndGet());
-  }
-
   private static final String INCOMPLETE = "Pick a level from 1 to 4 for every criterion.";
 
   private void score(RoutingContext ctx) {
-    Account me = signedIn(ctx, false);
-    Target t = me == null ? null : target(ctx);
+    Account me = Access.account(ctx);
+    Target t = target(ctx);
     if (t == null) {
       return;
     }
@@ -392,11 +270,11 @@ public final class CalibrationRoutes {
     JsonObject scores = levels(t, id -> f.get("level." + id));
     // already scored: whatever this form says, the page shows the first score beside the reference
     String page = "/review/calibration/" + t.version().exercise().id() + "/" + t.id();
-    mine(me, t).compose(first -> first != null ? Future.succeededFuture(Flash.of("error", alreadyScored().getMessage()))
+    mine(me, t).compose(first -> first != null ? Future.succeededFuture(Flash.of("error", CalibrationStore.alreadyScored().getMessage()))
             : scores == null ? Future.succeededFuture(Flash.of("error", INCOMPLETE))
             : store(me, t, scores).map(v -> Flash.of("notice", "Your score is recorded. The reference levels are shown beside yours."))
                 .recover(err -> err instanceof ClientError ce && "already_scored".equals(ce.code())
-                    ? Future.succeededFuture(Flash.of("error", alreadyScored().getMessage())) : Future.failedFuture(err)))
+                    ? Future.succeededFuture(Flash.of("error", CalibrationStore.alreadyScored().getMessage())) : Future.failedFuture(err)))
         .onSuccess(flash -> Flash.redirect(ctx, page, flash))
         .onFailure(ctx::fail);
   }
@@ -420,8 +298,8 @@ public final class CalibrationRoutes {
   }
 
   private void getJson(RoutingContext ctx) {
-    Account me = signedIn(ctx, false);
-    Target t = me == null ? null : target(ctx);
+    Account me = Access.account(ctx);
+    Target t = target(ctx);
     if (t == null) {
       return;
     }
@@ -429,8 +307,8 @@ public final class CalibrationRoutes {
   }
 
   private void scoreJson(RoutingContext ctx) {
-    Account me = signedIn(ctx, false);
-    Target t = me == null ? null : target(ctx);
+    Account me = Access.account(ctx);
+    Target t = target(ctx);
     JsonObject body = t == null ? null : Http.jsonBody(ctx);
     if (body == null) {
       return;
@@ -443,5 +321,4 @@ public final class CalibrationRoutes {
     }
     store(me, t, scores).onSuccess(v -> Http.json(ctx, 200, itemJson(t, scores))).onFailure(ctx::fail);
   }
-
 }

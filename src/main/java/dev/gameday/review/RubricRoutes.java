@@ -4,6 +4,8 @@ import dev.gameday.exercise.Catalog;
 import dev.gameday.exercise.Catalog.Version;
 import dev.gameday.exercise.Model.Criterion;
 import dev.gameday.exercise.Model.Exercise;
+import dev.gameday.web.Access;
+import dev.gameday.web.Access.Rule;
 import dev.gameday.web.Http;
 import dev.gameday.web.Http.ClientError;
 import dev.gameday.web.MarkdownRenderer;
@@ -33,10 +35,12 @@ public final class RubricRoutes {
   }
 
   public void mount(Router router) {
-    router.get("/rubrics").handler(this::listPage);
-    router.get("/rubrics/:exerciseId").handler(this::rubricPage);
-    router.get("/api/v1/rubrics").handler(this::listJson);
-    router.get("/api/v1/rubrics/:exerciseId").handler(this::rubricJson);
+    // open to anyone: a signed-in reviewer or admin also sees the anchors and the reviewer notes
+    Access.Routes open = Access.on(router, Rule.PUBLIC);
+    open.get("/rubrics", this::listPage);
+    open.get("/rubrics/:exerciseId", this::rubricPage);
+    open.get("/api/v1/rubrics", this::listJson);
+    open.get("/api/v1/rubrics/:exerciseId", this::rubricJson);
   }
 
   private Version find(RoutingContext ctx) {
@@ -49,7 +53,7 @@ public final class RubricRoutes {
   }
 
   private static boolean reviewer(RoutingContext ctx) {
-    Session s = ctx.get(Session.KEY);
+    Session s = Access.session(ctx);
     // recruiters talk to candidates: the answer key is not theirs to know
     return s != null && s.reviews();
   }

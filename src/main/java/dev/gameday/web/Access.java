@@ -140,12 +140,8 @@ public final class Access {
   /** Lets the request on when the rule admits its caller; else answers 401 (nobody) or 403 (someone else). */
   static void check(RoutingContext ctx, Rule rule, List<String> scopes, String forbidden) {
     ApiCaller token = ctx.get(Http.API_CALLER);
-    if (token != null) {
-      if (scopes.isEmpty()) {
-        // a token never opens a page, a review or an admin route; it has no session either
-        ctx.fail(401, new ClientError(401, "no_session", "Sign in to see this page."));
-        return;
-      }
+    // a token has no session (the token handler removed it): where no scope admits it, the rule refuses it as nobody
+    if (token != null && !scopes.isEmpty()) {
       for (String scope : scopes) {
         if (!token.require(ctx, scope)) {
           return;
@@ -164,7 +160,7 @@ public final class Access {
       case REVIEWER -> staff(s, s != null && s.reviews(), "Your account may not see this.");
       case ADMIN -> staff(s, s != null && s.admin(), "Your account may not see this.");
       case RECRUITER -> staff(s, s != null && s.recruits(), "Only recruiters and admins may see candidates.");
-      case COMPLIANCE -> s == null ? new ClientError(401, "no_session", "Sign in with a compliance account to see this page.")
+      case COMPLIANCE -> s == null || !s.account() ? new ClientError(401, "no_session", "Sign in with a compliance account to see this page.")
           : s.compliance() ? null : new ClientError(403, "forbidden", "Only the compliance role may see adverse impact reports.");
       case TOKEN -> new ClientError(401, "invalid_token", "Authenticate with HTTP Basic: the API token as the username.");
     };

@@ -45,8 +45,8 @@ class RouteRulesTest {
     POLICY.put("/api/v1/admin/", Set.of("ADMIN"));
     POLICY.put("/review/agreement", Set.of("ADMIN"));
     POLICY.put("/api/v1/review/agreement", Set.of("ADMIN"));
-    POLICY.put("/review/severity", Set.of("ADMIN"));
-    POLICY.put("/api/v1/review/severity", Set.of("ADMIN"));
+    POLICY.put("/review/severity", Set.of("REVIEWER")); // a reviewer sees their own offsets; an admin everyone's
+    POLICY.put("/api/v1/review/severity", Set.of("REVIEWER"));
     POLICY.put("/review/adjudications", Set.of("ADMIN"));
     POLICY.put("/api/v1/review/adjudications", Set.of("ADMIN"));
     POLICY.put("/review", Set.of("REVIEWER", "ADMIN"));
