@@ -2,6 +2,7 @@ package dev.gameday;
 
 import dev.gameday.account.Accounts;
 import dev.gameday.account.SetupRoutes;
+import dev.gameday.audit.AuditRoutes;
 import dev.gameday.candidate.CandidateRoutes;
 import dev.gameday.candidate.CandidateService;
 import dev.gameday.candidate.Invitations;
@@ -170,7 +171,8 @@ public final class Gameday implements AutoCloseable {
     Sessions sessions = new Sessions(pool, config.https(), java.time.Duration.ofMinutes(config.staff().idleMinutes()),
         java.time.Duration.ofHours(config.staff().absoluteHours()), config.trustedProxies());
     MarkdownRenderer markdown = new MarkdownRenderer(vertx);
-    CandidateRoutes candidateRoutes = new CandidateRoutes(candidates, catalog, sessions, pages, config, markdown, trails);
+    CandidateRoutes candidateRoutes = new CandidateRoutes(candidates, catalog, sessions, pages, config.contact(),
+        config.publicUrl(), markdown, trails);
     SetupRoutes setupRoutes = new SetupRoutes(accounts, sessions, pages, pool, config.https(), config.publicUrl(),
         config.trustedProxies(), config.staff().twoFactorRoles());
     ReviewService reviews = new ReviewService(pool, catalog);
