@@ -196,6 +196,7 @@ public final class Gameday implements AutoCloseable {
       setupRoutes.gate(router); // two-factor policy: before every other route
       candidateRoutes.mount(router);
       setupRoutes.mount(router);
+      new AuditRoutes(pages, pool).mount(router); // was mounted by SetupRoutes: account no longer imports audit's routes
       calibrationRoutes.mount(router);
       agreementRoutes.mount(router);
       reviewRoutes.mount(router);
