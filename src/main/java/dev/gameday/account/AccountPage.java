@@ -1,6 +1,5 @@
 package dev.gameday.account;
 
-import dev.gameday.audit.Audit;
 import dev.gameday.web.Access;
 import dev.gameday.web.Http;
 import dev.gameday.web.Http.ClientError;
@@ -10,7 +9,6 @@ import dev.gameday.web.Sessions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -25,14 +23,12 @@ final class AccountPage {
   static final Map<String, String> PROBLEMS = Map.of(
       "not_found", "That session had already ended.");
 
-  private final Sessions sessions;
+  private final OwnSessions own;
   private final Pages pages;
-  private final Pool pool;
 
-  AccountPage(Sessions sessions, Pages pages, Pool pool) {
-    this.sessions = sessions;
+  AccountPage(OwnSessions own, Pages pages) {
+    this.own = own;
     this.pages = pages;
-    this.pool = pool;
   }
 
   /** On an {@link dev.gameday.web.Access.Rule#STAFF} group (a candidate has no account page). */
@@ -47,7 +43,7 @@ final class AccountPage {
 
   private void page(RoutingContext ctx) {
     Session s = Access.session(ctx);
-    sessions.live(s).onSuccess(list -> {
+    own.live(s).onSuccess(list -> {
       Map<String, Object> m = new HashMap<>();
       m.put("title", "Your account");
       m.put("name", s.name());
@@ -69,16 +65,14 @@ final class AccountPage {
 
   private void listJson(RoutingContext ctx) {
     Session s = Access.session(ctx);
-    sessions.live(s).onSuccess(list -> Http.json(ctx, 200, new JsonObject()
+    own.live(s).onSuccess(list -> Http.json(ctx, 200, new JsonObject()
             .put("sessions", new JsonArray(list.stream().map(Sessions.Active::toJson).toList()))))
         .onFailure(ctx::fail);
   }
 
   private void endOthers(RoutingContext ctx, boolean api) {
     Session s = Access.session(ctx);
-    sessions.endOthers(s)
-        .compose(n -> Audit.record(pool, s.email(), "session.others_ended", "account:" + s.accountId(),
-            new JsonObject().put("sessions", n)).map(n))
+    own.endOthers(s)
         .onSuccess(n -> {
           if (api) {
             Http.json(ctx, 200, new JsonObject().put("ended", n));
@@ -92,10 +86,7 @@ final class AccountPage {
   private void endOne(RoutingContext ctx, boolean api) {
     Session s = Access.session(ctx);
     Long id = SetupRoutes.parseLong(ctx.pathParam("id"));
-    (id == null ? io.vertx.core.Future.succeededFuture(false) : sessions.endOne(s, id))
-        .compose(ended -> !ended ? io.vertx.core.Future.succeededFuture(false)
-            : Audit.record(pool, s.email(), "session.ended", "account:" + s.accountId(), new JsonObject().put("session", id))
-                .map(true))
+    (id == null ? io.vertx.core.Future.succeededFuture(false) : own.endOne(s, id))
         .onSuccess(ended -> {
           if (api) {
             if (ended) {

@@ -83,7 +83,7 @@ public final class SetupRoutes {
     admin.get("/admin/accounts", this::accountsPage);
     admin.post("/admin/accounts/invite", this::invite);
     new AccountRoutes(lifecycle).mount(admin);
-    new AccountPage(sessions, pages, pool).mount(staff);
+    new AccountPage(new OwnSessions(sessions, pool), pages).mount(staff);
     twoFactorRoutes.mount(anyone, staff);
     admin.post("/admin/accounts/:id/2fa/reset", this::resetSecondFactor);
     new PasswordRoutes(new PasswordResets(accounts.vertx(), pool, publicUrl), sessions, pages, https, this::preSessionCsrf)

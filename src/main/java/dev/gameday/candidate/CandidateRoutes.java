@@ -56,7 +56,7 @@ public final class CandidateRoutes {
    * until then nothing changes, not even the time limit. The candidate's own link goes straight to the overview.
    */
   private void openLink(RoutingContext ctx) {
-    Session s = ctx.get(Session.KEY);
+    Session s = Access.session(ctx);
     if (s == null) {
       redeem(ctx);
       return;
