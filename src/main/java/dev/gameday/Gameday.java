@@ -2,6 +2,7 @@ package dev.gameday;
 
 import dev.gameday.account.Accounts;
 import dev.gameday.account.SetupRoutes;
+import dev.gameday.audit.AuditRoutes;
 import dev.gameday.candidate.CandidateRoutes;
 import dev.gameday.candidate.CandidateService;
 import dev.gameday.candidate.Invitations;
@@ -171,7 +172,8 @@ public final class Gameday implements AutoCloseable {
     Sessions sessions = new Sessions(pool, config.https(), java.time.Duration.ofMinutes(config.staff().idleMinutes()),
         java.time.Duration.ofHours(config.staff().absoluteHours()), config.trustedProxies());
     MarkdownRenderer markdown = new MarkdownRenderer(vertx);
-    CandidateRoutes candidateRoutes = new CandidateRoutes(candidates, catalog, sessions, pages, config, markdown, trails);
+    CandidateRoutes candidateRoutes = new CandidateRoutes(candidates, catalog, sessions, pages, config.contact(),
+        config.publicUrl(), markdown, trails);
     SetupRoutes setupRoutes = new SetupRoutes(accounts, sessions, pages, pool, config.https(), config.publicUrl(),
         config.trustedProxies(), config.staff().twoFactorRoles());
     ReviewService reviews = new ReviewService(pool, catalog);
@@ -201,6 +203,7 @@ public final class Gameday implements AutoCloseable {
       setupRoutes.gate(router); // two-factor policy: before every other route
       candidateRoutes.mount(router);
       setupRoutes.mount(router);
+      new AuditRoutes(pages, pool).mount(router); // was mounted by SetupRoutes: account no longer imports audit's routes
       calibrationRoutes.mount(router);
       agreementRoutes.mount(router);
       reviewRoutes.mount(router);

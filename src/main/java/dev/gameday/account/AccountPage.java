@@ -1,6 +1,6 @@
 package dev.gameday.account;
 
-import dev.gameday.audit.Audit;
+import dev.gameday.web.Access;
 import dev.gameday.web.Http;
 import dev.gameday.web.Http.ClientError;
 import dev.gameday.web.Pages;
@@ -8,9 +8,7 @@ import dev.gameday.web.Session;
 import dev.gameday.web.Sessions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -25,41 +23,27 @@ final class AccountPage {
   static final Map<String, String> PROBLEMS = Map.of(
       "not_found", "That session had already ended.");
 
-  private final Sessions sessions;
+  private final OwnSessions own;
   private final Pages pages;
-  private final Pool pool;
 
-  AccountPage(Sessions sessions, Pages pages, Pool pool) {
-    this.sessions = sessions;
+  AccountPage(OwnSessions own, Pages pages) {
+    this.own = own;
     this.pages = pages;
-    this.pool = pool;
   }
 
-  void mount(Router router) {
-    router.get("/account").handler(this::page);
-    router.post("/account/sessions/others/end").handler(ctx -> endOthers(ctx, false));
-    router.post("/account/sessions/:id/end").handler(ctx -> endOne(ctx, false));
-    router.get("/api/v1/account/sessions").handler(this::listJson);
-    router.post("/api/v1/account/sessions/others/end").handler(ctx -> endOthers(ctx, true));
-    router.delete("/api/v1/account/sessions/:id").handler(ctx -> endOne(ctx, true));
-  }
-
-  /** The signed-in staff member's session, or null after answering 401 (a candidate has no account page). */
-  static Session staff(RoutingContext ctx) {
-    Session s = ctx.get(Session.KEY);
-    if (s == null || !s.account()) {
-      ctx.fail(401, new ClientError(401, "no_session", "Sign in to see this page."));
-      return null;
-    }
-    return s;
+  /** On an {@link dev.gameday.web.Access.Rule#STAFF} group (a candidate has no account page). */
+  void mount(Access.Routes staff) {
+    staff.get("/account", this::page);
+    staff.post("/account/sessions/others/end", ctx -> endOthers(ctx, false));
+    staff.post("/account/sessions/:id/end", ctx -> endOne(ctx, false));
+    staff.get("/api/v1/account/sessions", this::listJson);
+    staff.post("/api/v1/account/sessions/others/end", ctx -> endOthers(ctx, true));
+    staff.delete("/api/v1/account/sessions/:id", ctx -> endOne(ctx, true));
   }
 
   private void page(RoutingContext ctx) {
-    Session s = staff(ctx);
-    if (s == null) {
-      return;
-    }
-    sessions.live(s).onSuccess(list -> {
+    Session s = Access.session(ctx);
+    own.live(s).onSuccess(list -> {
       Map<String, Object> m = new HashMap<>();
       m.put("title", "Your account");
       m.put("name", s.name());
@@ -80,23 +64,15 @@ final class AccountPage {
   }
 
   private void listJson(RoutingContext ctx) {
-    Session s = staff(ctx);
-    if (s == null) {
-      return;
-    }
-    sessions.live(s).onSuccess(list -> Http.json(ctx, 200, new JsonObject()
+    Session s = Access.session(ctx);
+    own.live(s).onSuccess(list -> Http.json(ctx, 200, new JsonObject()
             .put("sessions", new JsonArray(list.stream().map(Sessions.Active::toJson).toList()))))
         .onFailure(ctx::fail);
   }
 
   private void endOthers(RoutingContext ctx, boolean api) {
-    Session s = staff(ctx);
-    if (s == null) {
-      return;
-    }
-    sessions.endOthers(s)
-        .compose(n -> Audit.record(pool, s.email(), "session.others_ended", "account:" + s.accountId(),
-            new JsonObject().put("sessions", n)).map(n))
+    Session s = Access.session(ctx);
+    own.endOthers(s)
         .onSuccess(n -> {
           if (api) {
             Http.json(ctx, 200, new JsonObject().put("ended", n));
@@ -108,15 +84,9 @@ final class AccountPage {
   }
 
   private void endOne(RoutingContext ctx, boolean api) {
-    Session s = staff(ctx);
-    if (s == null) {
-      return;
-    }
+    Session s = Access.session(ctx);
     Long id = SetupRoutes.parseLong(ctx.pathParam("id"));
-    (id == null ? io.vertx.core.Future.succeededFuture(false) : sessions.endOne(s, id))
-        .compose(ended -> !ended ? io.vertx.core.Future.succeededFuture(false)
-            : Audit.record(pool, s.email(), "session.ended", "account:" + s.accountId(), new JsonObject().put("session", id))
-                .map(true))
+    (id == null ? io.vertx.core.Future.succeededFuture(false) : own.endOne(s, id))
         .onSuccess(ended -> {
           if (api) {
             if (ended) {

@@ -1,14 +1,12 @@
 package dev.gameday.account;
 
-import static dev.gameday.account.Accounts.signedIn;
-
+import dev.gameday.web.Access;
 import dev.gameday.web.Account;
 import dev.gameday.web.Http;
 import dev.gameday.web.Http.ClientError;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -45,33 +43,31 @@ final class AccountRoutes {
     this.lifecycle = lifecycle;
   }
 
-  void mount(Router router) {
-    router.post("/admin/accounts/:id/disable").handler(ctx -> form(ctx, "disabled", (me, id) -> lifecycle.disable(me, id)));
-    router.post("/admin/accounts/:id/enable").handler(ctx -> form(ctx, "enabled", (me, id) -> lifecycle.enable(me, id)));
-    router.post("/admin/accounts/:id/role").handler(ctx -> form(ctx, "role",
+  /** On an {@link dev.gameday.web.Access.Rule#ADMIN} group. */
+  void mount(Access.Routes admin) {
+    admin.post("/admin/accounts/:id/disable", ctx -> form(ctx, "disabled", (me, id) -> lifecycle.disable(me, id)));
+    admin.post("/admin/accounts/:id/enable", ctx -> form(ctx, "enabled", (me, id) -> lifecycle.enable(me, id)));
+    admin.post("/admin/accounts/:id/role", ctx -> form(ctx, "role",
         (me, id) -> lifecycle.setRole(me, id, ctx.request().getFormAttribute("role"))));
-    router.post("/admin/accounts/:id/delete").handler(ctx -> form(ctx, "deleted", (me, id) -> lifecycle.delete(me, id)));
-    router.post("/admin/setup-links/:id/withdraw").handler(ctx -> form(ctx, "withdrawn", (me, id) -> lifecycle.withdrawLink(me, id)));
+    admin.post("/admin/accounts/:id/delete", ctx -> form(ctx, "deleted", (me, id) -> lifecycle.delete(me, id)));
+    admin.post("/admin/setup-links/:id/withdraw", ctx -> form(ctx, "withdrawn", (me, id) -> lifecycle.withdrawLink(me, id)));
 
-    router.get("/api/v1/admin/accounts").handler(this::listJson);
-    router.post("/api/v1/admin/accounts/:id/disable").handler(ctx -> api(ctx, 200, (me, id) -> lifecycle.disable(me, id)));
-    router.post("/api/v1/admin/accounts/:id/enable").handler(ctx -> api(ctx, 200, (me, id) -> lifecycle.enable(me, id)));
-    router.put("/api/v1/admin/accounts/:id/role").handler(ctx -> {
+    admin.get("/api/v1/admin/accounts", this::listJson);
+    admin.post("/api/v1/admin/accounts/:id/disable", ctx -> api(ctx, 200, (me, id) -> lifecycle.disable(me, id)));
+    admin.post("/api/v1/admin/accounts/:id/enable", ctx -> api(ctx, 200, (me, id) -> lifecycle.enable(me, id)));
+    admin.put("/api/v1/admin/accounts/:id/role", ctx -> {
       JsonObject body = Http.jsonBody(ctx);
       if (body != null) {
         api(ctx, 200, (me, id) -> lifecycle.setRole(me, id, body.getValue("role") instanceof String s ? s : null));
       }
     });
-    router.delete("/api/v1/admin/accounts/:id").handler(ctx -> api(ctx, 204, (me, id) -> lifecycle.delete(me, id)));
-    router.delete("/api/v1/admin/setup-links/:id").handler(ctx -> api(ctx, 204, (me, id) -> lifecycle.withdrawLink(me, id)));
+    admin.delete("/api/v1/admin/accounts/:id", ctx -> api(ctx, 204, (me, id) -> lifecycle.delete(me, id)));
+    admin.delete("/api/v1/admin/setup-links/:id", ctx -> api(ctx, 204, (me, id) -> lifecycle.withdrawLink(me, id)));
   }
 
   /** A form action: 303 to the accounts page with {@code done=<notice>} or {@code problem=<error code>}. */
   private void form(RoutingContext ctx, String notice, BiFunction<Account, Long, Future<Void>> action) {
-    Account me = signedIn(ctx, true);
-    if (me == null) {
-      return;
-    }
+    Account me = Access.account(ctx);
     Long id = SetupRoutes.parseLong(ctx.pathParam("id"));
     (id == null ? Future.<Void>failedFuture(notFound()) : action.apply(me, id))
         .onSuccess(v -> Http.redirect(ctx, "/admin/accounts?done=" + notice))
@@ -85,10 +81,7 @@ final class AccountRoutes {
   }
 
   private void api(RoutingContext ctx, int status, BiFunction<Account, Long, Future<Void>> action) {
-    Account me = signedIn(ctx, true);
-    if (me == null) {
-      return;
-    }
+    Account me = Access.account(ctx);
     Long id = SetupRoutes.parseLong(ctx.pathParam("id"));
     if (id == null) {
       ctx.fail(404, notFound());
@@ -108,10 +101,7 @@ final class AccountRoutes {
   }
 
   private void listJson(RoutingContext ctx) {
-    Account me = signedIn(ctx, true);
-    if (me == null) {
-      return;
-    }
+    Account me = Access.account(ctx);
     lifecycle.all(me.id()).compose(list -> lifecycle.pendingLinks().map(links -> new JsonObject()
             .put("accounts", new JsonArray(list.stream().map(Lifecycle.Listed::toJson).toList()))
             .put("pendingLinks", new JsonArray(links.stream().map(Lifecycle.PendingLink::toJson).toList()))))

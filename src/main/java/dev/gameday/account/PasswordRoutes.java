@@ -1,7 +1,6 @@
 package dev.gameday.account;
 
-import static dev.gameday.account.Accounts.signedIn;
-
+import dev.gameday.web.Access;
 import dev.gameday.web.Account;
 import dev.gameday.web.Http;
 import dev.gameday.web.Http.ClientError;
@@ -10,7 +9,6 @@ import dev.gameday.web.Sessions;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.HashMap;
 import java.util.Map;
@@ -44,14 +42,15 @@ final class PasswordRoutes {
     this.csrf = csrf;
   }
 
-  void mount(Router router) {
-    router.get("/password/forgot").handler(this::forgotForm);
-    router.post("/password/forgot").handler(this::forgot);
-    router.get("/password/reset/:token").handler(this::exchange);
-    router.get("/password/reset").handler(this::resetForm);
-    router.post("/password/reset").handler(this::reset);
-    router.post("/admin/accounts/:id/password-reset").handler(this::adminForm);
-    router.post("/api/v1/admin/accounts/:id/password-reset").handler(this::adminApi);
+  /** Forgot password and the reset link for anyone; an admin's reset on an {@link dev.gameday.web.Access.Rule#ADMIN} group. */
+  void mount(Access.Routes anyone, Access.Routes admin) {
+    anyone.get("/password/forgot", this::forgotForm);
+    anyone.post("/password/forgot", this::forgot);
+    anyone.get("/password/reset/:token", this::exchange);
+    anyone.get("/password/reset", this::resetForm);
+    anyone.post("/password/reset", this::reset);
+    admin.post("/admin/accounts/:id/password-reset", this::adminForm);
+    admin.post("/api/v1/admin/accounts/:id/password-reset", this::adminApi);
   }
 
   private void forgotForm(RoutingContext ctx) {
@@ -137,10 +136,7 @@ final class PasswordRoutes {
   }
 
   private void adminForm(RoutingContext ctx) {
-    Account me = signedIn(ctx, true);
-    if (me == null) {
-      return;
-    }
+    Account me = Access.account(ctx);
     Long id = SetupRoutes.parseLong(ctx.pathParam("id"));
     (id == null ? io.vertx.core.Future.<String>failedFuture(new ClientError(404, "not_found", "No such account.")) : resets.byAdmin(me, id))
         .onSuccess(link -> {
@@ -160,10 +156,7 @@ final class PasswordRoutes {
   }
 
   private void adminApi(RoutingContext ctx) {
-    Account me = signedIn(ctx, true);
-    if (me == null) {
-      return;
-    }
+    Account me = Access.account(ctx);
     Long id = SetupRoutes.parseLong(ctx.pathParam("id"));
     if (id == null) {
       ctx.fail(404, new ClientError(404, "not_found", "There is no active account with this id."));

@@ -1,10 +1,8 @@
 package dev.gameday.account;
 
-import static dev.gameday.account.Accounts.signedIn;
-
-
+import dev.gameday.web.Access;
+import dev.gameday.web.Access.Rule;
 import dev.gameday.web.Account;
-import dev.gameday.audit.Audit;
 import dev.gameday.web.Flash;
 import dev.gameday.web.Http;
 import dev.gameday.web.Http.ClientError;
@@ -65,25 +63,31 @@ public final class SetupRoutes {
    * factor, and that has none, on enrolment.
    */
   public void gate(Router router) {
-    router.route().handler(twoFactorRoutes::gate);
+    Access.middleware(router.route().handler(twoFactorRoutes::gate));
   }
 
+  /**
+   * Every account route, each group under its rule: sign-in, setup and password links for anyone; the own account for
+   * any staff member; account administration for admins. (The audit log's routes are the audit feature's own.)
+   */
   public void mount(Router router) {
-    router.get("/setup/:token").handler(this::exchange);
-    router.get("/setup").handler(this::form);
-    router.post("/setup").handler(this::create);
-    router.get("/welcome").handler(this::welcome);
-    router.get("/login").handler(ctx -> renderLogin(ctx, 200, Map.of()));
-    router.post("/login").handler(this::login);
-    router.get("/admin/accounts").handler(this::accountsPage);
-    router.post("/admin/accounts/invite").handler(this::invite);
-    new AccountRoutes(lifecycle).mount(router);
-    new AccountPage(sessions, pages, pool).mount(router);
-    twoFactorRoutes.mount(router);
-    router.post("/admin/accounts/:id/2fa/reset").handler(this::resetSecondFactor);
+    Access.Routes anyone = Access.on(router, Rule.PUBLIC);
+    Access.Routes staff = Access.on(router, Rule.STAFF);
+    Access.Routes admin = Access.on(router, Rule.ADMIN);
+    anyone.get("/setup/:token", this::exchange);
+    anyone.get("/setup", this::form);
+    anyone.post("/setup", this::create);
+    staff.get("/welcome", this::welcome);
+    anyone.get("/login", ctx -> renderLogin(ctx, 200, Map.of()));
+    anyone.post("/login", this::login);
+    admin.get("/admin/accounts", this::accountsPage);
+    admin.post("/admin/accounts/invite", this::invite);
+    new AccountRoutes(lifecycle).mount(admin);
+    new AccountPage(new OwnSessions(sessions, pool), pages).mount(staff);
+    twoFactorRoutes.mount(anyone, staff);
+    admin.post("/admin/accounts/:id/2fa/reset", this::resetSecondFactor);
     new PasswordRoutes(new PasswordResets(accounts.vertx(), pool, publicUrl), sessions, pages, https, this::preSessionCsrf)
-        .mount(router);
-    new dev.gameday.audit.AuditRoutes(pages, pool).mount(router);
+        .mount(anyone, admin);
   }
 
   private void exchange(RoutingContext ctx) {
@@ -184,12 +188,7 @@ public final class SetupRoutes {
 
   /** Where a new account lands (Post/Redirect/Get after {@code POST /setup}): what each role finds where. */
   private void welcome(RoutingContext ctx) {
-    Session s = ctx.get(Session.KEY);
-    if (s == null || !s.account()) {
-      ctx.fail(401, new ClientError(401, "no_session", "Sign in to see this page."));
-      return;
-    }
-    Account a = new Account(s.accountId(), s.email(), s.name(), s.role());
+    Account a = Access.account(ctx);
     pages.render(ctx, 200, "setup-done", Map.of("title", "Welcome", "name", a.name(), "email", a.email(), "role", a.role(),
         "admin", a.admin(), "recruits", a.recruits(), "reviews", "reviewer".equals(a.role()) || a.admin(),
         "compliance", "compliance".equals(a.role())));
@@ -244,10 +243,7 @@ public final class SetupRoutes {
   }
 
   private void resetSecondFactor(RoutingContext ctx) {
-    Account me = signedIn(ctx, true);
-    if (me == null) {
-      return;
-    }
+    Account me = Access.account(ctx);
     Long id = parseLong(ctx.pathParam("id"));
     (id == null ? io.vertx.core.Future.<Void>failedFuture(new ClientError(404, "not_found", "There is no account with this id."))
         : twoFactor.reset(me, id))
@@ -262,10 +258,7 @@ public final class SetupRoutes {
   }
 
   private void accountsPage(RoutingContext ctx) {
-    Account me = signedIn(ctx, true);
-    if (me == null) {
-      return;
-    }
+    Account me = Access.account(ctx);
     accountsModel(me).onSuccess(m -> {
       String done = AccountRoutes.NOTICES.get(nz(ctx.request().getParam("done")));
       String problem = AccountRoutes.PROBLEMS.get(nz(ctx.request().getParam("problem")));
@@ -310,10 +303,7 @@ public final class SetupRoutes {
   }
 
   private void invite(RoutingContext ctx) {
-    Account me = signedIn(ctx, true);
-    if (me == null) {
-      return;
-    }
+    Account me = Access.account(ctx);
     String role = ctx.request().getFormAttribute("role");
     accounts.inviteToken(role == null ? "reviewer" : role, me)
         .onSuccess(token -> Flash.redirect(ctx, "/admin/accounts", new io.vertx.core.json.JsonObject()

@@ -1,5 +1,6 @@
 package dev.gameday.account;
 
+import dev.gameday.web.Access;
 import dev.gameday.web.Http;
 import dev.gameday.web.Http.ClientError;
 import dev.gameday.web.Pages;
@@ -9,7 +10,6 @@ import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -47,17 +47,16 @@ final class TwoFactorRoutes {
     this.https = https;
   }
 
-  void mount(Router router) {
-    router.get("/account/2fa").handler(this::page);
-    router.post("/account/2fa/start").handler(ctx -> {
-      Session s = AccountPage.staff(ctx);
-      if (s != null) {
-        outcome(ctx, twoFactor.start(s.accountId(), s.email()).map("/account/2fa"), "/account/2fa");
-      }
+  /** Enrolment on a {@link dev.gameday.web.Access.Rule#STAFF} group; the second sign-in step, before any session, for anyone. */
+  void mount(Access.Routes anyone, Access.Routes staff) {
+    staff.get("/account/2fa", this::page);
+    staff.post("/account/2fa/start", ctx -> {
+      Session s = Access.session(ctx);
+      outcome(ctx, twoFactor.start(s.accountId(), s.email()).map("/account/2fa"), "/account/2fa");
     });
-    router.post("/account/2fa/confirm").handler(this::confirm);
-    router.get("/login/code").handler(this::codePage);
-    router.post("/login/code").handler(this::code);
+    staff.post("/account/2fa/confirm", this::confirm);
+    anyone.get("/login/code", this::codePage);
+    anyone.post("/login/code", this::code);
   }
 
   /**
@@ -83,10 +82,7 @@ final class TwoFactorRoutes {
   }
 
   private void page(RoutingContext ctx) {
-    Session s = AccountPage.staff(ctx);
-    if (s == null) {
-      return;
-    }
+    Session s = Access.session(ctx);
     twoFactor.status(s.accountId()).onSuccess(st -> {
       Map<String, Object> m = new HashMap<>();
       m.put("title", "Two-factor authentication");
@@ -113,10 +109,7 @@ final class TwoFactorRoutes {
   }
 
   private void confirm(RoutingContext ctx) {
-    Session s = AccountPage.staff(ctx);
-    if (s == null) {
-      return;
-    }
+    Session s = Access.session(ctx);
     outcome(ctx, twoFactor.confirm(s.accountId(), s.email(), ctx.request().getFormAttribute("code")).map(codes -> {
       ctx.response().addCookie(Cookie.cookie(CODES_COOKIE, String.join(".", codes)).setPath("/account/2fa")
           .setHttpOnly(true).setSecure(https).setSameSite(CookieSameSite.STRICT).setMaxAge(300));

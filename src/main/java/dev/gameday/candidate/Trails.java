@@ -26,7 +26,7 @@ import java.util.Map;
  * The investigation trail: what the candidate did with an exercise's evidence (opened a file, filtered a log, zoomed a
  * chart, opened a data table, cited a line or a point), as the exercise page reports it in small batches. The page
  * tells the candidate so. The candidate sees their trail on the review page; at submit it is sealed into the snapshot
- * (see {@link CandidateService#submit}) and reviewers read it from there, beside the answer.
+ * (see {@link Submissions#submit}) and reviewers read it from there, beside the answer.
  *
  * <p>Bounded: at most {@link #MAX_PER_REQUEST} events per request, {@link #MAX_DETAIL} characters of detail, and
  * {@link #MAX_PER_EXERCISE} events per exercise (later ones are dropped; the page stops sending). A retried batch adds

@@ -2,8 +2,6 @@ package dev.gameday.exercise;
 
 import dev.gameday.exercise.Model.Problem;
 import java.time.Instant;
-import java.time.LocalTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,14 +22,13 @@ import java.util.regex.PatternSyntaxException;
  * published, an event class said to be "all kept" is complete, alerts fire when their rule says, a stated
  * sampling rate matches the counts, a row that crosses a paging threshold has its page, and every file the
  * brief or the evidence mentions is in the evidence list. Each problem names the file and line where the
- * contradiction shows.
+ * contradiction shows. This class runs them all and holds the log rules (published, complete, sampling); the
+ * metric rules are {@link MetricRules}, the documents' checks {@link DocumentChecks}.
  */
 final class EvidenceRules {
-  private static final Pattern FILE_NAME =
-      Pattern.compile("(?<![A-Za-z0-9_./-])(?:evidence/)?([A-Za-z0-9_][A-Za-z0-9_.-]*\\.(?:md|csv|log|txt|json|ya?ml|diff|patch))\\b");
-  private static final Pattern CLOCK = Pattern.compile("(?<![0-9:])([01]?[0-9]|2[0-3]):([0-5][0-9])(?![0-9])");
   private static final Pattern GROUP_NAME = Pattern.compile("\\(\\?<([a-zA-Z][a-zA-Z0-9]*)>");
-  private static final int MAX_PER_RULE = 5;
+  /** At most this many problems a rule reports, so one wrong rule does not bury the others. */
+  static final int MAX_PER_RULE = 5;
 
   private final List<Problem> problems;
   private final Map<String, String> texts;
@@ -56,6 +53,7 @@ final class EvidenceRules {
       Map<String, String> kinds, Map<String, String> descriptions, Map<String, Csv> csvs, List<Problem> problems,
       Function<String, String> display) {
     EvidenceRules r = new EvidenceRules(problems, texts, csvs, display);
+    MetricRules metrics = new MetricRules(problems, texts, csvs, display);
     Set<String> notEvidence = new HashSet<>();
     if (rules != null) {
       for (Yaml n : rules.list("notEvidence", false)) {
@@ -70,16 +68,16 @@ final class EvidenceRules {
         r.complete(c);
       }
       for (Yaml a : rules.list("alerts", false)) {
-        r.alert(a);
+        metrics.alert(a);
       }
       for (Yaml s : rules.list("sampling", false)) {
         r.sampling(s);
       }
       for (Yaml i : rules.list("implies", false)) {
-        r.implies(i);
+        metrics.implies(i);
       }
     }
-    r.referencedFiles(brief, briefName, kinds, descriptions, metaFile, notEvidence);
+    new DocumentChecks(problems, texts, display).referencedFiles(brief, briefName, kinds, descriptions, metaFile, notEvidence);
   }
 
   // ------------------------------------------------------------------------------------------------------
@@ -232,114 +230,6 @@ final class EvidenceRules {
     }
   }
 
-  /** An alert fires when its column has been above the threshold for its window, and repeats as it says. */
-  private void alert(Yaml rule) {
-    String name = rule.str("name", 100);
-    String metrics = rule.str("metrics", 300);
-    String column = rule.str("column", 100);
-    Double above = rule.number("above");
-    int forMinutes = rule.integer("forMinutes", 0, 1440, 0);
-    int repeatMinutes = rule.integer("repeatMinutes", 0, 1440, 0);
-    String notices = rule.str("notices", 300);
-    if (name == null || metrics == null || column == null || above == null || notices == null) {
-      return;
-    }
-    Csv csv = csvs.get(metrics);
-    if (csv == null) {
-      rule.get("metrics").problem("'" + metrics + "' is not a csv evidence file of this exercise");
-      return;
-    }
-    int col = csv.columns().indexOf(column);
-    if (col < 0) {
-      rule.get("column").problem(metrics + " has no column '" + column + "'");
-      return;
-    }
-    if (!texts.containsKey(notices)) {
-      rule.get("notices").problem("'" + notices + "' is not an evidence file of this exercise");
-      return;
-    }
-    // minute -> above?, from the rows (one row per minute)
-    List<Csv.Row> rows = csv.rows();
-    Map<Instant, Boolean> state = new HashMap<>();
-    for (Csv.Row row : rows) {
-      state.put(row.time(), row.values()[col] > above);
-    }
-    List<Instant> expected = new ArrayList<>();
-    Instant fired = null;
-    for (Csv.Row row : rows) {
-      Instant t = row.time();
-      boolean active;
-      if (forMinutes == 0) {
-        active = state.get(t);
-      } else {
-        active = true;
-        for (int k = 1; k <= forMinutes; k++) {
-          if (!Boolean.TRUE.equals(state.get(t.minusSeconds(60L * k)))) {
-            active = false;
-            break;
-          }
-        }
-      }
-      if (!active) {
-        fired = null;
-      } else if (fired == null) {
-        fired = t;
-        expected.add(t);
-      } else if (repeatMinutes > 0 && (t.getEpochSecond() - fired.getEpochSecond()) % (60L * repeatMinutes) == 0) {
-        expected.add(t);
-      }
-    }
-    Set<Integer> expectedMinutes = new TreeSet<>();
-    for (Instant t : expected) {
-      expectedMinutes.add(minuteOfDay(t));
-    }
-    Set<Integer> noticed = new TreeSet<>();
-    String[] lines = texts.get(notices).split("\n", -1);
-    int reported = 0;
-    for (int i = 0; i < lines.length; i++) {
-      String line = lines[i];
-      if (!line.contains(name) || line.toLowerCase(Locale.ROOT).contains("resolved")) {
-        continue;
-      }
-      Matcher m = CLOCK.matcher(line);
-      if (!m.find()) {
-        continue;
-      }
-      int minute = Integer.parseInt(m.group(1)) * 60 + Integer.parseInt(m.group(2));
-      noticed.add(minute);
-      if (!expectedMinutes.contains(minute) && reported++ < MAX_PER_RULE) {
-        problem(notices, i + 1, name + " notified at " + m.group() + ", but its rule (" + column + " above " + above
-            + (forMinutes > 0 ? " for " + forMinutes + " min" : "") + ") fires at " + clocks(expectedMinutes));
-      }
-    }
-    for (int minute : expectedMinutes) {
-      if (!noticed.contains(minute) && reported++ < MAX_PER_RULE) {
-        rule.problem(name + " fires" + (repeatMinutes > 0 ? " or repeats" : "") + " at " + clock(minute) + " by its rule, but "
-            + notices + " has no notice of it at that time");
-      }
-    }
-  }
-
-  private static int minuteOfDay(Instant t) {
-    LocalTime lt = LocalTime.ofInstant(t, ZoneOffset.UTC);
-    return lt.getHour() * 60 + lt.getMinute();
-  }
-
-  private static String clock(int minute) {
-    return String.format(Locale.ROOT, "%02d:%02d", minute / 60, minute % 60);
-  }
-
-  private static String clocks(Set<Integer> minutes) {
-    if (minutes.isEmpty()) {
-      return "no time in the metrics";
-    }
-    List<String> out = new ArrayList<>();
-    for (int m : minutes) {
-      out.add(clock(m));
-    }
-    return String.join(", ", out);
-  }
-
   /** A stated "1 in N" sampling matches the number of lines kept. */
   private void sampling(Yaml rule) {
     String file = rule.str("file", 300);
@@ -433,134 +323,5 @@ final class EvidenceRules {
       }
     }
     return first == null ? null : new Instant[] {first, last};
-  }
-
-  /** Row-wise: a row whose column reaches a value must have another column at a value (e.g. a paging threshold and its page). */
-  private void implies(Yaml rule) {
-    String metrics = rule.str("metrics", 300);
-    Yaml when = rule.get("when");
-    Yaml then = rule.get("then");
-    if (metrics == null || when == null || then == null) {
-      if (when == null || then == null) {
-        rule.problem("'implies' needs 'when' and 'then', each with column and atLeast");
-      }
-      return;
-    }
-    String wc = when.str("column", 100);
-    Double wv = when.number("atLeast");
-    String tc = then.str("column", 100);
-    Double tv = then.number("atLeast");
-    String why = rule.optionalStr("because", 300);
-    if (wc == null || wv == null || tc == null || tv == null) {
-      return;
-    }
-    Csv csv = csvs.get(metrics);
-    if (csv == null) {
-      rule.get("metrics").problem("'" + metrics + "' is not a csv evidence file of this exercise");
-      return;
-    }
-    int a = csv.columns().indexOf(wc);
-    int b = csv.columns().indexOf(tc);
-    if (a < 0 || b < 0) {
-      rule.problem(metrics + " has no column '" + (a < 0 ? wc : tc) + "'");
-      return;
-    }
-    int reported = 0;
-    for (Csv.Row row : csv.rows()) {
-      if (row.values()[a] >= wv && row.values()[b] < tv && reported++ < MAX_PER_RULE) {
-        problem(metrics, row.line(), wc + " is " + fmt(row.values()[a]) + " (at least " + fmt(wv) + ") but " + tc + " is "
-            + fmt(row.values()[b]) + ", below " + fmt(tv) + (why == null ? "" : ": " + why));
-      }
-    }
-  }
-
-  private static String fmt(double v) {
-    return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
-  }
-
-  /** Every file name the brief, an evidence document or an evidence description mentions is in the evidence list. */
-  private void referencedFiles(String brief, String briefName, Map<String, String> kinds,
-      Map<String, String> descriptions, String metaFile, Set<String> notEvidence) {
-    Set<String> present = new HashSet<>();
-    for (String f : texts.keySet()) {
-      present.add(f.substring(f.lastIndexOf('/') + 1));
-    }
-    present.addAll(notEvidence);
-    if (brief != null) {
-      scanNames(brief, present, briefName, false);
-    }
-    for (Map.Entry<String, String> e : texts.entrySet()) {
-      String kind = kinds.get(e.getKey());
-      if ("markdown".equals(kind) || "text".equals(kind)) {
-        scanNames(e.getValue(), present, e.getKey(), true);
-      }
-    }
-    for (Map.Entry<String, String> e : descriptions.entrySet()) {
-      if (e.getValue() == null) {
-        continue;
-      }
-      Matcher m = FILE_NAME.matcher(e.getValue());
-      while (m.find()) {
-        if (!present.contains(m.group(1))) {
-          problems.add(new Problem(metaFile, 1, "the description of " + e.getKey() + " mentions '" + m.group(1)
-              + "', which is not in the evidence list"));
-        }
-      }
-    }
-  }
-
-  private void scanNames(String text, Set<String> present, String file, boolean evidence) {
-    String[] lines = text.split("\n", -1);
-    for (int i = 0; i < lines.length; i++) {
-      Matcher m = FILE_NAME.matcher(lines[i]);
-      while (m.find()) {
-        String name = m.group(1);
-        if (!present.contains(name)) {
-          String msg = "mentions '" + name + "', which is not in the evidence list (add it, or list it under rules.notEvidence if it is not meant to be)";
-          if (evidence) {
-            problem(file, i + 1, msg);
-          } else {
-            problems.add(new Problem(file, i + 1, msg));
-          }
-        }
-      }
-    }
-  }
-
-  private static final Pattern BRIEF_MINUTES = Pattern.compile("(?i)about \\*\\*(\\d+) minutes\\*\\*");
-  private static final Pattern BRIEF_WORDS =
-      Pattern.compile("(\\d[\\d,]*)\\s*(?:to|–|-)\\s*(\\d[\\d,]*)\\s+words");
-
-  /**
-   * Times that hold: the minutes the brief states equal the exercise's minutes, and a word range the brief
-   * states agrees with the sections' word limits (their sum is at least the low end and at most 10 % over the
-   * high end).
-   */
-  static void checkTimes(String brief, String briefName, int minutes, int wordsSum, List<Problem> problems) {
-    if (brief == null) {
-      return;
-    }
-    String[] lines = brief.split("\n", -1);
-    boolean minutesSeen = false;
-    for (int i = 0; i < lines.length; i++) {
-      Matcher m = BRIEF_MINUTES.matcher(lines[i]);
-      if (!minutesSeen && m.find()) {
-        minutesSeen = true;
-        int stated = Integer.parseInt(m.group(1));
-        if (stated != minutes) {
-          problems.add(new Problem(briefName, i + 1, "the brief says about " + stated + " minutes but exercise.yaml says "
-              + minutes));
-        }
-      }
-      Matcher w = BRIEF_WORDS.matcher(lines[i]);
-      while (w.find()) {
-        int low = Integer.parseInt(w.group(1).replace(",", ""));
-        int high = Integer.parseInt(w.group(2).replace(",", ""));
-        if (wordsSum < low || wordsSum > high * 1.1) {
-          problems.add(new Problem(briefName, i + 1, "the brief asks for " + w.group(1) + "-" + w.group(2)
-              + " words but the sections' word limits add up to " + wordsSum));
-        }
-      }
-    }
   }
 }

@@ -149,7 +149,7 @@ class CandidateApiTest {
   void wordCountsAgree() {
     for (String t : List.of("", "   ", "one", " one  two ", "a\tb\nc\r\nd", "14:06 2.3 % -- x", "ünïcode wörds – dash", "x\fy\u000Bz", "love lives")) {
       int sql = app.one("select gameday_word_count($1) as n", t).orElseThrow().getInteger("n");
-      assertEquals(sql, CandidateService.wordCount(t), "'" + t + "'");
+      assertEquals(sql, Answers.wordCount(t), "'" + t + "'");
     }
   }
 

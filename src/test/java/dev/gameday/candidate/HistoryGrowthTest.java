@@ -69,7 +69,7 @@ class HistoryGrowthTest {
   /** 100,000 random 4-byte characters: the largest section, 400,000 bytes of UTF-8 that do not compress. */
   private static String largestSection(Random random) {
     StringBuilder sb = new StringBuilder(200_000);
-    for (int i = 0; i < CandidateService.MAX_SECTION_CHARS; i++) {
+    for (int i = 0; i < Answers.MAX_SECTION_CHARS; i++) {
       sb.appendCodePoint(0x1F300 + random.nextInt(0x300));
     }
     return sb.toString();
@@ -164,7 +164,7 @@ class HistoryGrowthTest {
   @DisplayName("history is bounded: beyond the rows kept per section the oldest go, the first and newest stay")
   void bounded() {
     Candidate c = candidate();
-    int saves = CandidateService.HISTORY_ROWS_PER_SECTION + 5;
+    int saves = Answers.HISTORY_ROWS_PER_SECTION + 5;
     for (int i = 1; i <= saves; i++) {
       app.sql("update answer_section_history set started_at = started_at - interval '61 seconds' where invitation_id = $1",
           c.invitation().id());
@@ -172,7 +172,7 @@ class HistoryGrowthTest {
     }
     List<String> texts = app.sql("select text from answer_section_history where invitation_id = $1 order by id",
         c.invitation().id()).stream().map(r -> r.getString("text")).toList();
-    assertEquals(CandidateService.HISTORY_ROWS_PER_SECTION, texts.size());
+    assertEquals(Answers.HISTORY_ROWS_PER_SECTION, texts.size());
     assertEquals("version 1", texts.get(0), "the first row stays");
     assertEquals("version " + saves, texts.get(texts.size() - 1), "the newest row stays");
     assertEquals("version 7", texts.get(1), "the oldest rows after the first went");

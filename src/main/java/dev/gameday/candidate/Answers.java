@@ -1,0 +1,285 @@
+package dev.gameday.candidate;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.gameday.exercise.Catalog;
+import dev.gameday.exercise.Catalog.Version;
+import dev.gameday.exercise.Model.Exercise;
+import dev.gameday.exercise.Model.Section;
+import dev.gameday.web.Http.ClientError;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A candidate's answers: the version pinned to each exercise, reading an answer, and saving one.
+ *
+ * <p>A save stores a revision only if it is newer than the stored one, in one statement that also records the
+ * sections it changed in the history (at most one row per section per minute, see {@link #SAVE}); it holds a share
+ * lock on the invitation, so a save and a submit ({@link Submissions}) are ordered: either the save lands before the
+ * snapshot is taken, or it is refused as {@code submitted}.
+ */
+public final class Answers {
+  public static final int MAX_SECTION_CHARS = 100_000;
+  /** At most one history row per section per window: any minute's state stays recoverable. */
+  public static final int HISTORY_WINDOW_SECONDS = 60;
+  /** Two hours of one-a-minute rows per section. */
+  public static final int HISTORY_ROWS_PER_SECTION = 120;
+  /** Per answer (invitation, exercise): room for about twenty full-size sections of 4-byte characters. */
+  public static final long HISTORY_BYTES_PER_ANSWER = 8L * 1024 * 1024;
+  private static final Logger LOG = LoggerFactory.getLogger(Answers.class);
+
+  private static final String ANSWER = """
+      select ie.version_id, a.rev, a.saved_at, a.sections
+        from invitation_exercises ie
+        left join answers a on a.invitation_id = ie.invitation_id and a.exercise_id = ie.exercise_id
+       where ie.invitation_id = $1 and ie.exercise_id = $2""";
+  private static final String PINNED_VERSION =
+      "select version_id from invitation_exercises where invitation_id = $1 and exercise_id = $2";
+  /**
+   * The save, one statement: the answer row takes the given sections if {@code rev} is newer (the answer row always
+   * has the newest text). The history gets a section's text when it changed and the section's latest history row is
+   * older than the window ($5 seconds): one row per section per minute at most, each the text as it was at the start
+   * of its minute, so any minute's state stays recoverable and a save within the minute writes one row, not two.
+   */
+  private static final String SAVE = """
+      with inv as (
+        select id from invitations where id = $1 and state = 'draft' and now() < closes_at for share
+      ), prev as (
+        -- the stored text as this statement's snapshot saw it (no lock: a row "up" changes would be skipped);
+        -- a concurrent save can at worst make a section look changed, which costs one history write
+        select a.sections from answers a where a.invitation_id = $1 and a.exercise_id = $2
+      ), up as (
+        insert into answers (invitation_id, exercise_id, rev, sections, saved_at, word_counts)
+        select inv.id, $2, $3, $4::jsonb, now(), $6::jsonb from inv
+        on conflict (invitation_id, exercise_id) do update
+           set rev = excluded.rev, sections = answers.sections || excluded.sections, saved_at = excluded.saved_at,
+               word_counts = answers.word_counts || excluded.word_counts
+         where answers.rev < excluded.rev
+        returning invitation_id, exercise_id, rev, saved_at
+      ), changed as (
+        select e.key as section_id, e.value as text from up, jsonb_each_text($4::jsonb) e
+         where coalesce((select p.sections ->> e.key from prev p), '') is distinct from e.value
+      ), latest as (
+        select distinct on (h.section_id) h.section_id, h.started_at
+          from answer_section_history h
+         where h.invitation_id = $1 and h.exercise_id = $2 and h.section_id in (select section_id from changed)
+         order by h.section_id, h.id desc
+      ), added as (
+        insert into answer_section_history (invitation_id, exercise_id, section_id, rev, text, started_at, saved_at)
+        select up.invitation_id, up.exercise_id, c.section_id, up.rev, c.text, up.saved_at, up.saved_at
+          from changed c, up
+         where not exists (select 1 from latest l where l.section_id = c.section_id
+                             and l.started_at > up.saved_at - make_interval(secs => $5::float8))
+        returning id
+      )
+      select rev, saved_at, (select count(*) from added) as added from up""";
+  /**
+   * Bounds one answer's history: beyond $3 rows in a section (the first and the newest $3 - 1), or once the newer rows of the answer already hold $4
+   * bytes, the oldest rows go; each section's first and newest row always stay.
+   */
+  private static final String PRUNE_HISTORY = """
+      with ranked as (
+        select id,
+               row_number() over (partition by section_id order by id) as from_first,
+               row_number() over (partition by section_id order by id desc) as from_newest,
+               sum(octet_length(text)) over (order by id desc rows unbounded preceding) as bytes_so_far
+          from answer_section_history where invitation_id = $1 and exercise_id = $2
+      )
+      delete from answer_section_history h using ranked r
+       where h.id = r.id and r.from_first > 1 and r.from_newest > 1
+         and (r.from_newest >= $3 or r.bytes_so_far > $4)""";
+  private static final String AFTER_REFUSED_SAVE = """
+      select i.state, now() < i.closes_at as open, a.rev, a.sections, a.saved_at
+        from invitations i
+        left join answers a on a.invitation_id = i.id and a.exercise_id = $2
+       where i.id = $1""";
+  private final Pool pool;
+  private final Catalog catalog;
+
+  Answers(Pool pool, Catalog catalog) {
+    this.pool = pool;
+    this.catalog = catalog;
+  }
+
+  /** An answer: the revision and every section of the exercise (empty when unwritten). */
+  public record Answer(Exercise exercise, long rev, OffsetDateTime savedAt, Map<String, String> sections) {
+    /** Every section of the exercise, in its order, with the stored text (empty when unwritten). */
+    static Answer of(Exercise exercise, long rev, OffsetDateTime savedAt, JsonObject stored) {
+      Map<String, String> sections = new LinkedHashMap<>();
+      for (Section s : exercise.sections()) {
+        sections.put(s.id(), stored.getString(s.id(), ""));
+      }
+      return new Answer(exercise, rev, savedAt, sections);
+    }
+
+    public JsonObject toJson() {
+      JsonObject s = new JsonObject();
+      sections.forEach(s::put);
+      return new JsonObject().put("rev", rev).put("savedAt", savedAt == null ? null : savedAt.toString())
+          .put("sections", s);
+    }
+  }
+
+  private record Pin(long invitationId, String exerciseId) {
+  }
+
+  /**
+   * The version pinned to an (invitation, exercise): written once when the invitation is created and never changed,
+   * so it is cached, and a save costs one round trip after the session's instead of two.
+   */
+  private final Cache<Pin, Long> pins = Caffeine.newBuilder().maximumSize(200_000).build();
+
+  /** The exercise version pinned to this invitation (cached after the first read), or 404 for another exercise. */
+  public Future<Version> version(long invitationId, String exerciseId) {
+    Pin pin = new Pin(invitationId, exerciseId);
+    Long cached = pins.getIfPresent(pin);
+    if (cached != null) {
+      return catalog.version(cached);
+    }
+    return pool.preparedQuery(PINNED_VERSION).execute(Tuple.of(invitationId, exerciseId)).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.failedFuture(unknownExercise(exerciseId));
+      }
+      long versionId = rows.iterator().next().getLong("version_id");
+      pins.put(pin, versionId);
+      return catalog.version(versionId);
+    });
+  }
+
+  public Future<Answer> answer(long invitationId, String exerciseId) {
+    return pool.preparedQuery(ANSWER).execute(Tuple.of(invitationId, exerciseId)).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.failedFuture(unknownExercise(exerciseId));
+      }
+      Row r = rows.iterator().next();
+      JsonObject stored = r.getJsonObject("sections") == null ? new JsonObject() : r.getJsonObject("sections");
+      long rev = r.getLong("rev") == null ? 0 : r.getLong("rev");
+      OffsetDateTime savedAt = r.getOffsetDateTime("saved_at");
+      return catalog.version(r.getLong("version_id")).map(v -> Answer.of(v.exercise(), rev, savedAt, stored));
+    });
+  }
+
+  public record Saved(long rev, OffsetDateTime savedAt) {
+    public JsonObject toJson() {
+      return new JsonObject().put("rev", rev).put("savedAt", savedAt.toString());
+    }
+  }
+
+  /**
+   * Stores sections (merged into the stored answer) if {@code rev} is newer than the stored revision. A repeat of
+   * the stored revision with the same text is answered as the first time; an older one is refused with the
+   * stored revision.
+   */
+  public Future<Saved> save(long invitationId, String exerciseId, JsonObject body) {
+    Object rawRev = body.getValue("rev");
+    Object rawSections = body.getValue("sections");
+    if (!(rawRev instanceof Number n) || n.doubleValue() != Math.floor(n.doubleValue()) || n.longValue() < 1
+        || n.longValue() > 9_007_199_254_740_991L) {
+      return Future.failedFuture(new ClientError(400, "invalid_rev", "'rev' must be a whole number of at least 1."));
+    }
+    if (!(rawSections instanceof JsonObject sections)) {
+      return Future.failedFuture(new ClientError(400, "invalid_sections",
+          "'sections' must be an object mapping section ids to Markdown text."));
+    }
+    long rev = n.longValue();
+    return version(invitationId, exerciseId).compose(current -> {
+      for (String key : sections.fieldNames()) {
+        if (current.exercise().section(key) == null) {
+          return Future.failedFuture(new ClientError(400, "unknown_section",
+              "This exercise has no section '" + truncate(key) + "'."));
+        }
+        if (!(sections.getValue(key) instanceof String text)) {
+          return Future.failedFuture(new ClientError(400, "invalid_sections", "Section '" + key + "' must be a text."));
+        }
+        if (text.codePointCount(0, text.length()) > MAX_SECTION_CHARS) {
+          return Future.failedFuture(new ClientError(413, "too_large", "Section '" + key + "' is longer than "
+              + MAX_SECTION_CHARS + " characters. Shorten it or move part of it to another section."));
+        }
+      }
+      JsonObject counts = new JsonObject();
+      for (String key : sections.fieldNames()) {
+        counts.put(key, wordCount(sections.getString(key)));
+      }
+      return pool.preparedQuery(SAVE).execute(Tuple.of(invitationId, exerciseId, rev, sections, HISTORY_WINDOW_SECONDS, counts))
+          .compose(rows -> {
+            if (rows.size() != 1) {
+              return explainRefusedSave(invitationId, exerciseId, rev, sections);
+            }
+            Saved saved = saved(rows);
+            return rows.iterator().next().getLong("added") == 0 ? Future.succeededFuture(saved)
+                : pruneHistory(invitationId, exerciseId).map(saved);
+          });
+    });
+  }
+
+  /** After a save that added history rows; the save is already stored, so a failure here only gets logged. */
+  private Future<Void> pruneHistory(long invitationId, String exerciseId) {
+    return pool.preparedQuery(PRUNE_HISTORY)
+        .execute(Tuple.of(invitationId, exerciseId, HISTORY_ROWS_PER_SECTION, HISTORY_BYTES_PER_ANSWER))
+        .<Void>mapEmpty()
+        .recover(err -> {
+          LOG.warn("pruning the history of invitation {} exercise {} failed: {}", invitationId, exerciseId, err.toString());
+          return Future.succeededFuture();
+        });
+  }
+
+  private static Saved saved(RowSet<Row> rows) {
+    Row r = rows.iterator().next();
+    return new Saved(r.getLong("rev"), r.getOffsetDateTime("saved_at"));
+  }
+
+  private Future<Saved> explainRefusedSave(long invitationId, String exerciseId, long rev, JsonObject sections) {
+    return pool.preparedQuery(AFTER_REFUSED_SAVE).execute(Tuple.of(invitationId, exerciseId)).compose(rows -> {
+      Row r = rows.iterator().next();
+      if ("submitted".equals(r.getString("state"))) {
+        return Future.failedFuture(new ClientError(409, "submitted",
+            "These answers were submitted and can no longer be changed."));
+      }
+      if (!r.getBoolean("open")) {
+        return Future.failedFuture(new ClientError(410, "expired",
+            "The time for this assessment has ended, so changes are no longer saved."));
+      }
+      long stored = r.getLong("rev") == null ? 0 : r.getLong("rev");
+      JsonObject storedSections = r.getJsonObject("sections");
+      if (stored == rev && storedSections != null && sections.fieldNames().stream()
+          .allMatch(k -> sections.getString(k).equals(storedSections.getString(k)))) {
+        return Future.succeededFuture(new Saved(stored, r.getOffsetDateTime("saved_at")));
+      }
+      return Future.failedFuture(new ClientError(409, "stale_rev",
+          "A newer revision (" + stored + ") is already saved, for example from another device.",
+          new JsonObject().put("rev", stored)));
+    });
+  }
+
+  /** Words in a text: runs of non-whitespace, as {@code gameday_word_count} (V42, fixed in V59) counts them. */
+  static int wordCount(String text) {
+    int n = 0;
+    boolean in = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\u000B';
+      if (!space && !in) {
+        n++;
+      }
+      in = !space;
+    }
+    return n;
+  }
+
+  static ClientError unknownExercise(String id) {
+    return new ClientError(404, "unknown_exercise", "There is no exercise '" + truncate(id) + "' in this assessment.");
+  }
+
+  private static String truncate(String s) {
+    return s.length() > 64 ? s.substring(0, 64) + "..." : s;
+  }
+}
