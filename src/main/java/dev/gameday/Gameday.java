@@ -20,7 +20,6 @@ import dev.gameday.review.ExportRoutes;
 import dev.gameday.review.ReviewRoutes;
 import dev.gameday.review.ReviewService;
 import dev.gameday.review.RubricRoutes;
-import dev.gameday.web.HttpVerticle;
 import dev.gameday.web.OutageLog;
 import dev.gameday.web.MarkdownRenderer;
 import dev.gameday.web.Pages;
@@ -203,7 +202,7 @@ public final class Gameday implements AutoCloseable {
       setupRoutes.gate(router); // two-factor policy: before every other route
       candidateRoutes.mount(router);
       setupRoutes.mount(router);
-      new AuditRoutes(pages, pool).mount(router); // was mounted by SetupRoutes: account no longer imports audit's routes
+      new AuditRoutes(pages, new dev.gameday.audit.AuditLog(pool)).mount(router); // was mounted by SetupRoutes: account no longer imports audit's routes
       calibrationRoutes.mount(router);
       agreementRoutes.mount(router);
       reviewRoutes.mount(router);

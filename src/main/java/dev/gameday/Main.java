@@ -3,7 +3,6 @@ package dev.gameday;
 import dev.gameday.candidate.Invitations.Created;
 import dev.gameday.exercise.ExerciseLoader;
 import dev.gameday.web.Http.ClientError;
-import dev.gameday.web.HttpVerticle;
 import dev.gameday.web.Tokens;
 import io.vertx.sqlclient.Tuple;
 import java.io.PrintWriter;

@@ -74,38 +74,6 @@ public final class Accounts {
     this.pool = pool;
   }
 
-  /**
-   * The signed-in reviewer or admin, or null after answering 401 (nobody) or 403 (a candidate, a recruiter, or not
-   * an admin). A recruiter knows candidates' names, so a recruiter never reaches a review page or JSON: that would
-   * defeat blind review.
-   */
-  public static Account signedIn(RoutingContext ctx, boolean adminOnly) {
-    Session s = ctx.get(Session.KEY);
-    if (s == null) {
-      ctx.fail(401, new ClientError(401, "no_session", "Sign in to see this page."));
-      return null;
-    }
-    if (!s.reviews() || adminOnly && !s.admin()) {
-      ctx.fail(403, new ClientError(403, "forbidden", "Your account may not see this."));
-      return null;
-    }
-    return new Account(s.accountId(), s.email(), s.name(), s.role());
-  }
-
-  /** The signed-in recruiter or admin, or null after answering 401 (nobody) or 403 (anyone else). */
-  public static Account recruiter(RoutingContext ctx) {
-    Session s = ctx.get(Session.KEY);
-    if (s == null) {
-      ctx.fail(401, new ClientError(401, "no_session", "Sign in to see this page."));
-      return null;
-    }
-    if (!s.recruits()) {
-      ctx.fail(403, new ClientError(403, "forbidden", "Only recruiters and admins may see candidates."));
-      return null;
-    }
-    return new Account(s.accountId(), s.email(), s.name(), s.role());
-  }
-
   Vertx vertx() {
     return vertx;
   }

@@ -13,7 +13,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -37,14 +36,6 @@ public final class AuditRoutes {
   public AuditRoutes(Pages pages, AuditLog log) {
     this.pages = pages;
     this.log = log;
-  }
-
-  /**
-   * Until account/SetupRoutes, which mounts these routes, passes an {@link AuditLog}: then this constructor goes, and
-   * with it the last database type in this class (issue 22).
-   */
-  public AuditRoutes(Pages pages, Pool pool) {
-    this(pages, new AuditLog(pool));
   }
 
   public void mount(Router router) {

@@ -172,7 +172,7 @@ final class CandidatePages {
       m.put("open", open);
       List<Map<String, Object>> evidence = new ArrayList<>();
       for (Evidence ev : ex.evidence()) {
-        evidence.add(Pages.evidence(ev, "/candidate/exercises/" + ex.id() + "/evidence/" + ev.index(),
+        evidence.add(ev.view("/candidate/exercises/" + ex.id() + "/evidence/" + ev.index(),
             docs.get(ev.index()).result()));
       }
       m.put("evidence", evidence);

@@ -98,17 +98,4 @@ public final class CandidateRoutes {
         .onFailure(ctx::fail);
   }
 
-  /**
-   * The signed-in candidate's invitation id, or a 401 answered (page or JSON) and null returned: for other features'
-   * candidate routes not yet registered through {@link Access} (the privacy page).
-   */
-  public static Long signedIn(RoutingContext ctx) {
-    Session s = ctx.get(Session.KEY);
-    if (s == null || !s.candidate()) {
-      ctx.fail(401, new ClientError(401, "no_session",
-          "You are not signed in. Open your invitation link again; everything you saved is kept."));
-      return null;
-    }
-    return s.invitationId();
-  }
 }

@@ -24,6 +24,26 @@ public final class Model {
   /** @param labels csv only: the text columns (pod, version, ...) by which the charts group and filter rows */
   public record Evidence(int index, String file, String name, String title, String kind, String description,
                          List<Chart> charts, List<Annotation> annotations, List<String> labels) {
+    /**
+     * The model of this file for the viewer (webroot/js/evidence.js): its kind, where to fetch it, its chart settings
+     * as JSON, and for Markdown documents the sanitized HTML.
+     */
+    public Map<String, Object> view(String src, String html) {
+      Map<String, Object> e = new java.util.HashMap<>();
+      e.put("title", title);
+      e.put("name", name);
+      e.put("kind", kind);
+      e.put("description", description);
+      e.put("src", src);
+      e.put("markdown", "markdown".equals(kind));
+      e.put("html", html);
+      e.put("config", new io.vertx.core.json.JsonObject().put("title", title)
+          .put("charts", new io.vertx.core.json.JsonArray(charts.stream().map(io.vertx.core.json.JsonObject::mapFrom).toList()))
+          .put("annotations", new io.vertx.core.json.JsonArray(annotations.stream().map(io.vertx.core.json.JsonObject::mapFrom).toList()))
+          .put("labels", new io.vertx.core.json.JsonArray(labels == null ? List.of() : labels))
+          .encode());
+      return e;
+    }
   }
 
   /**

@@ -114,7 +114,7 @@ final class ItemRoutes {
         "empty", v.answer().getOrDefault(s.id(), "").isBlank())).toList());
     List<Map<String, Object>> evidence = new ArrayList<>();
     for (Evidence e : ex.evidence()) {
-      evidence.add(Pages.evidence(e, "/review/" + v.item().submissionId() + "/" + ex.id() + "/evidence/" + e.index(),
+      evidence.add(e.view("/review/" + v.item().submissionId() + "/" + ex.id() + "/evidence/" + e.index(),
           v.documents().get(e.index())));
     }
     m.put("evidence", evidence);

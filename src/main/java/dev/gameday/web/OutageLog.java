@@ -122,7 +122,7 @@ public final class OutageLog {
   }
 
   /** The exception's class and message, never its stack trace. */
-  static String describe(Throwable t) {
+  public static String describe(Throwable t) {
     Throwable root = t;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();

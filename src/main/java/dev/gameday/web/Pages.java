@@ -10,7 +10,6 @@ import com.github.jknack.handlebars.context.JavaBeanValueResolver;
 import com.github.jknack.handlebars.context.MapValueResolver;
 import com.github.jknack.handlebars.context.MethodValueResolver;
 import com.github.jknack.handlebars.io.ClassPathTemplateLoader;
-import dev.gameday.exercise.Model.Evidence;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -243,24 +242,4 @@ public final class Pages {
     }
   }
 
-  /**
-   * The model of one evidence file for the viewer (webroot/js/evidence.js): its kind, where to fetch it, its chart
-   * settings as JSON, and for Markdown documents the sanitized HTML.
-   */
-  public static Map<String, Object> evidence(Evidence ev, String src, String html) {
-    Map<String, Object> e = new HashMap<>();
-    e.put("title", ev.title());
-    e.put("name", ev.name());
-    e.put("kind", ev.kind());
-    e.put("description", ev.description());
-    e.put("src", src);
-    e.put("markdown", "markdown".equals(ev.kind()));
-    e.put("html", html);
-    e.put("config", new JsonObject().put("title", ev.title())
-        .put("charts", new JsonArray(ev.charts().stream().map(JsonObject::mapFrom).toList()))
-        .put("annotations", new JsonArray(ev.annotations().stream().map(JsonObject::mapFrom).toList()))
-        .put("labels", new JsonArray(ev.labels() == null ? List.of() : ev.labels()))
-        .encode());
-    return e;
-  }
 }

@@ -1,5 +1,7 @@
 package dev.gameday.web;
 
+import dev.gameday.HttpVerticle;
+
 import static dev.gameday.Gameday.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

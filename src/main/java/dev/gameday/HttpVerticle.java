@@ -1,7 +1,15 @@
-package dev.gameday.web;
+package dev.gameday;
 
-import dev.gameday.Config;
 import dev.gameday.ops.Observability;
+import dev.gameday.web.Access;
+import dev.gameday.web.Guards;
+import dev.gameday.web.Http;
+import dev.gameday.web.Input;
+import dev.gameday.web.OutageLog;
+import dev.gameday.web.Pages;
+import dev.gameday.web.Session;
+import dev.gameday.web.Sessions;
+import dev.gameday.web.ConnectionTimeouts;
 import dev.gameday.web.Http.ClientError;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -19,7 +27,10 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One HTTP server instance (deployed once per event loop); features mount their routes on its router. */
+/**
+ * One HTTP server instance (deployed once per event loop): the order of the handlers every request passes, then the
+ * features' routes ({@link Gameday#serve} lists them), then one failure handler for every error.
+ */
 public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
   /** Twelve sections of 100,000 characters of 4-byte UTF-8 fit; anything larger is a client's mistake. */
