@@ -188,10 +188,14 @@ public final class Gameday implements AutoCloseable {
     dev.gameday.integration.ApiDocs apiDocs = new dev.gameday.integration.ApiDocs();
     dev.gameday.integration.WebhookRoutes webhookRoutes = new dev.gameday.integration.WebhookRoutes(webhooks, pages);
     dev.gameday.compliance.ComplianceRoutes complianceRoutes = new dev.gameday.compliance.ComplianceRoutes(vertx, pool, catalog, pages);
+    // single sign-on: the provider is discovered now, within a deadline (a provider down at start is tried again later)
+    dev.gameday.account.SsoRoutes ssoRoutes = new dev.gameday.account.SsoRoutes(vertx, pool, sessions, pages, config);
+    await(ssoRoutes.discover());
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     dev.gameday.ops.Readiness readiness = new dev.gameday.ops.Readiness(pool, catalog, schemaVersion);
     httpDeployment = await(vertx.deployVerticle(() -> new HttpVerticle(config, pool, sessions, pages, outages, router -> {
       setupRoutes.gate(router); // two-factor policy: before every other route
+      ssoRoutes.mount(router); // before setupRoutes: adds single sign-on to the sign-in page, refuses passwords when SSO only
       candidateRoutes.mount(router);
       setupRoutes.mount(router);
       calibrationRoutes.mount(router);
