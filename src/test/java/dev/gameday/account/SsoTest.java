@@ -355,6 +355,53 @@ class SsoTest {
   }
 
   @Test
+  @DisplayName("a token endpoint that never answers: the callback gives up at the deadline with a 503 page, not a hang")
+  void exchangeHasADeadline() throws Exception {
+    String email = app.account("reviewer");
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      // a provider whose discovery document and keys are mock-oauth2-server's, but whose token endpoint never answers
+      io.vertx.core.http.HttpServer discovery = vertx.createHttpServer();
+      int port = TestApp.freePort();
+      String issuer = "http://localhost:" + port + "/silent";
+      io.vertx.core.json.JsonObject doc = new io.vertx.core.json.JsonObject()
+          .put("issuer", issuer)
+          .put("authorization_endpoint", provider.authorizationEndpointUrl("default").toString())
+          .put("token_endpoint", "http://127.0.0.1:" + silent.getLocalPort() + "/token")
+          .put("jwks_uri", provider.jwksUrl("default").toString());
+      await(discovery.requestHandler(req -> req.response().putHeader("Content-Type", "application/json").end(doc.encode()))
+          .listen(port, "localhost"));
+      try (TestApp hanging = TestApp.start(database, Path.of("exercises"), c -> c.withSso(SsoConfig.parse(issuer, CLIENT,
+          null, null, null)))) {
+        Browser b = new Browser(vertx, hanging.port);
+        String callback = providerAnswers(authorizeUrl(b, "/login/sso"));
+        long started = System.nanoTime();
+        assertRefused(await(b.get(callback)), 503, "cannot be reached");
+        long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+        assertTrue(seconds >= 9 && seconds < 20, "gave up after " + seconds + " s");
+      } finally {
+        await(discovery.close());
+      }
+    }
+    assertEquals(0, count("select count(*) from audit_log where action = 'login' and actor = $1", email));
+  }
+
+  @Test
+  @DisplayName("a provider that accepts connections and never answers: start-up and /login/sso each give up at the deadline (503)")
+  void silentProviderHasADeadline() throws Exception {
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      long started = System.nanoTime();
+      try (TestApp down = TestApp.start(database, Path.of("exercises"), c -> c.withSso(SsoConfig.parse(
+          "http://127.0.0.1:" + silent.getLocalPort() + "/default", CLIENT, null, null, null)))) {
+        assertTrue((System.nanoTime() - started) / 1_000_000_000L < 40, "start-up waited for discovery at most its deadline");
+        long asked = System.nanoTime();
+        assertRefused(await(new Browser(vertx, down.port).get("/login/sso")), 503, "cannot be reached");
+        long seconds = (System.nanoTime() - asked) / 1_000_000_000L;
+        assertTrue(seconds >= 9 && seconds < 20, "gave up after " + seconds + " s");
+      }
+    }
+  }
+
+  @Test
   @DisplayName("the settings: off unless issuer and client id are set; a half-done or malformed one fails with a sentence")
   void settings() {
     assertFalse(SsoConfig.parse(null, null, null, null, null).enabled());
