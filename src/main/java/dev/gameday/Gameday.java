@@ -189,7 +189,9 @@ public final class Gameday implements AutoCloseable {
     dev.gameday.integration.WebhookRoutes webhookRoutes = new dev.gameday.integration.WebhookRoutes(webhooks, pages);
     dev.gameday.compliance.ComplianceRoutes complianceRoutes = new dev.gameday.compliance.ComplianceRoutes(vertx, pool, catalog, pages);
     // single sign-on: the provider is discovered now, within a deadline (a provider down at start is tried again later)
-    dev.gameday.account.SsoRoutes ssoRoutes = new dev.gameday.account.SsoRoutes(vertx, pool, sessions, pages, config);
+    dev.gameday.account.SsoRoutes ssoRoutes = new dev.gameday.account.SsoRoutes(vertx, config.sso(),
+        new dev.gameday.account.SsoLogins(pool), new dev.gameday.account.TwoFactor(pool, config.staff().twoFactorRoles()),
+        sessions, pages, config.publicUrl(), config.https());
     await(ssoRoutes.discover());
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     dev.gameday.ops.Readiness readiness = new dev.gameday.ops.Readiness(pool, catalog, schemaVersion);

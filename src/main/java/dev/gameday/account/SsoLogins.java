@@ -13,7 +13,7 @@ import io.vertx.sqlclient.Tuple;
  * What single sign-on keeps in Postgres: the sign-ins under way (state, nonce, PKCE verifier; table
  * {@code sso_logins}, 10 minutes, taken once), and the account a verified email signs in to.
  */
-final class SsoLogins {
+public final class SsoLogins {
   /** How long a started sign-in may take to come back from the provider. */
   static final int FLOW_SECONDS = 600;
 
@@ -23,7 +23,7 @@ final class SsoLogins {
 
   private final Pool pool;
 
-  SsoLogins(Pool pool) {
+  public SsoLogins(Pool pool) {
     this.pool = pool;
   }
 

@@ -1,6 +1,5 @@
 package dev.gameday.account;
 
-import dev.gameday.Config;
 import dev.gameday.web.Access;
 import dev.gameday.web.Emails;
 import dev.gameday.web.Flash;
@@ -26,7 +25,6 @@ import io.vertx.ext.auth.oauth2.Oauth2Credentials;
 import io.vertx.ext.auth.oauth2.providers.OpenIDConnectAuth;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -73,15 +71,23 @@ public final class SsoRoutes {
   private final AtomicReference<Future<OAuth2Auth>> provider = new AtomicReference<>();
   private final AtomicLong keysReloaded = new AtomicLong();
 
-  public SsoRoutes(Vertx vertx, Pool pool, Sessions sessions, Pages pages, Config config) {
+  /**
+   * @param config    the single sign-on settings ({@link SsoConfig#OFF}: nothing is mounted)
+   * @param logins    the sign-ins under way and the accounts they find
+   * @param twoFactor the second factor and the roles that require it, as password sign-in uses them
+   * @param publicUrl where the provider sends the browser back ({@code publicUrl + "/login/sso/callback"})
+   * @param https     cookies carry Secure and the __Host- prefix
+   */
+  public SsoRoutes(Vertx vertx, SsoConfig config, SsoLogins logins, TwoFactor twoFactor, Sessions sessions, Pages pages,
+                   String publicUrl, boolean https) {
     this.vertx = vertx;
-    this.config = config.sso();
+    this.config = config;
     this.sessions = sessions;
     this.pages = pages;
-    this.https = config.https();
-    this.callbackUrl = config.publicUrl() + "/login/sso/callback";
-    this.logins = new SsoLogins(pool);
-    this.twoFactor = new TwoFactor(pool, config.staff().twoFactorRoles());
+    this.https = https;
+    this.callbackUrl = publicUrl + "/login/sso/callback";
+    this.logins = logins;
+    this.twoFactor = twoFactor;
     this.twoFactorRoutes = new TwoFactorRoutes(twoFactor, sessions, pages, https);
   }
 
