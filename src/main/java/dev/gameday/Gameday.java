@@ -196,10 +196,16 @@ public final class Gameday implements AutoCloseable {
     dev.gameday.compliance.ComplianceRoutes complianceRoutes = new dev.gameday.compliance.ComplianceRoutes(
         new dev.gameday.compliance.ImpactReport(vertx, pool, catalog), selfId, new dev.gameday.compliance.CandidateData(pool, selfId),
         catalog, pages);
+    // single sign-on: the provider is discovered now, within a deadline (a provider down at start is tried again later)
+    dev.gameday.account.SsoRoutes ssoRoutes = new dev.gameday.account.SsoRoutes(vertx, config.sso(),
+        new dev.gameday.account.SsoLogins(pool), new dev.gameday.account.TwoFactor(pool, config.staff().twoFactorRoles()),
+        sessions, pages, config.publicUrl(), config.https());
+    await(ssoRoutes.discover());
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     dev.gameday.ops.Readiness readiness = new dev.gameday.ops.Readiness(pool, catalog, schemaVersion);
     httpDeployment = await(vertx.deployVerticle(() -> new HttpVerticle(config, pool, sessions, pages, outages, router -> {
       setupRoutes.gate(router); // two-factor policy: before every other route
+      ssoRoutes.mount(router); // before setupRoutes: adds single sign-on to the sign-in page, refuses passwords when SSO only
       candidateRoutes.mount(router);
       setupRoutes.mount(router);
       new AuditRoutes(pages, new dev.gameday.audit.AuditLog(pool)).mount(router); // was mounted by SetupRoutes: account no longer imports audit's routes

@@ -58,7 +58,9 @@ public final class Backup {
       "impact_daily_decisions", "impact_daily_levels", "impact_stale",
       // second factors are credentials like API tokens: a restored installation's staff enrol again (required roles
       // are sent to enrolment at their next sign-in); pending sign-ins and wrong-code counts are short-lived
-      "account_totp", "totp_recovery_codes", "totp_pending", "totp_failures");
+      "account_totp", "totp_recovery_codes", "totp_pending", "totp_failures",
+      // single sign-ons under way: state, nonce and PKCE verifier for at most 10 minutes
+      "sso_logins");
 
   private Backup() {
   }
