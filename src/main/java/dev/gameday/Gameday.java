@@ -1,38 +1,70 @@
 package dev.gameday;
 
+import dev.gameday.account.AccountServices;
 import dev.gameday.account.Accounts;
 import dev.gameday.account.SetupRoutes;
+import dev.gameday.account.SsoRoutes;
+import dev.gameday.audit.AuditLog;
 import dev.gameday.audit.AuditRoutes;
 import dev.gameday.candidate.CandidateRoutes;
 import dev.gameday.candidate.CandidateService;
 import dev.gameday.candidate.Invitations;
 import dev.gameday.candidate.Trails;
+import dev.gameday.compliance.CandidateData;
+import dev.gameday.compliance.ComplianceRoutes;
+import dev.gameday.compliance.ImpactReport;
+import dev.gameday.compliance.SelfId;
 import dev.gameday.db.EmbeddedDatabase;
 import dev.gameday.db.Migrations;
 import dev.gameday.exercise.Catalog;
 import dev.gameday.exercise.ExerciseLoader;
+import dev.gameday.integration.ApiDocs;
+import dev.gameday.integration.ApiTokens;
+import dev.gameday.integration.Greenhouse;
+import dev.gameday.integration.GreenhouseRoutes;
+import dev.gameday.integration.Outbound;
+import dev.gameday.integration.TokenRoutes;
+import dev.gameday.integration.WebhookRoutes;
+import dev.gameday.integration.Webhooks;
 import dev.gameday.ops.Observability;
-import dev.gameday.recruiter.Recruiting;
+import dev.gameday.ops.Readiness;
 import dev.gameday.recruiter.Outbox;
 import dev.gameday.recruiter.RecruiterRoutes;
+import dev.gameday.recruiter.Recruiting;
+import dev.gameday.recruiter.Results;
+import dev.gameday.review.Adjudication;
+import dev.gameday.review.AgreementRoutes;
+import dev.gameday.review.AgreementService;
 import dev.gameday.review.CalibrationRoutes;
+import dev.gameday.review.CalibrationStore;
+import dev.gameday.review.DecisionGate;
 import dev.gameday.review.ExportRoutes;
+import dev.gameday.review.ExportStore;
+import dev.gameday.review.ReviewDecisions;
 import dev.gameday.review.ReviewRoutes;
 import dev.gameday.review.ReviewService;
 import dev.gameday.review.RubricRoutes;
-import dev.gameday.web.OutageLog;
+import dev.gameday.web.Idempotency;
+import dev.gameday.web.Loop;
 import dev.gameday.web.MarkdownRenderer;
+import dev.gameday.web.OutageLog;
 import dev.gameday.web.Pages;
 import dev.gameday.web.Sessions;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,32 +90,31 @@ public final class Gameday implements AutoCloseable {
   /** Sends the outbox's emails; null when email is off. */
   public final Outbox outbox;
   /** API tokens (hashes only), and the handler that recognises them on the API. */
-  public final dev.gameday.integration.ApiTokens apiTokens;
+  public final ApiTokens apiTokens;
   /** First answers to requests sent with an Idempotency-Key. */
-  public final dev.gameday.web.Idempotency idempotency;
+  public final Idempotency idempotency;
   /** Webhook endpoints and the sender of their deliveries. */
-  public final dev.gameday.integration.Webhooks webhooks;
+  public final Webhooks webhooks;
   /** The Greenhouse assessment partner endpoints and their completion callbacks. */
-  public final dev.gameday.integration.Greenhouse greenhouse;
+  public final Greenhouse greenhouse;
   private final EmbeddedDatabase embedded;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile String httpDeployment;
-  private volatile io.vertx.ext.web.Router router;
-  private volatile long housekeeping = -1;
-  private volatile long retention = -1;
-  private volatile long reminders = -1;
+  private volatile Router router;
+  /** The features' timers, started by {@link #serve} and stopped by {@link #close}. */
+  private final List<Loop> loops = new ArrayList<>();
   public final Observability ops;
   private static final int POOL_SIZE = 16;
 
   /** The pages, compiling since {@link #open} began (see {@link Pages#warmInBackground}). */
   private final Pages pages;
-  private final java.util.concurrent.CompletableFuture<Void> templates;
+  private final CompletableFuture<Void> templates;
 
   /** The schema version this instance migrated to or verified at start (for /ready). */
   private final String schemaVersion;
 
   private Gameday(Config config, EmbeddedDatabase embedded, String url, ExerciseLoader.Result library, Pages pages,
-                  java.util.concurrent.CompletableFuture<Void> templates, String schemaVersion) {
+                  CompletableFuture<Void> templates, String schemaVersion) {
     this.schemaVersion = schemaVersion;
     this.pages = pages;
     this.templates = templates;
@@ -106,12 +137,12 @@ public final class Gameday implements AutoCloseable {
     this.recruiting = Recruiting.create(vertx, pool, catalog, config.publicUrl(), config.email());
     this.outbox = config.email() ? Outbox.create(vertx, pool, catalog, config.smtpUrl().orElseThrow(), config.mailFrom(),
         config.contact()) : null;
-    this.apiTokens = new dev.gameday.integration.ApiTokens(pool);
-    this.idempotency = new dev.gameday.web.Idempotency(pool);
-    dev.gameday.integration.Outbound outbound = new dev.gameday.integration.Outbound(vertx, config.integrations().egress());
-    this.webhooks = new dev.gameday.integration.Webhooks(vertx, pool, dev.gameday.integration.Webhooks.RETRY_BASE, outbound);
-    this.greenhouse = new dev.gameday.integration.Greenhouse(vertx, pool, catalog, recruiting.newInvitations(), config.publicUrl(),
-        dev.gameday.integration.Webhooks.RETRY_BASE, outbound, config.integrations().greenhouseHosts());
+    this.apiTokens = new ApiTokens(pool);
+    this.idempotency = new Idempotency(pool);
+    Outbound outbound = new Outbound(vertx, config.integrations().egress());
+    this.webhooks = new Webhooks(vertx, pool, Webhooks.RETRY_BASE, outbound);
+    this.greenhouse = new Greenhouse(vertx, pool, catalog, recruiting.newInvitations(), config.publicUrl(), Webhooks.RETRY_BASE,
+        outbound, config.integrations().greenhouseHosts());
     await(catalog.store(library));
   }
 
@@ -122,9 +153,9 @@ public final class Gameday implements AutoCloseable {
    */
   public static Gameday open(Config config) throws Exception {
     Pages pages = new Pages(null);
-    java.util.concurrent.CompletableFuture<Void> templates = pages.warmInBackground();
+    CompletableFuture<Void> templates = pages.warmInBackground();
     // hashing the library's files runs beside the database's start and migrations, which mostly wait
-    java.util.concurrent.CompletableFuture<String> fingerprinting = java.util.concurrent.CompletableFuture
+    CompletableFuture<String> fingerprinting = CompletableFuture
         .supplyAsync(() -> ExerciseLoader.fingerprint(config.exercisesDir()));
     String schema;
     EmbeddedDatabase embedded = null;
@@ -161,99 +192,71 @@ public final class Gameday implements AutoCloseable {
     }
   }
 
-  /** Deploys one HTTP verticle per event loop and waits until they listen. */
+  /**
+   * Deploys one HTTP verticle per event loop with every feature's routes, waits until they listen, then starts the
+   * features' loops (email outbox, webhook and Greenhouse senders, reminders, retention, housekeeping).
+   */
   public void serve() {
     await(ops.start(vertx, pool, POOL_SIZE));
-    // the server, not a CLI command run beside it, says whether submissions queue a receipt email
-    await(pool.preparedQuery("update mail_settings set enabled = $1").execute(io.vertx.sqlclient.Tuple.of(config.email())));
+    await(Outbox.announce(pool, config.email()));
     pages.observeRenders(ops::rendered);
     await(Future.fromCompletionStage(templates));
-    Sessions sessions = new Sessions(pool, config.https(), java.time.Duration.ofMinutes(config.staff().idleMinutes()),
-        java.time.Duration.ofHours(config.staff().absoluteHours()), config.trustedProxies());
-    MarkdownRenderer markdown = new MarkdownRenderer(vertx);
-    CandidateRoutes candidateRoutes = new CandidateRoutes(candidates, catalog, sessions, pages, config.contact(),
-        config.publicUrl(), markdown, trails);
-    SetupRoutes setupRoutes = new SetupRoutes(accounts, sessions, pages, pool, config.https(), config.publicUrl(),
-        config.trustedProxies(), config.staff().twoFactorRoles());
-    ReviewService reviews = new ReviewService(pool, catalog);
-    dev.gameday.review.ReviewDecisions reviewDecisions = new dev.gameday.review.ReviewDecisions(pool);
-    CalibrationRoutes calibrationRoutes = new CalibrationRoutes(
-        new dev.gameday.review.CalibrationStore(vertx, pool, catalog, reviewDecisions::changes), catalog, pages, markdown);
-    dev.gameday.review.AgreementService agreement = new dev.gameday.review.AgreementService(vertx, pool, catalog, reviewDecisions::changes);
-    dev.gameday.review.AgreementRoutes agreementRoutes = new dev.gameday.review.AgreementRoutes(agreement,
-        new dev.gameday.review.Adjudication(pool, catalog), catalog, pages);
-    ReviewRoutes reviewRoutes = new ReviewRoutes(reviews, reviewDecisions, catalog, pages, markdown,
-        new dev.gameday.review.DecisionGate(pool, catalog, agreement));
-    RubricRoutes rubricRoutes = new RubricRoutes(catalog, pages, markdown);
-    ExportRoutes exportRoutes = new ExportRoutes(new dev.gameday.review.ExportStore(pool, catalog), catalog);
-    RecruiterRoutes recruiterRoutes = new RecruiterRoutes(recruiting, catalog, pages, idempotency,
-        new dev.gameday.recruiter.Results(pool, catalog));
-    dev.gameday.integration.GreenhouseRoutes greenhouseRoutes = new dev.gameday.integration.GreenhouseRoutes(greenhouse, catalog);
-    dev.gameday.integration.TokenRoutes tokenRoutes = new dev.gameday.integration.TokenRoutes(apiTokens, pages);
-    dev.gameday.integration.ApiDocs apiDocs = new dev.gameday.integration.ApiDocs();
-    dev.gameday.integration.WebhookRoutes webhookRoutes = new dev.gameday.integration.WebhookRoutes(webhooks, pages);
-    dev.gameday.compliance.SelfId selfId = new dev.gameday.compliance.SelfId(pool);
-    dev.gameday.compliance.ComplianceRoutes complianceRoutes = new dev.gameday.compliance.ComplianceRoutes(
-        new dev.gameday.compliance.ImpactReport(vertx, pool, catalog), selfId, new dev.gameday.compliance.CandidateData(pool, selfId),
-        catalog, pages);
-    // single sign-on: the provider is discovered now, within a deadline (a provider down at start is tried again later)
-    dev.gameday.account.SsoRoutes ssoRoutes = new dev.gameday.account.SsoRoutes(vertx, config.sso(),
-        new dev.gameday.account.SsoLogins(pool), new dev.gameday.account.TwoFactor(pool, config.staff().twoFactorRoles()),
-        sessions, pages, config.publicUrl(), config.https());
-    await(ssoRoutes.discover());
+    Sessions sessions = new Sessions(pool, config.https(), Duration.ofMinutes(config.staff().idleMinutes()),
+        Duration.ofHours(config.staff().absoluteHours()), config.trustedProxies());
+    List<Consumer<Router>> features = features(sessions, new MarkdownRenderer(vertx));
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    dev.gameday.ops.Readiness readiness = new dev.gameday.ops.Readiness(pool, catalog, schemaVersion);
+    Readiness readiness = new Readiness(pool, catalog, schemaVersion);
     httpDeployment = await(vertx.deployVerticle(() -> new HttpVerticle(config, pool, sessions, pages, outages, router -> {
-      setupRoutes.gate(router); // two-factor policy: before every other route
-      ssoRoutes.mount(router); // before setupRoutes: adds single sign-on to the sign-in page, refuses passwords when SSO only
-      candidateRoutes.mount(router);
-      setupRoutes.mount(router);
-      new AuditRoutes(pages, new dev.gameday.audit.AuditLog(pool)).mount(router); // was mounted by SetupRoutes: account no longer imports audit's routes
-      calibrationRoutes.mount(router);
-      agreementRoutes.mount(router);
-      reviewRoutes.mount(router);
-      rubricRoutes.mount(router);
-      exportRoutes.mount(router);
-      recruiterRoutes.mount(router);
-      tokenRoutes.mount(router);
-      apiDocs.mount(router);
-      webhookRoutes.mount(router);
-      greenhouseRoutes.mount(router);
-      complianceRoutes.mount(router);
+      features.forEach(f -> f.accept(router));
       this.router = router;
     }, ops, apiTokens::authenticate, readiness), new DeploymentOptions().setInstances(instances)));
-    // housekeeping: expired sessions and old sign-in attempts serve no one (the audit log keeps the history)
-    housekeeping = vertx.setPeriodic(10_000, 3_600_000, id -> sessions.forgetExpired()
-        .compose(v -> accounts.forgetOldAttempts())
-        .compose(v -> idempotency.forgetOld())
-        .onFailure(err -> LOG.warn("housekeeping failed: {}", err.toString())));
+    // expired sessions, old sign-in attempts and old idempotency keys serve no one (the audit log keeps the history)
+    loops.add(Loop.every(vertx, "housekeeping", Duration.ofSeconds(10), Duration.ofHours(1),
+        () -> sessions.forgetExpired().compose(v -> accounts.forgetOldAttempts()).compose(v -> idempotency.forgetOld()), null));
+    loops.addAll(recruiting.loops(vertx, config.retentionDays()));
+    loops.forEach(Loop::start);
     if (outbox != null) {
       outbox.start();
     }
-    if (config.email()) {
-      reminders = vertx.setPeriodic(20_000, 300_000, id -> recruiting.actions().remindDue()
-          .onSuccess(n -> {
-            if (n > 0) {
-              LOG.info("reminders: queued {} automatic reminder(s)", n);
-            }
-          })
-          .onFailure(err -> LOG.warn("automatic reminders failed: {}", err.toString())));
-    }
     webhooks.start();
     greenhouse.start();
-    if (config.retentionDays() > 0) {
-      retention = vertx.setPeriodic(30_000, 3_600_000, id -> recruiting.erasure().eraseExpired(config.retentionDays())
-          .onSuccess(n -> {
-            if (n > 0) {
-              LOG.info("retention: erased the personal data of {} closed, undecided invitation(s)", n);
-            }
-          })
-          .onFailure(err -> LOG.warn("retention failed: {}", err.toString())));
-    }
+  }
+
+  /**
+   * Every feature's routes, in the order the router tries them: the two-factor gate first (it keeps an account that
+   * must enrol on enrolment), single sign-on before the sign-in page it adds to, then each feature.
+   */
+  private List<Consumer<Router>> features(Sessions sessions, MarkdownRenderer markdown) {
+    AccountServices staff = AccountServices.create(vertx, pool, sessions, config.publicUrl(), config.staff().twoFactorRoles());
+    SetupRoutes setup = new SetupRoutes(accounts, staff, sessions, pages, config.https(), config.publicUrl(), config.trustedProxies());
+    SsoRoutes sso = new SsoRoutes(vertx, config.sso(), staff.ssoLogins(), staff.twoFactor(), sessions, pages, config.publicUrl(),
+        config.https());
+    await(sso.discover()); // within a deadline; a provider down at start is tried again at each sign-in
+    ReviewService reviews = new ReviewService(pool, catalog);
+    ReviewDecisions decisions = new ReviewDecisions(pool);
+    AgreementService agreement = new AgreementService(vertx, pool, catalog, decisions::changes);
+    SelfId selfId = new SelfId(pool);
+    return List.of(
+        setup::gate,
+        sso::mount,
+        new CandidateRoutes(candidates, catalog, sessions, pages, config.contact(), config.publicUrl(), markdown, trails)::mount,
+        setup::mount,
+        new AuditRoutes(pages, new AuditLog(pool))::mount,
+        new CalibrationRoutes(new CalibrationStore(vertx, pool, catalog, decisions::changes), catalog, pages, markdown)::mount,
+        new AgreementRoutes(agreement, new Adjudication(pool, catalog), catalog, pages)::mount,
+        new ReviewRoutes(reviews, decisions, catalog, pages, markdown, new DecisionGate(pool, catalog, agreement))::mount,
+        new RubricRoutes(catalog, pages, markdown)::mount,
+        new ExportRoutes(new ExportStore(pool, catalog), catalog)::mount,
+        new RecruiterRoutes(recruiting, catalog, pages, idempotency, new Results(pool, catalog))::mount,
+        new TokenRoutes(apiTokens, pages)::mount,
+        new ApiDocs()::mount,
+        new WebhookRoutes(webhooks, pages)::mount,
+        new GreenhouseRoutes(greenhouse, catalog)::mount,
+        new ComplianceRoutes(new ImpactReport(vertx, pool, catalog), selfId, new CandidateData(pool, selfId), catalog, pages)::mount);
   }
 
   /** One of the HTTP verticles' routers, with every route mounted (for tests that check the routes). */
-  public io.vertx.ext.web.Router router() {
+  public Router router() {
     return router;
   }
 
@@ -289,9 +292,7 @@ public final class Gameday implements AutoCloseable {
           LOG.warn("stopping the HTTP servers: {}", e.toString());
         }
       }
-      vertx.cancelTimer(housekeeping);
-      vertx.cancelTimer(retention);
-      vertx.cancelTimer(reminders);
+      loops.forEach(Loop::stop);
       try {
         await(pool.close());
       } finally {

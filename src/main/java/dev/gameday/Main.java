@@ -3,8 +3,6 @@ package dev.gameday;
 import dev.gameday.candidate.Invitations.Created;
 import dev.gameday.exercise.ExerciseLoader;
 import dev.gameday.web.Http.ClientError;
-import dev.gameday.web.Tokens;
-import io.vertx.sqlclient.Tuple;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -144,9 +142,7 @@ public final class Main implements Callable<Integer> {
       Path file = config.dataDir().resolve("demo-invitation.txt");
       if (Files.isRegularFile(file)) {
         String token = Files.readString(file, StandardCharsets.UTF_8).strip();
-        boolean usable = Gameday.await(app.pool.preparedQuery(
-                "select 1 from invitations where token_hash = $1 and state = 'draft' and closes_at > now()")
-            .execute(Tuple.of(Tokens.hash(token)))).size() == 1;
+        boolean usable = Gameday.await(app.invitations.unstarted(token));
         if (usable) {
           return config.publicUrl() + "/i/" + token;
         }

@@ -74,10 +74,6 @@ public final class Accounts {
     this.pool = pool;
   }
 
-  Vertx vertx() {
-    return vertx;
-  }
-
   public Future<Boolean> adminExists() {
     return pool.query("select exists (select 1 from accounts where role = 'admin' and not disabled) as any").execute()
         .map(rows -> rows.iterator().next().getBoolean("any"));

@@ -15,7 +15,6 @@ import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -30,7 +29,7 @@ public final class SetupRoutes {
   private final Accounts accounts;
   private final Sessions sessions;
   private final Pages pages;
-  private final Pool pool;
+  private final AccountServices services;
   private final boolean https;
   private final String publicUrl;
   private final TrustedProxies trustedProxies;
@@ -38,23 +37,17 @@ public final class SetupRoutes {
   private final TwoFactor twoFactor;
   private final TwoFactorRoutes twoFactorRoutes;
 
-  public SetupRoutes(Accounts accounts, Sessions sessions, Pages pages, Pool pool, boolean https, String publicUrl,
-                     TrustedProxies trustedProxies) {
-    this(accounts, sessions, pages, pool, https, publicUrl, trustedProxies, java.util.List.of());
-  }
-
-  /** With the roles that must use two-factor authentication (GAMEDAY_2FA_REQUIRED_ROLES). */
-  public SetupRoutes(Accounts accounts, Sessions sessions, Pages pages, Pool pool, boolean https, String publicUrl,
-                     TrustedProxies trustedProxies, java.util.List<String> twoFactorRoles) {
+  public SetupRoutes(Accounts accounts, AccountServices services, Sessions sessions, Pages pages, boolean https,
+                     String publicUrl, TrustedProxies trustedProxies) {
     this.accounts = accounts;
+    this.services = services;
     this.sessions = sessions;
     this.pages = pages;
-    this.pool = pool;
     this.https = https;
     this.publicUrl = publicUrl;
     this.trustedProxies = trustedProxies;
-    this.lifecycle = new Lifecycle(pool);
-    this.twoFactor = new TwoFactor(pool, twoFactorRoles);
+    this.lifecycle = services.lifecycle();
+    this.twoFactor = services.twoFactor();
     this.twoFactorRoutes = new TwoFactorRoutes(twoFactor, sessions, pages, https);
   }
 
@@ -83,10 +76,10 @@ public final class SetupRoutes {
     admin.get("/admin/accounts", this::accountsPage);
     admin.post("/admin/accounts/invite", this::invite);
     new AccountRoutes(lifecycle).mount(admin);
-    new AccountPage(new OwnSessions(sessions, pool), pages).mount(staff);
+    new AccountPage(services.ownSessions(), pages).mount(staff);
     twoFactorRoutes.mount(anyone, staff);
     admin.post("/admin/accounts/:id/2fa/reset", this::resetSecondFactor);
-    new PasswordRoutes(new PasswordResets(accounts.vertx(), pool, publicUrl), sessions, pages, https, this::preSessionCsrf)
+    new PasswordRoutes(services.passwordResets(), sessions, pages, https, this::preSessionCsrf)
         .mount(anyone, admin);
   }
 

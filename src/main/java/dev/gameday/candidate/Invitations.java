@@ -47,6 +47,12 @@ public final class Invitations {
     this.catalog = catalog;
   }
 
+  /** True when {@code token} opens an invitation nobody has started yet that is still open (the demo link's reuse). */
+  public Future<Boolean> unstarted(String token) {
+    return pool.preparedQuery("select 1 from invitations where token_hash = $1 and state = 'draft' and closes_at > now()")
+        .execute(Tuple.of(Tokens.hash(token))).map(rows -> rows.size() == 1);
+  }
+
   public Future<Created> create(String trackId, String name, String email, Integer deadlineDays,
                                 BigDecimal multiplier, boolean demo) {
     return create(trackId, name, email, deadlineDays, multiplier, demo, false);

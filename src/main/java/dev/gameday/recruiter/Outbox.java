@@ -81,6 +81,14 @@ public final class Outbox {
   }
 
   /**
+   * Records whether this server sends email: the server, not a CLI command run beside it, says whether submissions,
+   * password resets and time requests queue an email (the mail_settings row they read).
+   */
+  public static Future<Void> announce(Pool pool, boolean enabled) {
+    return pool.preparedQuery("update mail_settings set enabled = $1").execute(Tuple.of(enabled)).mapEmpty();
+  }
+
+  /**
    * The outbox sending through {@code smtpUrl} (GAMEDAY_SMTP_URL) as {@code mailFrom}; {@code contact} is who
    * candidates may write to (GAMEDAY_CONTACT).
    */

@@ -1,7 +1,9 @@
 package dev.gameday.recruiter;
 
 import dev.gameday.exercise.Catalog;
+import dev.gameday.web.Loop;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import io.vertx.sqlclient.Pool;
 
 /**
@@ -21,5 +23,22 @@ public record Recruiting(CandidateListing listing, CandidateTimeline timeline, N
     NewInvitations invitations = new NewInvitations(pool, catalog, publicUrl, email);
     return new Recruiting(listing, timeline, invitations, new CandidateImport(vertx, pool, invitations, email),
         new InvitationActions(pool, catalog, timeline, invitations, email), new CandidateErasure(pool, timeline), email);
+  }
+
+  /**
+   * The recruiter feature's timers: automatic reminders every 5 minutes when email is on, and erasure of closed,
+   * undecided invitations' personal data every hour when a retention period is set ({@code retentionDays} > 0).
+   */
+  public java.util.List<Loop> loops(Vertx vertx, int retentionDays) {
+    java.util.List<Loop> loops = new java.util.ArrayList<>();
+    if (emailOn) {
+      loops.add(Loop.every(vertx, "reminders", Duration.ofSeconds(20), Duration.ofMinutes(5), actions::remindDue,
+          "queued {} automatic reminder(s)"));
+    }
+    if (retentionDays > 0) {
+      loops.add(Loop.every(vertx, "retention", Duration.ofSeconds(30), Duration.ofHours(1),
+          () -> erasure.eraseExpired(retentionDays), "erased the personal data of {} closed, undecided invitation(s)"));
+    }
+    return loops;
   }
 }

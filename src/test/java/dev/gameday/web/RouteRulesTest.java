@@ -60,11 +60,12 @@ class RouteRulesTest {
     POLICY.put("/api/v1/compliance/", Set.of("COMPLIANCE"));
     POLICY.put("/account", Set.of("STAFF"));
     POLICY.put("/api/v1/account/", Set.of("STAFF"));
-    POLICY.put("/integrations/greenhouse/profiles/", Set.of("RECRUITER"));
+    POLICY.put("/greenhouse/profiles/", Set.of("RECRUITER")); // Greenhouse links a recruiter to the candidate's page
     POLICY.put("/integrations/greenhouse/", Set.of("TOKEN"));
     // open to anyone: sign-in and its second step, setup and reset links, invitation links, public rubrics, API docs,
     // health and static files
-    for (String open : List.of("/login", "/logout", "/setup", "/welcome", "/password/", "/i/", "/rubrics", "/api/v1/rubrics",
+    POLICY.put("/welcome", Set.of("STAFF"));
+    for (String open : List.of("/login", "/logout", "/setup", "/password/", "/i/", "/rubrics", "/api/v1/rubrics",
         "/api/v1/openapi.json", "/health", "/ready", "/metrics", "/static/", "/webjars/")) {
       POLICY.put(open, Set.of("PUBLIC"));
     }
