@@ -184,6 +184,9 @@ public final class Gameday implements AutoCloseable {
     ReviewRoutes reviewRoutes = new ReviewRoutes(reviews, reviewDecisions, catalog, pages, markdown,
         new dev.gameday.review.DecisionGate(pool, catalog, agreement));
     RubricRoutes rubricRoutes = new RubricRoutes(catalog, pages, markdown);
+    dev.gameday.review.Feedback feedback = new dev.gameday.review.Feedback(pool, catalog, reviews);
+    dev.gameday.review.FeedbackRoutes feedbackRoutes = new dev.gameday.review.FeedbackRoutes(feedback, pages);
+    dev.gameday.recruiter.FeedbackRelease feedbackRelease = new dev.gameday.recruiter.FeedbackRelease(feedback);
     ExportRoutes exportRoutes = new ExportRoutes(new dev.gameday.review.ExportStore(pool, catalog), catalog);
     RecruiterRoutes recruiterRoutes = new RecruiterRoutes(recruiting, catalog, pages, idempotency,
         new dev.gameday.recruiter.Results(pool, catalog));
@@ -206,6 +209,8 @@ public final class Gameday implements AutoCloseable {
       reviewRoutes.mount(router);
       rubricRoutes.mount(router);
       exportRoutes.mount(router);
+      feedbackRoutes.mount(router);
+      feedbackRelease.mount(router); // before recruiterRoutes' /candidates/:id/:action
       recruiterRoutes.mount(router);
       tokenRoutes.mount(router);
       apiDocs.mount(router);
