@@ -47,7 +47,8 @@
       scores[id] = s;
     });
     var rec = form.querySelector('input[name="recommendation"]:checked');
-    return { scores: scores, recommendation: rec ? rec.value : null };
+    var comment = form.querySelector('textarea[name="for_candidate"]');
+    return { scores: scores, recommendation: rec ? rec.value : null, for_candidate: comment ? comment.value : null };
   }
 
   function say(kind, text) {

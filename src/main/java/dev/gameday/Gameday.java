@@ -28,6 +28,7 @@ import dev.gameday.integration.WebhookRoutes;
 import dev.gameday.integration.Webhooks;
 import dev.gameday.ops.Observability;
 import dev.gameday.ops.Readiness;
+import dev.gameday.recruiter.FeedbackRelease;
 import dev.gameday.recruiter.Outbox;
 import dev.gameday.recruiter.RecruiterRoutes;
 import dev.gameday.recruiter.Recruiting;
@@ -40,6 +41,8 @@ import dev.gameday.review.CalibrationStore;
 import dev.gameday.review.DecisionGate;
 import dev.gameday.review.ExportRoutes;
 import dev.gameday.review.ExportStore;
+import dev.gameday.review.Feedback;
+import dev.gameday.review.FeedbackRoutes;
 import dev.gameday.review.ReviewDecisions;
 import dev.gameday.review.ReviewRoutes;
 import dev.gameday.review.ReviewService;
@@ -236,6 +239,7 @@ public final class Gameday implements AutoCloseable {
     ReviewDecisions decisions = new ReviewDecisions(pool);
     AgreementService agreement = new AgreementService(vertx, pool, catalog, decisions::changes);
     SelfId selfId = new SelfId(pool);
+    Feedback feedback = new Feedback(pool, catalog, reviews);
     return List.of(
         setup::gate,
         sso::mount,
@@ -247,6 +251,8 @@ public final class Gameday implements AutoCloseable {
         new ReviewRoutes(reviews, decisions, catalog, pages, markdown, new DecisionGate(pool, catalog, agreement))::mount,
         new RubricRoutes(catalog, pages, markdown)::mount,
         new ExportRoutes(new ExportStore(pool, catalog), catalog)::mount,
+        new FeedbackRoutes(feedback, pages)::mount,
+        new FeedbackRelease(feedback)::mount, // before the recruiter's /candidates/:id/:action
         new RecruiterRoutes(recruiting, catalog, pages, idempotency, new Results(pool, catalog))::mount,
         new TokenRoutes(apiTokens, pages)::mount,
         new ApiDocs()::mount,

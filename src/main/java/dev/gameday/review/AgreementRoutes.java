@@ -90,6 +90,7 @@ public final class AgreementRoutes {
     Account me = Access.account(ctx);
     agreement.figures(me).map(f -> new JsonObject()
             .put("criteria", new JsonArray(f.rows().stream().map(AgreementService::toJson).toList()))
+            .put("trend", new JsonArray(f.trend().stream().map(AgreementTrend.Point::toJson).toList()))
             .put("resamples", f.resamples()).put("seed", f.seed()).put("minItems", LiveAgreement.MIN_ITEMS)
             .put("computedAt", f.computedAt().toString()))
         .onSuccess(j -> Http.json(ctx, 200, j)).onFailure(ctx::fail);
@@ -138,6 +139,24 @@ public final class AgreementRoutes {
     return r;
   }
 
+  /**
+   * The group's trend as a table: a row per month, a cell per criterion (alpha, or "too few" under
+   * {@link LiveAgreement#MIN_ITEMS} items); null without any month.
+   */
+  Map<String, Object> trendTable(List<AgreementTrend.Point> trend, String exercise, String rubricVersion, List<Figure> columns) {
+    Map<String, List<Figure>> months = new java.util.TreeMap<>();
+    trend.stream().filter(p -> p.figure().exercise().equals(exercise) && p.figure().rubricVersion().equals(rubricVersion))
+        .forEach(p -> months.computeIfAbsent(p.month(), k -> new ArrayList<>()).add(p.figure()));
+    if (months.isEmpty()) {
+      return null;
+    }
+    List<Map<String, Object>> rows = new ArrayList<>();
+    months.forEach((month, figures) -> rows.add(Map.of("month", month, "items", figures.isEmpty() ? 0 : figures.get(figures.size() - 1).items(),
+        "cells", figures.stream().map(x -> Map.of("text", x.items() < LiveAgreement.MIN_ITEMS ? "too few (" + x.items() + ")"
+            : fmt(x.alpha()) + " " + GRADE_LABELS.get(x.grade()).toLowerCase(Locale.ROOT), "warn", x.notReliable())).toList())));
+    return Map.of("columns", columns.stream().map(x -> criterionTitle(x.exercise(), x.criterion())).toList(), "rows", rows);
+  }
+
   private void page(RoutingContext ctx) {
     Account me = Access.account(ctx);
     agreement.figures(me).compose(f -> adjudication.records().map(adj -> {
@@ -155,6 +174,7 @@ public final class AgreementRoutes {
         m.put("rubricVersion", first.rubricVersion());
         m.put("current", current);
         m.put("rows", g.stream().map(this::row).toList());
+        m.put("trend", trendTable(f.trend(), first.exercise(), first.rubricVersion(), g));
         out.add(m);
       }
       Map<String, Object> m = new HashMap<>();

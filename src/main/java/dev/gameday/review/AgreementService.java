@@ -53,8 +53,8 @@ public final class AgreementService {
     this.changes = changes;
   }
 
-  /** The figures, and when they were computed. */
-  public record Figures(List<Figure> rows, OffsetDateTime computedAt, int resamples, long seed) {
+  /** The figures, their trend per calendar month ({@link AgreementTrend}), and when they were computed. */
+  public record Figures(List<Figure> rows, List<AgreementTrend.Point> trend, OffsetDateTime computedAt, int resamples, long seed) {
     /** The figures of one exercise under one rubric version, criteria in rubric order and the total last. */
     public List<Figure> of(String exercise, String rubricVersion) {
       return rows.stream().filter(f -> f.exercise().equals(exercise) && f.rubricVersion().equals(rubricVersion)).toList();
@@ -73,6 +73,7 @@ public final class AgreementService {
 
   private static final String ROWS = """
       select r.submission_id, r.exercise_id, ri.version_id, r.rubric_version,
+             to_char(r.submitted_at at time zone 'UTC', 'YYYY-MM') as month,
              (select jsonb_object_agg(s.key, s.value -> 'level') from jsonb_each(r.scores) s)::text as levels
         from reviews r join review_items ri on ri.submission_id = r.submission_id and ri.exercise_id = r.exercise_id
        where r.state = 'submitted' and ri.reviews_submitted >= 2""";
@@ -130,7 +131,7 @@ public final class AgreementService {
   }
 
   /** One submitted review: {@code levels} is {"criterionId": level, ...}, the notes left in the database. */
-  private record Rating(String item, String exercise, long versionId, String rubricVersion, String levels) {
+  record Rating(String item, String exercise, long versionId, String rubricVersion, String month, String levels) {
   }
 
   private Future<Figures> compute(Set<String> excluded) {
@@ -143,7 +144,7 @@ public final class AgreementService {
           continue;
         }
         ratings.add(new Rating(item, r.getString("exercise_id"), r.getLong("version_id"), r.getString("rubric_version"),
-            r.getString("levels")));
+            r.getString("month"), r.getString("levels")));
         versions.add(r.getLong("version_id"));
       }
       List<Future<Version>> vs = versions.stream().map(catalog::version).toList();
@@ -174,6 +175,7 @@ public final class AgreementService {
     }
     Map<Key, Version> rubricOf = new LinkedHashMap<>();
     Map<Key, Map<String, List<int[]>>> items = new LinkedHashMap<>();
+    Map<String, String> monthOf = new HashMap<>(); // item -> the month of its latest submitted review
     for (Rating r : ratings) {
       Version v = versions.get(r.versionId());
       String rv = r.rubricVersion() != null ? r.rubricVersion() : RubricVersions.of(v);
@@ -187,18 +189,31 @@ public final class AgreementService {
         levels[c] = level instanceof Number num ? num.intValue() : 0;
       }
       items.computeIfAbsent(key, k -> new LinkedHashMap<>()).computeIfAbsent(r.item(), k -> new ArrayList<>()).add(levels);
+      if (r.month() != null) {
+        monthOf.merge(r.item(), r.month(), (x, y) -> x.compareTo(y) >= 0 ? x : y);
+      }
     }
     List<Key> keys = new ArrayList<>(items.keySet());
     keys.sort(java.util.Comparator.<Key>comparingInt(k -> order.contains(k.exercise()) ? order.indexOf(k.exercise()) : order.size())
         .thenComparing(Key::exercise).thenComparing(Key::rubricVersion));
     List<Figure> out = new ArrayList<>();
+    List<AgreementTrend.Point> trend = new ArrayList<>();
     for (Key key : keys) {
       List<Criterion> rubric = rubricOf.get(key).exercise().rubric();
-      List<int[][]> units = items.get(key).values().stream().filter(l -> l.size() >= 2).map(l -> l.toArray(int[][]::new)).toList();
+      List<int[][]> units = new ArrayList<>();
+      Map<String, List<int[][]>> byMonth = new HashMap<>();
+      items.get(key).forEach((item, l) -> {
+        if (l.size() >= 2) {
+          int[][] unit = l.toArray(int[][]::new);
+          units.add(unit);
+          byMonth.computeIfAbsent(monthOf.getOrDefault(item, "unknown"), m -> new ArrayList<>()).add(unit);
+        }
+      });
       Group g = new Group(key.exercise(), key.rubricVersion(), rubric.stream().map(Criterion::id).toList(),
           rubric.stream().mapToInt(Criterion::weight).toArray(), units);
       out.addAll(LiveAgreement.compute(g, LiveAgreement.RESAMPLES, LiveAgreement.SEED));
+      trend.addAll(AgreementTrend.compute(g, byMonth, LiveAgreement.RESAMPLES, LiveAgreement.SEED));
     }
-    return new Figures(out, OffsetDateTime.now(ZoneOffset.UTC), LiveAgreement.RESAMPLES, LiveAgreement.SEED);
+    return new Figures(out, trend, OffsetDateTime.now(ZoneOffset.UTC), LiveAgreement.RESAMPLES, LiveAgreement.SEED);
   }
 }

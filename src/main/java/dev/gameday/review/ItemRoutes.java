@@ -99,7 +99,13 @@ final class ItemRoutes {
     JsonObject flash = ctx.get(Flash.KEY);
     // after a refused form (Post/Redirect/Get): the levels and notes as they were posted, to correct
     JsonObject formScores = flash == null ? null : flash.getJsonObject("formScores");
-    itemView(sid, ctx.pathParam("ex"), me).map(v -> itemModel(v, me, formScores, null))
+    String formComment = flash == null ? null : flash.getString("formForCandidate");
+    itemView(sid, ctx.pathParam("ex"), me).map(v -> {
+      Map<String, Object> m = itemModel(v, me, formScores, null);
+      // my own comment for the candidate only: another reviewer's is never shown on this page
+      m.put("forCandidate", formComment != null ? formComment : v.mine() == null ? "" : v.mine().forCandidate());
+      return m;
+    })
         .onSuccess(m -> pages.render(ctx, 200, "review-item", m)).onFailure(ctx::fail);
   }
 
@@ -232,11 +238,13 @@ final class ItemRoutes {
         scores.put(c.id(), s);
       }
       String rec = f.get("recommendation");
-      return decisions.save(item, me, scores, rec == null || rec.isBlank() ? null : rec, submit)
+      String comment = f.get("for_candidate");
+      return decisions.save(item, me, scores, rec == null || rec.isBlank() ? null : rec, comment, submit)
           .map(v -> submit ? Flash.of("notice", "Your review is submitted. It is final; the other reviewers' scores are shown below.")
               : Flash.of("savedNotice", true))
           .recover(err -> err instanceof ClientError ce && ce.status() == 400
-              ? Future.succeededFuture(new JsonObject().put("error", ce.getMessage()).put("formScores", scores))
+              ? Future.succeededFuture(new JsonObject().put("error", ce.getMessage()).put("formScores", scores)
+                  .put("formForCandidate", f.get("for_candidate")))
               : Future.failedFuture(err));
     }).compose(flash -> !submit || flash.containsKey("error") ? Future.succeededFuture(Map.entry("/review/" + sid + "/" + ex, flash))
         // submitted: straight on to the next answer of the queue (issue 21), or the queue when nothing is left
@@ -280,12 +288,14 @@ final class ItemRoutes {
     }
     Object scores = body.getValue("scores", new JsonObject());
     Object rec = body.getValue("recommendation");
-    if (!(scores instanceof JsonObject s) || rec != null && !(rec instanceof String)) {
-      ctx.fail(400, new ClientError(400, "invalid_scores", "'scores' must be an object and 'recommendation' a text."));
+    Object comment = body.getValue("for_candidate");
+    if (!(scores instanceof JsonObject s) || rec != null && !(rec instanceof String) || comment != null && !(comment instanceof String)) {
+      ctx.fail(400, new ClientError(400, "invalid_scores",
+          "'scores' must be an object, and 'recommendation' and 'for_candidate' texts."));
       return;
     }
     String ex = ctx.pathParam("ex");
-    service.item(sid, ex, me).compose(item -> decisions.save(item, me, s, (String) rec, submit))
+    service.item(sid, ex, me).compose(item -> decisions.save(item, me, s, (String) rec, (String) comment, submit))
         .compose(v -> service.reviews(sid, ex)).map(all -> all.stream().filter(r -> r.reviewerId() == me.id()).findFirst().orElseThrow())
         .onSuccess(r -> Http.json(ctx, 200, r.toJson())).onFailure(ctx::fail);
   }

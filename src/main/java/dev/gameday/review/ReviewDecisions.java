@@ -27,11 +27,12 @@ public final class ReviewDecisions {
   public static final List<String> DECISIONS = List.of("advance", "hold", "decline");
 
   private static final String SAVE_DRAFT = """
-      insert into reviews (submission_id, exercise_id, reviewer_id, scores, recommendation)
-      select $1, $2, $3, $4, $5 from review_items ri
+      insert into reviews (submission_id, exercise_id, reviewer_id, scores, recommendation, for_candidate)
+      select $1, $2, $3, $4, $5, coalesce($6, '') from review_items ri
        where ri.submission_id = $1 and ri.exercise_id = $2 and not ri.decided
       on conflict (submission_id, exercise_id, reviewer_id) do update
-         set scores = excluded.scores, recommendation = excluded.recommendation, updated_at = now()
+         set scores = excluded.scores, recommendation = excluded.recommendation,
+             for_candidate = coalesce($6, reviews.for_candidate), updated_at = now()
        where reviews.state = 'draft'
       returning id""";
   private static final String SUBMIT = """
@@ -134,6 +135,19 @@ public final class ReviewDecisions {
 
   /** Saves my draft; with {@code submit}, also submits it (all criteria and a recommendation required). */
   public Future<Void> save(Item item, Account me, JsonObject scores, String recommendation, boolean submit) {
+    return save(item, me, scores, recommendation, null, submit);
+  }
+
+  /**
+   * As {@link #save(Item, Account, JsonObject, String, boolean)}, with the comment for the candidate (null: keep the
+   * draft's; at most {@link #MAX_NOTE} characters).
+   */
+  public Future<Void> save(Item item, Account me, JsonObject scores, String recommendation, String forCandidate, boolean submit) {
+    String comment = forCandidate == null ? null : forCandidate.strip();
+    if (comment != null && comment.length() > MAX_NOTE) {
+      return Future.failedFuture(new ClientError(400, "comment_too_long",
+          "The comment for the candidate may be at most " + MAX_NOTE + " characters."));
+    }
     if (item.decided()) {
       return Future.failedFuture(new ClientError(409, "decided", "A decision has been made; the reviews are read-only."));
     }
@@ -147,7 +161,7 @@ public final class ReviewDecisions {
       return Future.failedFuture(e);
     }
     return pool.withTransaction(conn -> conn.preparedQuery(SAVE_DRAFT)
-        .execute(Tuple.of(item.submissionId(), item.exerciseId(), me.id(), clean, recommendation))
+        .execute(Tuple.of(item.submissionId(), item.exerciseId(), me.id(), clean, recommendation, comment))
         .compose(rows -> rows.size() == 0
             ? Future.failedFuture(new ClientError(409, "already_submitted", "This review can no longer be changed."))
             : Future.succeededFuture())

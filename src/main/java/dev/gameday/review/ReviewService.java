@@ -77,7 +77,7 @@ public final class ReviewService {
        where ri.submission_id = $1 order by ie.position""";
   private static final String REVIEWS = """
       select r.id, r.reviewer_id, a.name as reviewer_name, r.state, r.recommendation, r.scores, r.submitted_at, r.updated_at,
-             r.rubric_version, r.adjudicator
+             r.rubric_version, r.adjudicator, r.for_candidate
         from reviews r join accounts a on a.id = r.reviewer_id
        where r.submission_id = $1 and r.exercise_id = $2 order by r.submitted_at nulls last, r.id""";
 
@@ -266,10 +266,11 @@ public final class ReviewService {
 
   /**
    * A review as stored. {@code scores}: criterion id to level and note; {@code rubricVersion}: the version of the
-   * rubric it was submitted against (null for a draft).
+   * rubric it was submitted against (null for a draft); {@code forCandidate}: the reviewer's comment for the candidate,
+   * shown to them only once feedback is released ({@link Feedback}).
    */
   public record Review(long id, long reviewerId, String reviewerName, String state, String recommendation,
-                       JsonObject scores, String rubricVersion, boolean adjudicator) {
+                       JsonObject scores, String rubricVersion, boolean adjudicator, String forCandidate) {
     public Integer level(String criterionId) {
       JsonObject s = scores.getJsonObject(criterionId);
       return s == null ? null : s.getInteger("level");
@@ -282,7 +283,8 @@ public final class ReviewService {
 
     public JsonObject toJson() {
       return new JsonObject().put("reviewer", reviewerName).put("state", state).put("recommendation", recommendation)
-          .put("scores", scores).put("rubricVersion", rubricVersion).put("adjudicator", adjudicator);
+          .put("scores", scores).put("rubricVersion", rubricVersion).put("adjudicator", adjudicator)
+          .put("for_candidate", forCandidate);
     }
   }
 
@@ -291,7 +293,7 @@ public final class ReviewService {
       List<Review> out = new ArrayList<>();
       rows.forEach(r -> out.add(new Review(r.getLong("id"), r.getLong("reviewer_id"), r.getString("reviewer_name"),
           r.getString("state"), r.getString("recommendation"), r.getJsonObject("scores"), r.getString("rubric_version"),
-          Boolean.TRUE.equals(r.getBoolean("adjudicator")))));
+          Boolean.TRUE.equals(r.getBoolean("adjudicator")), r.getString("for_candidate"))));
       return out;
     });
   }

@@ -157,7 +157,8 @@ class ScenarioLeakTest {
         "/static/js/answer-merge.js", "/static/js/review.js"));
     List<String> candPaths = new ArrayList<>(List.of("/candidate", "/api/v1/candidate", "/candidate/review",
         "/candidate/receipt", "/review", "/api/v1/review/queue", "/review/calibration", "/api/v1/review/calibration",
-        "/candidate/exercises/no-such-exercise", "/api/v1/candidate/answers/no-such-exercise"));
+        "/candidate/exercises/no-such-exercise", "/api/v1/candidate/answers/no-such-exercise",
+        "/candidate/feedback", "/api/v1/candidate/feedback", "/candidate/feedback/download"));
     for (Exercise ex : exercises) {
       anonPaths.add("/rubrics/" + ex.id());
       anonPaths.add("/api/v1/rubrics/" + ex.id());
@@ -238,6 +239,64 @@ class ScenarioLeakTest {
     JsonObject item = await(rev.get("/api/v1/review/submissions/" + sid + "/exercises/" + ex.id())).bodyAsJsonObject();
     JsonArray levels = item.getJsonObject("rubric").getJsonArray("criteria").getJsonObject(0).getJsonArray("levels");
     assertEquals(solid.anchor(), levels.getJsonObject(2).getString("anchor"));
+  }
+
+  @Test
+  @DisplayName("released feedback (page, JSON, download) shows descriptors and comments, never an anchor, a reviewer or a secret fact")
+  void releasedFeedbackLeaksNothing() {
+    String reviewerName = "Ottilie Feedbackreviewer";
+    String email = "feedback-reviewer@example.com";
+    await(app.app.accounts.add(reviewerName, email, TestApp.PASSWORD, "reviewer"));
+    Browser a = app.signIn(vertx, email);
+    Browser b = app.signIn(vertx, app.account("reviewer"));
+    Browser admin = app.signIn(vertx, app.account("admin"));
+    Browser recruiter = app.signIn(vertx, app.account("recruiter"));
+    Browser cand = new Browser(vertx, app.port);
+    Created c = app.invite("Feedback Candidate", "feedback-candidate@example.com");
+    await(cand.get("/i/" + c.token()));
+    List<Exercise> track = app.app.catalog.track("sre-senior").orElseThrow().versions().stream().map(v -> v.exercise()).toList();
+    for (Exercise ex : track) {
+      await(cand.put("/api/v1/candidate/answers/" + ex.id(), new JsonObject().put("rev", 1)
+          .put("sections", new JsonObject().put(ex.sections().get(0).id(), "My own answer."))));
+    }
+    String sid = await(cand.post("/api/v1/candidate/submit", null)).bodyAsJsonObject().getString("submissionId");
+    int n = 0;
+    for (Exercise ex : track) {
+      n++;
+      for (Browser who : List.of(a, b)) {
+        JsonObject scores = new JsonObject();
+        int level = 1 + (n + (who == a ? 0 : 1)) % 4;
+        ex.rubric().forEach(cr -> scores.put(cr.id(), new JsonObject().put("level", level)
+            .put("note", "Reviewer-only note: " + ex.reviewerNotes().lines().filter(l -> l.length() > 60).findFirst().orElse(""))));
+        HttpResponse<Buffer> r = await(who.post("/api/v1/review/submissions/" + sid + "/exercises/" + ex.id() + "/review/submit",
+            new JsonObject().put("scores", scores).put("recommendation", "yes").put("for_candidate", "Structure helps the reader.")));
+        assertEquals(200, r.statusCode(), r.bodyAsString());
+      }
+    }
+    JsonObject decision = new JsonObject().put("decision", "hold").put("rationale", "r").put("confirmIncomplete", true)
+        .put("override_reason", "test data");
+    assertEquals(200, await(admin.post("/api/v1/review/submissions/" + sid + "/decision", decision)).statusCode());
+    assertEquals(303, await(recruiter.postForm("/candidates/" + c.id() + "/release-feedback", io.vertx.core.MultiMap
+        .caseInsensitiveMultiMap().add("_csrf", recruiter.cookie("XSRF-TOKEN")).add("confirm", "yes"))).statusCode());
+    for (String path : List.of("/candidate/feedback", "/api/v1/candidate/feedback", "/candidate/feedback/download",
+        "/candidate/receipt", "/candidate/review", "/api/v1/candidate")) {
+      HttpResponse<Buffer> r = await(cand.get(path));
+      assertEquals(200, r.statusCode(), path);
+      String body = r.bodyAsString();
+      assertFalse(body.contains(reviewerName) || body.contains(email), path + " names a reviewer");
+      assertFalse(body.contains("Reviewer-only note"), path + " shows an evidence note");
+      for (Exercise ex : exercises) {
+        assertNoFacts(ex, secretFacts.get(ex.id()), body, path);
+        for (Criterion crit : ex.rubric()) {
+          for (Level l : crit.levels()) {
+            assertFalse(body.contains(l.anchor()) || body.contains(html(l.anchor())), path + " shows the anchor of " + crit.id());
+          }
+        }
+      }
+      if (path.contains("feedback")) {
+        assertTrue(body.contains("Structure helps the reader."), path + " shows the comment");
+      }
+    }
   }
 
   private static String html(String text) {

@@ -56,7 +56,7 @@ class PostRedirectGetTest {
   static String world() {
     StringBuilder s = new StringBuilder();
     for (String t : List.of("audit_log", "invitations", "api_tokens", "setup_tokens", "webhook_endpoints", "reviews",
-        "decisions", "calibration_reviews", "email_outbox", "accounts")) {
+        "decisions", "feedback_releases", "calibration_reviews", "email_outbox", "accounts")) {
       s.append(t).append('=').append(app.one("select count(*) || ':' || md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as h from "
           + t + " t").orElseThrow().getString("h")).append(' ');
     }
@@ -142,6 +142,15 @@ class PostRedirectGetTest {
         () -> form(admin, "decision", "hold", "rationale", "Because."), "Confirm to decide", false));
     cases.add(new Case("decision", admin, () -> "/review/" + decided + "/decision",
         () -> form(admin, "decision", "hold", "rationale", "Because.", "confirmIncomplete", "yes"), "decision is recorded", true));
+    Supplier<String> release = () -> "/candidates/" + app.one("select invitation_id from submissions where id = $1",
+        java.util.UUID.fromString(decided)).orElseThrow().getLong("invitation_id") + "/release-feedback";
+    Supplier<String> releaseEarly = () -> "/candidates/" + app.one("select invitation_id from submissions where id = $1",
+        java.util.UUID.fromString(sid)).orElseThrow().getLong("invitation_id") + "/release-feedback";
+    cases.add(new Case("feedback release refused (not decided)", recruiter, releaseEarly, () -> form(recruiter, "confirm", "yes"),
+        "only after a decision", false));
+    cases.add(new Case("feedback release refused (not confirmed)", recruiter, release, () -> form(recruiter), "Tick the box", false));
+    cases.add(new Case("feedback release", recruiter, release, () -> form(recruiter, "confirm", "yes"), "Feedback is released", true));
+    cases.add(new Case("feedback release again", recruiter, release, () -> form(recruiter, "confirm", "yes"), "already released", false));
     cases.add(new Case("reveal (ask)", admin, () -> "/review/" + decided + "/reveal", () -> form(admin), "Yes, reveal the identity", false));
     cases.add(new Case("reveal", admin, () -> "/review/" + decided + "/reveal", () -> form(admin, "confirm", "yes"), "identity is revealed", true));
     cases.add(new Case("account link", admin, () -> "/admin/accounts/invite", () -> form(admin, "role", "recruiter"), "/setup/", true));
