@@ -206,8 +206,14 @@ class EvidenceRulesTest {
     cells[1] = "2600";
     replace(file, row, String.join(",", cells));
     int line = lineOf(file, "2026-10-14T13:00:00Z,");
-    assertReported(problems(), IP + "evidence/backend-metrics.csv:" + line + ": ",
-        "registry-api.requests / edge.requests is 0.175 at 2026-10-14T13:00:00Z, outside 0.380-0.460");
+    // the ratio the check computes, from the edge's own figure at that minute (the library's traffic may be rescaled)
+    String edgeRow = Files.readAllLines(lib.resolve("incident-postmortem/evidence/edge-metrics.csv")).stream()
+        .filter(l -> l.startsWith("2026-10-14T13:00:00Z,")).findFirst().orElseThrow();
+    java.util.List<String> edgeHeader = java.util.List.of(Files.readAllLines(lib.resolve("incident-postmortem/evidence/edge-metrics.csv"))
+        .get(0).split(","));
+    double edge = Double.parseDouble(edgeRow.split(",")[edgeHeader.indexOf("requests_per_s")]);
+    assertReported(problems(), IP + "evidence/backend-metrics.csv:" + line + ": ", "registry-api.requests / edge.requests is "
+        + String.format(java.util.Locale.ROOT, "%.3f", 2600 / edge) + " at 2026-10-14T13:00:00Z, outside 0.380-0.460");
   }
 
   @Test
