@@ -23,10 +23,12 @@ import java.util.Optional;
  * @param retentionDays days after which undecided, closed invitations lose their personal data; 0: never
  * @param integrations the egress policy and the Greenhouse callback hosts
  * @param staff       staff accounts' sign-in policy (session timeouts)
+ * @param autosave    how many autosaves are admitted at once, and how fast one page may send them (load shedding)
  */
 public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path exercisesDir, String publicUrl,
                      String contact, TrustedProxies trustedProxies, Ops ops, Optional<String> smtpUrl, String mailFrom,
-                     int retentionDays, Integrations integrations, Staff staff) {
+                     int retentionDays, Integrations integrations, Staff staff,
+                     dev.gameday.web.LoadShedding.Limits autosave) {
 
   public static final int DEFAULT_PORT = 8080;
 
@@ -35,7 +37,9 @@ public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path 
       "GAMEDAY_PORT", "GAMEDAY_EXERCISES", "GAMEDAY_PUBLIC_URL", "GAMEDAY_TRUSTED_PROXIES", "GAMEDAY_CONTACT",
       "GAMEDAY_LOG_FORMAT", "GAMEDAY_METRICS_TOKEN", "GAMEDAY_MIGRATE_ON_START", "GAMEDAY_SMTP_URL", "GAMEDAY_MAIL_FROM",
       "GAMEDAY_RETENTION_DAYS", "GAMEDAY_EGRESS_ALLOW", "GAMEDAY_GREENHOUSE_HOSTS",
-      "GAMEDAY_SESSION_IDLE_MINUTES", "GAMEDAY_SESSION_HOURS", "GAMEDAY_2FA_REQUIRED_ROLES");
+      "GAMEDAY_SESSION_IDLE_MINUTES", "GAMEDAY_SESSION_HOURS", "GAMEDAY_2FA_REQUIRED_ROLES",
+      "GAMEDAY_AUTOSAVE_MAX_IN_FLIGHT", "GAMEDAY_AUTOSAVE_MAX_WAITING", "GAMEDAY_AUTOSAVE_MAX_WAIT_MS",
+      "GAMEDAY_AUTOSAVE_SESSION_RATE", "GAMEDAY_AUTOSAVE_RETRY_AFTER");
 
   /**
    * @param egress          the ranges allowed beyond the public internet for webhooks and callbacks (none by default)
@@ -148,6 +152,7 @@ public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path 
     ops = ops == null ? Ops.DEFAULT : ops;
     integrations = integrations == null ? Integrations.DEFAULT : integrations;
     staff = staff == null ? Staff.DEFAULT : staff;
+    autosave = autosave == null ? dev.gameday.web.LoadShedding.Limits.DEFAULT : autosave;
     publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
     if (!publicUrl.startsWith("http://") && !publicUrl.startsWith("https://")) {
       throw new IllegalArgumentException("GAMEDAY_PUBLIC_URL must start with http:// or https://, got " + publicUrl);
@@ -177,7 +182,15 @@ public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path 
         TrustedProxies.parse(env.get("GAMEDAY_TRUSTED_PROXIES")), Ops.fromEnvironment(env),
         Optional.ofNullable(blankToNull(env.get("GAMEDAY_SMTP_URL"))),
         Optional.ofNullable(blankToNull(env.get("GAMEDAY_MAIL_FROM"))).map(String::strip).orElse("gameday@localhost"),
-        number(env, "GAMEDAY_RETENTION_DAYS", 0), Integrations.fromEnvironment(env), Staff.fromEnvironment(env));
+        number(env, "GAMEDAY_RETENTION_DAYS", 0), Integrations.fromEnvironment(env), Staff.fromEnvironment(env),
+        autosave(env));
+  }
+
+  private static dev.gameday.web.LoadShedding.Limits autosave(Map<String, String> env) {
+    dev.gameday.web.LoadShedding.Limits d = dev.gameday.web.LoadShedding.Limits.DEFAULT;
+    return new dev.gameday.web.LoadShedding.Limits(number(env, "GAMEDAY_AUTOSAVE_MAX_IN_FLIGHT", d.maxInFlight()),
+        number(env, "GAMEDAY_AUTOSAVE_MAX_WAITING", d.maxWaiting()), number(env, "GAMEDAY_AUTOSAVE_MAX_WAIT_MS", d.maxWaitMillis()),
+        number(env, "GAMEDAY_AUTOSAVE_SESSION_RATE", d.sessionRate()), number(env, "GAMEDAY_AUTOSAVE_RETRY_AFTER", d.retryAfterSeconds()));
   }
 
   private static int number(Map<String, String> env, String name, int dflt) {
@@ -196,42 +209,47 @@ public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path 
 
   public Config withSmtp(String url) {
     return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, Optional.ofNullable(url),
-        mailFrom, retentionDays, integrations, staff);
+        mailFrom, retentionDays, integrations, staff, autosave);
   }
 
   public Config withRetentionDays(int days) {
-    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, days, integrations, staff);
+    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, days, integrations, staff, autosave);
   }
 
   public Config withPort(int newPort) {
     String url = publicUrl.equals("http://localhost:" + port) ? "http://localhost:" + newPort : publicUrl;
-    return new Config(databaseUrl, dataDir, newPort, exercisesDir, url, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays, integrations, staff);
+    return new Config(databaseUrl, dataDir, newPort, exercisesDir, url, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays, integrations, staff, autosave);
   }
 
   public Config withDatabaseUrl(String url) {
-    return new Config(Optional.of(url), dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays, integrations, staff);
+    return new Config(Optional.of(url), dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays, integrations, staff, autosave);
   }
 
   public Config withTrustedProxies(String csv) {
-    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, TrustedProxies.parse(csv), ops, smtpUrl, mailFrom, retentionDays, integrations, staff);
+    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, TrustedProxies.parse(csv), ops, smtpUrl, mailFrom, retentionDays, integrations, staff, autosave);
   }
 
   public Config withOps(Ops newOps) {
-    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, newOps, smtpUrl, mailFrom, retentionDays, integrations, staff);
+    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, newOps, smtpUrl, mailFrom, retentionDays, integrations, staff, autosave);
   }
 
   public Config withIntegrations(Integrations changed) {
     return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays,
-        changed, staff);
+        changed, staff, autosave);
   }
 
   public Config withExercisesDir(Path dir) {
-    return new Config(databaseUrl, dataDir, port, dir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays, integrations, staff);
+    return new Config(databaseUrl, dataDir, port, dir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays, integrations, staff, autosave);
   }
 
   public Config withStaff(Staff newStaff) {
     return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays,
-        integrations, newStaff);
+        integrations, newStaff, autosave);
+  }
+
+  public Config withAutosave(dev.gameday.web.LoadShedding.Limits limits) {
+    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays,
+        integrations, staff, limits);
   }
 
   /** True when cookies must carry {@code Secure} and the {@code __Host-} prefix. */
