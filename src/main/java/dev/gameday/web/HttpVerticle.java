@@ -82,7 +82,7 @@ public final class HttpVerticle extends VerticleBase {
     Access.middleware(router.route("/api/*")).handler(BodyHandler.create(false).setBodyLimit(API_BODY_LIMIT));
     // autosaves beyond capacity: 503 + Retry-After at once, before the session lookup's round trip (issue 28)
     Access.middleware(router.put(LoadShedding.AUTOSAVE_PATH))
-        .handler(LoadShedding.of(vertx, config.autosave()).handler(sessions.cookieName()));
+        .handler(LoadShedding.of(vertx, config.autosave(), ops.registry).handler(sessions.cookieName()));
     router.route().handler(BodyHandler.create(false).setBodyLimit(FORM_BODY_LIMIT));
     router.route().handler(Input::guard);
     router.route().handler(sessions::load);

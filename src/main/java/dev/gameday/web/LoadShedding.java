@@ -1,6 +1,8 @@
 package dev.gameday.web;
 
 import dev.gameday.web.Http.ClientError;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -84,9 +86,19 @@ public final class LoadShedding implements Shareable {
     this.limits = limits;
   }
 
-  /** The instance of this Vert.x instance, made with {@code limits} by the first caller. */
-  public static LoadShedding of(Vertx vertx, Limits limits) {
-    return vertx.sharedData().<String, LoadShedding>getLocalMap(MAP).computeIfAbsent("autosave", k -> new LoadShedding(limits));
+  /**
+   * The instance of this Vert.x instance, made with {@code limits} by the first caller, which also reports its saves
+   * in flight and waiting to {@code registry} ({@code gameday_autosave_in_flight}, {@code gameday_autosave_waiting}).
+   */
+  public static LoadShedding of(Vertx vertx, Limits limits, MeterRegistry registry) {
+    return vertx.sharedData().<String, LoadShedding>getLocalMap(MAP).computeIfAbsent("autosave", k -> {
+      LoadShedding made = new LoadShedding(limits);
+      Gauge.builder("gameday.autosave.in.flight", made.inFlight, AtomicInteger::get)
+          .description("Autosaves admitted and not yet answered (limit: GAMEDAY_AUTOSAVE_MAX_IN_FLIGHT)").register(registry);
+      Gauge.builder("gameday.autosave.waiting", made.waitingCount, AtomicInteger::get)
+          .description("Autosaves waiting for a slot").register(registry);
+      return made;
+    });
   }
 
   /** The instance of this Vert.x instance, or null before a server started (for tests and diagnostics). */

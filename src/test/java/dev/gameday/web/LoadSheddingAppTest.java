@@ -56,6 +56,7 @@ class LoadSheddingAppTest {
       held++;
     }
     assertEquals(shedding.limits().maxInFlight(), held);
+    assertEquals(held, app.app.ops.registry.get("gameday.autosave.in.flight").gauge().value(), "the gauge shows the slots taken");
     try {
       HttpResponse<Buffer> r = await(cand.put(path, new JsonObject().put("rev", 1)
           .put("sections", new JsonObject().put("summary", "Written during a storm"))));
