@@ -231,7 +231,9 @@
           areas.forEach(function (a) { if (a.value.indexOf('\u0000') >= 0) { a.value = a.value.replace(/\u0000/g, '\uFFFD'); } });
         }
         dirty = !same(current(), text);
-        if (!dirty) { firstUnsavedAt = 0; }
+        // text typed while this save was in flight starts a new 10 s window: continuous typing saves about every
+        // 10 s, not at every keystroke once the first 10 s have passed (one save in 5 s is what capacity assumes)
+        firstUnsavedAt = dirty ? Date.now() : 0;
         writeLocal();
         showState();
         if (dirty) { schedule(1500); }

@@ -142,3 +142,31 @@ test('answer.js: a shed save (503 overloaded, then 429) waits for Retry-After wi
   await p.flush();
   assert.strictEqual(sent.length, 3, 'nothing left to send');
 });
+
+test('answer.js: typing on without a pause saves about every 10 s, not at every keystroke once 10 s have passed', async () => {
+  const sent = [];
+  const p = page((url, opts) => {
+    const body = JSON.parse(opts.body);
+    sent.push(body);
+    return Promise.resolve({ ok: true, status: 200, json: () => Promise.resolve({ rev: body.rev, savedAt: new Date().toISOString() }) });
+  });
+  let now = 1e12;
+  class FakeDate extends Date { static now() { return now; } }
+  p.ctx.Date = FakeDate;
+  const delays = [];
+  const setTimer = p.ctx.setTimeout;
+  p.ctx.setTimeout = (fn, ms) => { delays.push(ms); return setTimer(fn, ms); };
+  p.type('a');
+  now += 12000; // typed on for 12 s: the next keystroke saves at once
+  p.type('ab');
+  assert.strictEqual(delays.filter((ms) => ms !== 250).pop(), 0, 'after 10 s of unsaved typing a keystroke saves at once');
+  const due = [...p.timers.values()];
+  p.timers.clear();
+  due.forEach((fn) => fn()); // that save leaves
+  p.type('abc'); // typed while it is in flight
+  await p.settle(); // acknowledged: 'abc' is still unsaved
+  assert.strictEqual(sent.length, 1);
+  now += 100;
+  p.type('abcd');
+  assert.strictEqual(delays.filter((ms) => ms !== 250).pop(), 2000, 'the next keystroke waits for a pause again: ' + delays);
+});
