@@ -30,6 +30,8 @@
   var retryTimer = null;
   var retryDelay = 1000;
   var unavailable = false;                         // the last save got 503: the server's database is down for now
+  var delayed = false;                             // the last save was shed (503 overloaded, 429): the server is busy
+  var notBefore = 0;                               // shed: no save before this time (Retry-After), but on leaving
   var firstUnsavedAt = 0;
   var lastSavedAt = form.dataset.savedAt ? new Date(form.dataset.savedAt) : null;
   var blocked = null;                              // 'submitted' | 'expired' | 'nosession' | 'invalid'
@@ -103,13 +105,19 @@
   }
 
   function showState() {
-    showRetry(!!retryTimer && !inFlight && !blocked);
+    // a shed save needs nothing from the candidate: no button that would only send sooner than the server asked
+    showRetry(!!retryTimer && !inFlight && !blocked && !delayed);
     if (blocked === 'submitted') { setStatus('ok', 'Submitted. This answer can no longer be changed.', 'submitted'); return; }
     if (blocked === 'expired') { setStatus('error', 'The time for this assessment has ended; changes are no longer saved. Your text is kept in this browser.', 'expired'); return; }
     if (blocked === 'nosession') { setStatus('error', 'You are signed out. Your text is kept in this browser: open your invitation link again, then come back to this page to save it.', 'nosession'); return; }
     var n = currentNote();
     var noteKey = n ? 'note:' + n : null;   // a merge note is told once
     if (inFlight) { setStatus(n ? 'warning' : 'busy', n + 'Saving\u2026', noteKey); return; }
+    if (retryTimer && delayed && navigator.onLine) { // not an error: the server asked to wait a moment
+      setStatus(n ? 'warning' : 'busy', n + 'Saving delayed; your work is kept in this browser and will be sent in a moment' +
+        (lastSavedAt ? ' (last saved ' + clock(lastSavedAt) + ').' : '.'), noteKey || 'delayed');
+      return;
+    }
     if (retryTimer) {
       var why = !navigator.onLine ? 'you are offline' : unavailable ? 'the server is briefly unavailable' : serverError ? 'the server had a problem' : 'the server did not answer';
       setStatus('warning', n + 'Not saved to the server yet: ' + why +
@@ -133,7 +141,7 @@
   }
 
   function retryNow() {
-    clearTimeout(retryTimer); retryTimer = null; retryDelay = 1000;
+    clearTimeout(retryTimer); retryTimer = null; retryDelay = 1000; notBefore = 0;
     save();
     showState(); // nothing left to send (or blocked): the button goes
   }
@@ -163,12 +171,19 @@
     saveTimer = setTimeout(save, delay);
   }
 
-  function retryLater() {
+  // ms: the server's Retry-After (with jitter) for a shed save; else the page's own backoff
+  function retryLater(ms) {
     clearTimeout(retryTimer);
-    var wait = retryDelay + Math.floor(Math.random() * 500);
-    retryDelay = Math.min(retryDelay * 2, 30000);
-    retryTimer = setTimeout(function () { retryTimer = null; save(); }, wait);
+    var wait = ms !== undefined ? ms : retryDelay + Math.floor(Math.random() * 500);
+    if (ms === undefined) { retryDelay = Math.min(retryDelay * 2, 30000); }
+    retryTimer = setTimeout(function () { retryTimer = null; notBefore = 0; save(); }, wait);
     showState();
+  }
+
+  // Retry-After in seconds (an HTTP date or nothing: 2 s), at most a minute
+  function retryAfter(res) {
+    var v = res.headers && typeof res.headers.get === 'function' ? Number(res.headers.get('Retry-After')) : NaN;
+    return Math.min(isFinite(v) && v >= 0 ? v : 2, 60);
   }
 
   // Signed out ('nosession') is retried on the next edit or when the page is shown again: the candidate may have
@@ -176,6 +191,7 @@
   // leaving: the page is being closed or left; keepalive lets the request outlive it (browsers cap such bodies at 64 KB)
   function save(leaving) {
     if (!open || (blocked && blocked !== 'nosession') || inFlight || !dirty) { return; }
+    if (leaving !== true && Date.now() < notBefore) { return; } // shed: the retry timer sends the newest text then
     clearTimeout(saveTimer);
     var text = current();
     var rev = serverRev + 1;
@@ -199,6 +215,7 @@
     }).then(function (r) {
       clearTimeout(timeout);
       inFlight = false;
+      delayed = false; // until this answer says the save was shed again
       var res = r.res, body = r.body;
       if (res.ok && typeof body.rev !== 'number') { retryLater(); return; } // not our API answering (a portal, a proxy)
       if (res.ok) {
@@ -214,7 +231,9 @@
           areas.forEach(function (a) { if (a.value.indexOf('\u0000') >= 0) { a.value = a.value.replace(/\u0000/g, '\uFFFD'); } });
         }
         dirty = !same(current(), text);
-        if (!dirty) { firstUnsavedAt = 0; }
+        // text typed while this save was in flight starts a new 10 s window: continuous typing saves about every
+        // 10 s, not at every keystroke once the first 10 s have passed (one save in 5 s is what capacity assumes)
+        firstUnsavedAt = dirty ? Date.now() : 0;
         writeLocal();
         showState();
         if (dirty) { schedule(1500); }
@@ -230,6 +249,17 @@
         setStatus('error', (body.message || 'The answer could not be saved.') + ' Your text is kept in this browser.');
         return; // a client mistake: retrying the same text would fail again; the next edit tries again
       }
+      if (res.status === 429 || (res.status === 503 && body.error === 'overloaded')) {
+        // shed before any work: this request stored nothing, so it is no unconfirmed save; the text stays here and
+        // the next attempt sends whatever is newest by then (one request), after Retry-After plus up to half again
+        unconfirmed.pop();
+        delayed = true; serverError = false; unavailable = false;
+        writeLocal();
+        var wait = Math.round(retryAfter(res) * 1000 * (1 + Math.random() * 0.5));
+        notBefore = Date.now() + wait;
+        retryLater(wait);
+        return;
+      }
       serverError = res.status >= 500;
       // 503: the server is up but its database is not (an outage): like an offline period, keep the text here and retry
       unavailable = res.status === 503;
@@ -240,6 +270,7 @@
       inFlight = false;
       serverError = false;
       unavailable = false;
+      delayed = false;
       retryLater();
     });
   }

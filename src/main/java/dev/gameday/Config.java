@@ -24,11 +24,13 @@ import java.util.Optional;
  * @param integrations the egress policy and the Greenhouse callback hosts
  * @param staff       staff accounts' sign-in policy (session timeouts)
  * @param sso         single sign-on with an OpenID Connect provider ({@link dev.gameday.account.SsoConfig#OFF} when off)
+ * @param autosave    how many autosaves are admitted at once, and how fast one page may send them (load shedding)
  */
 public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path exercisesDir, String publicUrl,
                      String contact, TrustedProxies trustedProxies, Ops ops, Optional<String> smtpUrl, String mailFrom,
                      int retentionDays, Integrations integrations, Staff staff,
-                     dev.gameday.account.SsoConfig sso) {
+                     dev.gameday.account.SsoConfig sso,
+                     dev.gameday.web.LoadShedding.Limits autosave) {
 
   public static final int DEFAULT_PORT = 8080;
 
@@ -39,7 +41,8 @@ public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path 
       "GAMEDAY_RETENTION_DAYS", "GAMEDAY_EGRESS_ALLOW", "GAMEDAY_GREENHOUSE_HOSTS",
       "GAMEDAY_SESSION_IDLE_MINUTES", "GAMEDAY_SESSION_HOURS", "GAMEDAY_2FA_REQUIRED_ROLES",
       "GAMEDAY_OIDC_ISSUER", "GAMEDAY_OIDC_CLIENT_ID", "GAMEDAY_OIDC_CLIENT_SECRET", "GAMEDAY_OIDC_ALLOWED_DOMAINS",
-      "GAMEDAY_SSO_ONLY");
+      "GAMEDAY_SSO_ONLY", "GAMEDAY_AUTOSAVE_MAX_IN_FLIGHT", "GAMEDAY_AUTOSAVE_MAX_WAITING",
+      "GAMEDAY_AUTOSAVE_MAX_WAIT_MS", "GAMEDAY_AUTOSAVE_SESSION_RATE", "GAMEDAY_AUTOSAVE_RETRY_AFTER");
 
   /**
    * @param egress          the ranges allowed beyond the public internet for webhooks and callbacks (none by default)
@@ -153,6 +156,7 @@ public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path 
     integrations = integrations == null ? Integrations.DEFAULT : integrations;
     staff = staff == null ? Staff.DEFAULT : staff;
     sso = sso == null ? dev.gameday.account.SsoConfig.OFF : sso;
+    autosave = autosave == null ? dev.gameday.web.LoadShedding.Limits.DEFAULT : autosave;
     publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
     if (!publicUrl.startsWith("http://") && !publicUrl.startsWith("https://")) {
       throw new IllegalArgumentException("GAMEDAY_PUBLIC_URL must start with http:// or https://, got " + publicUrl);
@@ -184,7 +188,15 @@ public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path 
         Optional.ofNullable(blankToNull(env.get("GAMEDAY_MAIL_FROM"))).map(String::strip).orElse("gameday@localhost"),
         number(env, "GAMEDAY_RETENTION_DAYS", 0), Integrations.fromEnvironment(env), Staff.fromEnvironment(env),
         dev.gameday.account.SsoConfig.parse(env.get("GAMEDAY_OIDC_ISSUER"), env.get("GAMEDAY_OIDC_CLIENT_ID"),
-            env.get("GAMEDAY_OIDC_CLIENT_SECRET"), env.get("GAMEDAY_OIDC_ALLOWED_DOMAINS"), env.get("GAMEDAY_SSO_ONLY")));
+            env.get("GAMEDAY_OIDC_CLIENT_SECRET"), env.get("GAMEDAY_OIDC_ALLOWED_DOMAINS"), env.get("GAMEDAY_SSO_ONLY")),
+        autosave(env));
+  }
+
+  private static dev.gameday.web.LoadShedding.Limits autosave(Map<String, String> env) {
+    dev.gameday.web.LoadShedding.Limits d = dev.gameday.web.LoadShedding.Limits.DEFAULT;
+    return new dev.gameday.web.LoadShedding.Limits(number(env, "GAMEDAY_AUTOSAVE_MAX_IN_FLIGHT", d.maxInFlight()),
+        number(env, "GAMEDAY_AUTOSAVE_MAX_WAITING", d.maxWaiting()), number(env, "GAMEDAY_AUTOSAVE_MAX_WAIT_MS", d.maxWaitMillis()),
+        number(env, "GAMEDAY_AUTOSAVE_SESSION_RATE", d.sessionRate()), number(env, "GAMEDAY_AUTOSAVE_RETRY_AFTER", d.retryAfterSeconds()));
   }
 
   private static int number(Map<String, String> env, String name, int dflt) {
@@ -203,47 +215,52 @@ public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path 
 
   public Config withSmtp(String url) {
     return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, Optional.ofNullable(url),
-        mailFrom, retentionDays, integrations, staff, sso);
+        mailFrom, retentionDays, integrations, staff, sso, autosave);
   }
 
   public Config withRetentionDays(int days) {
-    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, days, integrations, staff, sso);
+    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, days, integrations, staff, sso, autosave);
   }
 
   public Config withPort(int newPort) {
     String url = publicUrl.equals("http://localhost:" + port) ? "http://localhost:" + newPort : publicUrl;
-    return new Config(databaseUrl, dataDir, newPort, exercisesDir, url, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays, integrations, staff, sso);
+    return new Config(databaseUrl, dataDir, newPort, exercisesDir, url, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays, integrations, staff, sso, autosave);
   }
 
   public Config withDatabaseUrl(String url) {
-    return new Config(Optional.of(url), dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays, integrations, staff, sso);
+    return new Config(Optional.of(url), dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays, integrations, staff, sso, autosave);
   }
 
   public Config withTrustedProxies(String csv) {
-    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, TrustedProxies.parse(csv), ops, smtpUrl, mailFrom, retentionDays, integrations, staff, sso);
+    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, TrustedProxies.parse(csv), ops, smtpUrl, mailFrom, retentionDays, integrations, staff, sso, autosave);
   }
 
   public Config withOps(Ops newOps) {
-    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, newOps, smtpUrl, mailFrom, retentionDays, integrations, staff, sso);
+    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, newOps, smtpUrl, mailFrom, retentionDays, integrations, staff, sso, autosave);
   }
 
   public Config withIntegrations(Integrations changed) {
     return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays,
-        changed, staff, sso);
+        changed, staff, sso, autosave);
   }
 
   public Config withExercisesDir(Path dir) {
-    return new Config(databaseUrl, dataDir, port, dir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays, integrations, staff, sso);
+    return new Config(databaseUrl, dataDir, port, dir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays, integrations, staff, sso, autosave);
   }
 
   public Config withStaff(Staff newStaff) {
     return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays,
-        integrations, newStaff, sso);
+        integrations, newStaff, sso, autosave);
   }
 
   public Config withSso(dev.gameday.account.SsoConfig newSso) {
     return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays,
-        integrations, staff, newSso);
+        integrations, staff, newSso, autosave);
+  }
+
+  public Config withAutosave(dev.gameday.web.LoadShedding.Limits limits) {
+    return new Config(databaseUrl, dataDir, port, exercisesDir, publicUrl, contact, trustedProxies, ops, smtpUrl, mailFrom, retentionDays,
+        integrations, staff, sso, limits);
   }
 
   /** True when cookies must carry {@code Secure} and the {@code __Host-} prefix. */

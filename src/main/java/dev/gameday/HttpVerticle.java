@@ -5,6 +5,7 @@ import dev.gameday.web.Access;
 import dev.gameday.web.Guards;
 import dev.gameday.web.Http;
 import dev.gameday.web.Input;
+import dev.gameday.web.LoadShedding;
 import dev.gameday.web.OutageLog;
 import dev.gameday.web.Pages;
 import dev.gameday.web.Session;
@@ -91,6 +92,9 @@ public final class HttpVerticle extends VerticleBase {
     open.any("/webjars/*", StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86400));
 
     Access.middleware(router.route("/api/*")).handler(BodyHandler.create(false).setBodyLimit(API_BODY_LIMIT));
+    // autosaves beyond capacity: 503 + Retry-After at once, before the session lookup's round trip (issue 28)
+    Access.middleware(router.put(LoadShedding.AUTOSAVE_PATH))
+        .handler(LoadShedding.of(vertx, config.autosave(), ops.registry).handler(sessions.cookieName()));
     router.route().handler(BodyHandler.create(false).setBodyLimit(FORM_BODY_LIMIT));
     router.route().handler(Input::guard);
     router.route().handler(sessions::load);

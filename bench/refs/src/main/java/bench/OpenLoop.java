@@ -18,6 +18,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * queueing). {@code openloop HOST PORT RATE SECONDS SESSIONS_FILE}: each line of the file is
  * {@code cookie csrf}; candidate i saves rev = base + n with ~2 KB of Markdown. Prints one JSON line: sent, ok,
  * errors, p50/p99/max in ms, and each candidate's last acknowledged rev (to check against the database).
+ *
+ * <p>Latency runs from each request's scheduled send time, not from when it was actually sent, so a client that
+ * falls behind does not hide the server's queueing (no coordinated omission). Answers are counted apart: accepted
+ * (200), shed (503 with Retry-After), too fast (429 with Retry-After) and errors (anything else, a 503 or 429
+ * without Retry-After included), with the p99 of accepted and of refused answers.
  */
 public final class OpenLoop {
   public static void main(String[] args) throws Exception {
@@ -33,6 +38,9 @@ public final class OpenLoop {
     String text = "Markdown autosave text with `code`, *emphasis* and a list:\n\n- one\n- two\n\n".repeat(25);
     long total = (long) rate * seconds;
     long[] latencies = new long[(int) total];
+    byte[] kinds = new byte[(int) total]; // 1 accepted, 2 shed or too fast, 3 error
+    AtomicLong shed = new AtomicLong();
+    AtomicLong tooFast = new AtomicLong();
     long[] lastRev = new long[sessions.size()];
     AtomicLong ok = new AtomicLong();
     AtomicLong errors = new AtomicLong();
@@ -52,7 +60,7 @@ public final class OpenLoop {
         int c = (int) (n % sessions.size());
         long rev = base + n;
         String[] s = sessions.get(c);
-        long t0 = System.nanoTime();
+        long t0 = start + n * intervalNanos; // the scheduled send time
         inFlight.incrementAndGet();
         client.request(HttpMethod.PUT, "/api/v1/candidate/answers/incident-postmortem")
             .putHeader("Cookie", "gameday=" + s[0] + "; XSRF-TOKEN=" + s[1]).putHeader("X-XSRF-TOKEN", s[1])
@@ -61,13 +69,20 @@ public final class OpenLoop {
                 .put("sections", new JsonObject().put("summary", text + n)).encode()))
             .onComplete(ar -> {
               latencies[(int) n] = System.nanoTime() - t0;
-              if (ar.succeeded() && ar.result().statusCode() == 200) {
+              int status = ar.succeeded() ? ar.result().statusCode() : 0;
+              boolean retryAfter = ar.succeeded() && ar.result().getHeader("Retry-After") != null;
+              if (status == 200) {
                 ok.incrementAndGet();
+                kinds[(int) n] = 1;
                 synchronized (lastRev) {
                   lastRev[c] = Math.max(lastRev[c], rev);
                 }
+              } else if ((status == 503 || status == 429) && retryAfter) {
+                (status == 503 ? shed : tooFast).incrementAndGet();
+                kinds[(int) n] = 2;
               } else {
                 errors.incrementAndGet();
+                kinds[(int) n] = 3;
               }
               inFlight.decrementAndGet();
               if (done.incrementAndGet() == total) {
@@ -89,9 +104,14 @@ public final class OpenLoop {
       Files.writeString(Path.of(args[5]), revs.toString());
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
+    long[] accepted = of(latencies, kinds, (byte) 1);
+    long[] refused = of(latencies, kinds, (byte) 2);
     System.out.println(new JsonObject().put("rate", rate).put("seconds", seconds).put("sent", total)
-        .put("ok", ok.get()).put("errors", errors.get()).put("elapsed_s", Math.round(elapsed * 10) / 10.0)
-        .put("p50_ms", ms(sorted, 0.50)).put("p99_ms", ms(sorted, 0.99)).put("max_ms", ms(sorted, 1.0)).encode());
+        .put("ok", ok.get()).put("shed_503", shed.get()).put("too_fast_429", tooFast.get()).put("errors", errors.get())
+        .put("elapsed_s", Math.round(elapsed * 10) / 10.0)
+        .put("p50_ms", ms(sorted, 0.50)).put("p99_ms", ms(sorted, 0.99)).put("max_ms", ms(sorted, 1.0))
+        .put("accepted_p99_ms", ms(accepted, 0.99)).put("refused_p99_ms", ms(refused, 0.99))
+        .put("latency_from", "scheduled send time").encode());
     vertx.close();
     System.exit(0);
   }
@@ -99,7 +119,18 @@ public final class OpenLoop {
   private static final AtomicLong sentCount = new AtomicLong();
   private static final AtomicLong inFlight = new AtomicLong();
 
+  /** The latencies of one kind of answer, sorted. */
+  private static long[] of(long[] latencies, byte[] kinds, byte kind) {
+    long[] out = java.util.stream.IntStream.range(0, latencies.length).filter(i -> kinds[i] == kind)
+        .mapToLong(i -> latencies[i]).toArray();
+    Arrays.sort(out);
+    return out;
+  }
+
   private static double ms(long[] sorted, double q) {
+    if (sorted.length == 0) {
+      return 0;
+    }
     int i = Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1);
     return Math.round(sorted[Math.max(0, i)] / 1e4) / 100.0;
   }

@@ -92,7 +92,7 @@ public final class Observability {
         });
     // the series alerts divide by exist from the start at zero, so a rate is 0 rather than absent
     for (String[] oc : new String[][] {{"saved", "none"}, {"stale", "stale_rev"}, {"unavailable", "unavailable"},
-        {"unavailable", "error"}}) {
+        {"unavailable", "error"}, {"unavailable", "overloaded"}}) {
       registry.counter("gameday.autosaves", "outcome", oc[0], "reason", oc[1]);
     }
     for (String outcome : new String[] {"saved", "stale", "refused", "unavailable"}) {
@@ -238,7 +238,8 @@ public final class Observability {
       reason = code;
     } else if (status >= 500) {
       outcome = "unavailable";
-      reason = status == 503 ? "unavailable" : "error";
+      // overloaded: shed by web/LoadShedding before any work (the page sends it again after Retry-After)
+      reason = status == 503 ? ("overloaded".equals(code) ? code : "unavailable") : "error";
     } else {
       outcome = "refused";
       reason = code != null && CODE.matcher(code).matches() ? code : "status_" + status;
