@@ -64,6 +64,8 @@ class GracefulShutdownTest {
       pb.environment().put("GAMEDAY_PORT", Integer.toString(port));
       pb.environment().put("GAMEDAY_EXERCISES", Path.of("exercises").toAbsolutePath().toString());
       pb.environment().put("GAMEDAY_DATA_DIR", work.resolve("data").toString());
+      // the simulated candidates save every 20 ms, far faster than a page: no per-session rate limit here
+      pb.environment().put("GAMEDAY_AUTOSAVE_SESSION_RATE", "0");
       server = pb.start();
       awaitReady(vertx, server, port, serverLog);
 

@@ -36,8 +36,13 @@ public final class TestApp implements AutoCloseable {
   public static TestApp start(TestDatabase db, Path exercises, java.util.function.UnaryOperator<Config> change)
       throws Exception {
     int port = freePort();
-    Config config = change.apply(Config.fromEnvironment(Map.of()).withPort(port).withDatabaseUrl(db.url())
-        .withExercisesDir(exercises));
+    // tests save from one session far faster than a page does (a page saves about once a second while typing), so
+    // the per-session autosave rate is off here; LoadSheddingTest checks it, and a test may set it again through change
+    Config base = Config.fromEnvironment(Map.of());
+    var limits = base.autosave();
+    Config config = change.apply(base.withPort(port).withDatabaseUrl(db.url()).withExercisesDir(exercises)
+        .withAutosave(new dev.gameday.web.LoadShedding.Limits(limits.maxInFlight(), limits.maxWaiting(), limits.maxWaitMillis(), 0,
+            limits.retryAfterSeconds())));
     Gameday app = Gameday.open(config);
     app.serve();
     return new TestApp(app, port);
