@@ -46,9 +46,10 @@ public final class Answers {
       "select version_id from invitation_exercises where invitation_id = $1 and exercise_id = $2";
   /**
    * The save, one statement: the answer row takes the given sections if {@code rev} is newer (the answer row always
-   * has the newest text). The history gets a section's text when it changed and the section's latest history row is
-   * older than the window ($5 seconds): one row per section per minute at most, each the text as it was at the start
-   * of its minute, so any minute's state stays recoverable and a save within the minute writes one row, not two.
+   * has the newest text). The history gets a section's text when it changed: a new row when the section's latest
+   * history row is older than the window ($5 seconds), else that row takes the new text (as migration V22 says). So
+   * there is one row per section per minute at most, each holding the newest text of its minute: restoring "a minute
+   * ago" gives what the candidate had at the end of that minute.
    */
   private static final String SAVE = """
       with inv as (
@@ -69,10 +70,15 @@ public final class Answers {
         select e.key as section_id, e.value as text from up, jsonb_each_text($4::jsonb) e
          where coalesce((select p.sections ->> e.key from prev p), '') is distinct from e.value
       ), latest as (
-        select distinct on (h.section_id) h.section_id, h.started_at
+        select distinct on (h.section_id) h.id, h.section_id, h.started_at
           from answer_section_history h
          where h.invitation_id = $1 and h.exercise_id = $2 and h.section_id in (select section_id from changed)
          order by h.section_id, h.id desc
+      ), refreshed as (
+        update answer_section_history h set text = c.text, rev = up.rev, saved_at = up.saved_at
+          from latest l, changed c, up
+         where h.id = l.id and c.section_id = l.section_id and l.started_at > up.saved_at - make_interval(secs => $5::float8)
+        returning h.id
       ), added as (
         insert into answer_section_history (invitation_id, exercise_id, section_id, rev, text, started_at, saved_at)
         select up.invitation_id, up.exercise_id, c.section_id, up.rev, c.text, up.saved_at, up.saved_at

@@ -208,7 +208,7 @@ class CandidateApiTest {
   }
 
   @Test
-  @DisplayName("accepted revisions reach the history (one row per section per minute, its first text); refused ones do not")
+  @DisplayName("accepted revisions reach the history (one row per section per minute, its newest text); refused ones do not")
   void history() {
     await(candidate.put(ANSWERS, save(1, "summary", "one")));
     app.sql("update answer_section_history set started_at = started_at - interval '1 hour' where invitation_id = $1",
