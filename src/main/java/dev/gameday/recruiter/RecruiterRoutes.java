@@ -53,10 +53,12 @@ public final class RecruiterRoutes {
     Access.Routes scores = Access.on(router, Rule.ADMIN).tokens("results:read")
         .forbidden("Recruiters never see scores; an admin or a token with results:read does.");
     Access.Routes pages = Access.on(router, Rule.RECRUITER);
+    BatchRoutes batch = new BatchRoutes(recruiting, this.pages, idempotency);
     read.get("/api/v1/candidates", this::listJson);
     write.post("/api/v1/candidates", this::inviteJson);
     write.post("/api/v1/candidates/import", this::importJson);
     write.post("/api/v1/candidates/batch", this::batchJson);
+    write.post("/api/v1/candidates/actions", batch::json);
     read.get("/api/v1/candidates/:id", this::oneJson);
     scores.get("/api/v1/candidates/:id/result", this::resultJson);
     write.post("/api/v1/candidates/:id/:action", this::actionJson);
@@ -65,6 +67,8 @@ public final class RecruiterRoutes {
     pages.post("/candidates/import", this::importPage);
     pages.get("/candidates/template.csv", this::templateCsv);
     pages.get("/candidates/export.csv", this::exportCsv);
+    pages.get("/candidates/batch", batch::confirm);
+    pages.post("/candidates/batch", batch::post);
     pages.get("/candidates/:id", this::onePage);
     pages.post("/candidates/:id/:action", this::actionPage);
   }
@@ -245,6 +249,9 @@ public final class RecruiterRoutes {
         m.put("next", base + (page + 1));
       }
       m.putIfAbsent("form", Map.of());
+      m.put("self", "/candidates?q=" + enc(q) + "&track=" + enc(track) + "&status=" + enc(st) + "&sort=" + enc(sort)
+          + (imported != null ? "&imported=" + imported : "") + (page > 0 ? "&page=" + page : ""));
+      m.put("batchMax", BatchActions.MAX);
       pages.render(ctx, status, "candidates", m);
     }).onFailure(err -> {
       if (err instanceof ClientError ce && ce.status() == 400) {

@@ -126,6 +126,10 @@ class PostRedirectGetTest {
     cases.add(new Case("import refused", recruiter, () -> "/candidates/import", () -> form(recruiter, "csv", "name,email,track\nX,bad,sre-senior\n"),
         "nothing was imported", false));
     cases.add(new Case("extend", recruiter, () -> "/candidates/" + cand + "/extend", () -> form(recruiter, "days", "2"), "The deadline is now", true));
+    cases.add(new Case("batch extend", recruiter, () -> "/candidates/batch", () -> form(recruiter, "action", "extend", "days", "2",
+        "id", String.valueOf(cand), "id", String.valueOf(other)), "Extended the deadline of 2 candidates by 2 days", true));
+    cases.add(new Case("batch refused (none selected)", recruiter, () -> "/candidates/batch", () -> form(recruiter, "action", "revoke"),
+        "Select at least one candidate first.", false));
     cases.add(new Case("accommodation", recruiter, () -> "/candidates/" + cand + "/accommodation",
         () -> form(recruiter, "timeMultiplier", "1.5"), "The time multiplier is now", true));
     cases.add(new Case("new link", recruiter, () -> "/candidates/" + cand + "/resend", () -> form(recruiter), "/i/", true));
