@@ -244,4 +244,20 @@ class BatchActionsTest {
     HttpResponse<Buffer> resend = await(recruiter.post("/api/v1/candidates/actions", new JsonObject().put("action", "resend").put("ids", new JsonArray().add(a))));
     assertTrue(resend.bodyAsJsonObject().getJsonArray("results").getJsonObject(0).getString("link").contains("/i/"), resend.bodyAsString());
   }
+
+  @Test
+  @DisplayName("after inviting and after a new link (email off), the link is selectable text beside a Copy button named after the candidate")
+  void copyButtonsAfterInviteAndResend() {
+    Browser recruiter = app.signIn(vertx, app.account("recruiter"));
+    HttpResponse<Buffer> posted = await(recruiter.postForm("/candidates", form(recruiter, "name", "Copy Invitee",
+        "email", "copyinvitee@example.com", "track", "sre-senior")));
+    assertEquals(303, posted.statusCode());
+    String page = await(recruiter.get(posted.getHeader("Location"))).bodyAsString();
+    assertTrue(page.contains("<code class=\"hash link-text\">http"), page);
+    assertTrue(page.contains("data-copied=\"Copied the link of Copy Invitee\" aria-label=\"Copy the link of Copy Invitee\" hidden>Copy</button>"), page);
+    String id = posted.getHeader("Location").substring("/candidates/".length());
+    HttpResponse<Buffer> resent = await(recruiter.postForm("/candidates/" + id + "/resend", form(recruiter)));
+    String again = await(recruiter.get(resent.getHeader("Location"))).bodyAsString();
+    assertTrue(again.contains("aria-label=\"Copy the link of Copy Invitee\""), again);
+  }
 }
