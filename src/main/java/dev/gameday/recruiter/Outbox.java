@@ -8,7 +8,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -131,19 +130,9 @@ public final class Outbox {
   }
 
   private Map<String, Object> model(Row r) {
-    Map<String, Object> m = new HashMap<>();
-    String track = r.getString("track_id");
-    var current = track == null ? null : catalog.track(track).orElse(null); // null: a staff email (no invitation)
-    m.put("name", r.getString("candidate_name"));
-    m.put("trackTitle", current == null ? track : current.track().title());
-    m.put("expectedMinutes", current == null ? 0 : current.versions().stream().mapToInt(v -> v.exercise().minutes()).sum());
-    m.put("timeLimitMinutes", r.getValue("time_limit_minutes") == null ? 0 : r.getInteger("time_limit_minutes"));
-    m.put("deadline", CandidateListing.text(r.getOffsetDateTime("closes_at")));
-    m.put("link", r.getString("link"));
-    m.put("contact", contact);
-    m.put("submittedAt", CandidateListing.text(r.getOffsetDateTime("submitted_at")));
-    m.put("sha256", r.getString("sha256"));
-    return m;
+    return EmailTemplates.model(catalog, contact, r.getString("candidate_name"), r.getString("track_id"),
+        r.getValue("time_limit_minutes") == null ? null : r.getInteger("time_limit_minutes"), r.getOffsetDateTime("closes_at"),
+        r.getString("link"), r.getOffsetDateTime("submitted_at"), r.getString("sha256"));
   }
 
   public Future<Void> close() {

@@ -65,6 +65,7 @@ public final class RecruiterRoutes {
     pages.get("/candidates", this::listPage);
     pages.post("/candidates", this::invitePage);
     pages.post("/candidates/import", this::importPage);
+    pages.post("/candidates/preview-email", this::previewPage);
     pages.get("/candidates/template.csv", this::templateCsv);
     pages.get("/candidates/export.csv", this::exportCsv);
     pages.get("/candidates/batch", batch::confirm);
@@ -302,6 +303,27 @@ public final class RecruiterRoutes {
         ctx.fail(err);
       }
     });
+  }
+
+  /**
+   * "Preview email" on the invite form: the invitation email as the outbox would render it, nothing created; 303 back
+   * to the form, filled in as it was, with the subject and body shown once above it.
+   */
+  private void previewPage(RoutingContext ctx) {
+    MultiMap f = ctx.request().formAttributes();
+    JsonObject form = new JsonObject().put("name", nz(f.get("name"))).put("email", nz(f.get("email")))
+        .put("track", nz(f.get("track"))).put("deadlineDays", nz(f.get("deadlineDays")))
+        .put("timeMultiplier", nz(f.get("timeMultiplier")));
+    JsonObject body = form.copy().put("deadlineDays", blankToNull(f.get("deadlineDays"))).put("timeMultiplier", blankToNull(f.get("timeMultiplier")));
+    recruiting.emailPreview().invitation(body).onSuccess(m -> Flash.redirect(ctx, "/candidates#invite", new JsonObject().put("form", form)
+        .put("preview", new JsonObject().put("to", form.getString("email").strip()).put("subject", m.subject()).put("text", m.text()))))
+        .onFailure(err -> {
+          if (err instanceof ClientError ce && ce.status() == 400) {
+            Flash.redirect(ctx, "/candidates#invite", new JsonObject().put("form", form).put("inviteError", capitalise(ce.getMessage())));
+          } else {
+            ctx.fail(err);
+          }
+        });
   }
 
   private void importPage(RoutingContext ctx) {

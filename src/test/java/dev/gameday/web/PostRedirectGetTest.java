@@ -122,6 +122,8 @@ class PostRedirectGetTest {
         "email", unique("form") + "@example.com", "track", "sre-senior"), "Invited Form Invitee", true));
     cases.add(new Case("invite refused (no name)", recruiter, () -> "/candidates", () -> form(recruiter, "name", "",
         "email", unique("form") + "@example.com", "track", "sre-senior"), "name", false));
+    cases.add(new Case("preview email", recruiter, () -> "/candidates/preview-email", () -> form(recruiter, "name", "Preview Person",
+        "email", unique("prev") + "@example.com", "track", "sre-senior"), "Preview of the invitation email", false));
     cases.add(new Case("import", recruiter, () -> "/candidates/import", () -> form(recruiter, "csv", csv), "Imported 2 candidates", true));
     cases.add(new Case("import refused", recruiter, () -> "/candidates/import", () -> form(recruiter, "csv", "name,email,track\nX,bad,sre-senior\n"),
         "nothing was imported", false));
