@@ -157,6 +157,8 @@ class PostRedirectGetTest {
         + "/revoke", () -> form(admin), "is revoked", true));
     cases.add(new Case("webhook", admin, () -> "/admin/webhooks", () -> form(admin, "url", "https://prg.example.com/hook",
         "event", "decision.recorded"), "whsec_", true));
+    cases.add(new Case("webhook test event", admin, () -> "/admin/webhooks/" + app.one("select max(id) as id from webhook_endpoints").orElseThrow()
+        .getLong("id") + "/test", () -> form(admin), "A test event (ping) is queued", true));
     cases.add(new Case("webhook disable", admin, () -> "/admin/webhooks/" + app.one("select max(id) as id from webhook_endpoints").orElseThrow()
         .getLong("id") + "/disable", () -> form(admin), "is disabled", true));
     List<DynamicTest> tests = new ArrayList<>();
