@@ -26,8 +26,11 @@ public final class EmailPreview {
   private final EmailTemplates templates;
   private final Catalog catalog;
   private final String contact;
+  private final TrackEmails trackEmails;
 
-  public EmailPreview(Vertx vertx, Catalog catalog, NewInvitations invitations, EmailTemplates templates, String contact) {
+  public EmailPreview(Vertx vertx, Catalog catalog, NewInvitations invitations, EmailTemplates templates, String contact,
+                      TrackEmails trackEmails) {
+    this.trackEmails = trackEmails;
     this.vertx = vertx;
     this.catalog = catalog;
     this.invitations = invitations;
@@ -51,7 +54,10 @@ public final class EmailPreview {
     int limit = BigDecimal.valueOf(n.track().track().timeLimitMinutes()).multiply(n.multiplier()).intValue();
     var model = EmailTemplates.model(catalog, contact, n.name(), n.track().track().id(), limit, closes,
         invitations.link(LINK_PLACEHOLDER), null, null);
-    return vertx.executeBlocking(() -> templates.render("invitation", model));
+    // as the outbox does: the track's own invitation when an admin wrote one (V92), else the built-in one
+    return trackEmails.get(n.track().track().id(), "invitation").compose(t -> t.isPresent()
+        ? Future.succeededFuture(TrackEmails.fill(t.get(), model))
+        : vertx.executeBlocking(() -> templates.render("invitation", model)));
   }
 
   private static String str(Object o) {

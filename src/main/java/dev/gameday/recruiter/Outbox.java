@@ -67,6 +67,7 @@ public final class Outbox {
   private final Duration retryBase;
   private final int maxAttempts;
   private final String contact;
+  private final TrackEmails trackEmails;
   private final dev.gameday.ops.Drain drain = new dev.gameday.ops.Drain(this::sendOne, PER_PASS);
 
   public Outbox(Vertx vertx, Pool pool, Catalog catalog, Mailer mailer, Duration retryBase, int maxAttempts, String contact) {
@@ -77,6 +78,7 @@ public final class Outbox {
     this.retryBase = retryBase;
     this.maxAttempts = maxAttempts;
     this.contact = contact;
+    this.trackEmails = new TrackEmails(pool);
   }
 
   /**
@@ -110,7 +112,13 @@ public final class Outbox {
       long id = r.getLong("id");
       java.util.UUID lease = r.getUUID("lease");
       String kind = r.getString("kind");
-      return mailer.render(kind, model(r))
+      Map<String, Object> model = model(r);
+      // an invitation or reminder of a track whose admin wrote its own (V92) is that text; otherwise the built-in one
+      Future<Mailer.Message> rendered = TrackEmails.KINDS.contains(kind)
+          ? trackEmails.get(r.getString("track_id"), kind).compose(t -> t.isPresent()
+              ? Future.succeededFuture(TrackEmails.fill(t.get(), model)) : mailer.render(kind, model))
+          : mailer.render(kind, model);
+      return rendered
           .compose(m -> mailer.send(r.getString("to_address"), m))
           .timeout(DEADLINE_SECONDS, TimeUnit.SECONDS)
           .transform(ar -> {

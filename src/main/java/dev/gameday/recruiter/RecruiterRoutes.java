@@ -54,6 +54,11 @@ public final class RecruiterRoutes {
         .forbidden("Recruiters never see scores; an admin or a token with results:read does.");
     Access.Routes pages = Access.on(router, Rule.RECRUITER);
     BatchRoutes batch = new BatchRoutes(recruiting, this.pages, idempotency);
+    TrackEmailRoutes emails = new TrackEmailRoutes(recruiting.trackEmails(), catalog, this.pages);
+    Access.Routes admin = Access.on(router, Rule.ADMIN);
+    admin.get("/admin/emails", emails::list);
+    admin.get("/admin/emails/:track/:kind", emails::one);
+    admin.post("/admin/emails/:track/:kind", emails::post);
     read.get("/api/v1/candidates", this::listJson);
     write.post("/api/v1/candidates", this::inviteJson);
     write.post("/api/v1/candidates/import", this::importJson);

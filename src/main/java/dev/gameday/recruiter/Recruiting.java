@@ -14,7 +14,7 @@ import io.vertx.sqlclient.Pool;
  */
 public record Recruiting(CandidateListing listing, CandidateTimeline timeline, NewInvitations newInvitations,
                          CandidateImport imports, InvitationActions actions, BatchActions batch, EmailPreview emailPreview,
-                         CandidateErasure erasure, boolean emailOn) {
+                         TrackEmails trackEmails, CandidateErasure erasure, boolean emailOn) {
 
   /**
    * {@code publicUrl}: the base of invitation links; {@code email}: whether emails are sent; {@code contact}: who
@@ -25,8 +25,9 @@ public record Recruiting(CandidateListing listing, CandidateTimeline timeline, N
     CandidateTimeline timeline = new CandidateTimeline(pool, catalog, listing);
     NewInvitations invitations = new NewInvitations(pool, catalog, publicUrl, email);
     InvitationActions actions = new InvitationActions(pool, catalog, timeline, invitations, email);
+    TrackEmails trackEmails = new TrackEmails(pool);
     return new Recruiting(listing, timeline, invitations, new CandidateImport(vertx, pool, invitations, email), actions,
-        new BatchActions(pool, actions), new EmailPreview(vertx, catalog, invitations, new EmailTemplates(), contact),
-        new CandidateErasure(pool, timeline), email);
+        new BatchActions(pool, actions), new EmailPreview(vertx, catalog, invitations, new EmailTemplates(), contact, trackEmails),
+        trackEmails, new CandidateErasure(pool, timeline), email);
   }
 }

@@ -157,6 +157,14 @@ class PostRedirectGetTest {
         + "/revoke", () -> form(admin), "is revoked", true));
     cases.add(new Case("webhook", admin, () -> "/admin/webhooks", () -> form(admin, "url", "https://prg.example.com/hook",
         "event", "decision.recorded"), "whsec_", true));
+    cases.add(new Case("track email preview", admin, () -> "/admin/emails/sre-senior/reminder", () -> form(admin, "action", "preview",
+        "subject", "Closes {{deadline}}", "body", "Hello {{name}}, {{track}} closes {{deadline}}."), "Hello Ada Lovelace", false));
+    cases.add(new Case("track email refused", admin, () -> "/admin/emails/sre-senior/reminder", () -> form(admin, "action", "save",
+        "subject", "Closes", "body", "Hello {{who}}"), "Unknown placeholder {{who}}", false));
+    cases.add(new Case("track email save", admin, () -> "/admin/emails/sre-senior/reminder", () -> form(admin, "action", "save",
+        "subject", "Closes {{deadline}}", "body", "Hello {{name}}, {{track}} closes {{deadline}}."), "Saved", true));
+    cases.add(new Case("track email reset", admin, () -> "/admin/emails/sre-senior/reminder", () -> form(admin, "action", "reset"),
+        "Back to the built-in email", true));
     cases.add(new Case("webhook test event", admin, () -> "/admin/webhooks/" + app.one("select max(id) as id from webhook_endpoints").orElseThrow()
         .getLong("id") + "/test", () -> form(admin), "A test event (ping) is queued", true));
     cases.add(new Case("webhook disable", admin, () -> "/admin/webhooks/" + app.one("select max(id) as id from webhook_endpoints").orElseThrow()
