@@ -30,13 +30,29 @@
   document.querySelectorAll('form[data-confirm]').forEach(function (f) {
     f.addEventListener('submit', function (e) { if (!window.confirm(f.dataset.confirm)) { e.preventDefault(); } });
   });
-  // Copy buttons beside links and secrets shown once (hidden without this script)
-  document.querySelectorAll('button.copy[data-copy]').forEach(function (b) {
+  // Copy buttons beside links and secrets shown once (hidden without this script, when the text stays selectable):
+  // the button says "Copied", and a polite live region says so too (data-copied names what was copied)
+  var copies = document.querySelectorAll('button.copy[data-copy]');
+  var said = null;
+  if (copies.length) {
+    said = document.createElement('p');
+    said.className = 'visually-hidden';
+    said.id = 'copy-status';
+    said.setAttribute('role', 'status');
+    said.setAttribute('aria-live', 'polite');
+    document.body.appendChild(said);
+  }
+  copies.forEach(function (b) {
     b.hidden = false;
-    b.setAttribute('aria-live', 'polite');
     b.addEventListener('click', function () {
       var text = b.getAttribute('data-copy');
-      function done(ok) { b.textContent = ok ? 'Copied' : 'Select the text and copy it'; }
+      function done(ok) {
+        b.textContent = ok ? 'Copied' : 'Select the text and copy it';
+        said.textContent = '';
+        window.setTimeout(function () {
+          said.textContent = ok ? (b.getAttribute('data-copied') || 'Copied') : 'Could not copy: select the text and copy it';
+        }, 50);
+      }
       if (navigator.clipboard && window.isSecureContext) {
         navigator.clipboard.writeText(text).then(function () { done(true); }, function () { done(false); });
       } else {

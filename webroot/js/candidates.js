@@ -56,3 +56,23 @@
     if (f) { f.text().then(send); } else { send(area.value); }
   });
 }());
+
+// Batch actions on /candidates: "Select all on this page" checks every row (without the script the server reads it
+// as "every row of this page"); unchecking a row clears it, and it shows "some" (mixed) when only some are checked.
+(function () {
+  'use strict';
+  var all = document.getElementById('select-page');
+  if (!all) { return; }
+  var rows = Array.prototype.slice.call(document.querySelectorAll('#batch input.select-one'));
+  function sync() {
+    var n = rows.filter(function (r) { return r.checked; }).length;
+    all.checked = n > 0 && n === rows.length;
+    all.indeterminate = n > 0 && n < rows.length;
+  }
+  all.addEventListener('change', function () {
+    rows.forEach(function (r) { r.checked = all.checked; });
+    all.indeterminate = false;
+  });
+  rows.forEach(function (r) { r.addEventListener('change', sync); });
+  sync();
+}());

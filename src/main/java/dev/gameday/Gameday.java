@@ -137,7 +137,7 @@ public final class Gameday implements AutoCloseable {
     this.trails = new Trails(pool);
     this.accounts = new Accounts(vertx, pool);
     this.outages = new OutageLog(vertx, pool);
-    this.recruiting = Recruiting.create(vertx, pool, catalog, config.publicUrl(), config.email());
+    this.recruiting = Recruiting.create(vertx, pool, catalog, config.publicUrl(), config.email(), config.contact());
     this.outbox = config.email() ? Outbox.create(vertx, pool, catalog, config.smtpUrl().orElseThrow(), config.mailFrom(),
         config.contact()) : null;
     this.apiTokens = new ApiTokens(pool);

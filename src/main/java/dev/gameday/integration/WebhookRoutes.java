@@ -18,7 +18,7 @@ import java.util.Map;
 
 /**
  * {@code /admin/webhooks} (endpoints, the secret shown once), {@code /admin/webhooks/{id}} (the delivery log with
- * status codes, redeliver, disable) and the same as JSON under {@code /api/v1/admin/webhooks}. Admins only, with a
+ * status codes, redeliver, disable, send a test event) and the same as JSON under {@code /api/v1/admin/webhooks}. Admins only, with a
  * session and the CSRF token; never an API token.
  */
 public final class WebhookRoutes {
@@ -36,11 +36,13 @@ public final class WebhookRoutes {
     admin.post("/admin/webhooks", this::addPage);
     admin.get("/admin/webhooks/:id", this::onePage);
     admin.post("/admin/webhooks/:id/disable", this::disablePage);
+    admin.post("/admin/webhooks/:id/test", this::testPage);
     admin.post("/admin/webhooks/:id/deliveries/:delivery/redeliver", this::redeliverPage);
     admin.get("/api/v1/admin/webhooks", this::listJson);
     admin.post("/api/v1/admin/webhooks", this::addJson);
     admin.get("/api/v1/admin/webhooks/:id/deliveries", this::deliveriesJson);
     admin.post("/api/v1/admin/webhooks/:id/deliveries/:delivery/redeliver", this::redeliverJson);
+    admin.post("/api/v1/admin/webhooks/:id/test", this::testJson);
   }
 
   // ---- JSON
@@ -75,6 +77,14 @@ public final class WebhookRoutes {
     Long delivery = id == null ? null : id(ctx, "delivery");
     if (delivery != null) {
       webhooks.redeliver(me.email(), id, delivery).onSuccess(j -> Http.json(ctx, 200, j)).onFailure(ctx::fail);
+    }
+  }
+
+  private void testJson(RoutingContext ctx) {
+    Account me = Access.account(ctx);
+    Long id = id(ctx, "id");
+    if (id != null) {
+      webhooks.ping(me.email(), id).onSuccess(j -> Http.json(ctx, 202, j)).onFailure(ctx::fail);
     }
   }
 
@@ -133,6 +143,24 @@ public final class WebhookRoutes {
     if (id != null) {
       webhooks.disable(me.email(), id).onSuccess(e -> Flash.redirect(ctx, "/admin/webhooks/" + id, Flash.of("notice", "The endpoint is disabled: nothing more is sent to it.")))
           .onFailure(ctx::fail);
+    }
+  }
+
+  /** "Send test event": a {@code ping} queued for this endpoint, then 303 back to its delivery list. */
+  private void testPage(RoutingContext ctx) {
+    Account me = Access.account(ctx);
+    Long id = id(ctx, "id");
+    if (id != null) {
+      webhooks.ping(me.email(), id)
+          .onSuccess(j -> Flash.redirect(ctx, "/admin/webhooks/" + id, Flash.of("notice", "A test event (ping) is queued as delivery "
+              + j.getLong("id") + "; its status code shows below once it is sent, within a few seconds. Reload to see it.")))
+          .onFailure(err -> {
+            if (err instanceof ClientError ce && ce.status() == 409) {
+              Flash.redirect(ctx, "/admin/webhooks/" + id, Flash.of("error", ce.getMessage()));
+            } else {
+              ctx.fail(err);
+            }
+          });
     }
   }
 

@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class Webhooks {
   private static final Logger LOG = LoggerFactory.getLogger(Webhooks.class);
   public static final List<String> EVENTS = List.of("invitation.opened", "submission.created", "decision.recorded");
+  /** The type of a test event an admin sends to one endpoint; it concerns no candidate and needs no subscription. */
+  public static final String PING = "ping";
   public static final Duration RETRY_BASE = Duration.ofSeconds(30);
   public static final int TIMEOUT = 10;
   private static final int PER_PASS = 100;
@@ -75,7 +77,7 @@ public final class Webhooks {
         from claimed c
         join webhook_events ev on ev.id = c.event_id
         join webhook_endpoints e on e.id = c.endpoint_id
-        join invitations i on i.id = ev.invitation_id""";
+        left join invitations i on i.id = ev.invitation_id""";
   private static final String ATTEMPT = "insert into webhook_attempts (delivery_id, status_code, error, duration_ms) values ($1, $2, $3, $4)";
   private static final String DELIVERED = """
       update webhook_deliveries set state = 'delivered', attempts = attempts + 1, last_status = $2, last_error = null,
@@ -252,6 +254,38 @@ public final class Webhooks {
         .map(v -> new JsonObject().put("id", deliveryId).put("state", "pending"));
   }
 
+  /**
+   * Queues a test event ({@link #PING}) for this endpoint only, through the same delivery machinery (lease, egress
+   * policy, signature, retries) as real events; audited. 404 for an unknown endpoint, 409 for a disabled one.
+   */
+  public Future<JsonObject> ping(String actor, long endpointId) {
+    return pool.withTransaction(conn -> conn.preparedQuery("select disabled_at from webhook_endpoints where id = $1 for share")
+        .execute(Tuple.of(endpointId))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(unknown());
+          }
+          if (rows.iterator().next().getOffsetDateTime("disabled_at") != null) {
+            return Future.failedFuture(new ClientError(409, "disabled", "This endpoint is disabled: nothing is sent to it, not even a test event."));
+          }
+          JsonObject data = new JsonObject().put("endpoint", endpointId)
+              .put("message", "A test event from Gameday, sent by an administrator: nothing happened to any candidate.");
+          return conn.preparedQuery("insert into webhook_events (type, invitation_id, data) values ($1, null, $2) returning id")
+              .execute(Tuple.of(PING, data))
+              .compose(ev -> {
+                java.util.UUID event = ev.iterator().next().getUUID("id");
+                return conn.preparedQuery("insert into webhook_deliveries (event_id, endpoint_id) values ($1, $2) returning id")
+                    .execute(Tuple.of(event, endpointId))
+                    .compose(d -> {
+                      long delivery = d.iterator().next().getLong("id");
+                      return Audit.record(conn, actor, "webhook.tested", "webhook:" + endpointId,
+                              new JsonObject().put("delivery", delivery).put("event", event.toString()))
+                          .map(new JsonObject().put("id", delivery).put("eventId", event.toString()).put("type", PING).put("state", "pending"));
+                    });
+              });
+        }));
+  }
+
   // ---- the sender
 
   /** Sends due deliveries every two seconds. */
@@ -270,6 +304,10 @@ public final class Webhooks {
   /** What the receiver gets: the same bytes on every attempt. */
   static String body(Row r) {
     JsonObject data = r.getJsonObject("data").copy();
+    if (PING.equals(r.getString("type"))) { // a test event: no candidate
+      return new JsonObject().put("id", r.getUUID("event_id").toString()).put("type", PING)
+          .put("created_at", iso(r.getOffsetDateTime("occurred_at"))).put("data", data).encode();
+    }
     JsonObject candidate = data.getJsonObject("candidate", new JsonObject());
     if (r.getBoolean("include_identity")) {
       candidate.put("name", r.getString("candidate_name")).put("email", r.getString("candidate_email"))

@@ -1,10 +1,5 @@
 package dev.gameday.recruiter;
 
-import com.github.jknack.handlebars.EscapingStrategy;
-import com.github.jknack.handlebars.Handlebars;
-import com.github.jknack.handlebars.Template;
-import com.github.jknack.handlebars.io.ClassPathTemplateLoader;
-import dev.gameday.web.Emails;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.mail.LoginOption;
@@ -12,18 +7,14 @@ import io.vertx.ext.mail.MailClient;
 import io.vertx.ext.mail.MailConfig;
 import io.vertx.ext.mail.MailMessage;
 import io.vertx.ext.mail.StartTLSOptions;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Candidates' emails over SMTP ({@code vertx-mail-client}), with text and HTML bodies from the Handlebars templates
- * in {@code templates/email/}. {@code smtp://user:pass@host:587} uses STARTTLS when the server offers it,
+ * Candidates' emails over SMTP ({@code vertx-mail-client}), with text and HTML bodies rendered by {@link EmailTemplates}. {@code smtp://user:pass@host:587} uses STARTTLS when the server offers it,
  * {@code ?tls=required} insists on it, {@code smtps://} is TLS from the start.
  */
 public final class Mailer {
@@ -36,24 +27,12 @@ public final class Mailer {
   private final Vertx vertx;
   private final MailClient client;
   private final String from;
-  private final Map<String, Template> text = new HashMap<>();
-  private final Map<String, Template> html = new HashMap<>();
+  private final EmailTemplates templates = new EmailTemplates();
 
   public Mailer(Vertx vertx, MailConfig config, String from) {
     this.vertx = vertx;
     this.client = MailClient.create(vertx, config);
     this.from = from;
-    // text bodies are not HTML: nothing to escape; the HTML bodies escape every value
-    Handlebars plain = new Handlebars(new ClassPathTemplateLoader("/templates/email", ".hbs")).with(EscapingStrategy.NOOP);
-    Handlebars escaped = new Handlebars(new ClassPathTemplateLoader("/templates/email", ".hbs"));
-    try {
-      for (String k : KINDS) {
-        text.put(k, plain.compile(k + ".txt"));
-        html.put(k, escaped.compile(k + ".html"));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   /**
@@ -100,23 +79,9 @@ public final class Mailer {
     return c;
   }
 
-  /** Renders an email (off the event loop: templates are work). */
+  /** Renders an email (off the event loop: templates are work), as {@link EmailTemplates} does. */
   public Future<Message> render(String kind, Map<String, Object> model) {
-    // every text value stands on one line of the plain-text body (and in the subject): a name with a line break,
-    // stored before names were normalised or sent in by any other way, cannot start a line of its own
-    Map<String, Object> safe = new HashMap<>();
-    model.forEach((k, v) -> safe.put(k, v instanceof String s && !"link".equals(k) ? Emails.name(s) : v));
-    return vertx.executeBlocking(() -> new Message(subject(kind, safe), text.get(kind).apply(safe), html.get(kind).apply(safe)));
-  }
-
-  private static String subject(String kind, Map<String, Object> m) {
-    return switch (kind) {
-      case "invitation" -> "Your Gameday assessment: " + m.get("trackTitle");
-      case "reminder" -> "Reminder: your Gameday assessment closes " + m.get("deadline");
-      case "password-reset" -> "Reset your Gameday password";
-      case "time-request" -> "A candidate asks for more time: " + m.get("trackTitle");
-      default -> "We received your Gameday assessment";
-    };
+    return vertx.executeBlocking(() -> templates.render(kind, model));
   }
 
   /** Sends one email; the answer is the server's message id. */

@@ -8,7 +8,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -68,6 +67,7 @@ public final class Outbox {
   private final Duration retryBase;
   private final int maxAttempts;
   private final String contact;
+  private final TrackEmails trackEmails;
   private final dev.gameday.ops.Drain drain = new dev.gameday.ops.Drain(this::sendOne, PER_PASS);
 
   public Outbox(Vertx vertx, Pool pool, Catalog catalog, Mailer mailer, Duration retryBase, int maxAttempts, String contact) {
@@ -78,6 +78,7 @@ public final class Outbox {
     this.retryBase = retryBase;
     this.maxAttempts = maxAttempts;
     this.contact = contact;
+    this.trackEmails = new TrackEmails(pool);
   }
 
   /**
@@ -119,7 +120,13 @@ public final class Outbox {
       long id = r.getLong("id");
       java.util.UUID lease = r.getUUID("lease");
       String kind = r.getString("kind");
-      return mailer.render(kind, model(r))
+      Map<String, Object> model = model(r);
+      // an invitation or reminder of a track whose admin wrote its own (V92) is that text; otherwise the built-in one
+      Future<Mailer.Message> rendered = TrackEmails.KINDS.contains(kind)
+          ? trackEmails.get(r.getString("track_id"), kind).compose(t -> t.isPresent()
+              ? Future.succeededFuture(TrackEmails.fill(t.get(), model)) : mailer.render(kind, model))
+          : mailer.render(kind, model);
+      return rendered
           .compose(m -> mailer.send(r.getString("to_address"), m))
           .timeout(DEADLINE_SECONDS, TimeUnit.SECONDS)
           .transform(ar -> {
@@ -139,19 +146,9 @@ public final class Outbox {
   }
 
   private Map<String, Object> model(Row r) {
-    Map<String, Object> m = new HashMap<>();
-    String track = r.getString("track_id");
-    var current = track == null ? null : catalog.track(track).orElse(null); // null: a staff email (no invitation)
-    m.put("name", r.getString("candidate_name"));
-    m.put("trackTitle", current == null ? track : current.track().title());
-    m.put("expectedMinutes", current == null ? 0 : current.versions().stream().mapToInt(v -> v.exercise().minutes()).sum());
-    m.put("timeLimitMinutes", r.getValue("time_limit_minutes") == null ? 0 : r.getInteger("time_limit_minutes"));
-    m.put("deadline", CandidateListing.text(r.getOffsetDateTime("closes_at")));
-    m.put("link", r.getString("link"));
-    m.put("contact", contact);
-    m.put("submittedAt", CandidateListing.text(r.getOffsetDateTime("submitted_at")));
-    m.put("sha256", r.getString("sha256"));
-    return m;
+    return EmailTemplates.model(catalog, contact, r.getString("candidate_name"), r.getString("track_id"),
+        r.getValue("time_limit_minutes") == null ? null : r.getInteger("time_limit_minutes"), r.getOffsetDateTime("closes_at"),
+        r.getString("link"), r.getOffsetDateTime("submitted_at"), r.getString("sha256"));
   }
 
   public Future<Void> close() {

@@ -53,18 +53,28 @@ public final class RecruiterRoutes {
     Access.Routes scores = Access.on(router, Rule.ADMIN).tokens("results:read")
         .forbidden("Recruiters never see scores; an admin or a token with results:read does.");
     Access.Routes pages = Access.on(router, Rule.RECRUITER);
+    BatchRoutes batch = new BatchRoutes(recruiting, this.pages, idempotency);
+    TrackEmailRoutes emails = new TrackEmailRoutes(recruiting.trackEmails(), catalog, this.pages);
+    Access.Routes admin = Access.on(router, Rule.ADMIN);
+    admin.get("/admin/emails", emails::list);
+    admin.get("/admin/emails/:track/:kind", emails::one);
+    admin.post("/admin/emails/:track/:kind", emails::post);
     read.get("/api/v1/candidates", this::listJson);
     write.post("/api/v1/candidates", this::inviteJson);
     write.post("/api/v1/candidates/import", this::importJson);
     write.post("/api/v1/candidates/batch", this::batchJson);
+    write.post("/api/v1/candidates/actions", batch::json);
     read.get("/api/v1/candidates/:id", this::oneJson);
     scores.get("/api/v1/candidates/:id/result", this::resultJson);
     write.post("/api/v1/candidates/:id/:action", this::actionJson);
     pages.get("/candidates", this::listPage);
     pages.post("/candidates", this::invitePage);
     pages.post("/candidates/import", this::importPage);
+    pages.post("/candidates/preview-email", this::previewPage);
     pages.get("/candidates/template.csv", this::templateCsv);
     pages.get("/candidates/export.csv", this::exportCsv);
+    pages.get("/candidates/batch", batch::confirm);
+    pages.post("/candidates/batch", batch::post);
     pages.get("/candidates/:id", this::onePage);
     pages.post("/candidates/:id/:action", this::actionPage);
   }
@@ -245,6 +255,9 @@ public final class RecruiterRoutes {
         m.put("next", base + (page + 1));
       }
       m.putIfAbsent("form", Map.of());
+      m.put("self", "/candidates?q=" + enc(q) + "&track=" + enc(track) + "&status=" + enc(st) + "&sort=" + enc(sort)
+          + (imported != null ? "&imported=" + imported : "") + (page > 0 ? "&page=" + page : ""));
+      m.put("batchMax", BatchActions.MAX);
       pages.render(ctx, status, "candidates", m);
     }).onFailure(err -> {
       if (err instanceof ClientError ce && ce.status() == 400) {
@@ -295,6 +308,27 @@ public final class RecruiterRoutes {
         ctx.fail(err);
       }
     });
+  }
+
+  /**
+   * "Preview email" on the invite form: the invitation email as the outbox would render it, nothing created; 303 back
+   * to the form, filled in as it was, with the subject and body shown once above it.
+   */
+  private void previewPage(RoutingContext ctx) {
+    MultiMap f = ctx.request().formAttributes();
+    JsonObject form = new JsonObject().put("name", nz(f.get("name"))).put("email", nz(f.get("email")))
+        .put("track", nz(f.get("track"))).put("deadlineDays", nz(f.get("deadlineDays")))
+        .put("timeMultiplier", nz(f.get("timeMultiplier")));
+    JsonObject body = form.copy().put("deadlineDays", blankToNull(f.get("deadlineDays"))).put("timeMultiplier", blankToNull(f.get("timeMultiplier")));
+    recruiting.emailPreview().invitation(body).onSuccess(m -> Flash.redirect(ctx, "/candidates#invite", new JsonObject().put("form", form)
+        .put("preview", new JsonObject().put("to", form.getString("email").strip()).put("subject", m.subject()).put("text", m.text()))))
+        .onFailure(err -> {
+          if (err instanceof ClientError ce && ce.status() == 400) {
+            Flash.redirect(ctx, "/candidates#invite", new JsonObject().put("form", form).put("inviteError", capitalise(ce.getMessage())));
+          } else {
+            ctx.fail(err);
+          }
+        });
   }
 
   private void importPage(RoutingContext ctx) {

@@ -8,21 +8,29 @@ import io.vertx.sqlclient.Pool;
 
 /**
  * The recruiter's services, by capability: the list, one candidate's page, creating invitations, the CSV import, the
- * actions on one invitation (and the automatic reminders), erasure (and retention). Built once; the routes, the
- * Greenhouse integration and the timers each use the ones they need.
+ * actions on one invitation (and the automatic reminders), the same on several at once, the invitation email's
+ * preview, erasure (and retention). Built once; the routes, the Greenhouse integration and the timers each use the
+ * ones they need.
  *
  * @param emailOn whether invitations and reminders are emailed (GAMEDAY_SMTP_URL is set)
  */
 public record Recruiting(CandidateListing listing, CandidateTimeline timeline, NewInvitations newInvitations,
-                         CandidateImport imports, InvitationActions actions, CandidateErasure erasure, boolean emailOn) {
+                         CandidateImport imports, InvitationActions actions, BatchActions batch, EmailPreview emailPreview,
+                         TrackEmails trackEmails, CandidateErasure erasure, boolean emailOn) {
 
-  /** {@code publicUrl}: the base of invitation links; {@code email}: whether emails are sent. */
-  public static Recruiting create(Vertx vertx, Pool pool, Catalog catalog, String publicUrl, boolean email) {
+  /**
+   * {@code publicUrl}: the base of invitation links; {@code email}: whether emails are sent; {@code contact}: who
+   * candidates may write to (GAMEDAY_CONTACT), as the emails name it.
+   */
+  public static Recruiting create(Vertx vertx, Pool pool, Catalog catalog, String publicUrl, boolean email, String contact) {
     CandidateListing listing = new CandidateListing(pool, catalog, email);
     CandidateTimeline timeline = new CandidateTimeline(pool, catalog, listing);
     NewInvitations invitations = new NewInvitations(pool, catalog, publicUrl, email);
-    return new Recruiting(listing, timeline, invitations, new CandidateImport(vertx, pool, invitations, email),
-        new InvitationActions(pool, catalog, timeline, invitations, email), new CandidateErasure(pool, timeline), email);
+    InvitationActions actions = new InvitationActions(pool, catalog, timeline, invitations, email);
+    TrackEmails trackEmails = new TrackEmails(pool);
+    return new Recruiting(listing, timeline, invitations, new CandidateImport(vertx, pool, invitations, email), actions,
+        new BatchActions(pool, actions), new EmailPreview(vertx, catalog, invitations, new EmailTemplates(), contact, trackEmails),
+        trackEmails, new CandidateErasure(pool, timeline), email);
   }
 
   /**

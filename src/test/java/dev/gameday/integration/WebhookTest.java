@@ -317,4 +317,56 @@ class WebhookTest {
       await(server.close());
     }
   }
+
+  @Test
+  @DisplayName("Send test event: an admin's form queues a signed 'ping' for that endpoint only (303 back, shown in its deliveries), "
+      + "delivered by the same sender; a disabled endpoint refuses it; audited; the JSON answers 202")
+  void testEvent() throws Exception {
+    try (Receiver receiver = new Receiver()) {
+      JsonObject e = endpoint(receiver.url("/ping"), List.of("decision.recorded"), true);
+      JsonObject other = endpoint(receiver.url("/other"), List.of("decision.recorded"), false);
+      long id = e.getLong("id");
+      Browser admin = app.signIn(vertx, app.account("admin"));
+      HttpResponse<Buffer> r = await(admin.postForm("/admin/webhooks/" + id + "/test", MultiMap.caseInsensitiveMultiMap()
+          .add("_csrf", admin.cookie("XSRF-TOKEN"))));
+      assertEquals(303, r.statusCode(), r.bodyAsString());
+      assertEquals("/admin/webhooks/" + id, r.getHeader("Location"));
+      String page = await(admin.get("/admin/webhooks/" + id)).bodyAsString();
+      assertTrue(page.contains("A test event (ping) is queued"), page);
+      assertTrue(page.contains("<code>ping</code>"), "the delivery is listed: " + page);
+      assertTrue(page.contains(">Send test event</button>"), page);
+      assertEquals(1L, app.one("select count(*) as n from audit_log where action = 'webhook.tested' and subject = $1", "webhook:" + id)
+          .orElseThrow().getLong("n"));
+      assertFalse(await(admin.get("/admin/webhooks/" + id)).bodyAsString().contains("A test event (ping) is queued"), "shown once");
+      deliverAll(id);
+      List<Received> got = receiver.at("/ping");
+      assertEquals(1, got.size());
+      Received ping = got.get(0);
+      assertEquals("ping", ping.json().getString("type"));
+      assertEquals("ping", ping.headers().get("Gameday-Event-Type"));
+      assertEquals(ping.headers().get("Gameday-Event-Id"), ping.json().getString("id"));
+      assertFalse(ping.json().getJsonObject("data").containsKey("candidate"), ping.body());
+      String sig = ping.headers().get("Gameday-Signature");
+      String t = sig.substring(2, sig.indexOf(','));
+      assertEquals("v1=" + hmac(e.getString("secret"), t + "." + ping.body()), sig.substring(sig.indexOf(',') + 1), "signed like any event");
+      assertEquals("delivered", app.one("select state from webhook_deliveries where endpoint_id = $1", id).orElseThrow().getString("state"));
+      assertTrue(receiver.at("/other").isEmpty(), "only the endpoint tested");
+      // JSON
+      HttpResponse<Buffer> j = await(admin.post("/api/v1/admin/webhooks/" + other.getLong("id") + "/test", null));
+      assertEquals(202, j.statusCode(), j.bodyAsString());
+      assertEquals("ping", j.bodyAsJsonObject().getString("type"));
+      // a disabled endpoint: nothing queued, a readable error
+      await(app.app.webhooks.disable("test", id));
+      HttpResponse<Buffer> off = await(admin.postForm("/admin/webhooks/" + id + "/test", MultiMap.caseInsensitiveMultiMap()
+          .add("_csrf", admin.cookie("XSRF-TOKEN"))));
+      assertEquals(303, off.statusCode());
+      assertTrue(await(admin.get("/admin/webhooks/" + id)).bodyAsString().contains("This endpoint is disabled"));
+      assertEquals(1L, app.one("select count(*) as n from webhook_deliveries where endpoint_id = $1", id).orElseThrow().getLong("n"));
+      assertEquals(409, await(admin.post("/api/v1/admin/webhooks/" + id + "/test", null)).statusCode());
+      assertEquals(404, await(admin.post("/api/v1/admin/webhooks/999999/test", null)).statusCode());
+      Browser recruiter = app.signIn(vertx, app.account("recruiter"));
+      assertEquals(403, await(recruiter.postForm("/admin/webhooks/" + other.getLong("id") + "/test", MultiMap.caseInsensitiveMultiMap()
+          .add("_csrf", recruiter.cookie("XSRF-TOKEN")))).statusCode());
+    }
+  }
 }

@@ -122,10 +122,16 @@ class PostRedirectGetTest {
         "email", unique("form") + "@example.com", "track", "sre-senior"), "Invited Form Invitee", true));
     cases.add(new Case("invite refused (no name)", recruiter, () -> "/candidates", () -> form(recruiter, "name", "",
         "email", unique("form") + "@example.com", "track", "sre-senior"), "name", false));
+    cases.add(new Case("preview email", recruiter, () -> "/candidates/preview-email", () -> form(recruiter, "name", "Preview Person",
+        "email", unique("prev") + "@example.com", "track", "sre-senior"), "Preview of the invitation email", false));
     cases.add(new Case("import", recruiter, () -> "/candidates/import", () -> form(recruiter, "csv", csv), "Imported 2 candidates", true));
     cases.add(new Case("import refused", recruiter, () -> "/candidates/import", () -> form(recruiter, "csv", "name,email,track\nX,bad,sre-senior\n"),
         "nothing was imported", false));
     cases.add(new Case("extend", recruiter, () -> "/candidates/" + cand + "/extend", () -> form(recruiter, "days", "2"), "The deadline is now", true));
+    cases.add(new Case("batch extend", recruiter, () -> "/candidates/batch", () -> form(recruiter, "action", "extend", "days", "2",
+        "id", String.valueOf(cand), "id", String.valueOf(other)), "Extended the deadline of 2 candidates by 2 days", true));
+    cases.add(new Case("batch refused (none selected)", recruiter, () -> "/candidates/batch", () -> form(recruiter, "action", "revoke"),
+        "Select at least one candidate first.", false));
     cases.add(new Case("accommodation", recruiter, () -> "/candidates/" + cand + "/accommodation",
         () -> form(recruiter, "timeMultiplier", "1.5"), "The time multiplier is now", true));
     cases.add(new Case("new link", recruiter, () -> "/candidates/" + cand + "/resend", () -> form(recruiter), "/i/", true));
@@ -160,6 +166,16 @@ class PostRedirectGetTest {
         + "/revoke", () -> form(admin), "is revoked", true));
     cases.add(new Case("webhook", admin, () -> "/admin/webhooks", () -> form(admin, "url", "https://prg.example.com/hook",
         "event", "decision.recorded"), "whsec_", true));
+    cases.add(new Case("track email preview", admin, () -> "/admin/emails/sre-senior/reminder", () -> form(admin, "action", "preview",
+        "subject", "Closes {{deadline}}", "body", "Hello {{name}}, {{track}} closes {{deadline}}."), "Hello Ada Lovelace", false));
+    cases.add(new Case("track email refused", admin, () -> "/admin/emails/sre-senior/reminder", () -> form(admin, "action", "save",
+        "subject", "Closes", "body", "Hello {{who}}"), "Unknown placeholder {{who}}", false));
+    cases.add(new Case("track email save", admin, () -> "/admin/emails/sre-senior/reminder", () -> form(admin, "action", "save",
+        "subject", "Closes {{deadline}}", "body", "Hello {{name}}, {{track}} closes {{deadline}}."), "Saved", true));
+    cases.add(new Case("track email reset", admin, () -> "/admin/emails/sre-senior/reminder", () -> form(admin, "action", "reset"),
+        "Back to the built-in email", true));
+    cases.add(new Case("webhook test event", admin, () -> "/admin/webhooks/" + app.one("select max(id) as id from webhook_endpoints").orElseThrow()
+        .getLong("id") + "/test", () -> form(admin), "A test event (ping) is queued", true));
     cases.add(new Case("webhook disable", admin, () -> "/admin/webhooks/" + app.one("select max(id) as id from webhook_endpoints").orElseThrow()
         .getLong("id") + "/disable", () -> form(admin), "is disabled", true));
     List<DynamicTest> tests = new ArrayList<>();
