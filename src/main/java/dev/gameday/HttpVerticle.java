@@ -84,6 +84,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(ops.requests(router)); // request id, access log, request metrics: first of all
     Guards guards = new Guards(config.https(), config.publicUrl());
     router.route().handler(guards::headers);
+    router.route().handler(Input::decodable); // before the first route with a path: '/%' cannot be matched at all
     Access.Routes open = Access.on(router, Access.Rule.PUBLIC);
     open.get("/health", ctx -> Http.json(ctx, 200, new JsonObject().put("status", "up")));
     open.get("/ready", this::ready);

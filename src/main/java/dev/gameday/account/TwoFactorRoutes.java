@@ -65,7 +65,7 @@ final class TwoFactorRoutes {
    */
   void gate(RoutingContext ctx) {
     Session s = ctx.get(Session.KEY);
-    if (s == null || !s.account() || !twoFactor.required(s.role()) || OPEN_WHILE_REQUIRED.contains(ctx.normalizedPath())) {
+    if (s == null || !s.account() || !twoFactor.required(s.role()) || OPEN_WHILE_REQUIRED.contains(Http.path(ctx))) {
       ctx.next();
       return;
     }

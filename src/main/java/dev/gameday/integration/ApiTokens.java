@@ -154,7 +154,7 @@ public final class ApiTokens {
    * ambient authority a browser attaches by itself.
    */
   public void authenticate(RoutingContext ctx) {
-    String path = ctx.normalizedPath();
+    String path = Http.path(ctx);
     String header = ctx.request().getHeader("Authorization");
     String secret;
     if (greenhousePath(path)) {

@@ -203,7 +203,7 @@ public final class Observability {
 
   private void ended(RoutingContext ctx, RouteTemplates templates, String id, long nanos) {
     HttpMethod method = ctx.request().method();
-    String route = templates.of(method, ctx.normalizedPath());
+    String route = templates.of(method, Http.path(ctx));
     int status = ctx.response().getStatusCode();
     if (AUTOSAVE_ROUTE.equals(route) && method == HttpMethod.PUT) {
       autosave(ctx, status, nanos);

@@ -45,7 +45,7 @@ public final class Flash {
   /** Whether a request is a page view that shows a waiting flash: a GET of a page (not JSON, not a file). */
   static boolean shows(RoutingContext ctx) {
     return ctx.request().method() == io.vertx.core.http.HttpMethod.GET && !Http.isApi(ctx)
-        && !ctx.normalizedPath().contains("/evidence/");
+        && !Http.path(ctx).contains("/evidence/");
   }
 
   static Future<Void> take(RoutingContext ctx, Pool pool, byte[] idHash) {

@@ -47,8 +47,21 @@ public final class Http {
 
   /** JSON endpoints: {@code /api/...}, and the Greenhouse partner endpoints under {@code /integrations/}. */
   public static boolean isApi(RoutingContext ctx) {
-    String p = ctx.normalizedPath();
+    String p = path(ctx);
     return p.startsWith("/api/") || p.startsWith("/integrations/");
+  }
+
+  /**
+   * The request's normalised path, or its raw path when it cannot be decoded (a broken %-escape such as '/%', which
+   * {@link Input#decodable} answers 400): code that runs for every request, error pages and logs included, uses this.
+   */
+  public static String path(RoutingContext ctx) {
+    try {
+      return ctx.normalizedPath();
+    } catch (IllegalArgumentException e) {
+      String raw = ctx.request().path();
+      return raw == null ? "/" : raw;
+    }
   }
 
   public static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -57,7 +57,7 @@ public final class Idempotency {
           "An Idempotency-Key is 1 to " + MAX_KEY + " printable ASCII characters without spaces."));
     } else {
       Buffer body = ctx.body() == null || ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
-      byte[] hash = Tokens.sha256(Buffer.buffer(ctx.request().method() + " " + ctx.normalizedPath() + "\n").appendBuffer(body).getBytes());
+      byte[] hash = Tokens.sha256(Buffer.buffer(ctx.request().method() + " " + Http.path(ctx) + "\n").appendBuffer(body).getBytes());
       f = once(caller, key, hash, work).map(a -> {
         if (a.replayed) {
           ctx.response().putHeader("Idempotent-Replayed", "true");

@@ -31,6 +31,21 @@ public final class Input {
   }
 
   /** Route handler, mounted after the body handlers. */
+  /**
+   * Before any route with a path: a path with a broken %-escape ('/%', '%zz') cannot be decoded, so no route could
+   * match it; it is answered 400 here like any other address that cannot be understood, instead of failing inside the
+   * router.
+   */
+  public static void decodable(RoutingContext ctx) {
+    try {
+      ctx.normalizedPath();
+    } catch (IllegalArgumentException e) {
+      ctx.fail(400, new ClientError(400, "bad_request", "The address could not be understood: it has a broken %-escape."));
+      return;
+    }
+    ctx.next();
+  }
+
   public static void guard(RoutingContext ctx) {
     String uri = ctx.request().uri();
     if (uri != null && (uri.indexOf('\0') >= 0 || uri.contains("%00"))) {

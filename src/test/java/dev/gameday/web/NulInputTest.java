@@ -117,6 +117,21 @@ class NulInputTest {
     assertTrue(failures.isEmpty(), String.join("\n", failures));
   }
 
+  @Test
+  @DisplayName("a broken percent-escape in the path ('/%', '%zz') answers the readable 400 page or JSON, not the router's bare text")
+  void brokenEscapeInPath() {
+    for (String path : List.of("/%", "/review/x%zz", "/candidate/exercises/%e", "/api/v1/candidate/answers/%zz")) {
+      HttpResponse<Buffer> r = await(admin.get(path));
+      assertEquals(400, r.statusCode(), path + ": " + r.bodyAsString());
+      if (path.startsWith("/api/")) {
+        assertEquals("bad_request", r.bodyAsJsonObject().getString("error"), path);
+      } else {
+        assertTrue(r.bodyAsString().contains("<main"), path + " answers the site's error page: " + r.bodyAsString());
+        assertTrue(r.bodyAsString().contains("could not be understood"), path);
+      }
+    }
+  }
+
   private static void check(List<String> failures, String what, HttpResponse<Buffer> r, boolean json) {
     try {
       assertClientError(what, r, json);
