@@ -309,7 +309,10 @@ class WebhookTest {
       await(new Browser(vertx, app.port).get("/i/" + c.token()));
       long delivery = app.one("select id from webhook_deliveries where endpoint_id = $1", e.getLong("id")).orElseThrow().getLong("id");
       attemptOnce(delivery);
-      assertEquals(List.of("/moved"), paths);
+      // the property: the redirect's target is never asked for (on a busy machine the app's own sender may also have
+      // attempted the delivery, so /moved can appear twice)
+      assertTrue(paths.contains("/moved"), paths.toString());
+      assertFalse(paths.contains("/elsewhere"), "the redirect was followed: " + paths);
       var d = app.one("select state, last_status from webhook_deliveries where id = $1", delivery).orElseThrow();
       assertEquals("pending", d.getString("state"));
       assertEquals(302, d.getInteger("last_status"));
