@@ -60,6 +60,7 @@ public final class CandidateTimeline {
       Object submission = r.getValue("submission_id");
       return exercises(id, c).compose(v -> started(id, events))
           .compose(v -> submission == null ? Future.succeededFuture() : reviewed(submission, events))
+          .compose(v -> submission == null ? Future.succeededFuture() : released(submission, c, events))
           .compose(v -> deliveries(id, c, events))
           .compose(v -> actions(id, events))
           .map(v -> {
@@ -115,6 +116,18 @@ public final class CandidateTimeline {
   }
 
   /** That reviews were submitted, and when: never by whom, never their levels. */
+  /** When the submission's feedback was released to the candidate (issue 24, item 7), if it was. */
+  private Future<Void> released(Object submissionId, JsonObject c, List<Event> events) {
+    return pool.preparedQuery("select released_at from feedback_releases where submission_id = $1").execute(Tuple.of(submissionId))
+        .map(rows -> {
+          for (Row r : rows) {
+            c.put("feedbackReleasedAt", CandidateListing.iso(r.getOffsetDateTime("released_at")));
+            events.add(new Event(r.getOffsetDateTime("released_at"), "feedback", "Feedback released to the candidate"));
+          }
+          return null;
+        });
+  }
+
   private Future<Void> reviewed(Object submissionId, List<Event> events) {
     return pool.preparedQuery("""
             select r.exercise_id, r.submitted_at from reviews r

@@ -144,8 +144,13 @@ class FeedbackTest {
     assertEquals(1, released(s.sid()));
     // again (a refresh of the POST): nothing repeated
     assertEquals(303, release(recruiter, s.invitationId(), true).statusCode());
-    assertTrue(await(recruiter.get("/candidates/" + s.invitationId())).bodyAsString().contains("already released"));
+    String afterRelease = await(recruiter.get("/candidates/" + s.invitationId())).bodyAsString();
+    assertTrue(afterRelease.contains("already released"));
     assertEquals(1, released(s.sid()));
+    // once released, the page says so (and when, in its timeline) instead of offering the release again
+    String reloaded = await(recruiter.get("/candidates/" + s.invitationId())).bodyAsString();
+    assertFalse(reloaded.contains("/release-feedback"), "the release is no longer offered");
+    assertTrue(reloaded.contains("Feedback released to the candidate"), "the page and its timeline say it was released");
     // the other candidate's feedback stays unreleased
     assertEquals(404, await(other.candidate().get("/candidate/feedback")).statusCode());
     release(admin, other.invitationId(), true); // an admin may release too
