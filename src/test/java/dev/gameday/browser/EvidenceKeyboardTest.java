@@ -210,6 +210,10 @@ class EvidenceKeyboardTest extends BrowserTest {
     List<String> zooms = zooms(inv);
     assertEquals(1, zooms.size(), "only the candidate's own zoom: " + zooms);
     assertFalse(zooms.get(0).contains("reset"), "the keyboard zoom: " + zooms);
+    // the autosave's time is in the page's one format (app.js): 24-hour, the zone named, not "Saved 02:38 PM"
+    Chromium.await(driver, d -> d.findElement(By.id("save-status-text")).getText().startsWith("Saved"));
+    String saved = driver.findElement(By.id("save-status-text")).getText();
+    assertTrue(saved.matches("Saved \\d{2}:\\d{2} [A-Z][A-Za-z0-9+:-]*"), saved);
   }
 
   @Test
