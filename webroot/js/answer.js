@@ -70,8 +70,13 @@
     }
   }
 
+  // the page's one time format (app.js, like the server's {{time}}): 24-hour, in the reader's zone, the zone named;
+  // should app.js be missing, the server's own format in UTC
   function clock(d) {
-    return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    if (typeof window.gamedayClock === 'function') {
+      try { return window.gamedayClock(d); } catch (e) { /* below */ }
+    }
+    return d.toISOString().slice(11, 16) + ' UTC';
   }
 
   // key: the state a screen reader is told about (null: a passing state, such as typing or saving, is not told)

@@ -5,10 +5,22 @@
   // server writes the same format in UTC (kept as the tooltip); a deadline (data-relative) also says "(in 2 days)".
   var FORMAT = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
     timeZoneName: 'short' };
-  function local(d) {
+  function parts(d) {
     var p = {};
     new Intl.DateTimeFormat('en-US', FORMAT).formatToParts(d).forEach(function (x) { p[x.type] = x.value; });
-    return p.year + '-' + p.month + '-' + p.day + ' ' + (p.hour === '24' ? '00' : p.hour) + ':' + p.minute + ' ' + p.timeZoneName;
+    p.hour = p.hour === '24' ? '00' : p.hour;
+    return p;
+  }
+  function local(d) {
+    var p = parts(d);
+    return p.year + '-' + p.month + '-' + p.day + ' ' + p.hour + ':' + p.minute + ' ' + p.timeZoneName;
+  }
+  // the same format without the date when it is today in the reader's zone ("14:38 CET"), for a status line such as
+  // the answer's "Saved ..."; another day keeps the date
+  function clock(d) {
+    var p = parts(d), now = parts(new Date());
+    if (p.year !== now.year || p.month !== now.month || p.day !== now.day) { return local(d); }
+    return p.hour + ':' + p.minute + ' ' + p.timeZoneName;
   }
   function relative(d) {
     if (typeof Intl.RelativeTimeFormat !== 'function') { return ''; }
@@ -20,6 +32,7 @@
     return rtf.format(Math.round(minutes), 'minute');
   }
   window.gamedayTime = local;
+  window.gamedayClock = clock;
   document.querySelectorAll('time[datetime]').forEach(function (t) {
     var d = new Date(t.getAttribute('datetime'));
     if (isNaN(d.getTime())) { return; }

@@ -623,7 +623,7 @@
           var followed = u.gdFollowing;
           u.gdFollowing = false;
           if (group.syncing || followed) return;
-          if (ready) {
+          if (ready && group.userAct) {
             // the charts of a file zoom together: the chart the candidate used reports it
             var zd = isZoomed(u) ? spec.title + ': ' + rangeUTC(u.scales.x.min, u.scales.x.max) : 'reset to the whole range';
             if (zd !== group.lastZoom) { group.lastZoom = zd; U.trail(ctx, 'zoom', zd, true); }
@@ -652,6 +652,20 @@
       keys = window.GamedayChartKeys.attach({ u: u, box: box, readout: readout, xs: xs, cols: cols, unit: spec.unit,
         fullMin: fullMin, fullMax: fullMax, cite: function (idx) { citeRow(ctx, data, idx, cols); } });
     }
+
+    // a zoom is the candidate's only when it follows their own mouse, key or button on a chart of the file: uPlot fires
+    // setScale on redraws too (the first draw, a window resize, setSize), and those must not enter the trail as zooms.
+    // Capture listeners, so the mark is set before uPlot's and the keys' own handlers; it lasts until the task after
+    // the event (uPlot applies a scale in a microtask), and a mouse drag holds it until the button is released
+    function userActed() {
+      group.userAct = true;
+      setTimeout(function () { if (!group.userHeld) group.userAct = false; }, 0);
+    }
+    fig.addEventListener('mousedown', function () { group.userAct = group.userHeld = true; }, true);
+    document.addEventListener('mouseup', function () {
+      if (group.userHeld) { group.userHeld = false; userActed(); }
+    }, true);
+    ['dblclick', 'click', 'keydown'].forEach(function (type) { fig.addEventListener(type, userActed, true); });
 
     citeBtn.addEventListener('click', function () { if (lastIdx != null) citeRow(ctx, data, lastIdx, cols); });
     resetBtn.addEventListener('click', function () { u.setScale('x', { min: fullMin, max: fullMax }); });

@@ -57,8 +57,12 @@
     status.textContent = text;
   }
 
+  // the page's one time format (app.js): 24-hour, in the reader's zone, the zone named
   function hhmm(d) {
-    return ('0' + d.getHours()).slice(-2) + ':' + ('0' + d.getMinutes()).slice(-2);
+    if (typeof window.gamedayClock === 'function') {
+      try { return window.gamedayClock(d); } catch (e) { /* below */ }
+    }
+    return d.toISOString().slice(11, 16) + ' UTC';
   }
 
   function save() {

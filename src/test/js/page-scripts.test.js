@@ -33,8 +33,8 @@ test('app.js shows every time one way, in the reader\'s zone with its name; a de
   assert.match(d.textContent, /^\d{4}-\d\d-\d\d \d\d:\d\d (GMT\+1|CET) \(in 2 days\)$/, d.textContent);
 });
 
-/** answer.js on a page with one empty section; fetch answers with the given status. */
-function answerPage(status) {
+/** answer.js on a page with one empty section; fetch answers with the given status (and body); withApp: app.js first. */
+function answerPage(status, body, withApp) {
   const timers = new Map();
   let nextId = 1;
   const status_ = { className: '', textContent: '' };
@@ -50,14 +50,17 @@ function answerPage(status) {
   };
   const byId = { answer: form, 'save-status': status_, 'wc-summary': { textContent: '', className: '' } };
   const store = {};
-  const ctx = run(['answer-merge.js', 'answer.js'], {
-    document: { getElementById: (id) => byId[id] || null, addEventListener() {}, cookie: '', visibilityState: 'visible' },
+  const ctx = run((withApp ? ['app.js'] : []).concat(['answer-merge.js', 'answer.js']), {
+    document: {
+      getElementById: (id) => byId[id] || null, addEventListener() {}, cookie: '', visibilityState: 'visible',
+      querySelectorAll: () => []
+    },
     navigator: { onLine: true },
     localStorage: { getItem: (k) => store[k] || null, setItem: (k, v) => { store[k] = v; }, removeItem: (k) => { delete store[k]; } },
     addEventListener() {},
     setTimeout: (fn) => { timers.set(nextId, fn); return nextId++; },
     clearTimeout: (id) => { timers.delete(id); },
-    fetch: () => Promise.resolve({ ok: status < 400, status, json: () => Promise.resolve({ error: 'internal_error' }) }),
+    fetch: () => Promise.resolve({ ok: status < 400, status, json: () => Promise.resolve(body || { error: 'internal_error' }) }),
     AbortController, Blob, Date, JSON, Math, Object, Array, Number, String, Promise,
     // the page loads answer-merge.js before answer.js
     GamedayAnswerMerge: require(path.join(webroot, 'answer-merge.js'))
@@ -89,6 +92,27 @@ test('answer.js: a 500 says the server had a problem and the text is kept, not t
   assert.doesNotMatch(text, /did not answer/, text);
   assert.match(text, /server had a problem/, text);
   assert.match(text, /kept in this browser/, text);
+});
+
+test('answer.js says "Saved" in the page\'s one time format (app.js): 24-hour, the reader\'s zone, named', async () => {
+  const savedAt = new Date();
+  savedAt.setHours(14, 38, 0, 0);   // the afternoon in the reader's zone (Europe/Berlin), today
+  const page = answerPage(200, { rev: 1, savedAt: savedAt.toISOString() }, true);
+  page.type('Some text');
+  await page.flush();
+  const text = page.status.textContent;
+  // was "Saved 02:38 PM": the browser's 12-hour clock without a zone, unlike every other time on the page
+  assert.match(text, /^Saved 14:38 (GMT\+[12]|CES?T)$/, text);
+  assert.strictEqual(text.slice('Saved '.length), page.ctx.gamedayClock(savedAt), 'app.js formats it');
+  // a save on another day names the day too, as app.js writes every time
+  assert.match(page.ctx.gamedayClock(new Date('2026-01-05T13:38:00Z')), /^2026-01-05 14:38 (GMT\+1|CET)$/);
+});
+
+test('answer.js without app.js falls back to the server\'s format, in UTC', async () => {
+  const page = answerPage(200, { rev: 1, savedAt: '2026-12-08T13:38:00Z' });
+  page.type('Some text');
+  await page.flush();
+  assert.strictEqual(page.status.textContent, 'Saved 13:38 UTC');
 });
 
 /** trail.js on an exercise page; fetch answers with the statuses given, one per request. */

@@ -161,6 +161,61 @@ class EvidenceKeyboardTest extends BrowserTest {
     assertTrue(zooms.stream().allMatch(z -> z.startsWith("zoom " + title + ":")), "zoomed '" + title + "': " + zooms);
   }
 
+  /** kind + " " + detail of every zoom in the invitation's trail, whichever file. */
+  static List<String> zooms(Created inv) {
+    List<String> out = new ArrayList<>();
+    app.sql("select kind, detail from trail_events where invitation_id = $1 and kind = 'zoom' order by at, id", inv.id())
+        .forEach(r -> out.add(r.getString("kind") + " " + r.getString("detail")));
+    return out;
+  }
+
+  @Test
+  @DisplayName("a window resize, typing and scrolling never enter the trail as a zoom; a keyboard zoom still does")
+  void redrawIsNoZoom() throws InterruptedException {
+    Created inv = signIn("redraw");
+    js(driver, "document.querySelector(\"" + CHART + "\").scrollIntoView({block: 'start'});");
+    Chromium.await(driver, d -> (Boolean) js(d, "return !!document.querySelector(\"" + CHART + " .u-over\");"));
+    js(driver, "document.querySelector(\"" + CHART + "\").setAttribute('data-test', 'chart');");
+    String fig = "[data-test='chart'] figure.ev-figure";
+    WebElement area = driver.findElement(By.cssSelector("#answer textarea"));
+    js(driver, "arguments[0].focus();", area);
+    area.sendKeys("The edge saturated first.");
+    js(driver, "window.scrollBy(0, 400);");
+    try {
+      // the browser's viewport is pinned (Chromium.viewport), so a window resize is made by changing it; on the old
+      // code the charts' redraw to the new width entered the trail as "Zoomed <file>: reset to the whole range"
+      Chromium.viewport(driver, 900, 768);
+      Chromium.await(driver, d -> (Long) js(d, "return window.innerWidth;") == 900L);
+      Thread.sleep(300);
+      Chromium.viewport(driver, 1366, 768);
+      Chromium.await(driver, d -> (Long) js(d, "return window.innerWidth;") == 1366L);
+      Thread.sleep(300);   // the redraw's hooks have run
+      js(driver, "window.GamedayTrail.flush();");
+      area.sendKeys(" Then the database.");
+    } finally {
+      Chromium.viewport(driver, 1366, 768);
+    }
+    // a real zoom by keyboard is still recorded, and is the only zoom in the trail
+    WebElement chart = driver.findElement(By.cssSelector(fig + " .ev-chart"));
+    js(driver, "arguments[0].focus();", chart);
+    active().sendKeys(Keys.ARROW_RIGHT);
+    active().sendKeys("+");
+    WebElement reset = driver.findElement(By.xpath("//*[@data-test='chart']//figure[1]//button[normalize-space()='Reset zoom']"));
+    Chromium.await(driver, d -> reset.isEnabled());
+    js(driver, "window.GamedayTrail.flush();");
+    Chromium.await(driver, d -> !zooms(inv).isEmpty());
+    Thread.sleep(500);
+    js(driver, "window.GamedayTrail.flush();");
+    Thread.sleep(500);
+    List<String> zooms = zooms(inv);
+    assertEquals(1, zooms.size(), "only the candidate's own zoom: " + zooms);
+    assertFalse(zooms.get(0).contains("reset"), "the keyboard zoom: " + zooms);
+    // the autosave's time is in the page's one format (app.js): 24-hour, the zone named, not "Saved 02:38 PM"
+    Chromium.await(driver, d -> d.findElement(By.id("save-status-text")).getText().startsWith("Saved"));
+    String saved = driver.findElement(By.id("save-status-text")).getText();
+    assertTrue(saved.matches("Saved \\d{2}:\\d{2} [A-Z][A-Za-z0-9+:-]*"), saved);
+  }
+
   @Test
   @DisplayName("defect 2: Cite point's accessible name begins with its visible label (hovered with the mouse)")
   void citePointName() {
