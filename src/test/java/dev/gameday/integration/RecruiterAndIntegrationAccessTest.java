@@ -52,16 +52,19 @@ class RecruiterAndIntegrationAccessTest {
     m.put("POST /api/v1/candidates/import", write);
     m.put("POST /api/v1/candidates/batch", write);
     m.put("POST /api/v1/candidates/:id/:action", write);
+    m.put("POST /api/v1/candidates/actions", write);
     m.put("GET /api/v1/candidates/:id/result", "ADMIN [results:read]");
     for (String page : List.of("GET /candidates", "POST /candidates", "POST /candidates/import", "GET /candidates/template.csv",
-        "GET /candidates/export.csv", "GET /candidates/:id", "POST /candidates/:id/:action", "GET /greenhouse/profiles/:id")) {
+        "GET /candidates/export.csv", "GET /candidates/:id", "POST /candidates/:id/:action", "GET /greenhouse/profiles/:id",
+        "GET /candidates/batch", "POST /candidates/batch", "POST /candidates/preview-email", "POST /candidates/:id/release-feedback")) {
       m.put(page, "RECRUITER []");
     }
     for (String admin : List.of("GET /admin/tokens", "POST /admin/tokens", "POST /admin/tokens/:id/revoke",
         "DELETE /api/v1/admin/tokens/:id", "GET /admin/webhooks", "POST /admin/webhooks", "GET /admin/webhooks/:id",
         "POST /admin/webhooks/:id/disable", "POST /admin/webhooks/:id/deliveries/:delivery/redeliver", "GET /api/v1/admin/webhooks",
         "POST /api/v1/admin/webhooks", "GET /api/v1/admin/webhooks/:id/deliveries",
-        "POST /api/v1/admin/webhooks/:id/deliveries/:delivery/redeliver")) {
+        "POST /api/v1/admin/webhooks/:id/deliveries/:delivery/redeliver", "POST /admin/webhooks/:id/test",
+        "POST /api/v1/admin/webhooks/:id/test")) {
       m.put(admin, "ADMIN []");
     }
     for (String partner : List.of("GET /integrations/greenhouse/list_tests", "POST /integrations/greenhouse/send_test",
