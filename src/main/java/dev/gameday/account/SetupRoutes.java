@@ -209,14 +209,7 @@ public final class SetupRoutes {
     String address = trustedProxies.clientAddress(peer, ctx.request().headers().getAll("X-Forwarded-For"));
     String next = Http.safeNext(form.get("next"));
     accounts.login(email, form.get("password"), address)
-        .compose(a -> twoFactor.enabled(a.id()).compose(on -> on
-            // the password was right: the second step asks for the code before any session exists
-            ? twoFactor.pending(a.id()).map(token -> {
-                twoFactorRoutes.pendingCookie(ctx, token);
-                return "/login/code" + (next == null ? "" : "?next=" + java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8));
-              })
-            : sessions.start(ctx, "account", null, a.id(), a.role(), a.email(), a.name())
-                .map(s -> twoFactor.required(a.role()) ? "/account/2fa" : next != null ? next : landing(a.role()))))
+        .compose(a -> twoFactorRoutes.afterFirstFactor(ctx, a, next))
         .onSuccess(to -> Http.redirect(ctx, to))
         .onFailure(err -> {
           if (err instanceof ClientError ce) {

@@ -252,13 +252,7 @@ public final class SsoRoutes {
     String next = pending.next();
     logins.account(email, name, config.allows(email))
         .compose(a -> logins.audit(a, address).map(a))
-        .compose(a -> twoFactor.enabled(a.id()).compose(on -> on
-            ? twoFactor.pending(a.id()).map(token -> {
-                twoFactorRoutes.pendingCookie(ctx, token);
-                return "/login/code" + (next == null ? "" : "?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8));
-              })
-            : sessions.start(ctx, "account", null, a.id(), a.role(), a.email(), a.name())
-                .map(s -> twoFactor.required(a.role()) ? "/account/2fa" : next != null ? next : SetupRoutes.landing(a.role()))))
+        .compose(a -> twoFactorRoutes.afterFirstFactor(ctx, a, next))
         .onSuccess(to -> Http.redirect(ctx, to))
         .onFailure(err -> {
           if (err instanceof ClientError ce) {

@@ -179,6 +179,21 @@ final class TwoFactorRoutes {
     }
   }
 
+  /**
+   * After the first factor (a password, or single sign-on): the second step when the account has a second factor (no
+   * session exists until the code is given), else the session, and then where to go: enrolment when the role requires
+   * a second factor, the page asked for, or the role's landing page.
+   */
+  Future<String> afterFirstFactor(RoutingContext ctx, dev.gameday.web.Account a, String next) {
+    return twoFactor.enabled(a.id()).compose(on -> on
+        ? twoFactor.pending(a.id()).map(token -> {
+            pendingCookie(ctx, token);
+            return "/login/code" + (next == null ? "" : "?next=" + java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8));
+          })
+        : sessions.start(ctx, "account", null, a.id(), a.role(), a.email(), a.name())
+            .map(s -> twoFactor.required(a.role()) ? "/account/2fa" : next != null ? next : SetupRoutes.landing(a.role())));
+  }
+
   /** Sets the pending sign-in's cookie (path /login: nothing else ever sees it). */
   void pendingCookie(RoutingContext ctx, String token) {
     ctx.response().addCookie(Cookie.cookie(PENDING_COOKIE, token).setPath("/login").setHttpOnly(true).setSecure(https)
