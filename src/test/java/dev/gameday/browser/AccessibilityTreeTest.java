@@ -53,6 +53,9 @@ class AccessibilityTreeTest extends BrowserTest {
     js(driver, "var c = document.querySelector(\"" + chart + " .ev-chart\"); c.focus(); c.dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowRight', bubbles: true}));");
     js(driver, "document.querySelector(\"section.evidence[data-kind='log']\").scrollIntoView();");
     Chromium.await(driver, d -> (Boolean) js(d, "return !!document.querySelector('.ev-row .ev-ln');"));
+    // the log viewers draw their lines as they come into view: on a busy machine another log file (one whose first
+    // lines are its header) can be drawn before the timestamped one, so wait until the tree names a timestamped line
+    Chromium.await(driver, d -> has(tree(), "button", "Cite line 1: 2026-.*"));
     List<String> t = tree();
     assertTrue(has(t, "application", "Requests chart\\. Arrow keys.*"), "the chart: " + sample(t, "chart"));
     // a status region's text is read from its content (a status has no name of its own)
