@@ -60,8 +60,10 @@ class FeedbackBrowserTest {
     }
   }
 
+  /** The page's main text, read in one script call: a page replaced in between (after a POST's redirect) cannot leave a stale element. */
   static String main(ChromeDriver d) {
-    return d.findElement(By.tagName("main")).getText();
+    Object text = d.executeScript("var m = document.querySelector('main'); return m ? m.innerText : '';");
+    return text == null ? "" : text.toString();
   }
 
   @Test
