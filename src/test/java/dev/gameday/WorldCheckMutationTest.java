@@ -307,4 +307,15 @@ class WorldCheckMutationTest {
         + "2026-08-15", "exercises/" + g + ":" + launch + ": states provenance-launch as 1 March 2027 but "
         + "exercises/world.yaml says 2027-02-01");
   }
+
+  @Test
+  @DisplayName("a planted finding that no anchor credits fails check at its line in the notes")
+  void findingCreditedByNone() throws Exception {
+    Path lib = Library.copy(tmp);
+    // postmortem-review's status page, left green while users saw errors: defined in the notes, credited by none
+    Library.replace(lib, "postmortem-review/rubric.yaml", " [F16]", "");
+    int line = lineOf(lib, "postmortem-review/reviewer-notes.md", "[F16]");
+    fails(lib, "exercises/postmortem-review/reviewer-notes.md:" + line + ": finding F16 is planted but no anchor of the "
+        + "rubric credits it");
+  }
 }
