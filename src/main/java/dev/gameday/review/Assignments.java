@@ -116,19 +116,19 @@ public final class Assignments {
   public record Reviewer(long id, String name, String email) {
   }
 
-  /** "Due in 2 days", "Due in 5 hours", "Overdue by 1 day": how far {@code due} is from {@code now}, rounded down. */
+  /**
+   * "Due in 2 days", "Due in 5 hours", "Overdue by 1 day": how far {@code due} is from {@code now}, rounded to the
+   * nearest day from a day on and to the nearest hour from two hours on, as app.js words a deadline's distance.
+   */
   public static String dueText(OffsetDateTime due, Instant now) {
     long minutes = Duration.between(now, due.toInstant()).toMinutes();
     long abs = Math.abs(minutes);
     String span;
-    if (abs >= 2 * 1440) {
-      span = abs / 1440 + " days";
-    } else if (abs >= 1440) {
-      span = "1 day";
+    if (abs >= 1440) {
+      long days = Math.round(abs / 1440.0);
+      span = days + (days == 1 ? " day" : " days");
     } else if (abs >= 120) {
-      span = abs / 60 + " hours";
-    } else if (abs >= 60) {
-      span = "1 hour";
+      span = Math.round(abs / 60.0) + " hours";
     } else if (abs >= 1) {
       span = abs + (abs == 1 ? " minute" : " minutes");
     } else {

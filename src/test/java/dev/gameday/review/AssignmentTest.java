@@ -149,6 +149,17 @@ class AssignmentTest {
   }
 
   @Test
+  @DisplayName("how far a due date is, in words: nearest day from a day on, nearest hour from two hours on, then minutes")
+  void dueText() {
+    Instant now = Instant.parse("2026-12-03T12:00:00Z");
+    Map<String, String> cases = Map.of("2026-12-05T12:00:00Z", "Due in 2 days", "2026-12-06T10:00:00Z", "Due in 3 days",
+        "2026-12-04T13:00:00Z", "Due in 1 day", "2026-12-03T17:20:00Z", "Due in 5 hours", "2026-12-03T13:30:00Z",
+        "Due in 90 minutes", "2026-12-02T10:00:00Z", "Overdue by 1 day", "2026-12-03T11:59:00Z", "Overdue by 1 minute",
+        "2026-12-03T12:00:20Z", "Due in less than a minute", "2026-11-30T12:00:00Z", "Overdue by 3 days");
+    cases.forEach((due, text) -> assertEquals(text, Assignments.dueText(OffsetDateTime.parse(due), now), due));
+  }
+
+  @Test
   @DisplayName("a reviewer cannot assign, list everyone's or cancel: 403")
   void reviewerCannotAssign() {
     String sid = submission("Forbidden Candidate");
@@ -197,6 +208,16 @@ class AssignmentTest {
         .put("reviewerIds", new JsonArray().add(recruiter)).put("dueAt", Instant.now().plusSeconds(86_400).toString())));
     assertEquals(400, notReviewer.statusCode(), "a recruiter knows candidates' names: never a reviewer");
     assertEquals(0, count("select count(*) from review_assignments where submission_id = $1::uuid", sid));
+
+    // the refused form, corrected and sent again with the token it carries, as a browser would: assigned
+    String refused = await(admin.postForm("/review/assignments", form(admin, sid, "soon", "UTC", reviewer))).bodyAsString();
+    var token = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(refused);
+    assertTrue(token.find(), refused);
+    MultiMap fixed = form(admin, sid, LocalDateTime.now(ZoneOffset.UTC).plusDays(1).truncatedTo(ChronoUnit.MINUTES).toString(),
+        "UTC", reviewer);
+    fixed.set("_csrf", token.group(1));
+    assertEquals(303, await(admin.postForm("/review/assignments", fixed)).statusCode());
+    assertEquals(1, count("select count(*) from review_assignments where submission_id = $1::uuid", sid));
   }
 
   static List<MimeMessage> mailTo(String address, String subjectStart, int atLeast) throws Exception {
