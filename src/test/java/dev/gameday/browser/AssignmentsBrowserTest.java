@@ -5,9 +5,7 @@ import static dev.gameday.browser.Chromium.js;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gameday.support.Browser;
 import dev.gameday.support.TestApp;
-import io.vertx.core.json.JsonObject;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -21,8 +19,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.interactions.Actions;
 
 /**
  * Review assignments (issue 21) in a browser set to Berlin time, keyboard only, at 1366x768 and 390x844: an admin
@@ -59,29 +55,6 @@ class AssignmentsBrowserTest extends BrowserTest {
     Chromium.await(driver, d -> !d.getCurrentUrl().contains("/login"));
   }
 
-  static String submission(String name) {
-    var invitation = app.invite(name, name.toLowerCase(Locale.ROOT).replace(' ', '.') + "@example.com");
-    Browser cand = new Browser(vertx, app.port);
-    await(cand.get("/i/" + invitation.token()));
-    await(cand.put("/api/v1/candidate/answers/incident-postmortem", new JsonObject().put("rev", 1)
-        .put("sections", new JsonObject().put("summary", "An answer."))));
-    return await(cand.post("/api/v1/candidate/submit", null)).bodyAsJsonObject().getString("submissionId");
-  }
-
-  static WebElement tabTo(String selector) {
-    for (int i = 0; i < 200; i++) {
-      new Actions(driver).sendKeys(Keys.TAB).perform();
-      if (Boolean.TRUE.equals(js(driver, "return document.activeElement && document.activeElement.matches(arguments[0]);", selector))) {
-        return driver.switchTo().activeElement();
-      }
-    }
-    throw new AssertionError("Tab never reached " + selector);
-  }
-
-  static void press(CharSequence... keys) {
-    new Actions(driver).sendKeys(keys).perform();
-  }
-
   @Test
   @DisplayName("assign by keyboard with a due date in the admin's zone, read the overview, then the reviewer's queue: "
       + "at 1366 and 390 px, axe clean, no sideways scroll")
@@ -90,7 +63,7 @@ class AssignmentsBrowserTest extends BrowserTest {
     for (int n = 0; n < SIZES.length; n++) {
       int[] size = SIZES[n];
       Chromium.viewport(driver, size[0], size[1]);
-      sids[n] = submission("Assign" + size[0] + " Candidate");
+      sids[n] = app.submitted(vertx, "Assign" + size[0] + " Candidate");
       driver.get(base + "/review/assignments/new?submission=" + sids[n]);
       assertTrue(driver.findElement(By.cssSelector("[data-zone-name]")).getText().contains("Europe/Berlin"),
           "the form names the zone the date is read in");

@@ -9,6 +9,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.gameday.support.Browser;
+import dev.gameday.support.Mailbox;
 import dev.gameday.support.PostgresExtension;
 import dev.gameday.support.PostgresExtension.TestDatabase;
 import dev.gameday.support.TestApp;
@@ -27,7 +28,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -65,16 +65,6 @@ class AssignmentTest {
     smtp.stop();
   }
 
-  /** A new candidate's submission (one exercise answered); its id. */
-  static String submission(String name) {
-    var invitation = app.invite(name, name.toLowerCase().replace(' ', '.') + "@example.com");
-    Browser cand = new Browser(vertx, app.port);
-    await(cand.get("/i/" + invitation.token()));
-    await(cand.put("/api/v1/candidate/answers/" + EX, new JsonObject().put("rev", 1)
-        .put("sections", new JsonObject().put("summary", "An answer."))));
-    return await(cand.post("/api/v1/candidate/submit", null)).bodyAsJsonObject().getString("submissionId");
-  }
-
   static long id(String email) {
     return app.one("select id from accounts where email = $1", email).orElseThrow().getLong("id");
   }
@@ -96,7 +86,7 @@ class AssignmentTest {
   @DisplayName("an admin assigns with the form (303, shown once); the reviewer's queue lists it first with its due date; "
       + "a refresh or the same form again repeats nothing")
   void assignAndQueue() {
-    String sid = submission("Queue Candidate");
+    String sid = app.submitted(vertx, "Queue Candidate");
     String reviewerEmail = app.account("reviewer");
     long reviewer = id(reviewerEmail);
     ZoneId berlin = ZoneId.of("Europe/Berlin");
@@ -162,7 +152,7 @@ class AssignmentTest {
   @Test
   @DisplayName("a reviewer cannot assign, list everyone's or cancel: 403")
   void reviewerCannotAssign() {
-    String sid = submission("Forbidden Candidate");
+    String sid = app.submitted(vertx, "Forbidden Candidate");
     String email = app.account("reviewer");
     Browser r = app.signIn(vertx, email);
     String due = LocalDateTime.now(ZoneOffset.UTC).plusDays(1).truncatedTo(ChronoUnit.MINUTES).toString();
@@ -178,7 +168,7 @@ class AssignmentTest {
   @Test
   @DisplayName("a bad due date is refused with 400 and a sentence saying what to write; nothing is stored")
   void badDueDate() {
-    String sid = submission("Due Candidate");
+    String sid = app.submitted(vertx, "Due Candidate");
     long reviewer = id(app.account("reviewer"));
     Map<String, String> cases = Map.of(
         "next tuesday", "The due date is not a date and time: write it as 2026-12-05 17:00.",
@@ -221,21 +211,7 @@ class AssignmentTest {
   }
 
   static List<MimeMessage> mailTo(String address, String subjectStart, int atLeast) throws Exception {
-    long until = System.currentTimeMillis() + (atLeast == 0 ? 3_000 : 20_000);
-    while (true) {
-      List<MimeMessage> found = Arrays.stream(smtp.getReceivedMessages()).filter(m -> {
-        try {
-          return m.getSubject().startsWith(subjectStart)
-              && Arrays.stream(m.getAllRecipients()).anyMatch(a -> a.toString().equalsIgnoreCase(address));
-        } catch (Exception e) {
-          return false;
-        }
-      }).toList();
-      if (atLeast > 0 && found.size() >= atLeast || System.currentTimeMillis() > until) {
-        return found;
-      }
-      Thread.sleep(100);
-    }
+    return Mailbox.received(smtp, address, subjectStart, atLeast);
   }
 
   /** Two rounds at once, as two instances would run them, then again: what they queued. */
@@ -247,7 +223,7 @@ class AssignmentTest {
   @Test
   @DisplayName("one email when due within 24 hours and one when overdue, each once even with two senders; none once reviewed")
   void remindersOnce() throws Exception {
-    String sid = submission("Reminder Candidate");
+    String sid = app.submitted(vertx, "Reminder Candidate");
     String lateEmail = app.account("reviewer");
     String doneEmail = app.account("reviewer");
     var created = await(admin.post("/api/v1/review/assignments", new JsonObject().put("submissionId", sid)
@@ -289,7 +265,7 @@ class AssignmentTest {
   @Test
   @DisplayName("cancelling is a 303 with a notice and an audit entry; the reviewer's queue no longer lists it")
   void cancel() {
-    String sid = submission("Cancel Candidate");
+    String sid = app.submitted(vertx, "Cancel Candidate");
     String email = app.account("reviewer");
     var created = await(admin.post("/api/v1/review/assignments", new JsonObject().put("submissionId", sid)
         .put("reviewerIds", new JsonArray().add(id(email))).put("dueAt", Instant.now().plusSeconds(5 * 86_400).toString())));
