@@ -79,6 +79,7 @@ class AssignmentsBrowserTest extends BrowserTest {
       press(due.format(DateTimeFormatter.ofPattern("MMddyyyy", Locale.ROOT)));
       press(Keys.TAB, "0530P");
       assertEquals(due.format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm")), js(driver, "return document.getElementById('due').value;"));
+      Chromium.screenshot(driver, "issue21-assign-form-" + size[0]);
       tabTo("form.stack button[type=submit]");
       press(Keys.ENTER);
       Chromium.await(driver, d -> d.getCurrentUrl().endsWith("/review/assignments")
@@ -108,6 +109,7 @@ class AssignmentsBrowserTest extends BrowserTest {
         assertEquals(1L, js(driver, "return document.querySelectorAll('#assigned-h ~ div a[href=\"/review/" + sid
             + "/incident-postmortem\"]').length;"), "assigned item listed first: " + sid);
       }
+      Chromium.screenshot(driver, "issue21-assigned-queue-" + size[0]);
       Chromium.axe(driver, "/review with assignments at " + size[0]);
       Chromium.assertNoHorizontalScroll(driver, "/review with assignments");
     }
