@@ -113,11 +113,15 @@ public final class Gameday implements AutoCloseable {
   private final Pages pages;
   private final CompletableFuture<Void> templates;
 
+  /** How long each step of the start took (logged once serving). */
+  private final StartupTimes times;
+
   /** The schema version this instance migrated to or verified at start (for /ready). */
   private final String schemaVersion;
 
   private Gameday(Config config, EmbeddedDatabase embedded, String url, ExerciseLoader.Result library, Pages pages,
-                  CompletableFuture<Void> templates, String schemaVersion) {
+                  CompletableFuture<Void> templates, String schemaVersion, StartupTimes times) {
+    this.times = times;
     this.schemaVersion = schemaVersion;
     this.pages = pages;
     this.templates = templates;
@@ -146,7 +150,9 @@ public final class Gameday implements AutoCloseable {
     this.webhooks = new Webhooks(vertx, pool, Webhooks.RETRY_BASE, outbound);
     this.greenhouse = new Greenhouse(vertx, pool, catalog, recruiting.newInvitations(), config.publicUrl(), Webhooks.RETRY_BASE,
         outbound, config.integrations().greenhouseHosts());
+    times.mark("services");
     await(catalog.store(library));
+    times.mark("catalog");
   }
 
   /**
@@ -155,6 +161,7 @@ public final class Gameday implements AutoCloseable {
    * again; a new or changed one is checked in full, and its fingerprint recorded once it passes.
    */
   public static Gameday open(Config config) throws Exception {
+    StartupTimes times = new StartupTimes();
     Pages pages = new Pages(null);
     CompletableFuture<Void> templates = pages.warmInBackground();
     // hashing the library's files runs beside the database's start and migrations, which mostly wait
@@ -170,19 +177,23 @@ public final class Gameday implements AutoCloseable {
       url = config.databaseUrl().get();
     }
     try {
+      times.mark("database");
       if (config.ops().migrateOnStart()) {
         schema = Migrations.migrate(url, null);
       } else {
         schema = Migrations.verify(url);
       }
+      times.mark("migrations");
       String fingerprint = fingerprinting.join();
       boolean known = fingerprint != null && Migrations.libraryChecked(url, fingerprint);
+      times.mark("fingerprint");
       ExerciseLoader.Result library = known ? ExerciseLoader.loadVerified(config.exercisesDir())
           : ExerciseLoader.load(config.exercisesDir());
       if (!library.ok()) {
         throw new LibraryException(library);
       }
-      Gameday app = new Gameday(config, embedded, url, library, pages, templates, schema);
+      times.mark(known ? "library" : "library (checked)");
+      Gameday app = new Gameday(config, embedded, url, library, pages, templates, schema, times);
       if (!known && fingerprint != null) {
         Migrations.markLibraryChecked(url, fingerprint);
       }
@@ -202,8 +213,10 @@ public final class Gameday implements AutoCloseable {
   public void serve() {
     await(ops.start(vertx, pool, POOL_SIZE));
     await(Outbox.announce(pool, config.email()));
+    times.mark("metrics");
     pages.observeRenders(ops::rendered);
     await(Future.fromCompletionStage(templates));
+    times.mark("templates");
     Sessions sessions = new Sessions(pool, config.https(), Duration.ofMinutes(config.staff().idleMinutes()),
         Duration.ofHours(config.staff().absoluteHours()), config.trustedProxies());
     List<Consumer<Router>> features = features(sessions, new MarkdownRenderer(vertx));
@@ -213,6 +226,7 @@ public final class Gameday implements AutoCloseable {
       features.forEach(f -> f.accept(router));
       this.router = router;
     }, ops, apiTokens::authenticate, readiness), new DeploymentOptions().setInstances(instances)));
+    times.mark("http");
     // expired sessions, old sign-in attempts and old idempotency keys serve no one (the audit log keeps the history)
     loops.add(Loop.every(vertx, "housekeeping", Duration.ofSeconds(10), Duration.ofHours(1),
         () -> sessions.forgetExpired().compose(v -> accounts.forgetOldAttempts()).compose(v -> idempotency.forgetOld()), null));
@@ -223,6 +237,8 @@ public final class Gameday implements AutoCloseable {
     }
     webhooks.start();
     greenhouse.start();
+    times.mark("loops");
+    LOG.info("Started in {}", times);
   }
 
   /**
