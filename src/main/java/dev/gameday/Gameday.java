@@ -167,6 +167,9 @@ public final class Gameday implements AutoCloseable {
     // hashing the library's files runs beside the database's start and migrations, which mostly wait
     CompletableFuture<String> fingerprinting = CompletableFuture
         .supplyAsync(() -> ExerciseLoader.fingerprint(config.exercisesDir()));
+    // and so does parsing it as a library that passed its checks before (the usual case; used only if it did)
+    CompletableFuture<ExerciseLoader.Result> parsing = fingerprinting
+        .thenApplyAsync(fingerprint -> ExerciseLoader.loadVerified(config.exercisesDir()));
     String schema;
     EmbeddedDatabase embedded = null;
     String url;
@@ -187,8 +190,7 @@ public final class Gameday implements AutoCloseable {
       String fingerprint = fingerprinting.join();
       boolean known = fingerprint != null && Migrations.libraryChecked(url, fingerprint);
       times.mark("fingerprint");
-      ExerciseLoader.Result library = known ? ExerciseLoader.loadVerified(config.exercisesDir())
-          : ExerciseLoader.load(config.exercisesDir());
+      ExerciseLoader.Result library = known ? parsed(parsing) : ExerciseLoader.load(config.exercisesDir());
       if (!library.ok()) {
         throw new LibraryException(library);
       }
@@ -275,6 +277,15 @@ public final class Gameday implements AutoCloseable {
         new WebhookRoutes(webhooks, pages)::mount,
         new GreenhouseRoutes(greenhouse, catalog)::mount,
         new ComplianceRoutes(new ImpactReport(vertx, pool, catalog), selfId, new CandidateData(pool, selfId), catalog, pages)::mount);
+  }
+
+  /** The library parsed beside the start, or what went wrong while parsing it, unwrapped. */
+  private static ExerciseLoader.Result parsed(CompletableFuture<ExerciseLoader.Result> parsing) {
+    try {
+      return parsing.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : e;
+    }
   }
 
   /** One of the HTTP verticles' routers, with every route mounted (for tests that check the routes). */
