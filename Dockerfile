@@ -7,7 +7,8 @@ COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
 COPY src src
 COPY webroot webroot
-RUN mvn -B -q package -DskipTests
+# no class-data archive here: training it needs a running Postgres (launch/cds-archive), which a build stage lacks
+RUN mvn -B -q package -DskipTests -Dcds.skip
 
 FROM eclipse-temurin:17-jre
 # curl for the HEALTHCHECK only

@@ -116,11 +116,15 @@ public final class Gameday implements AutoCloseable {
   private final Pages pages;
   private final CompletableFuture<Void> templates;
 
+  /** How long each step of the start took (logged once serving). */
+  private final StartupTimes times;
+
   /** The schema version this instance migrated to or verified at start (for /ready). */
   private final String schemaVersion;
 
   private Gameday(Config config, EmbeddedDatabase embedded, String url, ExerciseLoader.Result library, Pages pages,
-                  CompletableFuture<Void> templates, String schemaVersion) {
+                  CompletableFuture<Void> templates, String schemaVersion, StartupTimes times) {
+    this.times = times;
     this.schemaVersion = schemaVersion;
     this.pages = pages;
     this.templates = templates;
@@ -149,7 +153,9 @@ public final class Gameday implements AutoCloseable {
     this.webhooks = new Webhooks(vertx, pool, Webhooks.RETRY_BASE, outbound);
     this.greenhouse = new Greenhouse(vertx, pool, catalog, recruiting.newInvitations(), config.publicUrl(), Webhooks.RETRY_BASE,
         outbound, config.integrations().greenhouseHosts());
+    times.mark("services");
     await(catalog.store(library));
+    times.mark("catalog");
   }
 
   /**
@@ -158,11 +164,15 @@ public final class Gameday implements AutoCloseable {
    * again; a new or changed one is checked in full, and its fingerprint recorded once it passes.
    */
   public static Gameday open(Config config) throws Exception {
+    StartupTimes times = new StartupTimes();
     Pages pages = new Pages(null);
     CompletableFuture<Void> templates = pages.warmInBackground();
     // hashing the library's files runs beside the database's start and migrations, which mostly wait
     CompletableFuture<String> fingerprinting = CompletableFuture
         .supplyAsync(() -> ExerciseLoader.fingerprint(config.exercisesDir()));
+    // and so does parsing it as a library that passed its checks before (the usual case; used only if it did)
+    CompletableFuture<ExerciseLoader.Result> parsing = fingerprinting
+        .thenApplyAsync(fingerprint -> ExerciseLoader.loadVerified(config.exercisesDir()));
     String schema;
     EmbeddedDatabase embedded = null;
     String url;
@@ -173,19 +183,22 @@ public final class Gameday implements AutoCloseable {
       url = config.databaseUrl().get();
     }
     try {
+      times.mark("database");
       if (config.ops().migrateOnStart()) {
         schema = Migrations.migrate(url, null);
       } else {
         schema = Migrations.verify(url);
       }
+      times.mark("migrations");
       String fingerprint = fingerprinting.join();
       boolean known = fingerprint != null && Migrations.libraryChecked(url, fingerprint);
-      ExerciseLoader.Result library = known ? ExerciseLoader.loadVerified(config.exercisesDir())
-          : ExerciseLoader.load(config.exercisesDir());
+      times.mark("fingerprint");
+      ExerciseLoader.Result library = known ? parsed(parsing) : ExerciseLoader.load(config.exercisesDir());
       if (!library.ok()) {
         throw new LibraryException(library);
       }
-      Gameday app = new Gameday(config, embedded, url, library, pages, templates, schema);
+      times.mark(known ? "library" : "library (checked)");
+      Gameday app = new Gameday(config, embedded, url, library, pages, templates, schema, times);
       if (!known && fingerprint != null) {
         Migrations.markLibraryChecked(url, fingerprint);
       }
@@ -205,8 +218,10 @@ public final class Gameday implements AutoCloseable {
   public void serve() {
     await(ops.start(vertx, pool, POOL_SIZE));
     await(Outbox.announce(pool, config.email()));
+    times.mark("metrics");
     pages.observeRenders(ops::rendered);
     await(Future.fromCompletionStage(templates));
+    times.mark("templates");
     Sessions sessions = new Sessions(pool, config.https(), Duration.ofMinutes(config.staff().idleMinutes()),
         Duration.ofHours(config.staff().absoluteHours()), config.trustedProxies());
     List<Consumer<Router>> features = features(sessions, new MarkdownRenderer(vertx));
@@ -216,6 +231,7 @@ public final class Gameday implements AutoCloseable {
       features.forEach(f -> f.accept(router));
       this.router = router;
     }, ops, apiTokens::authenticate, readiness), new DeploymentOptions().setInstances(instances)));
+    times.mark("http");
     // expired sessions, old sign-in attempts and old idempotency keys serve no one (the audit log keeps the history)
     loops.add(Loop.every(vertx, "housekeeping", Duration.ofSeconds(10), Duration.ofHours(1),
         () -> sessions.forgetExpired().compose(v -> accounts.forgetOldAttempts()).compose(v -> idempotency.forgetOld()), null));
@@ -229,6 +245,8 @@ public final class Gameday implements AutoCloseable {
     }
     webhooks.start();
     greenhouse.start();
+    times.mark("loops");
+    LOG.info("Started in {}", times);
   }
 
   /**
@@ -267,6 +285,15 @@ public final class Gameday implements AutoCloseable {
         new WebhookRoutes(webhooks, pages)::mount,
         new GreenhouseRoutes(greenhouse, catalog)::mount,
         new ComplianceRoutes(new ImpactReport(vertx, pool, catalog), selfId, new CandidateData(pool, selfId), catalog, pages)::mount);
+  }
+
+  /** The library parsed beside the start, or what went wrong while parsing it, unwrapped. */
+  private static ExerciseLoader.Result parsed(CompletableFuture<ExerciseLoader.Result> parsing) {
+    try {
+      return parsing.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : e;
+    }
   }
 
   /** One of the HTTP verticles' routers, with every route mounted (for tests that check the routes). */

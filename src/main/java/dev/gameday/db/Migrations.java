@@ -3,12 +3,16 @@ package dev.gameday.db;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationVersion;
 
-/** Flyway over JDBC, run once at start-up before the server listens (it blocks). */
+/**
+ * Flyway over JDBC, run once at start-up before the server listens (it blocks). A database already at this release's
+ * schema is recognised without Flyway ({@link MigrationHistory}).
+ */
 public final class Migrations {
   private Migrations() {
   }
@@ -25,6 +29,12 @@ public final class Migrations {
    * @return the schema version afterwards
    */
   public static String migrate(String postgresUrl, String schema) {
+    if (schema == null) {
+      Optional<String> current = MigrationHistory.upToDate(postgresUrl);
+      if (current.isPresent()) {
+        return current.get(); // nothing to apply, nothing Flyway would refuse
+      }
+    }
     Flyway flyway = flyway(postgresUrl, schema);
     refuseNewer(flyway.info());
     flyway.migrate();
@@ -38,6 +48,10 @@ public final class Migrations {
    * @return the schema version
    */
   public static String verify(String postgresUrl) {
+    Optional<String> upToDate = MigrationHistory.upToDate(postgresUrl);
+    if (upToDate.isPresent()) {
+      return upToDate.get();
+    }
     // one look at the history table and the class path serves every check below
     MigrationInfoService info = flyway(postgresUrl, null).info();
     refuseNewer(info);
