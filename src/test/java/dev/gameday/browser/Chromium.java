@@ -86,13 +86,36 @@ final class Chromium {
   }
 
   static void screenshot(ChromeDriver driver, String name) {
+    screenshot(driver, SCREENSHOTS, name);
+  }
+
+  private static void screenshot(ChromeDriver driver, Path dir, String name) {
     try {
-      Files.createDirectories(SCREENSHOTS);
+      Files.createDirectories(dir);
       File f = driver.getScreenshotAs(OutputType.FILE);
-      Files.copy(f.toPath(), SCREENSHOTS.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(f.toPath(), dir.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Where the browser suite writes the screenshots the README and docs show (overwritten by each run). */
+  static final Path DOCS_SCREENSHOTS = Path.of("docs", "screenshots");
+
+  /** The current viewport as docs/screenshots/{name}.png, for the README (issue 21: produced by the suite, not by hand). */
+  static void docsScreenshot(ChromeDriver driver, String name) {
+    screenshot(driver, DOCS_SCREENSHOTS, name);
+  }
+
+  /** Presses Tab until the focused element matches {@code selector}; fails after 200 presses. */
+  static org.openqa.selenium.WebElement tabTo(WebDriver driver, String selector) {
+    for (int i = 0; i < 200; i++) {
+      new org.openqa.selenium.interactions.Actions(driver).sendKeys(org.openqa.selenium.Keys.TAB).perform();
+      if (Boolean.TRUE.equals(js(driver, "return document.activeElement && document.activeElement.matches(arguments[0]);", selector))) {
+        return driver.switchTo().activeElement();
+      }
+    }
+    throw new AssertionError("Tab never reached " + selector);
   }
 
   /**
