@@ -67,29 +67,32 @@ final class ExercisePage {
   void page(RoutingContext ctx) {
     long id = Access.invitation(ctx);
     String exerciseId = ctx.pathParam("exerciseId");
-    service.overviewAnd(id, exerciseId).compose(oa -> {
+    // both reads at once, on two connections: the page waits for one round trip, not two
+    Future<CandidateService.OverviewAndAnswer> read = service.overviewAnd(id, exerciseId);
+    Future<MoreTime.State> moreState = moreTime.state(id);
+    Future.all(read, moreState).compose(both -> {
+      CandidateService.OverviewAndAnswer oa = read.result();
       Overview o = oa.overview();
       ExerciseStatus status = o.exercise(exerciseId).orElse(null);
       if (status == null) {
         return Future.failedFuture(Answers.unknownExercise(exerciseId));
       }
-      return moreTime.state(id).compose(more -> {
-        boolean open = o.open() && !o.submitted();
-        long secondsLeft = Math.max(0, Duration.between(OffsetDateTime.now(), o.closesAt()).getSeconds());
-        JsonObject flash = ctx.get(Flash.KEY);
-        String etag = flash == null ? etag(Access.session(ctx), o, oa.answer(), more, open && !more.untimed() ? secondsLeft : -1) : null;
-        String key = status.version().id() + ":" + open;
-        String asked = ctx.request().getHeader("If-None-Match");
-        if (etag != null && readPanes.containsKey(key) && asked != null && asked.contains(etag)) {
-          ctx.response().setStatusCode(304).putHeader("ETag", etag).putHeader("Cache-Control", "private, no-cache").end();
-          return Future.succeededFuture();
-        }
-        return readPane(status.version(), open).map(pane -> {
-          Map<String, Object> m = model(o, status, oa.answer(), open, secondsLeft, more);
-          // an ETag only for a page that is final (a pane rendered with a fallback is not kept, so may change)
-          pages.renderAround(ctx, "candidate-exercise", m, SLOT, pane, readPanes.get(key) == pane ? etag : null);
-          return null;
-        });
+      MoreTime.State more = moreState.result();
+      boolean open = o.open() && !o.submitted();
+      long secondsLeft = Math.max(0, Duration.between(OffsetDateTime.now(), o.closesAt()).getSeconds());
+      JsonObject flash = ctx.get(Flash.KEY);
+      String etag = flash == null ? etag(Access.session(ctx), o, oa.answer(), more, open && !more.untimed() ? secondsLeft : -1) : null;
+      String key = status.version().id() + ":" + open;
+      String asked = ctx.request().getHeader("If-None-Match");
+      if (etag != null && readPanes.containsKey(key) && asked != null && asked.contains(etag)) {
+        ctx.response().setStatusCode(304).putHeader("ETag", etag).putHeader("Cache-Control", "private, no-cache").end();
+        return Future.succeededFuture();
+      }
+      return readPane(status.version(), open).map(pane -> {
+        Map<String, Object> m = model(o, status, oa.answer(), open, secondsLeft, more);
+        // an ETag only for a page that is final (a pane rendered with a fallback is not kept, so may change)
+        pages.renderAround(ctx, "candidate-exercise", m, SLOT, pane, readPanes.get(key) == pane ? etag : null);
+        return null;
       });
     }).onFailure(ctx::fail);
   }

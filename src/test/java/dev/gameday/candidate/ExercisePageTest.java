@@ -179,6 +179,17 @@ class ExercisePageTest {
     assertTrue(file.bodyAsString().contains("Receipt number: " + sid));
   }
 
+  @Test
+  @DisplayName("the time left enters the ETag in steps: a minute while more than an hour is left, ten seconds in the last hour; none when not shown")
+  void timeSteps() {
+    assertEquals(ExercisePage.timeStep(7200), ExercisePage.timeStep(7259));
+    assertNotEquals(ExercisePage.timeStep(7200), ExercisePage.timeStep(7140));
+    assertEquals(ExercisePage.timeStep(600), ExercisePage.timeStep(609));
+    assertNotEquals(ExercisePage.timeStep(600), ExercisePage.timeStep(599));
+    assertNotEquals(ExercisePage.timeStep(3601), ExercisePage.timeStep(3600));
+    assertEquals(-1, ExercisePage.timeStep(-1));
+  }
+
   private static String otherExercise(String html) {
     Matcher m = Pattern.compile("href=\"/candidate/exercises/([a-z0-9-]+)\"").matcher(html);
     while (m.find()) {
