@@ -9,7 +9,10 @@ import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
 
 /**
  * The set-up a browser test class shares: the whole application on the test Postgres and one headless Chromium at
@@ -44,5 +47,22 @@ abstract class BrowserTest {
     app = null;
     vertx = null;
     base = null;
+  }
+
+  /** Presses Tab until the focused element matches {@code selector}; fails after 200 presses. */
+  static WebElement tabTo(String selector) {
+    for (int i = 0; i < 200; i++) {
+      new Actions(driver).sendKeys(Keys.TAB).perform();
+      if (Boolean.TRUE.equals(Chromium.js(driver, "return document.activeElement && document.activeElement.matches(arguments[0]);",
+          selector))) {
+        return driver.switchTo().activeElement();
+      }
+    }
+    throw new AssertionError("Tab never reached " + selector);
+  }
+
+  /** Types {@code keys} into whatever has the focus. */
+  static void press(CharSequence... keys) {
+    new Actions(driver).sendKeys(keys).perform();
   }
 }

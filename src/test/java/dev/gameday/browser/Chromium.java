@@ -107,17 +107,6 @@ final class Chromium {
     screenshot(driver, DOCS_SCREENSHOTS, name);
   }
 
-  /** Presses Tab until the focused element matches {@code selector}; fails after 200 presses. */
-  static org.openqa.selenium.WebElement tabTo(WebDriver driver, String selector) {
-    for (int i = 0; i < 200; i++) {
-      new org.openqa.selenium.interactions.Actions(driver).sendKeys(org.openqa.selenium.Keys.TAB).perform();
-      if (Boolean.TRUE.equals(js(driver, "return document.activeElement && document.activeElement.matches(arguments[0]);", selector))) {
-        return driver.switchTo().activeElement();
-      }
-    }
-    throw new AssertionError("Tab never reached " + selector);
-  }
-
   /**
    * Runs axe-core with the WCAG 2.2 AA tags on the current page: fails on any serious or critical violation; writes
    * every violation (any impact) to target/axe-report.txt.

@@ -81,7 +81,7 @@ class ExercisePageLayoutTest extends BrowserTest {
       try {
         signIn("menu" + size[0]);
         js(driver, "window.scrollTo(0, 0); document.activeElement && document.activeElement.blur();");
-        Chromium.tabTo(driver, "nav.exercise-menu summary").sendKeys(Keys.ENTER);
+        tabTo("nav.exercise-menu summary").sendKeys(Keys.ENTER);
         Chromium.await(driver, d -> (Boolean) js(d, "return document.querySelector('nav.exercise-menu details').open;"));
         @SuppressWarnings("unchecked")
         Map<String, Object> menu = (Map<String, Object>) js(driver, "var links = document.querySelectorAll('nav.exercise-menu li a');"
@@ -100,7 +100,7 @@ class ExercisePageLayoutTest extends BrowserTest {
         // the next exercise in the menu, by keyboard: Tab past the current one, Enter
         String target = (String) js(driver, "var a = document.querySelector('nav.exercise-menu a[aria-current=page]').parentElement"
             + ".nextElementSibling.querySelector('a'); return a.getAttribute('href');");
-        Chromium.tabTo(driver, "nav.exercise-menu a[href='" + target + "']").sendKeys(Keys.ENTER);
+        tabTo("nav.exercise-menu a[href='" + target + "']").sendKeys(Keys.ENTER);
         Chromium.await(driver, d -> d.getCurrentUrl().endsWith(target));
         assertEquals(target, js(driver, "return document.querySelector('nav.exercise-menu a[aria-current=page]').getAttribute('href');"));
       } finally {
