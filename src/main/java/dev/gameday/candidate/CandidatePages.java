@@ -3,7 +3,6 @@ package dev.gameday.candidate;
 import dev.gameday.candidate.CandidateService.ExerciseStatus;
 import dev.gameday.candidate.CandidateService.Overview;
 import dev.gameday.exercise.Catalog;
-import dev.gameday.exercise.Catalog.Version;
 import dev.gameday.exercise.Model.Evidence;
 import dev.gameday.exercise.Model.Exercise;
 import dev.gameday.web.Access;
@@ -22,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The signed-in candidate's pages: overview, exercise, evidence files, review and submit, more time, receipt. */
 final class CandidatePages {
@@ -36,6 +36,7 @@ final class CandidatePages {
   private final MarkdownRenderer markdown;
   private final Trails trails;
   private final MoreTime moreTime;
+  private final ExercisePage exercisePage;
 
   CandidatePages(CandidateService service, Catalog catalog, Pages pages, String contact, MarkdownRenderer markdown,
                  Trails trails, MoreTime moreTime) {
@@ -48,12 +49,13 @@ final class CandidatePages {
     this.markdown = markdown;
     this.trails = trails;
     this.moreTime = moreTime;
+    this.exercisePage = new ExercisePage(service, catalog, pages, markdown, moreTime);
   }
 
   /** On a {@link dev.gameday.web.Access.Rule#CANDIDATE} group. */
   void mount(Access.Routes candidate) {
     candidate.get("/candidate", this::overviewPage);
-    candidate.get("/candidate/exercises/:exerciseId", this::exercisePage);
+    candidate.get("/candidate/exercises/:exerciseId", exercisePage::page);
     candidate.get("/candidate/exercises/:exerciseId/evidence/:index", this::evidenceFile);
     candidate.get("/candidate/review", this::reviewPage);
     candidate.post("/candidate/submit", this::submitForm);
@@ -69,7 +71,7 @@ final class CandidatePages {
       m.put("title", o.track().getString("title"));
       m.put("trackDescription", description);
       m.put("totalMinutes", o.exercises().stream().mapToInt(e -> e.version().exercise().minutes()).sum());
-      m.put("exercises", o.exercises().stream().map(this::exerciseItem).toList());
+      m.put("exercises", o.exercises().stream().map(CandidatePages::exerciseItem).toList());
       m.put("contact", contact);
       m.put("submittedAt", human(o.submittedAt()));
       m.put("submittedAtIso", o.submittedAt() == null ? null : o.submittedAt().toString());
@@ -77,7 +79,7 @@ final class CandidatePages {
     })).compose(m -> withMoreTime(ctx, id, m)).onSuccess(m -> pages.render(ctx, 200, "candidate-overview", m)).onFailure(ctx::fail);
   }
 
-  private Map<String, Object> base(Overview o) {
+  static Map<String, Object> base(Overview o) {
     Map<String, Object> m = new HashMap<>();
     m.put("pseudonym", o.pseudonym());
     m.put("submitted", o.submitted());
@@ -90,10 +92,11 @@ final class CandidatePages {
     m.put("closesEarly", o.closesAt().isBefore(o.deadline()));
     m.put("timeLimitMinutes", o.timeLimitMinutes());
     m.put("trackTitle", o.track().getString("title"));
+    m.put("candidateSubmitted", o.submitted()); // the layout's "Your submission" instead of "Review and submit"
     return m;
   }
 
-  private Map<String, Object> exerciseItem(ExerciseStatus e) {
+  static Map<String, Object> exerciseItem(ExerciseStatus e) {
     Exercise ex = e.version().exercise();
     Map<String, Object> m = new HashMap<>();
     m.put("id", ex.id());
@@ -107,89 +110,18 @@ final class CandidatePages {
     return m;
   }
 
-  private void exercisePage(RoutingContext ctx) {
-    long id = Access.invitation(ctx);
-    String exerciseId = ctx.pathParam("exerciseId");
-    service.overviewAnd(id, exerciseId).compose(oa -> {
-      Overview o = oa.overview();
-      ExerciseStatus status = o.exercise(exerciseId).orElse(null);
-      if (status == null) {
-        return Future.failedFuture(Answers.unknownExercise(exerciseId));
-      }
-      Exercise ex = status.version().exercise();
-      boolean open = o.open() && !o.submitted();
-      Answers.Answer answer = oa.answer();
-      return readPane(status.version(), open).map(pane -> {
-        Map<String, Object> m = base(o);
-        m.put("title", ex.title());
-        m.put("exercise", exerciseItem(status));
-        m.put("readPane", pane);
-        m.put("hasCharts", ex.evidence().stream().anyMatch(ev -> "csv".equals(ev.kind()))); // links uPlot's stylesheet
-        m.put("hasEvidence", !ex.evidence().isEmpty()); // the "Evidence" jump link
-        // the time left by the server's clock (timeleft.js counts it down; a reload asks again)
-        m.put("secondsLeft", Math.max(0, java.time.Duration.between(java.time.OffsetDateTime.now(), o.closesAt()).getSeconds()));
-        m.put("sections", ex.sections().stream().map(s -> Map.<String, Object>of("id", s.id(), "title", s.title(),
-            "prompt", s.prompt(), "words", s.words(), "text", answer.sections().get(s.id()))).toList());
-        m.put("rev", answer.rev());
-        m.put("savedAtIso", answer.savedAt() == null ? "" : answer.savedAt().toString());
-        m.put("maxChars", Answers.MAX_SECTION_CHARS);
-        List<ExerciseStatus> all = o.exercises();
-        int i = all.indexOf(status);
-        m.put("previous", i > 0 ? exerciseItem(all.get(i - 1)) : null);
-        m.put("next", i < all.size() - 1 ? exerciseItem(all.get(i + 1)) : null);
-        return m;
-      });
-    }).compose(m -> withMoreTime(ctx, id, m)).onSuccess(m -> pages.render(ctx, 200, "candidate-exercise", m))
-        .onFailure(ctx::fail);
-  }
-
   /**
-   * The exercise page's reading pane (brief, criteria, evidence with its chart settings) for a version: fixed content,
-   * rendered once per (version, open) and kept, so a request renders and escapes only the candidate's own part.
+   * The exercise menu (issue 21): every exercise of the track, in order, with its status in words; {@code current}
+   * marks the one shown (aria-current), null for none.
    */
-  private final Map<String, String> readPanes = new java.util.concurrent.ConcurrentHashMap<>();
-
-  private Future<String> readPane(Version version, boolean open) {
-    String key = version.id() + ":" + open;
-    String hit = readPanes.get(key);
-    if (hit != null) {
-      return Future.succeededFuture(hit);
-    }
-    Exercise ex = version.exercise();
-    long versionId = version.id();
-    Map<Integer, String> sources = new java.util.concurrent.ConcurrentHashMap<>();
-    List<Future<String>> docs = ex.evidence().stream()
-        .map(ev -> "markdown".equals(ev.kind()) ? catalog.text(versionId, ev.file())
-            .compose(t -> {
-              sources.put(ev.index(), t);
-              return markdown.cached("evidence:" + versionId + ":" + ev.index(), t);
-            })
-            : Future.succeededFuture((String) null)).toList();
-    Future<String> brief = markdown.cached("brief:" + versionId, ex.brief());
-    return Future.all(docs).compose(d -> brief).map(b -> {
-      Map<String, Object> m = new HashMap<>();
-      m.put("brief", b);
-      m.put("open", open);
-      List<Map<String, Object>> evidence = new ArrayList<>();
-      for (Evidence ev : ex.evidence()) {
-        evidence.add(ev.view("/candidate/exercises/" + ex.id() + "/evidence/" + ev.index(),
-            docs.get(ev.index()).result()));
-      }
-      m.put("evidence", evidence);
-      m.put("criteria", ex.rubric().stream().map(c -> Map.of("title", c.title(), "description", c.description(),
-          "value", c.value())).toList());
-      try {
-        String html = pages.html("candidate-exercise-read", m);
-        // a fallback (Markdown too complex to render) is kept for a while only: keep the pane only when every part is final
-        if (markdown.isFinal("brief:" + versionId, ex.brief()) && sources.entrySet().stream()
-            .allMatch(en -> markdown.isFinal("evidence:" + versionId + ":" + en.getKey(), en.getValue()))) {
-          readPanes.put(key, html);
-        }
-        return html;
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+  static List<Map<String, Object>> menu(Overview o, String current) {
+    return o.exercises().stream().map(e -> {
+      Map<String, Object> m = exerciseItem(e);
+      m.put("current", e.version().exercise().id().equals(current));
+      m.put("statusText", o.submitted() ? "submitted" : e.wordsWritten() == 0 ? "not started"
+          : "in progress, " + e.wordsWritten() + (e.wordsWritten() == 1 ? " word" : " words"));
+      return m;
+    }).toList();
   }
 
   /** Evidence files (markdown ones too, raw) for the viewer; ETag is the file's SHA-256. */
@@ -259,16 +191,24 @@ final class CandidatePages {
           });
         }));
       }
-      return Future.all(items).map(all -> {
+      // after submission the page is the candidate's submission, with its receipt to download (issue 21)
+      Future<Optional<Submissions.Receipt>> receipt = o.submitted() ? submissions.receipt(id)
+          : Future.succeededFuture(Optional.empty());
+      return Future.all(items).compose(all -> receipt.map(r -> {
         Map<String, Object> m = base(o);
-        m.put("title", "Review and submit");
+        m.put("title", o.submitted() ? "Your submission" : "Review and submit");
+        r.ifPresent(x -> {
+          m.put("submissionId", x.submissionId().toString());
+          m.put("submittedAtIso", x.submittedAt().toString());
+          m.put("sha256", x.sha256());
+        });
         List<Map<String, Object>> list = all.list();
         m.put("exercises", list);
         m.put("emptyTotal", list.stream().mapToInt(x -> (int) x.get("emptySections")).sum());
         Session s = Access.session(ctx);
         m.put("csrf", s.csrfToken());
         return m;
-      });
+      }));
     })).onSuccess(m -> pages.render(ctx, 200, "candidate-review", m)).onFailure(ctx::fail);
   }
 

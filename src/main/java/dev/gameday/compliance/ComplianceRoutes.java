@@ -110,6 +110,7 @@ public final class ComplianceRoutes {
       Map<String, Object> m = new HashMap<>();
       m.put("title", "Your data and voluntary questions");
       m.put("submitted", "submitted".equals(state.getString("state")));
+      m.put("candidateSubmitted", "submitted".equals(state.getString("state"))); // the nav's "Your submission"
       m.put("erasureRequested", state.getBoolean("erasureRequested"));
       m.put("erased", state.getBoolean("erased"));
       m.put("answered", own != null);

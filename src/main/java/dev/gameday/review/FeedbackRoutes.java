@@ -43,6 +43,7 @@ public final class FeedbackRoutes {
         pages.render(ctx, 404, "candidate-feedback", m);
         return;
       }
+      m.put("candidateSubmitted", true); // feedback exists only on a submission: the nav's "Your submission"
       m.put("releasedAt", view.releasedAt());
       m.put("exercises", view.exercises().stream().map(e -> Map.of("id", e.exerciseId(), "title", e.title(),
           "criteria", e.criteria().stream().map(c -> Map.of("title", c.title(), "description", c.description(),

@@ -172,6 +172,48 @@ public final class Pages {
 
 
   public void render(RoutingContext ctx, int status, String template, Map<String, Object> data) {
+    String html = apply(ctx, template, data);
+    if (html != null && !ctx.response().ended()) {
+      ctx.response().setStatusCode(status)
+          .putHeader("Content-Type", "text/html; charset=utf-8")
+          .putHeader("Cache-Control", "no-store")
+          .end(html);
+    }
+  }
+
+  /**
+   * A page around bytes rendered before (its fixed part, kept per content version): the template places
+   * {@code {{{slot}}}} once; the answer is the text rendered before it, the bytes, and the text after it (status 200).
+   * With an ETag the browser keeps the page and revalidates it ({@code private, no-cache}); without one nothing is kept.
+   */
+  public void renderAround(RoutingContext ctx, String template, Map<String, Object> data, String slot, byte[] bytes, String etag) {
+    String marker = "<!--gameday:" + slot + "-->";
+    Map<String, Object> model = new HashMap<>(data);
+    model.put(slot, marker);
+    String html = apply(ctx, template, model);
+    if (html == null || ctx.response().ended()) {
+      return;
+    }
+    int at = html.indexOf(marker);
+    if (at < 0) {
+      ctx.fail(new IllegalStateException("template " + template + " does not place {{{" + slot + "}}}"));
+      return;
+    }
+    byte[] head = html.substring(0, at).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] tail = html.substring(at + marker.length()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    io.vertx.core.buffer.Buffer out = io.vertx.core.buffer.Buffer.buffer(head.length + bytes.length + tail.length)
+        .appendBytes(head).appendBytes(bytes).appendBytes(tail);
+    var res = ctx.response().setStatusCode(200).putHeader("Content-Type", "text/html; charset=utf-8");
+    if (etag != null) {
+      res.putHeader("ETag", etag).putHeader("Cache-Control", "private, no-cache");
+    } else {
+      res.putHeader("Cache-Control", "no-store");
+    }
+    res.end(out);
+  }
+
+  /** The model with the flash and the session's flags added, applied to a template; null after failing the context. */
+  private String apply(RoutingContext ctx, String template, Map<String, Object> data) {
     Map<String, Object> model = new HashMap<>(data);
     JsonObject flash = ctx.get(Flash.KEY);
     if (flash != null) {
@@ -187,20 +229,14 @@ public final class Pages {
     model.putIfAbsent("accountName", s != null && s.account() ? s.name() : null);
     model.putIfAbsent("candidateSession", s != null && s.candidate());
     model.putIfAbsent("csrf", s != null ? s.csrfToken() : null);
-    String html;
     try {
       long started = System.nanoTime();
-      html = html(template, model);
+      String html = html(template, model);
       renders.accept(template, System.nanoTime() - started);
+      return html;
     } catch (IOException | RuntimeException e) {
       ctx.fail(e);
-      return;
-    }
-    if (!ctx.response().ended()) {
-      ctx.response().setStatusCode(status)
-          .putHeader("Content-Type", "text/html; charset=utf-8")
-          .putHeader("Cache-Control", "no-store")
-          .end(html);
+      return null;
     }
   }
 

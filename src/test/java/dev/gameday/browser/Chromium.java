@@ -86,13 +86,25 @@ final class Chromium {
   }
 
   static void screenshot(ChromeDriver driver, String name) {
+    screenshot(driver, SCREENSHOTS, name);
+  }
+
+  private static void screenshot(ChromeDriver driver, Path dir, String name) {
     try {
-      Files.createDirectories(SCREENSHOTS);
+      Files.createDirectories(dir);
       File f = driver.getScreenshotAs(OutputType.FILE);
-      Files.copy(f.toPath(), SCREENSHOTS.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(f.toPath(), dir.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Where the browser suite writes the screenshots the README and docs show (overwritten by each run). */
+  static final Path DOCS_SCREENSHOTS = Path.of("docs", "screenshots");
+
+  /** The current viewport as docs/screenshots/{name}.png, for the README (issue 21: produced by the suite, not by hand). */
+  static void docsScreenshot(ChromeDriver driver, String name) {
+    screenshot(driver, DOCS_SCREENSHOTS, name);
   }
 
   /**

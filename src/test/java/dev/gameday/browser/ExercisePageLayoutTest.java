@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 
 /**
  * Issue 21 on the candidate's exercise page: on a 390x844 phone, jump links to the brief, the evidence and the answer
@@ -70,6 +71,76 @@ class ExercisePageLayoutTest extends BrowserTest {
     } finally {
       Chromium.viewport(driver, 1366, 768);
     }
+  }
+
+  @Test
+  @DisplayName("issue 21: the exercise menu, keyboard only, at 390 and 1366 px: opens, marks the current exercise, goes to another; no sideways scroll; axe clean")
+  void exerciseMenu() {
+    for (int[] size : new int[][] {{390, 844}, {1366, 768}}) {
+      Chromium.viewport(driver, size[0], size[1]);
+      try {
+        signIn("menu" + size[0]);
+        js(driver, "window.scrollTo(0, 0); document.activeElement && document.activeElement.blur();");
+        tabTo("nav.exercise-menu summary").sendKeys(Keys.ENTER);
+        Chromium.await(driver, d -> (Boolean) js(d, "return document.querySelector('nav.exercise-menu details').open;"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> menu = (Map<String, Object>) js(driver, "var links = document.querySelectorAll('nav.exercise-menu li a');"
+            + " var cur = document.querySelectorAll('nav.exercise-menu a[aria-current=page]');"
+            + " var last = links[links.length - 1].getBoundingClientRect();"
+            + " return {links: links.length, current: cur.length === 1 ? cur[0].getAttribute('href') : null,"
+            + " lastOnScreen: last.bottom <= innerHeight, label: document.querySelector('nav.exercise-menu').getAttribute('aria-label')};");
+        assertEquals("/candidate/exercises/" + EX, menu.get("current"), "the current exercise is marked: " + menu);
+        assertTrue(((Number) menu.get("links")).longValue() >= 3, "every exercise and the review page: " + menu);
+        assertEquals(Boolean.TRUE, menu.get("lastOnScreen"), "the open menu fits the first screen: " + menu);
+        Chromium.assertNoHorizontalScroll(driver, "exercise page with its menu open at " + size[0] + " px");
+        Chromium.axe(driver, "exercise page with its menu open at " + size[0] + " px");
+        if (size[0] == 390) {
+          Chromium.docsScreenshot(driver, "candidate-exercise-390");
+        }
+        // the next exercise in the menu, by keyboard: Tab past the current one, Enter
+        String target = (String) js(driver, "var a = document.querySelector('nav.exercise-menu a[aria-current=page]').parentElement"
+            + ".nextElementSibling.querySelector('a'); return a.getAttribute('href');");
+        tabTo("nav.exercise-menu a[href='" + target + "']").sendKeys(Keys.ENTER);
+        Chromium.await(driver, d -> d.getCurrentUrl().endsWith(target));
+        assertEquals(target, js(driver, "return document.querySelector('nav.exercise-menu a[aria-current=page]').getAttribute('href');"));
+      } finally {
+        Chromium.viewport(driver, 1366, 768);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("issue 21: the review page says what the receipt holds, then offers it after submission, at 390 and 1366 px; axe clean")
+  void reviewPageReceipt() {
+    signIn("reviewer-page");
+    for (int[] size : new int[][] {{390, 844}, {1366, 768}}) {
+      Chromium.viewport(driver, size[0], size[1]);
+      driver.get(base + "/candidate/review");
+      assertTrue(driver.findElement(By.id("receipt-promise")).getText().contains("receipt number"));
+      Chromium.assertNoHorizontalScroll(driver, "review page at " + size[0] + " px");
+      Chromium.axe(driver, "review page before submission at " + size[0] + " px");
+    }
+    Chromium.viewport(driver, 1366, 768);
+    driver.findElement(By.cssSelector("#submit-form button[type=submit]")).click();
+    Chromium.await(driver, d -> {
+      try {
+        d.switchTo().alert().accept(); // "Submit your answers now?"
+        return true;
+      } catch (org.openqa.selenium.NoAlertPresentException e) {
+        return false;
+      }
+    });
+    Chromium.await(driver, d -> d.getCurrentUrl().endsWith("/candidate/receipt"));
+    for (int[] size : new int[][] {{390, 844}, {1366, 768}}) {
+      Chromium.viewport(driver, size[0], size[1]);
+      driver.get(base + "/candidate/review");
+      assertEquals("Your submission", driver.findElement(By.tagName("h1")).getText());
+      assertEquals("Your submission", driver.findElement(By.cssSelector("header.site nav[aria-label=Assessment] a[href='/candidate/review']")).getText());
+      assertTrue(driver.findElement(By.cssSelector(".receipt-box a[href='/candidate/receipt.txt']")).isDisplayed());
+      Chromium.assertNoHorizontalScroll(driver, "review page after submission at " + size[0] + " px");
+      Chromium.axe(driver, "review page after submission at " + size[0] + " px");
+    }
+    Chromium.viewport(driver, 1366, 768);
   }
 
   @Test

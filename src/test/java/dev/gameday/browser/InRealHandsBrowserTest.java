@@ -110,6 +110,18 @@ class InRealHandsBrowserTest extends BrowserTest {
   }
 
   @Test
+  @DisplayName("acceptance: the recruiter list at 1366x768 fits the window and lists the candidates; its screenshot for the README")
+  void recruiterListScreenshot() {
+    Chromium.viewport(driver, 1366, 768);
+    driver.get(base + "/candidates");
+    String names = driver.findElement(By.tagName("main")).getText();
+    assertTrue(names.contains("Tess Table") && names.contains("Olga Open"), "both candidates listed: " + names);
+    Chromium.assertNoHorizontalScroll(driver, "/candidates at 1366 px");
+    js(driver, "window.scrollTo(0, 0); document.activeElement && document.activeElement.blur();");
+    Chromium.docsScreenshot(driver, "recruiter-candidates-1366");
+  }
+
+  @Test
   @DisplayName("defect 5: Submit review asks first; dismissing the question submits nothing")
   void submitAsks() {
     driver.get(base + "/review/" + sid + "/incident-postmortem");

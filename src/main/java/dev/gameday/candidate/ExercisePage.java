@@ -1,0 +1,220 @@
+package dev.gameday.candidate;
+
+import dev.gameday.candidate.CandidateService.ExerciseStatus;
+import dev.gameday.candidate.CandidateService.Overview;
+import dev.gameday.exercise.Catalog;
+import dev.gameday.exercise.Catalog.Version;
+import dev.gameday.exercise.Model.Evidence;
+import dev.gameday.exercise.Model.Exercise;
+import dev.gameday.web.Access;
+import dev.gameday.web.Flash;
+import dev.gameday.web.MarkdownRenderer;
+import dev.gameday.web.Pages;
+import dev.gameday.web.Session;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The candidate's exercise page (issue 28, item 4). What depends only on the pinned exercise version (brief, evidence,
+ * the rubric's public criteria) is rendered once per (version, open) into bytes and kept; a request renders only the
+ * small part around it (chrome, the exercise menu, the candidate's answer and status) and copies the bytes in.
+ *
+ * <p>Revisits are answered {@code 304} when nothing the page shows has changed. The ETag is a hash of everything the
+ * request part shows: the session (so one candidate's page is never another's), every exercise's revision and words
+ * (the menu shows them), the invitation's state and closing time, the "more time" state and the time left, counted
+ * in steps (a page kept for a revisit counts down from the time left when it was rendered: at most one step off).
+ * A page carrying a one-time flash message gets no ETag.
+ */
+final class ExercisePage {
+  /** The page's template and every template it includes: a change to any of them changes every ETag. */
+  private static final List<String> TEMPLATES = List.of("candidate-exercise", "candidate-exercise-read", "candidate-exercise-menu",
+      "candidate-more-time", "layout");
+  private static final String SLOT = "readPane";
+
+  private final CandidateService service;
+  private final Catalog catalog;
+  private final Pages pages;
+  private final MarkdownRenderer markdown;
+  private final MoreTime moreTime;
+  private final String fingerprint;
+  /** The reading pane's UTF-8 bytes per "versionId:open", kept only when every part of it is final. */
+  private final Map<String, byte[]> readPanes = new ConcurrentHashMap<>();
+
+  ExercisePage(CandidateService service, Catalog catalog, Pages pages, MarkdownRenderer markdown, MoreTime moreTime) {
+    this.service = service;
+    this.catalog = catalog;
+    this.pages = pages;
+    this.markdown = markdown;
+    this.moreTime = moreTime;
+    this.fingerprint = fingerprint(); // constructed at start-up, before serving: reading five small resources is fine
+  }
+
+  void page(RoutingContext ctx) {
+    long id = Access.invitation(ctx);
+    String exerciseId = ctx.pathParam("exerciseId");
+    // both reads at once, on two connections: the page waits for one round trip, not two
+    Future<CandidateService.OverviewAndAnswer> read = service.overviewAnd(id, exerciseId);
+    Future<MoreTime.State> moreState = moreTime.state(id);
+    Future.all(read, moreState).compose(both -> {
+      CandidateService.OverviewAndAnswer oa = read.result();
+      Overview o = oa.overview();
+      ExerciseStatus status = o.exercise(exerciseId).orElse(null);
+      if (status == null) {
+        return Future.failedFuture(Answers.unknownExercise(exerciseId));
+      }
+      MoreTime.State more = moreState.result();
+      boolean open = o.open() && !o.submitted();
+      long secondsLeft = Math.max(0, Duration.between(OffsetDateTime.now(), o.closesAt()).getSeconds());
+      JsonObject flash = ctx.get(Flash.KEY);
+      String etag = flash == null ? etag(Access.session(ctx), o, oa.answer(), more, open && !more.untimed() ? secondsLeft : -1) : null;
+      String key = status.version().id() + ":" + open;
+      String asked = ctx.request().getHeader("If-None-Match");
+      if (etag != null && readPanes.containsKey(key) && asked != null && asked.contains(etag)) {
+        ctx.response().setStatusCode(304).putHeader("ETag", etag).putHeader("Cache-Control", "private, no-cache").end();
+        return Future.succeededFuture();
+      }
+      return readPane(status.version(), open).map(pane -> {
+        Map<String, Object> m = model(o, status, oa.answer(), open, secondsLeft, more);
+        // an ETag only for a page that is final (a pane rendered with a fallback is not kept, so may change)
+        pages.renderAround(ctx, "candidate-exercise", m, SLOT, pane, readPanes.get(key) == pane ? etag : null);
+        return null;
+      });
+    }).onFailure(ctx::fail);
+  }
+
+  private Map<String, Object> model(Overview o, ExerciseStatus status, Answers.Answer answer, boolean open, long secondsLeft,
+                                    MoreTime.State more) {
+    Exercise ex = status.version().exercise();
+    Map<String, Object> m = CandidatePages.base(o);
+    m.put("title", ex.title());
+    m.put("exercise", CandidatePages.exerciseItem(status));
+    m.put("hasCharts", ex.evidence().stream().anyMatch(ev -> "csv".equals(ev.kind()))); // links uPlot's stylesheet
+    m.put("hasEvidence", !ex.evidence().isEmpty()); // the "Evidence" jump link
+    // the time left by the server's clock (timeleft.js counts it down; a reload asks again)
+    m.put("secondsLeft", secondsLeft);
+    m.put("sections", ex.sections().stream().map(s -> Map.<String, Object>of("id", s.id(), "title", s.title(),
+        "prompt", s.prompt(), "words", s.words(), "text", answer.sections().get(s.id()))).toList());
+    m.put("rev", answer.rev());
+    m.put("savedAtIso", answer.savedAt() == null ? "" : answer.savedAt().toString());
+    m.put("maxChars", Answers.MAX_SECTION_CHARS);
+    List<ExerciseStatus> all = o.exercises();
+    int i = all.indexOf(status);
+    m.put("previous", i > 0 ? CandidatePages.exerciseItem(all.get(i - 1)) : null);
+    m.put("next", i < all.size() - 1 ? CandidatePages.exerciseItem(all.get(i + 1)) : null);
+    m.put("menu", CandidatePages.menu(o, ex.id()));
+    m.put("position", i + 1);
+    m.put("count", all.size());
+    m.put("timeRequested", more.requested());
+    if (more.untimed()) {
+      m.put("untimed", true);
+      m.put("timeLimitMinutes", 0);
+    }
+    return m;
+  }
+
+  /**
+   * The time left in steps of a minute while more than an hour is left (the page shows hours and minutes), of ten
+   * seconds in the last hour (it warns at 10 and at 2 minutes); -1 when no time left is shown.
+   */
+  static long timeStep(long secondsLeft) {
+    return secondsLeft < 0 ? -1 : secondsLeft > 3600 ? 100_000 + secondsLeft / 60 : secondsLeft / 10;
+  }
+
+  private String etag(Session s, Overview o, Answers.Answer answer, MoreTime.State more, long secondsLeft) {
+    StringBuilder b = new StringBuilder(256).append(fingerprint).append('|').append(HexFormat.of().formatHex(s.idHash()))
+        .append('|').append(s.csrfToken()).append('|').append(o.invitationId()).append('|').append(o.pseudonym())
+        .append('|').append(o.state()).append('|').append(o.deadline()).append('|').append(o.closesAt()).append('|')
+        .append(o.open()).append('|').append(o.submittedAt()).append('|').append(o.timeLimitMinutes()).append('|')
+        .append(o.track().getString("title")).append('|').append(more.requested()).append(more.untimed()).append('|')
+        .append(timeStep(secondsLeft)).append('|').append(answer.rev()).append('|').append(answer.savedAt());
+    for (ExerciseStatus e : o.exercises()) {
+      b.append('|').append(e.version().exercise().id()).append(':').append(e.version().id()).append(':').append(e.rev())
+          .append(':').append(e.savedAt()).append(':').append(e.wordsWritten());
+    }
+    return "\"" + sha256(b.toString()).substring(0, 32) + "\"";
+  }
+
+  /**
+   * The exercise page's reading pane (brief, criteria, evidence with its chart settings) for a version: fixed content,
+   * rendered once per (version, open) into bytes and kept, so a request renders and escapes only the candidate's part.
+   */
+  private Future<byte[]> readPane(Version version, boolean open) {
+    String key = version.id() + ":" + open;
+    byte[] hit = readPanes.get(key);
+    if (hit != null) {
+      return Future.succeededFuture(hit);
+    }
+    Exercise ex = version.exercise();
+    long versionId = version.id();
+    Map<Integer, String> sources = new ConcurrentHashMap<>();
+    List<Future<String>> docs = ex.evidence().stream()
+        .map(ev -> "markdown".equals(ev.kind()) ? catalog.text(versionId, ev.file())
+            .compose(t -> {
+              sources.put(ev.index(), t);
+              return markdown.cached("evidence:" + versionId + ":" + ev.index(), t);
+            })
+            : Future.succeededFuture((String) null)).toList();
+    Future<String> brief = markdown.cached("brief:" + versionId, ex.brief());
+    return Future.all(docs).compose(d -> brief).map(b -> {
+      Map<String, Object> m = new HashMap<>();
+      m.put("brief", b);
+      m.put("open", open);
+      List<Map<String, Object>> evidence = new ArrayList<>();
+      for (Evidence ev : ex.evidence()) {
+        evidence.add(ev.view("/candidate/exercises/" + ex.id() + "/evidence/" + ev.index(),
+            docs.get(ev.index()).result()));
+      }
+      m.put("evidence", evidence);
+      m.put("criteria", ex.rubric().stream().map(c -> Map.of("title", c.title(), "description", c.description(),
+          "value", c.value())).toList());
+      try {
+        byte[] html = pages.html("candidate-exercise-read", m).getBytes(StandardCharsets.UTF_8);
+        // a fallback (Markdown too complex to render) is kept for a while only: keep the pane only when every part is final
+        if (markdown.isFinal("brief:" + versionId, ex.brief()) && sources.entrySet().stream()
+            .allMatch(en -> markdown.isFinal("evidence:" + versionId + ":" + en.getKey(), en.getValue()))) {
+          byte[] kept = readPanes.putIfAbsent(key, html);
+          return kept != null ? kept : html;
+        }
+        return html;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+
+  /** A hash of the page's templates as shipped. */
+  private static String fingerprint() {
+    StringBuilder b = new StringBuilder();
+    for (String t : TEMPLATES) {
+      try (InputStream in = ExercisePage.class.getResourceAsStream("/templates/" + t + ".hbs")) {
+        b.append(t).append(':').append(in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8)).append('\n');
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return sha256(b.toString()).substring(0, 16);
+  }
+
+  private static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
