@@ -43,6 +43,7 @@ import dev.gameday.review.ExportRoutes;
 import dev.gameday.review.ExportStore;
 import dev.gameday.review.Feedback;
 import dev.gameday.review.FeedbackRoutes;
+import dev.gameday.review.Qualifications;
 import dev.gameday.review.ReviewDecisions;
 import dev.gameday.review.ReviewRoutes;
 import dev.gameday.review.ReviewService;
@@ -236,7 +237,7 @@ public final class Gameday implements AutoCloseable {
         config.https());
     await(sso.discover()); // within a deadline; a provider down at start is tried again at each sign-in
     ReviewService reviews = new ReviewService(pool, catalog);
-    ReviewDecisions decisions = new ReviewDecisions(pool);
+    ReviewDecisions decisions = new ReviewDecisions(pool, new Qualifications(pool, catalog));
     AgreementService agreement = new AgreementService(vertx, pool, catalog, decisions::changes);
     SelfId selfId = new SelfId(pool);
     Feedback feedback = new Feedback(pool, catalog, reviews);

@@ -170,7 +170,7 @@ final class ItemRoutes {
       Aggregate a = ReviewService.aggregate(ex, v.visible());
       if (a.reviews() > 0) {
         // each reviewer's level beside the mean, and where they are two or more levels apart (issue 9, defect 10)
-        List<Review> done = v.visible().stream().filter(r -> "submitted".equals(r.state())).toList();
+        List<Review> done = v.visible().stream().filter(Review::counts).toList();
         List<Map<String, Object>> rows = new ArrayList<>();
         List<String> apart = new ArrayList<>();
         for (Criterion c : ex.rubric()) {
