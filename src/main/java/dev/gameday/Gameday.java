@@ -237,7 +237,8 @@ public final class Gameday implements AutoCloseable {
         config.https());
     await(sso.discover()); // within a deadline; a provider down at start is tried again at each sign-in
     ReviewService reviews = new ReviewService(pool, catalog);
-    ReviewDecisions decisions = new ReviewDecisions(pool, new Qualifications(pool, catalog));
+    Qualifications qualifications = new Qualifications(pool, catalog);
+    ReviewDecisions decisions = new ReviewDecisions(pool, qualifications);
     AgreementService agreement = new AgreementService(vertx, pool, catalog, decisions::changes);
     SelfId selfId = new SelfId(pool);
     Feedback feedback = new Feedback(pool, catalog, reviews);
@@ -247,7 +248,8 @@ public final class Gameday implements AutoCloseable {
         new CandidateRoutes(candidates, catalog, sessions, pages, config.contact(), config.publicUrl(), markdown, trails)::mount,
         setup::mount,
         new AuditRoutes(pages, new AuditLog(pool))::mount,
-        new CalibrationRoutes(new CalibrationStore(vertx, pool, catalog, decisions::changes), catalog, pages, markdown)::mount,
+        new CalibrationRoutes(new CalibrationStore(vertx, pool, catalog, decisions::changes), catalog, pages, markdown,
+            qualifications)::mount,
         new AgreementRoutes(agreement, new Adjudication(pool, catalog), catalog, pages)::mount,
         new ReviewRoutes(reviews, decisions, catalog, pages, markdown, new DecisionGate(pool, catalog, agreement))::mount,
         new RubricRoutes(catalog, pages, markdown)::mount,
