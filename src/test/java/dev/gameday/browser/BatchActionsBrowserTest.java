@@ -38,15 +38,8 @@ class BatchActionsBrowserTest extends BrowserTest {
     Chromium.await(driver, d -> !d.getCurrentUrl().contains("/login"));
   }
 
-  /** Presses Tab until the focused element matches {@code selector}; fails after 200 presses. */
   static WebElement tabTo(String selector) {
-    for (int i = 0; i < 200; i++) {
-      new Actions(driver).sendKeys(Keys.TAB).perform();
-      if (Boolean.TRUE.equals(js(driver, "return document.activeElement && document.activeElement.matches(arguments[0]);", selector))) {
-        return driver.switchTo().activeElement();
-      }
-    }
-    throw new AssertionError("Tab never reached " + selector);
+    return Chromium.tabTo(driver, selector);
   }
 
   static void press(CharSequence key) {

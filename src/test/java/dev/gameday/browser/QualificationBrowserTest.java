@@ -21,7 +21,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.interactions.Actions;
 
 /**
  * Reviewer qualification in a real browser, with the library as shipped (sre-senior requires it): a reviewer who has
@@ -75,17 +74,6 @@ class QualificationBrowserTest {
     return await(cand.post("/api/v1/candidate/submit", null)).bodyAsJsonObject().getString("submissionId");
   }
 
-  /** Presses Tab until the focused element matches {@code selector}. */
-  static WebElement tabTo(String selector) {
-    for (int i = 0; i < 600; i++) {
-      new Actions(driver).sendKeys(Keys.TAB).perform();
-      if (Boolean.TRUE.equals(js(driver, "return document.activeElement && document.activeElement.matches(arguments[0]);", selector))) {
-        return driver.switchTo().activeElement();
-      }
-    }
-    throw new AssertionError("Tab never reached " + selector);
-  }
-
   static String main() {
     return (String) js(driver, "return document.querySelector('main').innerText;");
   }
@@ -106,7 +94,7 @@ class QualificationBrowserTest {
       Chromium.screenshot(driver, "qualification-scoring-" + size[0]);
 
       js(driver, "document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);");
-      tabTo(".practice-ahead a").sendKeys(Keys.ENTER);
+      Chromium.tabTo(driver, ".practice-ahead a").sendKeys(Keys.ENTER);
       Chromium.await(driver, d -> d.getCurrentUrl().endsWith("/review/calibration"));
       String cal = main();
       assertTrue(cal.contains("Qualification"), cal);

@@ -159,6 +159,11 @@ class QualificationTest {
     assertNull(item.getString("adjudication"));
     assertEquals(2L, app.one("select count(*) as n from reviews where submission_id = $1::uuid and not practice", sid)
         .orElseThrow().getLong("n"));
+    // the adverse impact report's sums (V83's trigger) hold the two counting reviews' levels only
+    assertEquals(2 * rubric.size(), app.one("select ratings from review_exercise_sums where submission_id = $1::uuid and exercise_id = $2",
+        sid, EX).orElseThrow().getInteger("ratings"));
+    assertEquals(6.0 * rubric.size(), app.one("select total from review_exercise_sums where submission_id = $1::uuid and exercise_id = $2",
+        sid, EX).orElseThrow().getDouble("total"), 1e-9);
 
     // the result and the decision's scores: the mean of the two that count, 3, not 2.33
     JsonObject sub = await(admin.get("/api/v1/review/submissions/" + sid)).bodyAsJsonObject();
