@@ -78,7 +78,7 @@ public final class Qualifications {
           ? " At least " + rule.minCriteria() + " criteria must be scored: score " + (rule.minCriteria() - scored)
               + " more on the sample answers of this track's exercises."
           : " Score more sample answers of this track's exercises to raise the share.";
-      return figure + "." + left + " Until then your reviews of this track are practice: they do not count.";
+      return figure + "." + left;
     }
 
     public Map<String, Object> view() {
