@@ -84,11 +84,18 @@ public final class ReviewService {
   private final Pool pool;
   private final Catalog catalog;
   private final Adjudication adjudication;
+  private final Qualifications qualifications;
 
   public ReviewService(Pool pool, Catalog catalog) {
     this.pool = pool;
     this.catalog = catalog;
     this.adjudication = new Adjudication(pool, catalog);
+    this.qualifications = new Qualifications(pool, catalog);
+  }
+
+  /** The tracks whose reviews of mine are practice for now (see {@link Qualifications}), for the queue to say so. */
+  public Future<List<Qualifications.Status>> notQualified(Account me) {
+    return qualifications.mine(me).map(all -> all.stream().filter(q -> !q.qualified()).toList());
   }
 
   /**

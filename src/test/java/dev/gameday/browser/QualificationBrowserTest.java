@@ -26,7 +26,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * Reviewer qualification in a real browser, with the library as shipped (sre-senior requires it): a reviewer who has
  * not calibrated reads on the scoring page, before submitting, that the review will be practice, follows the link to
  * the calibration page by keyboard alone and reads what is left; an admin reads every reviewer's standing. At 1366
- * and 390 px, axe clean, no sideways scroll.
+ * and 390 px, axe clean, no sideways scroll; the queue says which tracks' reviews are practice.
  */
 @ExtendWith({ChromiumRequired.class, PostgresExtension.class})
 class QualificationBrowserTest {
@@ -85,6 +85,10 @@ class QualificationBrowserTest {
       Chromium.viewport(driver, size[0], size[1]);
       String sid = submitted("Qual" + size[0]);
       signIn(app.account("reviewer"));
+      driver.get(base + "/review");
+      assertTrue(main().contains("you are not yet qualified to review Senior Service Reliability Engineer"), main());
+      Chromium.assertNoHorizontalScroll(driver, "queue with the practice notice");
+      Chromium.axe(driver, "queue with the practice notice at " + size[0]);
       driver.get(base + "/review/" + sid + "/" + EX);
       String page = main();
       assertTrue(page.contains("Practice review:"), page);

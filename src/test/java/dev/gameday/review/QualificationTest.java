@@ -205,10 +205,12 @@ class QualificationTest {
     Browser r = app.signIn(vertx, app.account("reviewer"));
     String before = submitted("sre-senior");
     assertTrue(review(r, before, all(2)).getBoolean("practice"));
+    assertTrue(await(r.get("/review")).bodyAsString().contains("practice-tracks"), "the queue says the reviews are practice");
     int scored = calibrate(r, EX, 2, 0);
     assertEquals(12, scored);
     JsonObject s = standing(r);
     assertTrue(s.getBoolean("qualified"), s.encode());
+    assertFalse(await(r.get("/review")).bodyAsString().contains("practice-tracks"), "qualified: no practice notice on the queue");
     String after = submitted("sre-senior");
     assertFalse(review(r, after, all(2)).getBoolean("practice"));
     assertEquals(1, app.one("select reviews_submitted from review_items where submission_id = $1::uuid and exercise_id = $2", after, EX)
