@@ -40,6 +40,12 @@
     var rel = t.hasAttribute('data-relative') ? relative(d) : '';
     t.textContent = local(d) + (rel ? ' (' + rel + ')' : '');
   });
+  // a date and time typed into a form (a review's due date) is in the reader's zone: the form sends the zone's name
+  var zone = typeof Intl === 'object' ? Intl.DateTimeFormat().resolvedOptions().timeZone : '';
+  if (zone) {
+    document.querySelectorAll('input[data-time-zone]').forEach(function (i) { i.value = zone; });
+    document.querySelectorAll('[data-zone-name]').forEach(function (s) { s.textContent = 'your time zone, ' + zone; });
+  }
   document.querySelectorAll('form[data-confirm]').forEach(function (f) {
     f.addEventListener('submit', function (e) { if (!window.confirm(f.dataset.confirm)) { e.preventDefault(); } });
   });

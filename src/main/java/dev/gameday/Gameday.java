@@ -36,6 +36,9 @@ import dev.gameday.recruiter.Results;
 import dev.gameday.review.Adjudication;
 import dev.gameday.review.AgreementRoutes;
 import dev.gameday.review.AgreementService;
+import dev.gameday.review.AssignmentReminders;
+import dev.gameday.review.AssignmentRoutes;
+import dev.gameday.review.Assignments;
 import dev.gameday.review.CalibrationRoutes;
 import dev.gameday.review.CalibrationStore;
 import dev.gameday.review.DecisionGate;
@@ -218,6 +221,9 @@ public final class Gameday implements AutoCloseable {
     loops.add(Loop.every(vertx, "housekeeping", Duration.ofSeconds(10), Duration.ofHours(1),
         () -> sessions.forgetExpired().compose(v -> accounts.forgetOldAttempts()).compose(v -> idempotency.forgetOld()), null));
     loops.addAll(recruiting.loops(vertx, config.retentionDays()));
+    if (config.email()) {
+      loops.add(new AssignmentReminders(pool, config.publicUrl()).loop(vertx)); // reviewers' due and overdue reminders
+    }
     loops.forEach(Loop::start);
     if (outbox != null) {
       outbox.start();
@@ -242,6 +248,7 @@ public final class Gameday implements AutoCloseable {
     AgreementService agreement = new AgreementService(vertx, pool, catalog, decisions::changes);
     SelfId selfId = new SelfId(pool);
     Feedback feedback = new Feedback(pool, catalog, reviews);
+    Assignments assignments = new Assignments(pool, catalog);
     return List.of(
         setup::gate,
         sso::mount,
@@ -251,7 +258,8 @@ public final class Gameday implements AutoCloseable {
         new CalibrationRoutes(new CalibrationStore(vertx, pool, catalog, decisions::changes), catalog, pages, markdown,
             qualifications)::mount,
         new AgreementRoutes(agreement, new Adjudication(pool, catalog), catalog, pages)::mount,
-        new ReviewRoutes(reviews, decisions, catalog, pages, markdown, new DecisionGate(pool, catalog, agreement))::mount,
+        new AssignmentRoutes(assignments, pages)::mount, // before the review routes' /review/:sid
+        new ReviewRoutes(reviews, decisions, catalog, pages, markdown, new DecisionGate(pool, catalog, agreement), assignments)::mount,
         new RubricRoutes(catalog, pages, markdown)::mount,
         new ExportRoutes(new ExportStore(pool, catalog), catalog)::mount,
         new FeedbackRoutes(feedback, pages)::mount,

@@ -31,7 +31,7 @@ final class Claims {
 
   /** A world figure that exercises restate: the value, an absolute tolerance, and the patterns (group v) with scale. */
   record Restated(String id, String what, double value, double tolerance, String toleranceText, List<Pattern> patterns,
-      List<Double> scales) {
+      List<Double> scales, LocalDate day) {
   }
 
   private static final Map<String, Integer> WORDS = Map.ofEntries(Map.entry("one", 1), Map.entry("two", 2),
@@ -61,13 +61,16 @@ final class Claims {
     for (Yaml r : root.list("restated", false)) {
       String id = r.str("id", 64);
       String what = r.str("what", 300);
-      Double value = number(r.get("value") == null ? null : r.get("value").scalar());
+      String valueText = r.get("value") == null ? null : r.get("value").scalar();
+      // a day of the calendar (an incident, a launch) is restated as a date: "15 August", "1 February 2027"
+      LocalDate day = valueText != null && valueText.matches("\\d{4}-\\d{2}-\\d{2}") ? date(valueText, valueText) : null;
+      Double value = day != null ? Double.valueOf(day.toEpochDay()) : number(valueText);
       String tol = r.get("tolerance") == null ? "0" : r.get("tolerance").scalar();
       if (id == null || what == null) {
         continue;
       }
       if (value == null) {
-        r.problem("restated " + id + ": 'value' must be a number");
+        r.problem("restated " + id + ": 'value' must be a number or a date (2026-08-15)");
         continue;
       }
       double tolerance = tolerance(tol, value);
@@ -92,7 +95,7 @@ final class Claims {
           p.problem("not a regular expression: " + e.getDescription());
         }
       }
-      out.add(new Restated(id, what, value, tolerance, tol, patterns, scales));
+      out.add(new Restated(id, what, value, tolerance, tol, patterns, scales, day));
     }
     return out;
   }
@@ -119,6 +122,14 @@ final class Claims {
           for (int p = 0; p < r.patterns().size(); p++) {
             Matcher m = r.patterns().get(p).matcher(lines[i]);
             while (m.find()) {
+              if (r.day() != null) {
+                LocalDate d = date(m.group("v"), r.day().toString());
+                if (d == null || Math.abs(d.toEpochDay() - r.value()) > r.tolerance() + 1e-9) {
+                  problems.add(new Problem(t.getKey(), i + 1, "states " + r.id() + " as " + m.group("v") + " but "
+                      + worldFile + " says " + r.day() + ": " + r.what()));
+                }
+                continue;
+              }
               Double v = number(m.group("v"));
               if (v == null) {
                 continue;
@@ -129,62 +140,6 @@ final class Claims {
                     + worldFile + " says " + fmt(r.value()) + " (tolerance " + r.toleranceText() + "): " + r.what()));
               }
             }
-          }
-        }
-      }
-    }
-  }
-
-  /** Speakers of a chat and people named with a date or a role: forms that only ever name a person. */
-  private static final List<Pattern> PERSON = List.of(
-      // **14:31 Marta:** and **2026-08-09 08:45 Lucía:** and **14:31 Marta (SRE):**
-      Pattern.compile("^\\s*\\*\\*(?:\\d{4}-\\d{2}-\\d{2} )?\\d{1,2}:\\d{2} (?<n>\\p{L}[\\p{L}-]*)(?: \\([^)]*\\))?:\\*\\*"),
-      // (Lucía, 22 Sep) in reviewer notes: who said it, and when
-      Pattern.compile("\\((?<n>\\p{Lu}\\p{Ll}+), \\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\\w*\\)"),
-      // Marta (SRE), Nadia (support desk)
-      Pattern.compile("(?<![\\p{L}-])(?<n>\\p{Lu}\\p{Ll}+) \\((?:SRE|support|overnight support|registry-api engineer)"));
-
-  /** Table column headed Who: the speaker of each row. */
-  private static final Pattern WHO_HEADER = Pattern.compile("(?i)^\\s*\\|.*\\|\\s*who\\s*\\|");
-
-  private static final Set<String> NOT_PEOPLE = Set.of("Option", "Level", "Step", "Note", "Q");
-
-  /** Every person named anywhere (chat speakers, "(Name, 22 Sep)", "Name (role)") is one of the world's people. */
-  static void checkPeople(Set<String> people, String worldFile, Map<String, String> texts, List<Problem> problems) {
-    Set<String> lower = new TreeSet<>();
-    people.forEach(p -> lower.add(p.toLowerCase(Locale.ROOT)));
-    for (Map.Entry<String, String> t : texts.entrySet()) {
-      String[] lines = t.getValue().split("\n", -1);
-      int who = -1;
-      for (int i = 0; i < lines.length; i++) {
-        String line = lines[i];
-        List<String> named = new ArrayList<>();
-        for (Pattern p : PERSON) {
-          Matcher m = p.matcher(line);
-          while (m.find()) {
-            named.add(m.group("n"));
-          }
-        }
-        if (WHO_HEADER.matcher(line).find()) {
-          String[] cells = line.strip().split("\\|", -1);
-          for (int c = 0; c < cells.length; c++) {
-            if (cells[c].strip().equalsIgnoreCase("who")) {
-              who = c;
-            }
-          }
-        } else if (who >= 0 && line.strip().startsWith("|")) {
-          String[] cells = line.strip().split("\\|", -1);
-          if (who < cells.length && !cells[who].strip().matches("-*")) {
-            named.add(cells[who].strip());
-          }
-        } else if (!line.strip().startsWith("|")) {
-          who = -1;
-        }
-        for (String n : named) {
-          String key = n.toLowerCase(Locale.ROOT);
-          if (!lower.contains(key) && !key.endsWith("bot") && !NOT_PEOPLE.contains(n)) {
-            problems.add(new Problem(t.getKey(), i + 1, n + " is not one of the people of " + worldFile
-                + ": name one of them (" + String.join(", ", people) + ") or add the person there"));
           }
         }
       }
@@ -377,14 +332,20 @@ final class Claims {
     }
   }
 
-  /** "15 August" (in the exercise's year) or "2026-08-15". */
+  private static final DateTimeFormatter DAY_YEAR = DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.ENGLISH);
+
+  /** "15 August" (in the exercise's year), "1 February 2027" or "2026-08-15". */
   private static LocalDate date(String s, String exerciseDate) {
     try {
-      if (s.matches("\\d{4}-\\d{2}-\\d{2}")) {
-        return LocalDate.parse(s);
+      String t = s.strip();
+      if (t.matches("\\d{4}-\\d{2}-\\d{2}")) {
+        return LocalDate.parse(t);
+      }
+      if (t.matches(".*\\d{4}")) {
+        return LocalDate.parse(t, DAY_YEAR);
       }
       int year = LocalDate.parse(exerciseDate).getYear();
-      return java.time.MonthDay.parse(s.strip(), DAY).atYear(year);
+      return java.time.MonthDay.parse(t, DAY).atYear(year);
     } catch (RuntimeException e) {
       return null;
     }

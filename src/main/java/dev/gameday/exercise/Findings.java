@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 /**
  * One finding, one criterion (issue 19). The reviewer notes give each planted finding an id ({@code [F3]}); the
  * rubric's anchors credit findings by id ({@code [F3]}), and an action criterion may ask for a fix of one
- * ({@code [fix F3]}), which is not a second credit. A finding credited by two criteria, an anchor citing an id the
- * notes do not define, or a fix cited outside an action criterion is a problem. A public level-4 descriptor that
+ * ({@code [fix F3]}), which is not a second credit. A finding credited by two criteria or by none, an anchor
+ * citing an id the notes do not define, or a fix cited outside an action criterion is a problem. A public level-4 descriptor that
  * lists as many items as its anchor credits findings reads as a checklist, not a description of quality. Every
  * exercise must take part: notes that define no ids, or a rubric whose anchors credit none, are problems too.
  */
@@ -96,6 +96,14 @@ final class Findings {
     if (!anyCredit) {
       rubric.problem("no anchor credits a finding of " + notesFile + " by its id ([F1]): one finding, one "
           + "criterion cannot be checked");
+      return;
+    }
+    for (Map.Entry<String, Integer> f : defined.entrySet()) {
+      if (!creditedBy.containsKey(f.getKey())) {
+        problems.add(new Problem(notesFile, f.getValue(), "finding " + f.getKey() + " is planted but no anchor of the "
+            + "rubric credits it: credit it under one criterion (a [fix " + f.getKey() + "] is not a credit) or "
+            + "drop it from the notes"));
+      }
     }
   }
 }

@@ -217,7 +217,7 @@ final class World {
     Map<String, String> authored = new LinkedHashMap<>(all);   // calibration answers are candidates' writing:
     authored.keySet().removeIf(k -> k.contains("/calibration/")); // a sample may misstate a figure and be graded for it
     Claims.checkRestated(restated, file, authored, problems);
-    Claims.checkPeople(this.people.keySet(), file, all, problems);
+    People.check(this.people, file, all, problems);
     Claims.checkDiagrams(texts, problems);
     Claims.checkClaims(meta, date == null ? "" : date, all, csvs, display, problems);
     // one pattern per person and id for all the lines (start-up reads about 1,650 evidence lines)

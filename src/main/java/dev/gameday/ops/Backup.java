@@ -37,7 +37,8 @@ public final class Backup {
   /** What an export holds, in an order that satisfies every foreign key. */
   public static final List<String> TABLES = List.of("exercise_versions", "exercise_files", "tracks", "track_exercises",
       "track_email_templates", "invitations", "self_identification", "invitation_exercises", "answers", "answer_history", "answer_section_history", "trail_events", "submissions", "accounts", "review_items",
-      "reviews", "decisions", "feedback_releases", "calibration_reviews", "audit_log");
+      "reviews", "review_assignments", "review_assignment_reminders", "decisions", "feedback_releases", "calibration_reviews",
+      "audit_log");
   /**
    * What it deliberately leaves out: short-lived state, secrets in flight (the email outbox holds links until
    * delivered), credentials of other systems (API token hashes, webhook signing secrets: a restored installation issues new

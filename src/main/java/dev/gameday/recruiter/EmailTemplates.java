@@ -56,6 +56,9 @@ public final class EmailTemplates {
       case "reminder" -> "Reminder: your Gameday assessment closes " + m.get("deadline");
       case "password-reset" -> "Reset your Gameday password";
       case "time-request" -> "A candidate asks for more time: " + m.get("trackTitle");
+      // a reviewer's assignment (review/AssignmentReminders): "deadline" is its due date
+      case "review-due" -> "A review assigned to you is due " + m.get("deadline");
+      case "review-overdue" -> "Overdue: a review assigned to you was due " + m.get("deadline");
       default -> "We received your Gameday assessment";
     };
   }

@@ -18,7 +18,8 @@ import java.util.Map;
  * {@code ?tls=required} insists on it, {@code smtps://} is TLS from the start.
  */
 public final class Mailer {
-  public static final List<String> KINDS = List.of("invitation", "reminder", "receipt", "password-reset", "time-request");
+  public static final List<String> KINDS = List.of("invitation", "reminder", "receipt", "password-reset", "time-request", "review-due",
+      "review-overdue");
 
   /** A rendered email. */
   public record Message(String subject, String text, String html) {

@@ -38,12 +38,13 @@ public final class Outbox {
       claimed as (
         update email_outbox o set lease = gen_random_uuid(), next_attempt_at = now() + make_interval(secs => $1)
           from picked where o.id = picked.id
-        returning o.id, o.kind, o.to_address, o.link, o.attempts, o.lease, o.invitation_id, o.account_id)
+        returning o.id, o.kind, o.to_address, o.link, o.attempts, o.lease, o.invitation_id, o.account_id, o.review_assignment_id)
       select o.id, o.kind, o.to_address, o.link, o.attempts, o.lease, coalesce(i.candidate_name, a.name) as candidate_name,
-             i.closes_at, i.track_id, i.time_limit_minutes, s.submitted_at, s.sha256
+             coalesce(i.closes_at, ra.due_at) as closes_at, i.track_id, i.time_limit_minutes, s.submitted_at, s.sha256
         from claimed o
         left join invitations i on i.id = o.invitation_id
         left join accounts a on a.id = o.account_id
+        left join review_assignments ra on ra.id = o.review_assignment_id
         left join submissions s on s.invitation_id = i.id""";
   /** The send's total deadline; the lease outlasts it. */
   private static final long DEADLINE_SECONDS = 120;

@@ -4,20 +4,27 @@ import dev.gameday.web.Access;
 import dev.gameday.web.Account;
 import dev.gameday.web.Http;
 import dev.gameday.web.Pages;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The review queue: its page, its JSON and "next answer for me". */
+/**
+ * The review queue: its page, its JSON and "next answer for me". Reviews assigned to me come first: listed above the
+ * queue with their due dates (issue 21), and the next answer is the earliest due of them while any is open.
+ */
 final class QueueRoutes {
   private final ReviewService service;
   private final Pages pages;
+  private final Assignments assignments;
 
-  QueueRoutes(ReviewService service, Pages pages) {
+  QueueRoutes(ReviewService service, Pages pages, Assignments assignments) {
     this.service = service;
     this.pages = pages;
+    this.assignments = assignments;
   }
 
   void page(RoutingContext ctx) {
@@ -26,8 +33,11 @@ final class QueueRoutes {
     String exercise = ctx.request().getParam("exercise");
     String status = ctx.request().getParam("status") == null ? "mine" : ctx.request().getParam("status");
     int page = pageNumber(ctx);
-    service.queue(me, track, exercise, status, page).map(items -> {
+    Future<List<Assignments.Assignment>> assigned = page == 0 ? assignments.mine(me) : Future.succeededFuture(List.of());
+    assigned.compose(mine -> service.queue(me, track, exercise, status, page).map(items -> {
       Map<String, Object> m = new HashMap<>();
+      Instant now = Instant.now();
+      m.put("assigned", mine.stream().map(a -> AssignmentRoutes.row(a, now)).toList());
       m.put("title", "Review queue");
       boolean more = items.size() > ReviewService.PAGE_SIZE;
       m.put("items", items.stream().limit(ReviewService.PAGE_SIZE).map(ReviewRoutes::itemRow).toList());
@@ -48,7 +58,7 @@ final class QueueRoutes {
       }
       m.put("admin", me.admin());
       return m;
-    }).compose(m -> service.notQualified(me).map(q -> { // reviewer qualification: the tracks where my reviews are practice
+    })).compose(m -> service.notQualified(me).map(q -> { // reviewer qualification: the tracks where my reviews are practice
       m.put("practiceTracks", q.stream().map(Qualifications.Status::trackTitle).toList());
       return m;
     })).onSuccess(m -> pages.render(ctx, 200, "review-queue", m)).onFailure(ctx::fail);
@@ -80,7 +90,11 @@ final class QueueRoutes {
   void next(RoutingContext ctx) {
     Account me = Access.account(ctx);
     String exercise = ctx.request().getParam("exercise");
-    service.next(me, exercise).onSuccess(item -> Http.redirect(ctx, item == null ? "/review?status=mine&empty=1"
-        : "/review/" + item.submissionId() + "/" + item.exerciseId())).onFailure(ctx::fail);
+    assignments.mine(me).compose(mine -> {
+      var due = mine.stream().filter(a -> exercise == null || exercise.isBlank() || exercise.equals(a.exerciseId())).findFirst();
+      return due.isPresent() ? Future.succeededFuture("/review/" + due.get().submissionId() + "/" + due.get().exerciseId())
+          : service.next(me, exercise).map(item -> item == null ? "/review?status=mine&empty=1"
+              : "/review/" + item.submissionId() + "/" + item.exerciseId());
+    }).onSuccess(to -> Http.redirect(ctx, to)).onFailure(ctx::fail);
   }
 }

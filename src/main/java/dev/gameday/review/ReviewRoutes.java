@@ -29,8 +29,8 @@ public final class ReviewRoutes {
   private final NoAnswerRoutes noAnswer;
 
   public ReviewRoutes(ReviewService service, ReviewDecisions decisions, Catalog catalog, Pages pages, MarkdownRenderer markdown,
-                      DecisionGate gate) {
-    this.queue = new QueueRoutes(service, pages);
+                      DecisionGate gate, Assignments assignments) {
+    this.queue = new QueueRoutes(service, pages, assignments);
     this.submissions = new SubmissionRoutes(service, decisions, catalog, pages, gate);
     this.decisions = new DecisionRoutes(service, decisions, catalog, gate);
     this.noAnswer = new NoAnswerRoutes(service, decisions);

@@ -10,6 +10,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.gameday.support.Browser;
+import dev.gameday.support.Mailbox;
 import dev.gameday.support.PostgresExtension;
 import dev.gameday.support.PostgresExtension.TestDatabase;
 import dev.gameday.support.TestApp;
@@ -20,7 +21,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -69,20 +69,7 @@ class PasswordResetTest {
   }
 
   static List<MimeMessage> to(String address, int atLeast) throws Exception {
-    long until = System.currentTimeMillis() + (atLeast == 0 ? 3_000 : 20_000);
-    while (true) {
-      List<MimeMessage> found = Arrays.stream(smtp.getReceivedMessages()).filter(m -> {
-        try {
-          return Arrays.stream(m.getAllRecipients()).anyMatch(a -> a.toString().contains(address));
-        } catch (Exception e) {
-          return false;
-        }
-      }).toList();
-      if (atLeast > 0 && found.size() >= atLeast || System.currentTimeMillis() > until) {
-        return found;
-      }
-      Thread.sleep(100);
-    }
+    return Mailbox.received(smtp, address, "", atLeast);
   }
 
   static String token(MimeMessage m) {

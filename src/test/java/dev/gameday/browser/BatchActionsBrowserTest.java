@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.interactions.Actions;
 
 /**
  * Batch actions on /candidates (issue 21), by keyboard only, at 1366x768 and on a 390x844 phone: Tab to "Select all
@@ -36,14 +35,6 @@ class BatchActionsBrowserTest extends BrowserTest {
     driver.findElement(By.id("email")).sendKeys(recruiter);
     driver.findElement(By.id("password")).sendKeys(TestApp.PASSWORD, Keys.ENTER);
     Chromium.await(driver, d -> !d.getCurrentUrl().contains("/login"));
-  }
-
-  static WebElement tabTo(String selector) {
-    return Chromium.tabTo(driver, selector);
-  }
-
-  static void press(CharSequence key) {
-    new Actions(driver).sendKeys(key).perform();
   }
 
   @Test

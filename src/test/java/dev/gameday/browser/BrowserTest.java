@@ -9,7 +9,9 @@ import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
 
 /**
  * The set-up a browser test class shares: the whole application on the test Postgres and one headless Chromium at
@@ -44,5 +46,15 @@ abstract class BrowserTest {
     app = null;
     vertx = null;
     base = null;
+  }
+
+  /** Presses Tab until the focused element matches {@code selector} ({@link Chromium#tabTo}). */
+  static WebElement tabTo(String selector) {
+    return Chromium.tabTo(driver, selector);
+  }
+
+  /** Types {@code keys} into whatever has the focus. */
+  static void press(CharSequence... keys) {
+    new Actions(driver).sendKeys(keys).perform();
   }
 }

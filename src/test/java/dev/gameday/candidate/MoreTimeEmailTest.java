@@ -9,6 +9,7 @@ import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.gameday.candidate.Invitations.Created;
 import dev.gameday.support.Browser;
+import dev.gameday.support.Mailbox;
 import dev.gameday.support.PostgresExtension;
 import dev.gameday.support.PostgresExtension.TestDatabase;
 import dev.gameday.support.TestApp;
@@ -16,7 +17,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,21 +51,7 @@ class MoreTimeEmailTest {
   }
 
   static List<MimeMessage> to(String address, int atLeast) throws Exception {
-    long until = System.currentTimeMillis() + (atLeast == 0 ? 3_000 : 20_000);
-    while (true) {
-      List<MimeMessage> found = Arrays.stream(smtp.getReceivedMessages()).filter(m -> {
-        try {
-          return m.getSubject().startsWith("A candidate asks for more time")
-              && Arrays.stream(m.getAllRecipients()).anyMatch(a -> a.toString().equalsIgnoreCase(address));
-        } catch (Exception e) {
-          return false;
-        }
-      }).toList();
-      if (atLeast > 0 && found.size() >= atLeast || System.currentTimeMillis() > until) {
-        return found;
-      }
-      Thread.sleep(100);
-    }
+    return Mailbox.received(smtp, address, "A candidate asks for more time", atLeast);
   }
 
   static void ask(Created inv) {

@@ -80,6 +80,19 @@ public final class TestApp implements AutoCloseable {
     return Gameday.await(app.invitations.create("sre-senior", name, email, 7, BigDecimal.ONE, false));
   }
 
+  /**
+   * A new candidate (an invitation as {@link #invite}) who answers incident-postmortem and submits; the submission's
+   * id. {@code vertx} runs the candidate's browser.
+   */
+  public String submitted(io.vertx.core.Vertx vertx, String name) {
+    Created c = invite(name, name.toLowerCase(java.util.Locale.ROOT).replace(' ', '.') + "@example.com");
+    Browser cand = new Browser(vertx, port);
+    Gameday.await(cand.get("/i/" + c.token()));
+    Gameday.await(cand.put("/api/v1/candidate/answers/incident-postmortem", new io.vertx.core.json.JsonObject().put("rev", 1)
+        .put("sections", new io.vertx.core.json.JsonObject().put("summary", "An answer."))));
+    return Gameday.await(cand.post("/api/v1/candidate/submit", null)).bodyAsJsonObject().getString("submissionId");
+  }
+
   public RowSet<Row> sql(String sql, Object... params) {
     return Gameday.await(app.pool.preparedQuery(sql).execute(Tuple.from(params)));
   }

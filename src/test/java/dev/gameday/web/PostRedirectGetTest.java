@@ -56,7 +56,7 @@ class PostRedirectGetTest {
   static String world() {
     StringBuilder s = new StringBuilder();
     for (String t : List.of("audit_log", "invitations", "api_tokens", "setup_tokens", "webhook_endpoints", "reviews",
-        "decisions", "feedback_releases", "calibration_reviews", "email_outbox", "accounts")) {
+        "decisions", "feedback_releases", "calibration_reviews", "email_outbox", "accounts", "review_assignments")) {
       s.append(t).append('=').append(app.one("select count(*) || ':' || md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as h from "
           + t + " t").orElseThrow().getString("h")).append(' ');
     }
@@ -144,6 +144,14 @@ class PostRedirectGetTest {
         "No answer", true));
     cases.add(new Case("calibration", reviewer, () -> "/review/calibration/" + EX + "/" + sample, () -> reviewForm(reviewer, "submit"),
         "Your score is recorded", true));
+    Supplier<String> reviewerId = () -> String.valueOf(app.one("select max(id) as id from accounts where role = 'reviewer'")
+        .orElseThrow().getLong("id"));
+    Supplier<String> dueIn2Days = () -> java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).plusDays(2)
+        .truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toString();
+    cases.add(new Case("assign a review", admin, () -> "/review/assignments", () -> form(admin, "submission", sid, "exercise", EX,
+        "reviewer", reviewerId.get(), "due", dueIn2Days.get(), "zone", "Europe/Berlin"), "1 review assigned.", true));
+    cases.add(new Case("cancel an assignment", admin, () -> "/review/assignments/" + app.one("select max(id) as id from review_assignments")
+        .orElseThrow().getLong("id") + "/cancel", () -> form(admin), "The assignment is cancelled.", true));
     cases.add(new Case("decision refused (incomplete)", admin, () -> "/review/" + decided + "/decision",
         () -> form(admin, "decision", "hold", "rationale", "Because."), "Confirm to decide", false));
     cases.add(new Case("decision", admin, () -> "/review/" + decided + "/decision",

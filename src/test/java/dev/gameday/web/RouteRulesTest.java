@@ -49,6 +49,7 @@ class RouteRulesTest {
     POLICY.put("/api/v1/review/severity", Set.of("REVIEWER"));
     POLICY.put("/review/adjudications", Set.of("ADMIN"));
     POLICY.put("/api/v1/review/adjudications", Set.of("ADMIN"));
+    POLICY.put("/review/assignments", Set.of("ADMIN")); // who reviews what by when: admins assign; a reviewer's own are in the queue
     POLICY.put("/review", Set.of("REVIEWER", "ADMIN"));
     POLICY.put("/api/v1/review/", Set.of("REVIEWER", "ADMIN"));
     POLICY.put("/candidates", Set.of("RECRUITER"));
