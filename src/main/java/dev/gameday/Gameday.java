@@ -46,6 +46,7 @@ import dev.gameday.review.ExportRoutes;
 import dev.gameday.review.ExportStore;
 import dev.gameday.review.Feedback;
 import dev.gameday.review.FeedbackRoutes;
+import dev.gameday.review.Qualifications;
 import dev.gameday.review.ReviewDecisions;
 import dev.gameday.review.ReviewRoutes;
 import dev.gameday.review.ReviewService;
@@ -260,7 +261,8 @@ public final class Gameday implements AutoCloseable {
         config.https());
     await(sso.discover()); // within a deadline; a provider down at start is tried again at each sign-in
     ReviewService reviews = new ReviewService(pool, catalog);
-    ReviewDecisions decisions = new ReviewDecisions(pool);
+    Qualifications qualifications = new Qualifications(pool, catalog);
+    ReviewDecisions decisions = new ReviewDecisions(pool, qualifications);
     AgreementService agreement = new AgreementService(vertx, pool, catalog, decisions::changes);
     SelfId selfId = new SelfId(pool);
     Feedback feedback = new Feedback(pool, catalog, reviews);
@@ -271,7 +273,8 @@ public final class Gameday implements AutoCloseable {
         new CandidateRoutes(candidates, catalog, sessions, pages, config.contact(), config.publicUrl(), markdown, trails)::mount,
         setup::mount,
         new AuditRoutes(pages, new AuditLog(pool))::mount,
-        new CalibrationRoutes(new CalibrationStore(vertx, pool, catalog, decisions::changes), catalog, pages, markdown)::mount,
+        new CalibrationRoutes(new CalibrationStore(vertx, pool, catalog, decisions::changes), catalog, pages, markdown,
+            qualifications)::mount,
         new AgreementRoutes(agreement, new Adjudication(pool, catalog), catalog, pages)::mount,
         new AssignmentRoutes(assignments, pages)::mount, // before the review routes' /review/:sid
         new ReviewRoutes(reviews, decisions, catalog, pages, markdown, new DecisionGate(pool, catalog, agreement), assignments)::mount,

@@ -326,8 +326,31 @@ public final class ExerciseLoader {
     }
     Track track = new Track(id, y.str("title", 200), y.str("description", 2000),
         y.integer("deadlineDays", 1, 90, 7), y.integer("reviewsRequired", 1, 5, 2),
-        y.integer("timeLimitMinutes", 0, 100_000, 0), y.integer("reminderHoursBeforeDeadline", 0, 24 * 89, 0), ids);
+        y.integer("timeLimitMinutes", 0, 100_000, 0), y.integer("reminderHoursBeforeDeadline", 0, 24 * 89, 0), ids,
+        reviewerQualification(y.get("reviewerQualification")));
     return problems.size() > before ? null : track;
+  }
+
+  /** {@code reviewerQualification: {within: 1, share: 0.8, minCriteria: 10}}; absent: null (every review counts). */
+  private static Model.ReviewerQualification reviewerQualification(Yaml q) {
+    if (q == null) {
+      return null;
+    }
+    if (q.isScalar() || q.keys().isEmpty()) {
+      q.problem("'reviewerQualification' must be a mapping with within, share and minCriteria");
+      return null;
+    }
+    for (String key : q.keys()) {
+      if (!List.of("within", "share", "minCriteria").contains(key)) {
+        q.get(key).problem("unknown key '" + key + "' in reviewerQualification (within, share, minCriteria)");
+      }
+    }
+    Double share = q.get("share") == null ? Double.valueOf(0.8) : q.number("share");
+    if (share != null && (share <= 0 || share > 1)) {
+      q.get("share").problem("'share' must be above 0 and at most 1, got " + share);
+    }
+    return new Model.ReviewerQualification(q.integer("within", 0, 3, 1), share == null ? 0.8 : share,
+        q.integer("minCriteria", 1, 1000, 10));
   }
 
   static Instant parseInstant(String s) {

@@ -77,9 +77,21 @@ public final class Model {
    * @param timeLimitMinutes working time after first opening (scaled by the invitation's multiplier); 0 = none
    * @param reminderHours    hours before the deadline at which a candidate who has not submitted is reminded by
    *                         email, once; 0 = no automatic reminder (the default)
+   * @param reviewerQualification null: every reviewer's reviews count; otherwise what a reviewer's calibration scores
+   *                         must reach before their reviews of this track's submissions count (see
+   *                         {@link ReviewerQualification})
    */
   public record Track(String id, String title, String description, int deadlineDays, int reviewsRequired,
-                      int timeLimitMinutes, int reminderHours, List<String> exercises) {
+                      int timeLimitMinutes, int reminderHours, List<String> exercises,
+                      ReviewerQualification reviewerQualification) {
+  }
+
+  /**
+   * A track's requirement on its reviewers (issue 24): of the criteria a reviewer has scored on the calibration answers
+   * of the track's exercises, at least {@code share} must be within {@code within} levels of the reference, over at
+   * least {@code minCriteria} criteria scored. Until then their reviews of the track's submissions are practice.
+   */
+  public record ReviewerQualification(int within, double share, int minCriteria) {
   }
 
   public record Problem(String file, int line, String message) {

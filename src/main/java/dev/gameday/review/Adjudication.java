@@ -126,7 +126,8 @@ public final class Adjudication {
             UUID sid = r.getUUID("submission_id");
             String ex = r.getString("exercise_id");
             out.add(catalog.version(r.getLong("version_id")).compose(v -> pool.preparedQuery(
-                    "select scores, adjudicator from reviews where submission_id = $1 and exercise_id = $2 and state = 'submitted'")
+                    "select scores, adjudicator from reviews where submission_id = $1 and exercise_id = $2 and state = 'submitted'"
+                    + " and not practice")
                 .execute(Tuple.of(sid, ex)).map(reviews -> record(r, v, reviews))));
           }
           return Future.all(out).map(f -> new JsonArray(f.list()));

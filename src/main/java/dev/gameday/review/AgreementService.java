@@ -76,14 +76,14 @@ public final class AgreementService {
              to_char(r.submitted_at at time zone 'UTC', 'YYYY-MM') as month,
              (select jsonb_object_agg(s.key, s.value -> 'level') from jsonb_each(r.scores) s)::text as levels
         from reviews r join review_items ri on ri.submission_id = r.submission_id and ri.exercise_id = r.exercise_id
-       where r.state = 'submitted' and ri.reviews_submitted >= 2""";
+       where r.state = 'submitted' and not r.practice and ri.reviews_submitted >= 2""";
 
   private static final String SEVERITY = """
       select r.reviewer_id, a.name, r.submission_id, r.exercise_id, to_char(r.submitted_at at time zone 'UTC', 'YYYY-MM') as month,
              (select jsonb_object_agg(s.key, s.value -> 'level') from jsonb_each(r.scores) s)::text as levels
         from reviews r join accounts a on a.id = r.reviewer_id
         join review_items ri on ri.submission_id = r.submission_id and ri.exercise_id = r.exercise_id
-       where r.state = 'submitted' and ri.reviews_submitted >= 2
+       where r.state = 'submitted' and not r.practice and ri.reviews_submitted >= 2
          and case when $2 then not exists (select 1 from reviews m where m.submission_id = r.submission_id
                                              and m.exercise_id = r.exercise_id and m.reviewer_id = $1 and m.state = 'draft')
                   else exists (select 1 from reviews m where m.submission_id = r.submission_id

@@ -33,9 +33,12 @@ public final class CalibrationRoutes {
   private final Catalog catalog;
   private final Pages pages;
   private final MarkdownRenderer markdown;
+  private final Qualifications qualifications;
 
-  public CalibrationRoutes(CalibrationStore store, Catalog catalog, Pages pages, MarkdownRenderer markdown) {
+  public CalibrationRoutes(CalibrationStore store, Catalog catalog, Pages pages, MarkdownRenderer markdown,
+                           Qualifications qualifications) {
     this.store = store;
+    this.qualifications = qualifications;
     this.markdown = markdown;
     this.catalog = catalog;
     this.pages = pages;
@@ -75,8 +78,10 @@ public final class CalibrationRoutes {
 
   private void page(RoutingContext ctx) {
     Account me = Access.account(ctx);
+    Future<List<Qualifications.Status>> qualified = qualifications.mine(me);
+    Future<List<Qualifications.Status>> everyone = me.admin() ? qualifications.everyone() : Future.succeededFuture(List.of());
     store.scoredBy(me)
-        .compose(mine -> store.figures(me).map(fig -> {
+        .compose(mine -> Future.all(qualified, everyone).compose(x -> store.figures(me)).map(fig -> {
           Map<String, Object> m = new HashMap<>();
           m.put("title", "Calibration");
           m.put("answers", catalog.currentVersions().stream().map(v -> Map.of("exerciseId", v.exercise().id(), "title", v.exercise().title(),
@@ -88,6 +93,9 @@ public final class CalibrationRoutes {
                   "second", p.second(), "items", p.items(), "kappa", fmt(p.enough(), p.kappa()))).toList())).toList());
           m.put("minAnswers", Calibration.MIN_ANSWERS);
           m.put("admin", me.admin());
+          // reviewer qualification (issue 24): mine per track that requires it; an admin also sees every reviewer's
+          m.put("qualification", qualified.result().stream().map(Qualifications.Status::view).toList());
+          m.put("qualifiedReviewers", everyone.result().stream().map(Qualifications.Status::view).toList());
           return m;
         }))
         .onSuccess(m -> pages.render(ctx, 200, "review-calibration", m)).onFailure(ctx::fail);
@@ -95,7 +103,9 @@ public final class CalibrationRoutes {
 
   private void json(RoutingContext ctx) {
     Account me = Access.account(ctx);
-    store.figures(me).map(fig -> new JsonObject().put("minAnswers", Calibration.MIN_ANSWERS)
+    Future<List<Qualifications.Status>> qualified = me.admin() ? qualifications.everyone() : qualifications.mine(me);
+    qualified.compose(q -> store.figures(me).map(fig -> new JsonObject().put("minAnswers", Calibration.MIN_ANSWERS)
+        .put("qualification", new JsonArray(q.stream().map(Qualifications.Status::toJson).toList()))
         .put("reference", new JsonArray(fig.reference().stream().map(r -> new JsonObject().put("reviewer", r.reviewer())
             .put("ratings", r.ratings()).put("exact", r.exact()).put("withinOne", r.withinOne())
             .put("kappa", r.kappa().isPresent() ? r.kappa().getAsDouble() : null)).toList()))
@@ -104,7 +114,7 @@ public final class CalibrationRoutes {
             .put("alpha", c.alpha().isPresent() ? c.alpha().getAsDouble() : null)
             .put("pairs", new JsonArray(c.pairs().stream().map(p -> new JsonObject().put("first", p.first()).put("second", p.second())
                 .put("items", p.items()).put("enough", p.enough())
-                .put("kappa", p.kappa().isPresent() ? p.kappa().getAsDouble() : null)).toList()))).toList())))
+                .put("kappa", p.kappa().isPresent() ? p.kappa().getAsDouble() : null)).toList()))).toList()))))
         .onSuccess(j -> Http.json(ctx, 200, j)).onFailure(ctx::fail);
   }
 

@@ -96,7 +96,7 @@ public final class CalibrationStore {
         });
     Future<List<Rating>> real = pool.preparedQuery("""
         select a.name, r.submission_id, r.exercise_id, r.scores from reviews r join accounts a on a.id = r.reviewer_id
-         where r.state = 'submitted'
+         where r.state = 'submitted' and not r.practice
            and case when $2 then not exists (select 1 from reviews m where m.submission_id = r.submission_id
                                                and m.exercise_id = r.exercise_id and m.reviewer_id = $1 and m.state = 'draft')
                     else exists (select 1 from reviews m where m.submission_id = r.submission_id

@@ -52,7 +52,7 @@ public final class ExportStore {
                   then i.candidate_email end as email,
              (select coalesce(jsonb_agg(jsonb_build_array(r.exercise_id, ri.version_id, r.recommendation, r.scores, r.adjudicator) order by r.id), '[]')
                 from reviews r join review_items ri on ri.submission_id = r.submission_id and ri.exercise_id = r.exercise_id
-               where r.submission_id = s.id and r.state = 'submitted') as reviews
+               where r.submission_id = s.id and r.state = 'submitted' and not r.practice) as reviews
         from submissions s join invitations i on i.id = s.invitation_id
         left join decisions d on d.submission_id = s.id
        where $1 or d.decision is not null

@@ -126,9 +126,9 @@ public final class Feedback {
     });
   }
 
-  /** Pure: the candidate's view of one exercise from its reviews (drafts ignored). */
+  /** Pure: the candidate's view of one exercise from its reviews (drafts and practice reviews ignored). */
   static ExerciseFeedback exercise(Version v, List<ReviewService.Review> all) {
-    List<ReviewService.Review> done = all.stream().filter(r -> "submitted".equals(r.state())).toList();
+    List<ReviewService.Review> done = all.stream().filter(ReviewService.Review::counts).toList(); // practice counts for nothing
     List<CriterionFeedback> criteria = new ArrayList<>();
     for (Criterion c : v.exercise().rubric()) {
       List<Integer> levels = done.stream().map(r -> r.level(c.id())).filter(l -> l != null).toList();

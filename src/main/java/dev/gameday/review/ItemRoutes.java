@@ -100,12 +100,16 @@ final class ItemRoutes {
     // after a refused form (Post/Redirect/Get): the levels and notes as they were posted, to correct
     JsonObject formScores = flash == null ? null : flash.getJsonObject("formScores");
     String formComment = flash == null ? null : flash.getString("formForCandidate");
-    itemView(sid, ctx.pathParam("ex"), me).map(v -> {
+    itemView(sid, ctx.pathParam("ex"), me).compose(v -> (v.item().iSubmitted() || v.item().decided()
+        ? Future.<Qualifications.Status>succeededFuture() : decisions.qualification(v.item(), me)).map(q -> {
       Map<String, Object> m = itemModel(v, me, formScores, null);
       // my own comment for the candidate only: another reviewer's is never shown on this page
       m.put("forCandidate", formComment != null ? formComment : v.mine() == null ? "" : v.mine().forCandidate());
+      // not yet qualified for the track: said before submitting, so the practice mark surprises nobody
+      m.put("practiceAhead", q != null && !q.qualified() ? q.summary() : null);
+      m.put("myPractice", v.mine() != null && v.mine().practice());
       return m;
-    })
+    }))
         .onSuccess(m -> pages.render(ctx, 200, "review-item", m)).onFailure(ctx::fail);
   }
 
@@ -150,7 +154,7 @@ final class ItemRoutes {
           continue;
         }
         others.add(Map.of("reviewer", r.reviewerName(), "level", r.level(c.id()) == null ? "-" : r.level(c.id()),
-            "note", r.note(c.id())));
+            "note", r.note(c.id()), "practice", r.practice()));
       }
       cm.put("others", others);
       criteria.add(cm);
@@ -162,7 +166,7 @@ final class ItemRoutes {
     m.put("othersVisible", !others.isEmpty());
     m.put("otherRecommendations", others.stream().map(r -> Map.of("reviewer", r.reviewerName(),
         "recommendation", r.recommendation() == null ? "-" : RECOMMENDATION_LABELS.get(r.recommendation()),
-        "rubricVersion", usedRubric(r, v.item()))).toList());
+        "rubricVersion", usedRubric(r, v.item()), "practice", r.practice())).toList());
     // which rubric a review was scored against (issue 24): the item's, recorded with each review on submit
     m.put("rubricVersion", RubricVersions.of(v.item().version()));
     m.put("myRubricVersion", v.mine() != null && "submitted".equals(v.mine().state()) ? usedRubric(v.mine(), v.item()) : null);
@@ -170,7 +174,7 @@ final class ItemRoutes {
       Aggregate a = ReviewService.aggregate(ex, v.visible());
       if (a.reviews() > 0) {
         // each reviewer's level beside the mean, and where they are two or more levels apart (issue 9, defect 10)
-        List<Review> done = v.visible().stream().filter(r -> "submitted".equals(r.state())).toList();
+        List<Review> done = v.visible().stream().filter(Review::counts).toList();
         List<Map<String, Object>> rows = new ArrayList<>();
         List<String> apart = new ArrayList<>();
         for (Criterion c : ex.rubric()) {

@@ -58,6 +58,9 @@ final class QueueRoutes {
       }
       m.put("admin", me.admin());
       return m;
+    })).compose(m -> service.notQualified(me).map(q -> { // reviewer qualification: the tracks where my reviews are practice
+      m.put("practiceTracks", q.stream().map(Qualifications.Status::trackTitle).toList());
+      return m;
     })).onSuccess(m -> pages.render(ctx, 200, "review-queue", m)).onFailure(ctx::fail);
   }
 

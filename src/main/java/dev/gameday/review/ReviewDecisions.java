@@ -36,21 +36,24 @@ public final class ReviewDecisions {
        where reviews.state = 'draft'
       returning id""";
   private static final String SUBMIT = """
-      update reviews set state = 'submitted', submitted_at = now(), updated_at = now(), rubric_version = $4,
-             adjudicator = exists (select 1 from review_items ri where ri.submission_id = $1 and ri.exercise_id = $2
-                                     and ri.adjudication = 'needed')
+      update reviews set state = 'submitted', submitted_at = now(), updated_at = now(), rubric_version = $4, practice = $5,
+             adjudicator = not $5 and exists (select 1 from review_items ri where ri.submission_id = $1 and ri.exercise_id = $2
+                                                and ri.adjudication = 'needed')
        where submission_id = $1 and exercise_id = $2 and reviewer_id = $3 and state = 'draft'
          and not exists (select 1 from review_items ri where ri.submission_id = $1 and ri.exercise_id = $2 and ri.decided)
       returning id""";
   private static final String RECOUNT = """
       update review_items ri set
-        reviews_active = (select count(*) from reviews r where r.submission_id = ri.submission_id and r.exercise_id = ri.exercise_id),
+        reviews_active = (select count(*) from reviews r
+                           where r.submission_id = ri.submission_id and r.exercise_id = ri.exercise_id and not r.practice),
         reviews_submitted = (select count(*) from reviews r
-                              where r.submission_id = ri.submission_id and r.exercise_id = ri.exercise_id and r.state = 'submitted'),
+                              where r.submission_id = ri.submission_id and r.exercise_id = ri.exercise_id and r.state = 'submitted'
+                                and not r.practice),
         disagreement = coalesce((select bool_or(spread >= 2) from (
             select max((s.value->>'level')::int) - min((s.value->>'level')::int) as spread
               from reviews r, jsonb_each(r.scores) as s
              where r.submission_id = ri.submission_id and r.exercise_id = ri.exercise_id and r.state = 'submitted'
+               and not r.practice
              group by s.key) x), false)
        where ri.submission_id = $1 and ri.exercise_id = $2""";
   /**
@@ -69,17 +72,29 @@ public final class ReviewDecisions {
             select s.key as k, round(avg((s.value->>'level')::numeric), 2) as m
               from reviews r, jsonb_each(r.scores) s
              where r.submission_id = ri.submission_id and r.exercise_id = ri.exercise_id and r.state = 'submitted'
+               and not r.practice
              group by s.key) x))
        where ri.submission_id = $1 and ri.exercise_id = $2 and not ri.decided
          and (ri.adjudication = 'needed' or ri.adjudication is null and ri.disagreement)""";
 
   private final Pool pool;
+  private final Qualifications qualifications;
 
   /** Bumped after every write to reviews, so caches of figures computed from them know they are out of date. */
   private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
 
-  public ReviewDecisions(Pool pool) {
+  /** @param qualifications whether a reviewer's review of a track counts or is practice (see {@link Qualifications}) */
+  public ReviewDecisions(Pool pool, Qualifications qualifications) {
     this.pool = pool;
+    this.qualifications = qualifications;
+  }
+
+  /**
+   * Whether a review I submit now of this item would be practice: the item's track requires qualification and I do not
+   * have it. Null when the track requires nothing; otherwise my standing, for the page to say so before I submit.
+   */
+  public Future<Qualifications.Status> qualification(Item item, Account me) {
+    return qualifications.of(me, item.trackId());
   }
 
   /** How many review writes this instance has made (see {@link CalibrationStore}'s figure cache). */
@@ -160,13 +175,16 @@ public final class ReviewDecisions {
     } catch (ClientError e) {
       return Future.failedFuture(e);
     }
-    return pool.withTransaction(conn -> conn.preparedQuery(SAVE_DRAFT)
+    // practice is decided when the review is submitted, from the calibration scores then, and never changes: a review
+    // scored before its reviewer qualified stays practice (see Qualifications)
+    Future<Boolean> practice = submit ? qualification(item, me).map(q -> q != null && !q.qualified()) : Future.succeededFuture(false);
+    return practice.compose(isPractice -> pool.withTransaction(conn -> conn.preparedQuery(SAVE_DRAFT)
         .execute(Tuple.of(item.submissionId(), item.exerciseId(), me.id(), clean, recommendation, comment))
         .compose(rows -> rows.size() == 0
             ? Future.failedFuture(new ClientError(409, "already_submitted", "This review can no longer be changed."))
             : Future.succeededFuture())
         .compose(v -> submit ? conn.preparedQuery(SUBMIT)
-            .execute(Tuple.of(item.submissionId(), item.exerciseId(), me.id(), RubricVersions.of(item.version())))
+            .execute(Tuple.of(item.submissionId(), item.exerciseId(), me.id(), RubricVersions.of(item.version()), isPractice))
             .compose(rows -> rows.size() == 0
                 ? Future.failedFuture(new ClientError(409, "decided", "This review can no longer be submitted."))
                 : Future.succeededFuture()) : Future.succeededFuture())
@@ -177,7 +195,8 @@ public final class ReviewDecisions {
         // keeps the content only of what was submitted
         .compose(v -> Audit.record(conn, me.email(), submit ? "review.submitted" : "review.draft_saved",
             "submission:" + item.submissionId() + "/" + item.exerciseId(),
-            submit ? new JsonObject().put("scores", clean).put("recommendation", recommendation) : new JsonObject())))
+            submit ? new JsonObject().put("scores", clean).put("recommendation", recommendation).put("practice", isPractice)
+                : new JsonObject()))))
         .andThen(done -> changes.incrementAndGet());
   }
   public record Decision(String decision, String rationale, String decidedBy, OffsetDateTime decidedAt, String overrideReason) {

@@ -77,18 +77,25 @@ public final class ReviewService {
        where ri.submission_id = $1 order by ie.position""";
   private static final String REVIEWS = """
       select r.id, r.reviewer_id, a.name as reviewer_name, r.state, r.recommendation, r.scores, r.submitted_at, r.updated_at,
-             r.rubric_version, r.adjudicator, r.for_candidate
+             r.rubric_version, r.adjudicator, r.for_candidate, r.practice
         from reviews r join accounts a on a.id = r.reviewer_id
        where r.submission_id = $1 and r.exercise_id = $2 order by r.submitted_at nulls last, r.id""";
 
   private final Pool pool;
   private final Catalog catalog;
   private final Adjudication adjudication;
+  private final Qualifications qualifications;
 
   public ReviewService(Pool pool, Catalog catalog) {
     this.pool = pool;
     this.catalog = catalog;
     this.adjudication = new Adjudication(pool, catalog);
+    this.qualifications = new Qualifications(pool, catalog);
+  }
+
+  /** The tracks whose reviews of mine are practice for now (see {@link Qualifications}), for the queue to say so. */
+  public Future<List<Qualifications.Status>> notQualified(Account me) {
+    return qualifications.mine(me).map(all -> all.stream().filter(q -> !q.qualified()).toList());
   }
 
   /**
@@ -267,10 +274,16 @@ public final class ReviewService {
   /**
    * A review as stored. {@code scores}: criterion id to level and note; {@code rubricVersion}: the version of the
    * rubric it was submitted against (null for a draft); {@code forCandidate}: the reviewer's comment for the candidate,
-   * shown to them only once feedback is released ({@link Feedback}).
+   * shown to them only once feedback is released ({@link Feedback}); {@code practice}: submitted before its reviewer
+   * qualified for the track ({@link Qualifications}), so it counts for nothing.
    */
   public record Review(long id, long reviewerId, String reviewerName, String state, String recommendation,
-                       JsonObject scores, String rubricVersion, boolean adjudicator, String forCandidate) {
+                       JsonObject scores, String rubricVersion, boolean adjudicator, String forCandidate, boolean practice) {
+    /** Submitted and not practice: a review that counts toward the answer's result and decision. */
+    public boolean counts() {
+      return "submitted".equals(state) && !practice;
+    }
+
     public Integer level(String criterionId) {
       JsonObject s = scores.getJsonObject(criterionId);
       return s == null ? null : s.getInteger("level");
@@ -284,7 +297,7 @@ public final class ReviewService {
     public JsonObject toJson() {
       return new JsonObject().put("reviewer", reviewerName).put("state", state).put("recommendation", recommendation)
           .put("scores", scores).put("rubricVersion", rubricVersion).put("adjudicator", adjudicator)
-          .put("for_candidate", forCandidate);
+          .put("for_candidate", forCandidate).put("practice", practice);
     }
   }
 
@@ -293,19 +306,21 @@ public final class ReviewService {
       List<Review> out = new ArrayList<>();
       rows.forEach(r -> out.add(new Review(r.getLong("id"), r.getLong("reviewer_id"), r.getString("reviewer_name"),
           r.getString("state"), r.getString("recommendation"), r.getJsonObject("scores"), r.getString("rubric_version"),
-          Boolean.TRUE.equals(r.getBoolean("adjudicator")), r.getString("for_candidate"))));
+          Boolean.TRUE.equals(r.getBoolean("adjudicator")), r.getString("for_candidate"), Boolean.TRUE.equals(r.getBoolean("practice")))));
       return out;
     });
   }
 
   /**
    * Whose reviews {@code me} may see on an item: always their own; others' submitted reviews only once their own is
-   * submitted (independence), or as an admin who is not reviewing it; never another reviewer's draft.
+   * submitted (independence), or as an admin who is not reviewing it; never another reviewer's draft. Another
+   * reviewer's practice review only to an admin: it is that reviewer's exercise, not part of the answer's result.
    */
   public static List<Review> visible(List<Review> all, Item item, Account me) {
     boolean reviewing = all.stream().anyMatch(r -> r.reviewerId() == me.id());
     boolean seeOthers = item.iSubmitted() || me.admin() && !reviewing;
-    return all.stream().filter(r -> r.reviewerId() == me.id() || seeOthers && "submitted".equals(r.state())).toList();
+    return all.stream().filter(r -> r.reviewerId() == me.id()
+        || seeOthers && "submitted".equals(r.state()) && (!r.practice() || me.admin())).toList();
   }
 
   /** Validates scores against the rubric. {@code complete}: every criterion and a recommendation are required. */  /** Weighted aggregate of submitted reviews: per criterion mean, overall weighted mean (levels 1-4). */
@@ -317,8 +332,9 @@ public final class ReviewService {
     }
   }
 
+  /** Practice reviews ({@link Review#practice}) are left out: they count for nothing. */
   public static Aggregate aggregate(Exercise exercise, List<Review> reviews) {
-    List<Review> done = reviews.stream().filter(r -> "submitted".equals(r.state())).toList();
+    List<Review> done = reviews.stream().filter(Review::counts).toList();
     // adjudicated (issue 24): a third reviewer settled a disagreement, and the level is the median of the three
     boolean adjudicated = done.stream().anyMatch(Review::adjudicator);
     Map<String, Double> means = new LinkedHashMap<>();

@@ -9,7 +9,6 @@ import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
@@ -49,16 +48,9 @@ abstract class BrowserTest {
     base = null;
   }
 
-  /** Presses Tab until the focused element matches {@code selector}; fails after 200 presses. */
+  /** Presses Tab until the focused element matches {@code selector} ({@link Chromium#tabTo}). */
   static WebElement tabTo(String selector) {
-    for (int i = 0; i < 200; i++) {
-      new Actions(driver).sendKeys(Keys.TAB).perform();
-      if (Boolean.TRUE.equals(Chromium.js(driver, "return document.activeElement && document.activeElement.matches(arguments[0]);",
-          selector))) {
-        return driver.switchTo().activeElement();
-      }
-    }
-    throw new AssertionError("Tab never reached " + selector);
+    return Chromium.tabTo(driver, selector);
   }
 
   /** Types {@code keys} into whatever has the focus. */

@@ -81,6 +81,17 @@ final class Chromium {
     return new WebDriverWait(driver, Duration.ofSeconds(20)).pollingEvery(Duration.ofMillis(100)).until(condition);
   }
 
+  /** Presses Tab until the focused element matches {@code selector} (as a keyboard user would); fails after 600 presses. */
+  static org.openqa.selenium.WebElement tabTo(WebDriver driver, String selector) {
+    for (int i = 0; i < 600; i++) {
+      new org.openqa.selenium.interactions.Actions(driver).sendKeys(org.openqa.selenium.Keys.TAB).perform();
+      if (Boolean.TRUE.equals(js(driver, "return document.activeElement && document.activeElement.matches(arguments[0]);", selector))) {
+        return driver.switchTo().activeElement();
+      }
+    }
+    throw new AssertionError("Tab never reached " + selector);
+  }
+
   static Object js(WebDriver driver, String script, Object... args) {
     return ((JavascriptExecutor) driver).executeScript(script, args);
   }

@@ -142,4 +142,21 @@ class ExerciseLoaderTest {
     assertTrue(problems().stream().anyMatch(p -> p.toString().startsWith("exercises/tracks/sre-senior.yaml:") && p.message().contains("ghost-exercise")),
         problems().toString());
   }
+
+  @Test
+  @DisplayName("reviewerQualification: the shipped track requires 80% within one level over 10 criteria; a bad value is reported with its line")
+  void reviewerQualification() throws IOException {
+    var shipped = ExerciseLoader.load(Path.of("exercises")).tracks().get(0).reviewerQualification();
+    assertEquals(new Model.ReviewerQualification(1, 0.8, 10), shipped);
+    Path track = lib.resolve("tracks/sre-senior.yaml");
+    replace("tracks/sre-senior.yaml", "  share: 0.8", "  share: 1.5\n  typo: 3");
+    List<Problem> p = problems();
+    int shareLine = lineOf(track, "share: 1.5");
+    int typoLine = lineOf(track, "typo: 3");
+    assertTrue(p.stream().anyMatch(x -> x.line() == shareLine && x.message().contains("'share' must be above 0")), p.toString());
+    assertTrue(p.stream().anyMatch(x -> x.line() == typoLine && x.message().contains("unknown key 'typo'")), p.toString());
+    assertEquals(List.of(), ExerciseLoader.load(Library.withoutQualification(lib)).problems().stream()
+        .filter(x -> x.file().contains("tracks")).toList(), "without the block: nothing to report");
+    assertEquals(null, ExerciseLoader.load(lib).tracks().stream().findFirst().map(t -> t.reviewerQualification()).orElse(null));
+  }
 }

@@ -71,7 +71,7 @@ class GreenhouseTest {
 
   @BeforeAll
   static void start(TestDatabase db) throws Exception {
-    app = TestApp.start(db, java.nio.file.Path.of("exercises"), LocalEgress::allow);
+    app = TestApp.start(db, dev.gameday.support.Library.everyReviewCounts(), LocalEgress::allow);
     vertx = Vertx.vertx();
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("localhost").setDefaultPort(app.port));
     key = await(app.app.apiTokens.create("test", "greenhouse", List.of("invitations:write", "results:read"), null)).getString("secret");

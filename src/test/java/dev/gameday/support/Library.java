@@ -32,6 +32,32 @@ public final class Library {
     return lib;
   }
 
+  private static Path everyReviewCounts;
+
+  /**
+   * The shipped library with reviewer qualification switched off in every track (one copy per test run): what
+   * {@link TestApp#start(PostgresExtension.TestDatabase)} serves, so that a test's reviewers need not score calibration
+   * answers before their reviews count. Tests of qualification itself serve {@code Path.of("exercises")}.
+   */
+  public static synchronized Path everyReviewCounts() throws IOException {
+    if (everyReviewCounts == null) {
+      Path dir = Files.createTempDirectory("gameday-library-");
+      dir.toFile().deleteOnExit();
+      everyReviewCounts = withoutQualification(copy(dir));
+    }
+    return everyReviewCounts;
+  }
+
+  /** Removes every track's {@code reviewerQualification} block from a copy of the library; returns the copy. */
+  public static Path withoutQualification(Path lib) throws IOException {
+    try (Stream<Path> tracks = Files.list(lib.resolve("tracks"))) {
+      for (Path t : tracks.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+        Files.writeString(t, Files.readString(t).replaceAll("(?m)^reviewerQualification:.*\\n(?:[ \\t]+.*\\n)*", ""));
+      }
+    }
+    return lib;
+  }
+
   /** Replaces the first {@code from} in a file of the copy; the file must contain it. */
   public static void replace(Path lib, String file, String from, String to) throws IOException {
     Path p = lib.resolve(file);

@@ -24,8 +24,13 @@ public final class TestApp implements AutoCloseable {
     this.port = port;
   }
 
+  /**
+   * With the shipped library, reviewer qualification switched off ({@link Library#everyReviewCounts}): every review
+   * counts, as it does on a track without {@code reviewerQualification}. {@code start(db, Path.of("exercises"))} serves
+   * the library exactly as shipped.
+   */
   public static TestApp start(TestDatabase db) throws Exception {
-    return start(db, Path.of("exercises"));
+    return start(db, Library.everyReviewCounts());
   }
 
   public static TestApp start(TestDatabase db, Path exercises) throws Exception {
