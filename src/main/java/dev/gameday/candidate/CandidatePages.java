@@ -150,16 +150,16 @@ final class CandidatePages {
   private final Map<String, String> readPanes = new java.util.concurrent.ConcurrentHashMap<>();
 
   private Future<String> readPane(Version version, boolean open) {
-    String key = version.id() + ":" + open;
+    String key = version.key() + ":" + open;
     String hit = readPanes.get(key);
     if (hit != null) {
       return Future.succeededFuture(hit);
     }
     Exercise ex = version.exercise();
-    long versionId = version.id();
+    String versionId = version.key(); // the invitation's variant: brief and evidence with its own figures
     Map<Integer, String> sources = new java.util.concurrent.ConcurrentHashMap<>();
     List<Future<String>> docs = ex.evidence().stream()
-        .map(ev -> "markdown".equals(ev.kind()) ? catalog.text(versionId, ev.file())
+        .map(ev -> "markdown".equals(ev.kind()) ? catalog.text(version, ev.file())
             .compose(t -> {
               sources.put(ev.index(), t);
               return markdown.cached("evidence:" + versionId + ":" + ev.index(), t);
@@ -209,7 +209,7 @@ final class CandidatePages {
       if (ev == null) {
         return Future.failedFuture(new ClientError(404, "not_found", "There is no such evidence file."));
       }
-      return catalog.file(v.id(), ev.file(), etag == null ? null : etag.replace("\"", ""))
+      return catalog.file(v, ev.file(), etag == null ? null : etag.replace("\"", ""))
           .map(f -> {
             if (f == null) {
               throw new ClientError(404, "not_found", "There is no such evidence file.");

@@ -63,10 +63,10 @@ final class ItemRoutes {
   private Future<ItemView> itemView(UUID sid, String ex, Account me) {
     return service.item(sid, ex, me).compose(item -> {
       Map<Integer, String> docs = new java.util.concurrent.ConcurrentHashMap<>();
-      long versionId = item.version().id();
+      String versionKey = item.version().key(); // the candidate's variant: its own figures in the documents
       List<Future<String>> reads = item.version().exercise().evidence().stream().filter(e -> "markdown".equals(e.kind()))
-          .map(e -> catalog.text(versionId, e.file())
-              .compose(t -> markdown.cached("evidence:" + versionId + ":" + e.index(), t))
+          .map(e -> catalog.text(item.version(), e.file())
+              .compose(t -> markdown.cached("evidence:" + versionKey + ":" + e.index(), t))
               .map(h -> docs.put(e.index(), h)))
           .toList();
       Map<String, String> html = new java.util.concurrent.ConcurrentHashMap<>();
@@ -312,7 +312,7 @@ final class ItemRoutes {
       if (ev == null) {
         return Future.failedFuture(new ClientError(404, "not_found", "There is no such evidence file."));
       }
-      return catalog.file(item.version().id(), ev.file(), null).map(f -> {
+      return catalog.file(item.version(), ev.file(), null).map(f -> {
         ctx.response().putHeader("Content-Type", "csv".equals(ev.kind()) ? "text/csv; charset=utf-8" : "text/plain; charset=utf-8")
             .putHeader("Cache-Control", "private, max-age=3600").end(f.content());
         return null;
