@@ -174,6 +174,12 @@ public final class ExerciseLoader {
                 + String.join(", ", variant.wrapped().stream().distinct().limit(5).toList()) + "): narrow 'shift' or list the dates it applies to"));
         return null;
       }
+      if (!variant.leftovers().isEmpty()) {
+        problems.add(new Problem(library.rel(metaFile), raw.get("variants").line(), "the variant replaces "
+            + String.join(", ", variant.leftovers()) + " but the text still has it in a form 'pick' does not match"
+            + " (it must stand alone or after a 'v'): the variant would show both"));
+        return null;
+      }
       return loaded;
     } finally {
       library.transform(null);

@@ -43,6 +43,7 @@ public final class Variant {
   private final Map<String, String> picks = new LinkedHashMap<>();
   private final Pattern pickPattern;
   private final List<String> wrapped = new ArrayList<>();
+  private final Set<String> leftovers = new LinkedHashSet<>();
 
   private Variant(Variants spec, String exerciseId, long seed) {
     this.seed = seed;
@@ -72,7 +73,8 @@ public final class Variant {
         }
       }
     }
-    this.pickPattern = picks.isEmpty() ? null : Pattern.compile("(?<![\\w.])(?:" + String.join("|",
+    // a picked value stands alone or after a 'v' (v4.82.0 and rev=4.82.0 are the same release)
+    this.pickPattern = picks.isEmpty() ? null : Pattern.compile("(?<![0-9A-Za-uw-z_.])(?:" + String.join("|",
         picks.keySet().stream().sorted((a, b) -> b.length() - a.length()).map(Pattern::quote).toList()) + ")(?![\\w]|\\.\\w)");
   }
 
@@ -103,6 +105,11 @@ public final class Variant {
     return wrapped;
   }
 
+  /** Picked values still written somewhere as the library has them since this variant was made (check reports them). */
+  Set<String> leftovers() {
+    return leftovers;
+  }
+
   /** The variant of one text. */
   public String text(String text) {
     if (text == null || identity()) {
@@ -114,6 +121,11 @@ public final class Variant {
     }
     if (pickPattern != null) {
       out = pickPattern.matcher(out).replaceAll(m -> Matcher.quoteReplacement(picks.get(m.group())));
+      for (String from : picks.keySet()) {
+        if (out.contains(from)) {
+          leftovers.add(from);
+        }
+      }
     }
     return out;
   }

@@ -137,6 +137,17 @@ class VariantTest {
         problems.toString());
   }
 
+  @Test
+  @DisplayName("check fails when a generator writes a picked version in a form the pick misses (the variant would show both)")
+  void pickMissFails(@TempDir Path tmp) throws Exception {
+    Path lib = Library.copy(tmp);
+    Library.replace(lib, "incident-postmortem/evidence/changes.md", "v4.82.0", "release_4.82.0");
+    assertTrue(ExerciseLoader.load(lib).ok(), "the library as written still passes");
+    List<Model.Problem> problems = ExerciseLoader.checkVariants(lib, 5);
+    assertTrue(problems.stream().anyMatch(p -> p.message().contains("replaces 4.82.0 but the text still has it")),
+        problems.toString());
+  }
+
   private static Set<String> findings(String notes) {
     Set<String> ids = new TreeSet<>();
     Matcher m = Pattern.compile("\\[(F\\d+)]").matcher(notes);
