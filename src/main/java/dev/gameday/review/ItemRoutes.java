@@ -57,7 +57,8 @@ final class ItemRoutes {
    * @param trail the sealed investigation trail; null when the snapshot predates trails
    */
   private record ItemView(Item item, Map<String, String> answer, List<Review> visible, Review mine,
-                          Map<Integer, String> documents, Map<String, String> html, List<Trails.Event> trail) {
+                          Map<Integer, String> documents, Map<String, String> html, List<Trails.Event> trail,
+                          String variantNotes) {
   }
 
   private Future<ItemView> itemView(UUID sid, String ex, Account me) {
@@ -80,12 +81,15 @@ final class ItemRoutes {
               .map(x -> a)));
       // the evidence documents, the sealed answer and the reviews do not depend on each other
       Future<List<Review>> reviews = service.reviews(sid, ex);
-      return Future.all(Future.all(reads), sealed, reviews).map(x -> {
+      // the notes with this candidate's figures (a variant's times, pods and versions); the rubric page has the written ones
+      Future<String> notes = item.version().seed() == 0 ? Future.succeededFuture(null)
+          : markdown.cached("notes:" + versionKey, item.version().exercise().reviewerNotes());
+      return Future.all(Future.all(reads), sealed, reviews, notes).map(x -> {
         List<Review> all = reviews.result();
         List<Review> visible = ReviewService.visible(all, item, me);
         Review mine = all.stream().filter(r -> r.reviewerId() == me.id()).findFirst().orElse(null);
         ReviewService.Sealed a = sealed.result();
-        return new ItemView(item, a.sections(), visible, mine, docs, html, a.trail().orElse(null));
+        return new ItemView(item, a.sections(), visible, mine, docs, html, a.trail().orElse(null), notes.result());
       });
     });
   }
@@ -115,6 +119,7 @@ final class ItemRoutes {
     m.put("title", v.item().pseudonym() + ": " + ex.title());
     m.put("item", ReviewRoutes.itemRow(v.item()));
     m.put("exerciseTitle", ex.title());
+    m.put("variantNotes", v.variantNotes());
     m.put("sections", ex.sections().stream().map(s -> Map.of("title", s.title(), "prompt", s.prompt(),
         "html", v.html().getOrDefault(s.id(), ""),
         "empty", v.answer().getOrDefault(s.id(), "").isBlank())).toList());

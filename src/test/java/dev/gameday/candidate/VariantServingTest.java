@@ -130,6 +130,12 @@ class VariantServingTest {
     assertTrue(changed > 0, "some anchor quotes a figure the variant changes");
     String page = await(rev.get("/review/" + sid + "/incident-postmortem")).bodyAsString();
     assertTrue(page.contains(html(changedAnchor)), "the scoring page shows the variant's anchor");
+    // and the reviewer notes as the variant has them (the rubric page keeps the notes as written)
+    String notesLine = variant.reviewerNotes().lines().filter(l -> l.matches(".*\\d\\d:\\d\\d.*") && !l.contains("*"))
+        .filter(l -> !canonical.reviewerNotes().contains(l)).findFirst().orElseThrow();
+    String time = java.util.regex.Pattern.compile("\\d\\d:\\d\\d").matcher(notesLine).results().findFirst().orElseThrow().group();
+    assertTrue(page.contains("Reviewer notes with this candidate's figures"));
+    assertTrue(page.contains(time), "notes quote " + time);
     // the reviewer's evidence viewer reads the candidate's variant
     String log = await(rev.get("/review/" + sid + "/incident-postmortem/evidence/9")).bodyAsString();
     assertEquals(await(cand.get("/candidate/exercises/incident-postmortem/evidence/9")).bodyAsString(), log);
