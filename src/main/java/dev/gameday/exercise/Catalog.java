@@ -174,7 +174,7 @@ public final class Catalog {
         return Future.succeededFuture(v);
       }
       Version hit = variants.getIfPresent(v.id() + "~" + seed);
-      return hit != null ? Future.succeededFuture(hit) : blocking(() -> {
+      return hit != null ? Future.succeededFuture(hit) : dev.gameday.web.Workers.blocking(() -> {
         Version made = new Version(v.id(), v.contentHash(), variant.exercise(v.exercise()), seed);
         variants.put(made.key(), made);
         return made;
@@ -192,7 +192,7 @@ public final class Catalog {
     FileContent hit = variantFiles.getIfPresent(key);
     Future<FileContent> full = hit != null ? Future.succeededFuture(hit) : file(v.id(), path, null).compose(f -> f == null
         ? Future.succeededFuture((FileContent) null)
-        : blocking(() -> {
+        : dev.gameday.web.Workers.blocking(() -> {
           byte[] bytes = variant.text(f.content().toString(StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
           FileContent made = new FileContent(Tokens.sha256Hex(bytes), Buffer.buffer(bytes));
           variantFiles.put(key, made);
@@ -207,18 +207,6 @@ public final class Catalog {
       return text(v.id(), path);
     }
     return file(v, path, null).map(f -> f == null ? "" : f.content().toString(StandardCharsets.UTF_8));
-  }
-
-  private static <T> Future<T> blocking(java.util.concurrent.Callable<T> work) {
-    io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
-    if (context == null) {
-      try {
-        return Future.succeededFuture(work.call());
-      } catch (Exception e) {
-        return Future.failedFuture(e);
-      }
-    }
-    return context.executeBlocking(work, false);
   }
 
   /** An evidence file's bytes, or empty content when the client's ETag still matches. Null when absent. */
