@@ -251,6 +251,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--exercises", description = "Exercise folder (default: GAMEDAY_EXERCISES or exercises).")
     Path dir;
 
+    @Option(names = "--seeds", description = "Variants checked per exercise after the library as written (default: 20).")
+    int seeds = 20;
+
     @Override
     public Integer call() {
       Path root = dir != null ? dir : config().exercisesDir();
@@ -260,8 +263,16 @@ public final class Main implements Callable<Integer> {
         System.err.println(result.problems().size() + " problem(s) in " + root);
         return 1;
       }
+      long started = System.nanoTime();
+      var variantProblems = ExerciseLoader.checkVariants(root, seeds);
+      variantProblems.stream().limit(50).forEach(p -> System.out.println(p));
+      if (!variantProblems.isEmpty()) {
+        System.err.println(variantProblems.size() + " problem(s) in the variants of " + root);
+        return 1;
+      }
       System.out.println(result.exercises().size() + " exercises and " + result.tracks().size()
-          + " track(s) in " + root + ": no problems.");
+          + " track(s) in " + root + ": no problems; " + seeds + " variants of each checked in "
+          + (System.nanoTime() - started) / 1_000_000 + " ms.");
       return 0;
     }
   }

@@ -40,6 +40,7 @@ class CheckCommandTest {
     Run r = check(Path.of("exercises"));
     assertEquals(0, r.code(), r.out());
     assertTrue(r.out().contains("5 exercises and 1 track(s)"), r.out());
+    assertTrue(r.out().contains("20 variants of each checked"), r.out());
   }
 
   @Test

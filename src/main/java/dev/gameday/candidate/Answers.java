@@ -43,7 +43,8 @@ public final class Answers {
         left join answers a on a.invitation_id = ie.invitation_id and a.exercise_id = ie.exercise_id
        where ie.invitation_id = $1 and ie.exercise_id = $2""";
   private static final String PINNED_VERSION =
-      "select version_id from invitation_exercises where invitation_id = $1 and exercise_id = $2";
+      "select ie.version_id, i.variant_seed from invitation_exercises ie join invitations i on i.id = ie.invitation_id"
+          + " where ie.invitation_id = $1 and ie.exercise_id = $2";
   /**
    * The save, one statement: the answer row takes the given sections if {@code rev} is newer (the answer row always
    * has the newest text). The history gets a section's text when it changed: a new row when the section's latest
@@ -142,22 +143,26 @@ public final class Answers {
    * The version pinned to an (invitation, exercise): written once when the invitation is created and never changed,
    * so it is cached, and a save costs one round trip after the session's instead of two.
    */
-  private final Cache<Pin, Long> pins = Caffeine.newBuilder().maximumSize(200_000).build();
+  private final Cache<Pin, long[]> pins = Caffeine.newBuilder().maximumSize(200_000).build();
 
-  /** The exercise version pinned to this invitation (cached after the first read), or 404 for another exercise. */
+  /**
+   * The exercise version pinned to this invitation, as the invitation's variant renders it (cached after the first
+   * read), or 404 for another exercise.
+   */
   public Future<Version> version(long invitationId, String exerciseId) {
     Pin pin = new Pin(invitationId, exerciseId);
-    Long cached = pins.getIfPresent(pin);
+    long[] cached = pins.getIfPresent(pin);
     if (cached != null) {
-      return catalog.version(cached);
+      return catalog.version(cached[0], cached[1]);
     }
     return pool.preparedQuery(PINNED_VERSION).execute(Tuple.of(invitationId, exerciseId)).compose(rows -> {
       if (rows.size() == 0) {
         return Future.failedFuture(unknownExercise(exerciseId));
       }
       long versionId = rows.iterator().next().getLong("version_id");
-      pins.put(pin, versionId);
-      return catalog.version(versionId);
+      long seed = rows.iterator().next().getLong("variant_seed");
+      pins.put(pin, new long[] {versionId, seed});
+      return catalog.version(versionId, seed);
     });
   }
 

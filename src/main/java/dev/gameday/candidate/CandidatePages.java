@@ -141,7 +141,7 @@ final class CandidatePages {
       if (ev == null) {
         return Future.failedFuture(new ClientError(404, "not_found", "There is no such evidence file."));
       }
-      return catalog.file(v.id(), ev.file(), etag == null ? null : etag.replace("\"", ""))
+      return catalog.file(v, ev.file(), etag == null ? null : etag.replace("\"", ""))
           .map(f -> {
             if (f == null) {
               throw new ClientError(404, "not_found", "There is no such evidence file.");

@@ -113,7 +113,7 @@ public final class CandidateService {
    * id, that exercise's text too (the exercise page needs the overview and one answer: one round trip, not three).
    */
   private static final String OVERVIEW = """
-      select i.id, i.pseudonym, i.track_id, i.state, i.deadline, i.closes_at, i.submitted_at, i.time_limit_minutes,
+      select i.id, i.pseudonym, i.track_id, i.state, i.variant_seed, i.deadline, i.closes_at, i.submitted_at, i.time_limit_minutes,
              i.first_opened_at, i.closes_at > now() as open,
              t.definition ->> 'title' as track_title, t.definition ->> 'description' as track_description,
              ie.exercise_id, ie.version_id, a.rev, a.saved_at, a.word_counts,
@@ -146,7 +146,7 @@ public final class CandidateService {
         if (r.getString("exercise_id").equals(exerciseId)) {
           stored[0] = r.getJsonObject("sections") == null ? new JsonObject() : r.getJsonObject("sections");
         }
-        items.add(catalog.version(r.getLong("version_id")).map(v -> new ExerciseStatus(v, rev, saved, words)));
+        items.add(catalog.version(r.getLong("version_id"), r.getLong("variant_seed")).map(v -> new ExerciseStatus(v, rev, saved, words)));
       }
       return Future.all(items).map(all -> {
         Overview o = new Overview(invitationId, i.getString("pseudonym"),

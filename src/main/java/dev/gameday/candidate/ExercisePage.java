@@ -82,7 +82,7 @@ final class ExercisePage {
       long secondsLeft = Math.max(0, Duration.between(OffsetDateTime.now(), o.closesAt()).getSeconds());
       JsonObject flash = ctx.get(Flash.KEY);
       String etag = flash == null ? etag(Access.session(ctx), o, oa.answer(), more, open && !more.untimed() ? secondsLeft : -1) : null;
-      String key = status.version().id() + ":" + open;
+      String key = status.version().key() + ":" + open;
       String asked = ctx.request().getHeader("If-None-Match");
       if (etag != null && readPanes.containsKey(key) && asked != null && asked.contains(etag)) {
         ctx.response().setStatusCode(304).putHeader("ETag", etag).putHeader("Cache-Control", "private, no-cache").end();
@@ -143,7 +143,7 @@ final class ExercisePage {
         .append(o.track().getString("title")).append('|').append(more.requested()).append(more.untimed()).append('|')
         .append(timeStep(secondsLeft)).append('|').append(answer.rev()).append('|').append(answer.savedAt());
     for (ExerciseStatus e : o.exercises()) {
-      b.append('|').append(e.version().exercise().id()).append(':').append(e.version().id()).append(':').append(e.rev())
+      b.append('|').append(e.version().exercise().id()).append(':').append(e.version().key()).append(':').append(e.rev())
           .append(':').append(e.savedAt()).append(':').append(e.wordsWritten());
     }
     return "\"" + sha256(b.toString()).substring(0, 32) + "\"";
@@ -154,16 +154,16 @@ final class ExercisePage {
    * rendered once per (version, open) into bytes and kept, so a request renders and escapes only the candidate's part.
    */
   private Future<byte[]> readPane(Version version, boolean open) {
-    String key = version.id() + ":" + open;
+    String key = version.key() + ":" + open;
     byte[] hit = readPanes.get(key);
     if (hit != null) {
       return Future.succeededFuture(hit);
     }
     Exercise ex = version.exercise();
-    long versionId = version.id();
+    String versionId = version.key(); // the invitation's variant: brief and evidence with its own figures
     Map<Integer, String> sources = new ConcurrentHashMap<>();
     List<Future<String>> docs = ex.evidence().stream()
-        .map(ev -> "markdown".equals(ev.kind()) ? catalog.text(versionId, ev.file())
+        .map(ev -> "markdown".equals(ev.kind()) ? catalog.text(version, ev.file())
             .compose(t -> {
               sources.put(ev.index(), t);
               return markdown.cached("evidence:" + versionId + ":" + ev.index(), t);

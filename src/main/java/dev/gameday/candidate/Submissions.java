@@ -110,15 +110,7 @@ public final class Submissions {
       String text = snapshot.encode();
       return new Sealed(text, Tokens.sha256Hex(text.getBytes(StandardCharsets.UTF_8)));
     };
-    io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
-    if (context == null) {
-      try {
-        return Future.succeededFuture(work.call());
-      } catch (Exception e) {
-        return Future.failedFuture(e);
-      }
-    }
-    return context.executeBlocking(work, false);
+    return dev.gameday.web.Workers.blocking(work);
   }
 
   /**

@@ -40,8 +40,15 @@ public final class Catalog {
       select f.sha256, case when f.sha256 = $3 then null else f.content end as content
         from exercise_files f where f.version_id = $1 and f.path = $2""";
 
-  /** An exercise version: its id in the database, its content hash and its definition. */
-  public record Version(long id, String contentHash, Exercise exercise) {
+  /**
+   * An exercise version: its id in the database, its content hash and its definition, as the variant of {@code seed}
+   * renders it (0: the library as written; exercises/README.md, "variants").
+   */
+  public record Version(long id, String contentHash, Exercise exercise, long seed) {
+    /** What identifies this version's content in caches: the id, and the seed of a variant. */
+    public String key() {
+      return seed == 0 ? Long.toString(id) : id + "~" + seed;
+    }
   }
 
   /** A track as it stands now, with the versions new invitations get. */
@@ -52,6 +59,13 @@ public final class Catalog {
   private final Map<Long, Version> versions = new ConcurrentHashMap<>();
   private final Map<String, CurrentTrack> tracks = new ConcurrentHashMap<>();
   private final Map<String, String> texts = new ConcurrentHashMap<>();
+  /** Variants rendered on demand (never at start-up): the most recently used, by version key. */
+  private final com.github.benmanes.caffeine.cache.Cache<String, Version> variants =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(2_000).build();
+  /** Variant evidence files by version key and path, at most 256 MiB of them. */
+  private final com.github.benmanes.caffeine.cache.Cache<String, FileContent> variantFiles =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumWeight(256L * 1024 * 1024)
+          .<String, FileContent>weigher((k, f) -> f.content().length()).build();
 
   public Catalog(Pool pool) {
     this.pool = pool;
@@ -111,7 +125,7 @@ public final class Catalog {
           return conn.preparedQuery(INSERT_FILE).executeBatch(files).map(id);
         })
         .map(id -> {
-          Version v = new Version(id, loaded.contentHash(), e);
+          Version v = new Version(id, loaded.contentHash(), e, 0);
           versions.put(id, v);
           return v;
         });
@@ -143,10 +157,56 @@ public final class Catalog {
         throw new IllegalStateException("exercise version " + id + " does not exist");
       }
       Row r = rows.iterator().next();
-      Version v = new Version(id, r.getString("content_hash"), r.getJsonObject("definition").mapTo(Exercise.class));
+      Version v = new Version(id, r.getString("content_hash"), r.getJsonObject("definition").mapTo(Exercise.class), 0);
       versions.put(id, v);
       return v;
     });
+  }
+
+  /**
+   * A stored version as the variant of {@code seed} renders it: brief, prompts, evidence settings, anchors and reviewer
+   * notes rewritten ({@link Variant}). Rendered once per (version, seed) in a worker and kept.
+   */
+  public Future<Version> version(long id, long seed) {
+    return version(id).compose(v -> {
+      Variant variant = Variant.of(v.exercise(), seed);
+      if (variant.identity()) {
+        return Future.succeededFuture(v);
+      }
+      Version hit = variants.getIfPresent(v.id() + "~" + seed);
+      return hit != null ? Future.succeededFuture(hit) : dev.gameday.web.Workers.blocking(() -> {
+        Version made = new Version(v.id(), v.contentHash(), variant.exercise(v.exercise()), seed);
+        variants.put(made.key(), made);
+        return made;
+      });
+    });
+  }
+
+  /** An evidence file of a version as its variant renders it; empty content when the client's ETag still matches. */
+  public Future<FileContent> file(Version v, String path, String etag) {
+    Variant variant = Variant.of(v.exercise(), v.seed());
+    if (variant.identity()) {
+      return file(v.id(), path, etag);
+    }
+    String key = v.key() + "/" + path;
+    FileContent hit = variantFiles.getIfPresent(key);
+    Future<FileContent> full = hit != null ? Future.succeededFuture(hit) : file(v.id(), path, null).compose(f -> f == null
+        ? Future.succeededFuture((FileContent) null)
+        : dev.gameday.web.Workers.blocking(() -> {
+          byte[] bytes = variant.text(f.content().toString(StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+          FileContent made = new FileContent(Tokens.sha256Hex(bytes), Buffer.buffer(bytes));
+          variantFiles.put(key, made);
+          return made;
+        }));
+    return full.map(f -> f == null || !f.sha256().equals(etag) ? f : new FileContent(f.sha256(), null));
+  }
+
+  /** A text file of a version as its variant renders it (cached). */
+  public Future<String> text(Version v, String path) {
+    if (Variant.of(v.exercise(), v.seed()).identity()) {
+      return text(v.id(), path);
+    }
+    return file(v, path, null).map(f -> f == null ? "" : f.content().toString(StandardCharsets.UTF_8));
   }
 
   /** An evidence file's bytes, or empty content when the client's ETag still matches. Null when absent. */

@@ -51,9 +51,13 @@ public final class ExerciseLoader {
   /** True when this library is known to pass every check: parse only, do not check the evidence again. */
   private final boolean verified;
 
-  private ExerciseLoader(Path root, boolean verified) {
+  /** The variant seed every exercise is read in (0: the library as written). */
+  private final long seed;
+
+  private ExerciseLoader(Path root, boolean verified, long seed) {
     this.root = root;
     this.verified = verified;
+    this.seed = seed;
     this.library = new LibraryFiles(root, problems);
     this.checks = new LibraryChecks(library);
     this.rubrics = new RubricLoader(library, checks, verified);
@@ -61,7 +65,26 @@ public final class ExerciseLoader {
 
   /** Loads and checks everything (what {@code gameday check} and a first start do). */
   public static Result load(Path root) {
-    return new ExerciseLoader(root, false).run();
+    return new ExerciseLoader(root, false, 0).run();
+  }
+
+  /**
+   * Loads and checks every exercise as the variant of this seed renders it (what {@code check} does for each seed it
+   * tries): every check runs on the variant's text, and a clock time the shift moves into another day is a problem.
+   */
+  public static Result load(Path root, long seed) {
+    return new ExerciseLoader(root, false, seed).run();
+  }
+
+  /**
+   * Checks {@code seeds} variants (seeds 1 to {@code seeds}) of every exercise with {@link #load(Path, long)}, two at
+   * a time; each problem is named with its seed. What {@code check} runs after the library as written passes.
+   */
+  public static List<Problem> checkVariants(Path root, int seeds) {
+    return java.util.stream.LongStream.rangeClosed(1, seeds).parallel().boxed()
+        .flatMap(seed -> load(root, seed).problems().stream()
+            .map(p -> new Problem(p.file(), p.line(), "variant seed " + seed + ": " + p.message())))
+        .toList();
   }
 
   /**
@@ -69,7 +92,7 @@ public final class ExerciseLoader {
    * consistency checks of the evidence (world, rules, logs, CSV cross-checks, published-text leaks) are skipped.
    */
   public static Result loadVerified(Path root) {
-    return new ExerciseLoader(root, true).run();
+    return new ExerciseLoader(root, true, 0).run();
   }
 
   /**
@@ -103,8 +126,8 @@ public final class ExerciseLoader {
         }
       }
       Path trackDir = root.resolve("tracks");
-      boolean anyTrackFile = false;
-      if (Files.isDirectory(trackDir)) {
+      boolean anyTrackFile = seed != 0; // a variant changes no track: the library as written checked them
+      if (seed == 0 && Files.isDirectory(trackDir)) {
         try (Stream<Path> files = Files.list(trackDir)) {
           for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
             anyTrackFile = true;
@@ -132,8 +155,40 @@ public final class ExerciseLoader {
       problems.add(new Problem(library.rel(metaFile), 1, "missing exercise.yaml"));
       return null;
     }
-    String metaText = library.read(metaFile);
-    Yaml meta = metaText == null ? null : Yaml.parse(metaText, library.rel(metaFile), problems);
+    String rawMeta = library.read(metaFile);
+    Yaml raw = rawMeta == null ? null : Yaml.parse(rawMeta, library.rel(metaFile), problems);
+    if (raw == null) {
+      return null;
+    }
+    Model.Variants variants = VariantSpec.parse(raw.get("variants"));
+    Variant variant = Variant.of(variants, folder, seed);
+    if (seed != 0 && variant.identity()) {
+      return null; // no variants declared: every seed shows the library as written, which load(root) checked
+    }
+    library.transform(variant::text);
+    try {
+      LoadedExercise loaded = loadExercise(dir, folder, before, metaFile, variant.text(rawMeta), variants);
+      if (!variant.wrapped().isEmpty()) {
+        problems.add(new Problem(library.rel(metaFile), raw.get("variants") == null ? 1 : raw.get("variants").line(),
+            "the variant's time shift of " + variant.shiftMinutes() + " minutes moves times into another day ("
+                + String.join(", ", variant.wrapped().stream().distinct().limit(5).toList()) + "): narrow 'shift' or list the dates it applies to"));
+        return null;
+      }
+      if (!variant.leftovers().isEmpty()) {
+        problems.add(new Problem(library.rel(metaFile), raw.get("variants").line(), "the variant replaces "
+            + String.join(", ", variant.leftovers()) + " but the text still has it in a form 'pick' does not match"
+            + " (it must stand alone or after a 'v'): the variant would show both"));
+        return null;
+      }
+      return loaded;
+    } finally {
+      library.transform(null);
+    }
+  }
+
+  private LoadedExercise loadExercise(Path dir, String folder, int before, Path metaFile, String metaText,
+      Model.Variants variants) {
+    Yaml meta = Yaml.parse(metaText, library.rel(metaFile), problems);
     if (meta == null) {
       return null;
     }
@@ -279,7 +334,7 @@ public final class ExerciseLoader {
     if (problems.size() > before) {
       return null;
     }
-    Exercise exercise = new Exercise(id, title, minutes, summary, brief, sections, evidence, rubric, notes, calibration);
+    Exercise exercise = new Exercise(id, title, minutes, summary, brief, sections, evidence, rubric, notes, calibration, variants);
     Map<String, byte[]> files = new TreeMap<>();
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path p : walk.filter(Files::isRegularFile).sorted().toList()) {

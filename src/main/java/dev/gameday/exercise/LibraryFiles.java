@@ -18,10 +18,16 @@ final class LibraryFiles {
 
   private final Path root;
   private final List<Problem> problems;
+  /** Rewrites what {@link #read} returns: a variant's text while one exercise of a variant library is read. */
+  private java.util.function.UnaryOperator<String> transform = t -> t;
 
   LibraryFiles(Path root, List<Problem> problems) {
     this.root = root;
     this.problems = problems;
+  }
+
+  void transform(java.util.function.UnaryOperator<String> transform) {
+    this.transform = transform == null ? t -> t : transform;
   }
 
   Path root() {
@@ -46,7 +52,7 @@ final class LibraryFiles {
         problems.add(new Problem(rel(file), 1, "file is larger than 8 MiB"));
         return null;
       }
-      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+      return transform.apply(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString());
     } catch (CharacterCodingException e) {
       problems.add(new Problem(rel(file), 1, "not valid UTF-8 text"));
       return null;

@@ -62,11 +62,26 @@ public final class Model {
 
   public record Exercise(String id, String title, int minutes, String summary, String brief, List<Section> sections,
                          List<Evidence> evidence, List<Criterion> rubric, String reviewerNotes,
-                         List<Calibration> calibration) {
+                         List<Calibration> calibration, Variants variants) {
 
     public Section section(String sectionId) {
       return sections.stream().filter(s -> s.id().equals(sectionId)).findFirst().orElse(null);
     }
+  }
+
+  /**
+   * The exercise's {@code variants:} declaration (exercises/README.md, "variants"; applied by {@link Variant}).
+   *
+   * @param shiftMinutes [low, high]: the range a seed's time shift is drawn from (never 0); null: no shift
+   * @param shiftDates   the dates whose ISO timestamps move (the scenario's days); empty: every date
+   * @param scramble     regular expressions whose match (or group {@code x}) is an identifier to reshape per seed
+   * @param picks        values replaced, per seed, by one of their alternatives
+   */
+  public record Variants(List<Integer> shiftMinutes, List<String> shiftDates, List<String> scramble, List<Pick> picks) {
+  }
+
+  /** @param to the alternatives, the value itself included when the library's value may stay */
+  public record Pick(String from, List<String> to) {
   }
 
   /** An exercise together with the content hash of every file it was loaded from. */

@@ -57,16 +57,17 @@ final class ItemRoutes {
    * @param trail the sealed investigation trail; null when the snapshot predates trails
    */
   private record ItemView(Item item, Map<String, String> answer, List<Review> visible, Review mine,
-                          Map<Integer, String> documents, Map<String, String> html, List<Trails.Event> trail) {
+                          Map<Integer, String> documents, Map<String, String> html, List<Trails.Event> trail,
+                          String variantNotes) {
   }
 
   private Future<ItemView> itemView(UUID sid, String ex, Account me) {
     return service.item(sid, ex, me).compose(item -> {
       Map<Integer, String> docs = new java.util.concurrent.ConcurrentHashMap<>();
-      long versionId = item.version().id();
+      String versionKey = item.version().key(); // the candidate's variant: its own figures in the documents
       List<Future<String>> reads = item.version().exercise().evidence().stream().filter(e -> "markdown".equals(e.kind()))
-          .map(e -> catalog.text(versionId, e.file())
-              .compose(t -> markdown.cached("evidence:" + versionId + ":" + e.index(), t))
+          .map(e -> catalog.text(item.version(), e.file())
+              .compose(t -> markdown.cached("evidence:" + versionKey + ":" + e.index(), t))
               .map(h -> docs.put(e.index(), h)))
           .toList();
       Map<String, String> html = new java.util.concurrent.ConcurrentHashMap<>();
@@ -80,12 +81,15 @@ final class ItemRoutes {
               .map(x -> a)));
       // the evidence documents, the sealed answer and the reviews do not depend on each other
       Future<List<Review>> reviews = service.reviews(sid, ex);
-      return Future.all(Future.all(reads), sealed, reviews).map(x -> {
+      // the notes with this candidate's figures (a variant's times, pods and versions); the rubric page has the written ones
+      Future<String> notes = item.version().seed() == 0 ? Future.succeededFuture(null)
+          : markdown.cached("notes:" + versionKey, item.version().exercise().reviewerNotes());
+      return Future.all(Future.all(reads), sealed, reviews, notes).map(x -> {
         List<Review> all = reviews.result();
         List<Review> visible = ReviewService.visible(all, item, me);
         Review mine = all.stream().filter(r -> r.reviewerId() == me.id()).findFirst().orElse(null);
         ReviewService.Sealed a = sealed.result();
-        return new ItemView(item, a.sections(), visible, mine, docs, html, a.trail().orElse(null));
+        return new ItemView(item, a.sections(), visible, mine, docs, html, a.trail().orElse(null), notes.result());
       });
     });
   }
@@ -119,6 +123,7 @@ final class ItemRoutes {
     m.put("title", v.item().pseudonym() + ": " + ex.title());
     m.put("item", ReviewRoutes.itemRow(v.item()));
     m.put("exerciseTitle", ex.title());
+    m.put("variantNotes", v.variantNotes());
     m.put("sections", ex.sections().stream().map(s -> Map.of("title", s.title(), "prompt", s.prompt(),
         "html", v.html().getOrDefault(s.id(), ""),
         "empty", v.answer().getOrDefault(s.id(), "").isBlank())).toList());
@@ -316,7 +321,7 @@ final class ItemRoutes {
       if (ev == null) {
         return Future.failedFuture(new ClientError(404, "not_found", "There is no such evidence file."));
       }
-      return catalog.file(item.version().id(), ev.file(), null).map(f -> {
+      return catalog.file(item.version(), ev.file(), null).map(f -> {
         ctx.response().putHeader("Content-Type", "csv".equals(ev.kind()) ? "text/csv; charset=utf-8" : "text/plain; charset=utf-8")
             .putHeader("Cache-Control", "private, max-age=3600").end(f.content());
         return null;

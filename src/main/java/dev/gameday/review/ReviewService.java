@@ -54,7 +54,8 @@ public final class ReviewService {
     }
     return """
         select ri.submission_id, ri.exercise_id, ri.version_id, ri.track_id, ri.pseudonym, ri.submitted_at,
-               ri.reviews_required, ri.reviews_active, ri.reviews_submitted, ri.disagreement, ri.decided, ri.no_answer, r.state as my_state
+               ri.reviews_required, ri.reviews_active, ri.reviews_submitted, ri.disagreement, ri.decided, ri.no_answer, r.state as my_state,
+             (select i.variant_seed from submissions s join invitations i on i.id = s.invitation_id where s.id = ri.submission_id) as variant_seed
           from review_items ri
           left join reviews r on r.submission_id = ri.submission_id and r.exercise_id = ri.exercise_id and r.reviewer_id = $1
         """ + where + (exercise ? "\n order by ri.submitted_at desc, ri.submission_id" : "\n order by ri.submitted_at desc, ri.submission_id, ri.position")
@@ -63,13 +64,15 @@ public final class ReviewService {
 
   private static final String ITEM = """
       select ri.submission_id, ri.exercise_id, ri.version_id, ri.track_id, ri.pseudonym, ri.submitted_at,
-             ri.reviews_required, ri.reviews_active, ri.reviews_submitted, ri.disagreement, ri.decided, ri.no_answer, r.state as my_state
+             ri.reviews_required, ri.reviews_active, ri.reviews_submitted, ri.disagreement, ri.decided, ri.no_answer, r.state as my_state,
+             (select i.variant_seed from submissions s join invitations i on i.id = s.invitation_id where s.id = ri.submission_id) as variant_seed
         from review_items ri
         left join reviews r on r.submission_id = ri.submission_id and r.exercise_id = ri.exercise_id and r.reviewer_id = $3
        where ri.submission_id = $1 and ri.exercise_id = $2""";
   private static final String ITEMS_OF_SUBMISSION = """
       select ri.submission_id, ri.exercise_id, ri.version_id, ri.track_id, ri.pseudonym, ri.submitted_at,
-             ri.reviews_required, ri.reviews_active, ri.reviews_submitted, ri.disagreement, ri.decided, ri.no_answer, r.state as my_state
+             ri.reviews_required, ri.reviews_active, ri.reviews_submitted, ri.disagreement, ri.decided, ri.no_answer, r.state as my_state,
+             (select i.variant_seed from submissions s join invitations i on i.id = s.invitation_id where s.id = ri.submission_id) as variant_seed
         from review_items ri
         left join reviews r on r.submission_id = ri.submission_id and r.exercise_id = ri.exercise_id and r.reviewer_id = $2
         join invitation_exercises ie on ie.exercise_id = ri.exercise_id
@@ -143,7 +146,7 @@ public final class ReviewService {
   private Future<Item> item(Row r, Account me) {
     String mine = r.getString("my_state");
     Boolean disagreement = seesOthers(mine, me) ? r.getBoolean("disagreement") : null;
-    return catalog.version(r.getLong("version_id")).map(v -> new Item(r.getUUID("submission_id"), r.getString("exercise_id"), v,
+    return catalog.version(r.getLong("version_id"), r.getLong("variant_seed")).map(v -> new Item(r.getUUID("submission_id"), r.getString("exercise_id"), v,
         r.getString("track_id"), r.getString("pseudonym"), r.getOffsetDateTime("submitted_at"), r.getInteger("reviews_required"),
         r.getInteger("reviews_active"), r.getInteger("reviews_submitted"), disagreement, r.getBoolean("decided"), mine,
         Boolean.TRUE.equals(r.getBoolean("no_answer"))));

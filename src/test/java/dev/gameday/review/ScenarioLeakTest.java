@@ -13,6 +13,7 @@ import dev.gameday.exercise.Model.Exercise;
 import dev.gameday.exercise.Model.Level;
 import dev.gameday.exercise.Model.LoadedExercise;
 import dev.gameday.exercise.ScenarioFacts;
+import dev.gameday.exercise.Variant;
 import dev.gameday.support.Browser;
 import dev.gameday.support.PostgresExtension;
 import dev.gameday.support.PostgresExtension.TestDatabase;
@@ -54,6 +55,8 @@ class ScenarioLeakTest {
   /** per exercise: the facts of the answer key a candidate cannot read in the brief, evidence or exercise file */
   static final Map<String, Set<String>> secretFacts = new LinkedHashMap<>();
   static final Map<String, Set<String>> names = new LinkedHashMap<>();
+  static List<LoadedExercise> loaded;
+  static String tracks;
 
   @BeforeAll
   static void start(TestDatabase db) throws Exception {
@@ -62,7 +65,8 @@ class ScenarioLeakTest {
     ExerciseLoader.Result lib = ExerciseLoader.load(Path.of("exercises"));
     assertTrue(lib.ok(), lib.problems().toString());
     exercises = lib.exercises().stream().map(LoadedExercise::exercise).toList();
-    String tracks = Files.readString(Path.of("exercises/tracks/sre-senior.yaml"));
+    loaded = lib.exercises();
+    tracks = Files.readString(Path.of("exercises/tracks/sre-senior.yaml"));
     // what a candidate of the track can read anyway: every exercise's brief, exercise file and evidence
     StringBuilder visible = new StringBuilder(tracks);
     Map<String, List<String>> logs = new LinkedHashMap<>();
@@ -99,6 +103,39 @@ class ScenarioLeakTest {
   static void stop() throws Exception {
     app.close();
     await(vertx.close());
+  }
+
+  /**
+   * Per exercise, the secret facts of one seed's variant: its answer key's facts (anchors and notes as that variant
+   * renders them) that its candidate cannot read in the variant's brief, evidence or exercise file.
+   */
+  static Map<String, Set<String>> variantSecrets(long seed) {
+    StringBuilder visible = new StringBuilder(tracks);
+    Map<String, List<String>> logs = new LinkedHashMap<>();
+    for (LoadedExercise le : loaded) {
+      Variant v = Variant.of(le.exercise(), seed);
+      visible.append('\n').append(v.text(le.exercise().brief()));
+      List<String> mine = new ArrayList<>();
+      le.files().forEach((path, bytes) -> {
+        String text = v.text(new String(bytes, StandardCharsets.UTF_8));
+        if (path.startsWith("evidence/") || path.equals("exercise.yaml")) {
+          visible.append('\n').append(text);
+        }
+        if (path.endsWith(".log")) {
+          mine.add(text);
+        }
+      });
+      logs.put(le.exercise().id(), mine);
+    }
+    Map<String, Set<String>> out = new LinkedHashMap<>();
+    for (LoadedExercise le : loaded) {
+      Exercise variant = Variant.of(le.exercise(), seed).exercise(le.exercise());
+      Set<String> n = ScenarioFacts.names(logs.get(variant.id()));
+      Set<String> seen = ScenarioFacts.extract(visible.toString(), n);
+      out.put(variant.id(), ScenarioFacts.extract(answerKey(variant), n).stream().filter(f -> !seen.contains(f))
+          .filter(f -> !(f.matches("\\d"))).collect(Collectors.toCollection(java.util.LinkedHashSet::new)));
+    }
+    return out;
   }
 
   static String answerKey(Exercise ex) {
@@ -149,7 +186,17 @@ class ScenarioLeakTest {
   @DisplayName("no public or candidate page, JSON answer, error page or script contains a secret scenario fact")
   void noPageLeaks() {
     Browser anon = new Browser(vertx, app.port);
-    Browser cand = candidate();
+    // the candidate reads their own variant: its answer key's figures (shifted times, renamed pods, the picked
+    // version of the faulty release) must not leak either; a seed whose variant picks another version than written
+    Exercise incident = exercises.stream().filter(e -> e.id().equals("incident-postmortem")).findFirst().orElseThrow();
+    long seed = java.util.stream.LongStream.range(1, 1000).filter(s -> !Variant.of(incident, s).text("v4.82.0").equals("v4.82.0"))
+        .findFirst().orElseThrow();
+    Browser cand = candidate(seed);
+    Map<String, Set<String>> variantSecret = variantSecrets(seed);
+    Set<String> onlyInVariant = variantSecret.get("incident-postmortem").stream()
+        .filter(f -> !secretFacts.get("incident-postmortem").contains(f)).collect(Collectors.toSet());
+    // most of the answer key's times are in the evidence too (not secret); a picked version is a secret of its own
+    assertFalse(onlyInVariant.isEmpty(), "the variant's answer key has secrets of its own (the test is not vacuous)");
     List<String> anonPaths = new ArrayList<>(List.of("/", "/login", "/rubrics", "/api/v1/rubrics", "/rubrics/no-such-exercise",
         "/api/v1/rubrics/no-such-exercise", "/i/not-a-token", "/candidate", "/review", "/review/calibration",
         "/api/v1/review/calibration", "/setup", "/no/such/page", "/static/js/app.js", "/static/js/answer.js",
@@ -192,6 +239,11 @@ class ScenarioLeakTest {
             facts = facts.stream().filter(f -> !ScenarioFacts.isNumber(f)).collect(Collectors.toSet());
           }
           assertNoFacts(ex, facts, body, path);
+          Set<String> vfacts = variantSecret.get(ex.id());
+          if (path.startsWith("/static/")) {
+            vfacts = vfacts.stream().filter(f -> !ScenarioFacts.isNumber(f)).collect(Collectors.toSet());
+          }
+          assertNoFacts(ex, vfacts, body, path + " (variant " + seed + ")");
           for (Calibration cal : ex.calibration()) {
             for (String text : cal.sections().values()) {
               String probe = text.strip().lines().findFirst().orElse("");
@@ -230,7 +282,11 @@ class ScenarioLeakTest {
         .put("sections", new JsonObject().put("summary", "An answer."))));
     String sid = await(cand.post("/api/v1/candidate/submit", null)).bodyAsJsonObject().getString("submissionId");
     String page = await(rev.get("/review/" + sid + "/" + ex.id())).bodyAsString();
-    for (Criterion crit : ex.rubric()) {
+    // the scoring page is about this candidate's answer: the anchors quote the figures of the candidate's variant
+    long seed = app.one("select variant_seed from invitations where id = $1", c.id()).orElseThrow().getLong("variant_seed");
+    Exercise variant = Variant.of(ex, seed).exercise(ex);
+    solid = variant.rubric().get(0).levels().get(2);
+    for (Criterion crit : variant.rubric()) {
       for (Level l : crit.levels()) {
         assertTrue(page.contains(html(l.descriptor())), "scoring page shows the descriptor of " + crit.id() + "/" + l.score());
         assertTrue(page.contains(html(l.anchor())), "scoring page shows the anchor of " + crit.id() + "/" + l.score());
@@ -305,8 +361,16 @@ class ScenarioLeakTest {
   }
 
   private static Browser candidate() {
+    return candidate(-1);
+  }
+
+  /** A candidate who has opened their invitation; with {@code seed} at least 0, the invitation's variant is that seed. */
+  private static Browser candidate(long seed) {
     Browser b = new Browser(vertx, app.port);
     Created c = app.invite("Leak Candidate", "leak" + System.nanoTime() + "@example.com");
+    if (seed >= 0) {
+      app.sql("update invitations set variant_seed = $1 where id = $2", seed, c.id());
+    }
     assertEquals(303, await(b.get("/i/" + c.token())).statusCode());
     return b;
   }

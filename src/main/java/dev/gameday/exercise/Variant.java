@@ -1,0 +1,279 @@
+package dev.gameday.exercise;
+
+import dev.gameday.exercise.Model.Exercise;
+import dev.gameday.exercise.Model.Variants;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One seed's variant of an exercise: the same scenario, findings and difficulty, with other figures. It rewrites
+ * every text the exercise consists of (brief, prompts, evidence, reviewer notes, anchors, exercise.yaml) the same
+ * way, as the exercise's {@code variants:} declaration says (exercises/README.md, "variants"):
+ * <ul>
+ *   <li>a time shift: every ISO-8601 timestamp on one of the declared dates and every clock time (HH:MM) moves by
+ *   the same number of minutes, so the story's intervals and order stay as they are;</li>
+ *   <li>scrambled identifiers: what a declared pattern matches (its group {@code x}, or the whole match) is replaced by
+ *   characters of the same kind (digit for digit, letter for letter), the same replacement everywhere;</li>
+ *   <li>picks: a declared value (a version, which of several equal pods misbehaves) becomes one of its alternatives.</li>
+ * </ul>
+ * Seed 0 is the library as written. Pure and deterministic: the same (exercise, seed) always gives the same text.
+ * CPU work over megabytes of evidence: call it off the event loop ({@link Variants} caches for the server).
+ */
+public final class Variant {
+  private static final Pattern TIME = Pattern.compile(
+      "(?<iso>\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2})|(?<![\\w:.])(?<hm>(?:[01]\\d|2[0-3]):[0-5]\\d)(?!\\d)");
+  private static final DateTimeFormatter ISO_MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm");
+
+  private final long seed;
+  private final int shift;
+  private final Set<LocalDate> dates;
+  private final List<Pattern> scramble;
+  private final Map<String, String> picks = new LinkedHashMap<>();
+  private final Pattern pickPattern;
+  private final List<String> wrapped = new ArrayList<>();
+  private final Set<String> leftovers = new LinkedHashSet<>();
+
+  private Variant(Variants spec, String exerciseId, long seed) {
+    this.seed = seed;
+    boolean on = seed != 0 && spec != null;
+    SplittableRandom random = new SplittableRandom(mix(seed, exerciseId));
+    int s = 0;
+    if (on && spec.shiftMinutes() != null && spec.shiftMinutes().size() == 2) {
+      int lo = spec.shiftMinutes().get(0);
+      int hi = spec.shiftMinutes().get(1);
+      while (s == 0 && hi > lo) { // a variant never keeps the library's times
+        s = lo + random.nextInt(hi - lo + 1);
+      }
+    }
+    this.shift = s;
+    this.dates = new LinkedHashSet<>();
+    if (spec != null && spec.shiftDates() != null) {
+      spec.shiftDates().forEach(d -> dates.add(LocalDate.parse(d)));
+    }
+    this.scramble = on && spec.scramble() != null ? spec.scramble().stream().map(Pattern::compile).toList() : List.of();
+    if (on && spec.picks() != null) {
+      for (Model.Pick p : spec.picks()) {
+        if (p.to() != null && !p.to().isEmpty()) {
+          String to = p.to().get(random.nextInt(p.to().size()));
+          if (!to.equals(p.from())) {
+            picks.put(p.from(), to);
+          }
+        }
+      }
+    }
+    // a picked value stands alone or after a 'v' (v4.82.0 and rev=4.82.0 are the same release)
+    this.pickPattern = picks.isEmpty() ? null : Pattern.compile("(?<![0-9A-Za-uw-z_.])(?:" + String.join("|",
+        picks.keySet().stream().sorted((a, b) -> b.length() - a.length()).map(Pattern::quote).toList()) + ")(?![\\w]|\\.\\w)");
+  }
+
+  /** The variant of an exercise for a seed; seed 0, or an exercise without a {@code variants:} declaration, changes nothing. */
+  public static Variant of(Variants spec, String exerciseId, long seed) {
+    return new Variant(spec, exerciseId, seed);
+  }
+
+  public static Variant of(Exercise e, long seed) {
+    return new Variant(e.variants(), e.id(), seed);
+  }
+
+  public long seed() {
+    return seed;
+  }
+
+  /** Minutes by which this variant moves the scenario's times (0 for the library as written). */
+  public int shiftMinutes() {
+    return shift;
+  }
+
+  public boolean identity() {
+    return shift == 0 && scramble.isEmpty() && picks.isEmpty();
+  }
+
+  /** Clock times the shift moved across midnight since this variant was made (check reports them: the day's story breaks). */
+  List<String> wrapped() {
+    return wrapped;
+  }
+
+  /** Picked values still written somewhere as the library has them since this variant was made (check reports them). */
+  Set<String> leftovers() {
+    return leftovers;
+  }
+
+  /** The variant of one text. */
+  public String text(String text) {
+    if (text == null || identity()) {
+      return text;
+    }
+    String out = shift == 0 ? text : shiftTimes(text);
+    for (Pattern p : scramble) {
+      out = scrambleIds(out, p);
+    }
+    if (pickPattern != null) {
+      out = pickPattern.matcher(out).replaceAll(m -> Matcher.quoteReplacement(picks.get(m.group())));
+      for (String from : picks.keySet()) {
+        if (out.contains(from)) {
+          leftovers.add(from);
+        }
+      }
+    }
+    return out;
+  }
+
+  private String shiftTimes(String text) {
+    Matcher m = TIME.matcher(text);
+    StringBuilder sb = new StringBuilder(text.length());
+    while (m.find()) {
+      String replacement;
+      if (m.group("iso") != null) {
+        LocalDateTime t = LocalDateTime.parse(m.group("iso"));
+        if (!dates.isEmpty() && !dates.contains(t.toLocalDate())) {
+          replacement = m.group();
+        } else {
+          LocalDateTime moved = t.plusMinutes(shift);
+          if (!moved.toLocalDate().equals(t.toLocalDate())) {
+            wrapped.add(m.group());
+          }
+          replacement = moved.format(ISO_MINUTE);
+        }
+      } else {
+        String hm = m.group("hm");
+        int minutes = Integer.parseInt(hm.substring(0, 2)) * 60 + Integer.parseInt(hm.substring(3)) + shift;
+        if (minutes < 0 || minutes >= 24 * 60) {
+          wrapped.add(hm);
+        }
+        minutes = Math.floorMod(minutes, 24 * 60);
+        replacement = String.format("%02d:%02d", minutes / 60, minutes % 60);
+      }
+      m.appendReplacement(sb, replacement);
+    }
+    m.appendTail(sb);
+    return sb.toString();
+  }
+
+  private String scrambleIds(String text, Pattern p) {
+    Matcher m = p.matcher(text);
+    boolean group = p.pattern().contains("(?<x>");
+    StringBuilder sb = new StringBuilder(text.length());
+    int last = 0;
+    while (m.find()) {
+      int start = group ? m.start("x") : m.start();
+      int end = group ? m.end("x") : m.end();
+      if (start < 0) {
+        continue;
+      }
+      sb.append(text, last, start).append(scrambled(text.substring(start, end)));
+      last = end;
+    }
+    sb.append(text, last, text.length());
+    return sb.toString();
+  }
+
+  private String scrambled(String id) {
+    SplittableRandom r = new SplittableRandom(mix(seed, id));
+    StringBuilder sb = new StringBuilder(id.length());
+    for (char c : id.toCharArray()) {
+      if (c >= '0' && c <= '9') {
+        sb.append((char) ('0' + r.nextInt(10)));
+      } else if (c >= 'a' && c <= 'z') {
+        sb.append((char) ('a' + r.nextInt(26)));
+      } else if (c >= 'A' && c <= 'Z') {
+        sb.append((char) ('A' + r.nextInt(26)));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
+  /**
+   * The exercise as this variant's candidate and reviewers see it: brief, prompts, evidence titles, descriptions and
+   * chart annotations, rubric (anchors included) and reviewer notes rewritten. Calibration answers are left as
+   * written: they are scored against the library as written (seed 0).
+   */
+  public Exercise exercise(Exercise e) {
+    if (identity()) {
+      return e;
+    }
+    JsonObject json = JsonObject.mapFrom(e);
+    for (String key : json.fieldNames()) {
+      if (!key.equals("calibration") && !key.equals("variants") && !key.equals("id")) {
+        json.put(key, rewrite(json.getValue(key)));
+      }
+    }
+    return json.mapTo(Exercise.class);
+  }
+
+  private Object rewrite(Object v) {
+    if (v instanceof String s) {
+      return text(s);
+    }
+    if (v instanceof JsonObject o) {
+      JsonObject out = new JsonObject();
+      o.forEach(en -> out.put(en.getKey(), rewrite(en.getValue())));
+      return out;
+    }
+    if (v instanceof JsonArray a) {
+      JsonArray out = new JsonArray();
+      a.forEach(x -> out.add(rewrite(x)));
+      return out;
+    }
+    return v;
+  }
+
+  /**
+   * The figures that mark this seed's variant: strings a candidate of this variant reads in the brief, the chart
+   * annotations and the reviewer notes (clock times of the key events, picked versions and instances, scrambled
+   * instance names) that the library as written does not contain. A figure from this set in an answer of another
+   * variant points at a shared answer (issue 25, "questions from the trail"). Empty for seed 0. Deterministic;
+   * renders the brief and notes, so call it off the event loop.
+   */
+  public static Set<String> distinctiveFigures(Exercise exercise, long seed) {
+    Variant v = of(exercise, seed);
+    Set<String> out = new LinkedHashSet<>();
+    if (v.identity()) {
+      return out;
+    }
+    StringBuilder canonical = new StringBuilder(exercise.brief()).append('\n').append(exercise.reviewerNotes());
+    List<String> texts = new ArrayList<>(List.of(exercise.brief(), exercise.reviewerNotes()));
+    exercise.evidence().forEach(ev -> ev.annotations().forEach(a -> {
+      texts.add(a.time() + " " + a.label());
+      canonical.append('\n').append(a.time()).append(' ').append(a.label());
+    }));
+    String before = canonical.toString();
+    for (String t : texts) {
+      String changed = v.text(t);
+      Matcher m = Pattern.compile("(?<![\\w:.])(?:[01]\\d|2[0-3]):[0-5]\\d(?!\\d)").matcher(changed);
+      while (m.find()) {
+        out.add(m.group());
+      }
+      for (Pattern p : v.scramble) {
+        Matcher s = p.matcher(changed);
+        while (s.find()) {
+          out.add(p.pattern().contains("(?<x>") ? s.group("x") : s.group());
+        }
+      }
+    }
+    out.addAll(v.picks.values());
+    out.removeIf(before::contains);
+    return out;
+  }
+
+  private static long mix(long seed, String salt) {
+    long h = seed * 0x9E3779B97F4A7C15L;
+    for (int i = 0; i < salt.length(); i++) {
+      h = (h ^ salt.charAt(i)) * 0x100000001B3L;
+    }
+    return h ^ (h >>> 31);
+  }
+}
