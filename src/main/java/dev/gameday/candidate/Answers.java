@@ -45,30 +45,42 @@ public final class Answers {
   private static final String PINNED_VERSION =
       "select version_id from invitation_exercises where invitation_id = $1 and exercise_id = $2";
   /**
-   * The save, one statement: the answer row takes the given sections if {@code rev} is newer (the answer row always
-   * has the newest text). The history gets a section's text when it changed: a new row when the section's latest
-   * history row is older than the window ($5 seconds), else that row takes the new text (as migration V22 says). So
-   * there is one row per section per minute at most, each holding the newest text of its minute: restoring "a minute
-   * ago" gives what the candidate had at the end of that minute.
+   * The save, one statement: the answer's head row (answer_heads: revision, time, word counts) takes the given rev if
+   * it is newer, and each given section whose text differs from the stored one is written to its own row in
+   * answer_sections (V96): unchanged sections, and the other sections of a partial save, are not rewritten. The
+   * history gets a section's text when it changed: a new row when the section's latest history row is older than the
+   * window ($5 seconds), else that row takes the new text (as migration V22 says). So there is one row per section
+   * per minute at most, each holding the newest text of its minute: restoring "a minute ago" gives what the
+   * candidate had at the end of that minute. Saves run in batches ({@link GroupCommit}); within a batch each
+   * statement sees the ones before it.
    */
   private static final String SAVE = """
       with inv as (
         select id from invitations where id = $1 and state = 'draft' and now() < closes_at for share
-      ), prev as (
-        -- the stored text as this statement's snapshot saw it (no lock: a row "up" changes would be skipped);
-        -- a concurrent save can at worst make a section look changed, which costs one history write
-        select a.sections from answers a where a.invitation_id = $1 and a.exercise_id = $2
       ), up as (
-        insert into answers (invitation_id, exercise_id, rev, sections, saved_at, word_counts)
-        select inv.id, $2, $3, $4::jsonb, now(), $6::jsonb from inv
+        insert into answer_heads (invitation_id, exercise_id, rev, saved_at, word_counts)
+        select inv.id, $2, $3, now(), $6::jsonb from inv
         on conflict (invitation_id, exercise_id) do update
-           set rev = excluded.rev, sections = answers.sections || excluded.sections, saved_at = excluded.saved_at,
-               word_counts = answers.word_counts || excluded.word_counts
-         where answers.rev < excluded.rev
+           set rev = excluded.rev, saved_at = excluded.saved_at,
+               word_counts = answer_heads.word_counts || excluded.word_counts
+         where answer_heads.rev < excluded.rev
         returning invitation_id, exercise_id, rev, saved_at
-      ), changed as (
+      ), given as (
         select e.key as section_id, e.value as text from up, jsonb_each_text($4::jsonb) e
-         where coalesce((select p.sections ->> e.key from prev p), '') is distinct from e.value
+      ), prev as (
+        -- the stored text as this statement's snapshot saw it; a concurrent save (another instance) can at worst make
+        -- a section look changed, which costs one write of its text
+        select s.section_id, s.text from answer_sections s
+         where s.invitation_id = $1 and s.exercise_id = $2 and s.section_id in (select section_id from given)
+      ), compared as (
+        select g.section_id, g.text, p.text as before from given g left join prev p on p.section_id = g.section_id
+      ), stored as (
+        insert into answer_sections (invitation_id, exercise_id, section_id, text)
+        select $1, $2, c.section_id, c.text from compared c where c.before is distinct from c.text
+        on conflict (invitation_id, exercise_id, section_id) do update set text = excluded.text
+        returning section_id
+      ), changed as (
+        select c.section_id, c.text from compared c where coalesce(c.before, '') is distinct from c.text
       ), latest as (
         select distinct on (h.section_id) h.id, h.section_id, h.started_at
           from answer_section_history h
@@ -104,16 +116,20 @@ public final class Answers {
        where h.id = r.id and r.from_first > 1 and r.from_newest > 1
          and (r.from_newest >= $3 or r.bytes_so_far > $4)""";
   private static final String AFTER_REFUSED_SAVE = """
-      select i.state, now() < i.closes_at as open, a.rev, a.sections, a.saved_at
+      select i.state, now() < i.closes_at as open, a.rev, a.saved_at,
+             (select jsonb_object_agg(s.section_id, s.text) from answer_sections s
+               where s.invitation_id = i.id and s.exercise_id = $2) as sections
         from invitations i
-        left join answers a on a.invitation_id = i.id and a.exercise_id = $2
+        left join answer_heads a on a.invitation_id = i.id and a.exercise_id = $2
        where i.id = $1""";
   private final Pool pool;
   private final Catalog catalog;
+  private final GroupCommit saves;
 
   Answers(Pool pool, Catalog catalog) {
     this.pool = pool;
     this.catalog = catalog;
+    this.saves = new GroupCommit(pool, SAVE);
   }
 
   /** An answer: the revision and every section of the exercise (empty when unwritten). */
@@ -215,7 +231,7 @@ public final class Answers {
       for (String key : sections.fieldNames()) {
         counts.put(key, wordCount(sections.getString(key)));
       }
-      return pool.preparedQuery(SAVE).execute(Tuple.of(invitationId, exerciseId, rev, sections, HISTORY_WINDOW_SECONDS, counts))
+      return saves.submit(invitationId, Tuple.of(invitationId, exerciseId, rev, sections, HISTORY_WINDOW_SECONDS, counts))
           .compose(rows -> {
             if (rows.size() != 1) {
               return explainRefusedSave(invitationId, exerciseId, rev, sections);
@@ -255,9 +271,9 @@ public final class Answers {
             "The time for this assessment has ended, so changes are no longer saved."));
       }
       long stored = r.getLong("rev") == null ? 0 : r.getLong("rev");
-      JsonObject storedSections = r.getJsonObject("sections");
-      if (stored == rev && storedSections != null && sections.fieldNames().stream()
-          .allMatch(k -> sections.getString(k).equals(storedSections.getString(k)))) {
+      JsonObject storedSections = r.getJsonObject("sections") == null ? new JsonObject() : r.getJsonObject("sections");
+      if (stored == rev && r.getValue("rev") != null && sections.fieldNames().stream()
+          .allMatch(k -> sections.getString(k).equals(storedSections.getString(k, "")))) {
         return Future.succeededFuture(new Saved(stored, r.getOffsetDateTime("saved_at")));
       }
       return Future.failedFuture(new ClientError(409, "stale_rev",

@@ -60,7 +60,9 @@ public final class Backup {
       // are sent to enrolment at their next sign-in); pending sign-ins and wrong-code counts are short-lived
       "account_totp", "totp_recovery_codes", "totp_pending", "totp_failures",
       // single sign-ons under way: state, nonce and PKCE verifier for at most 10 minutes
-      "sso_logins");
+      "sso_logins",
+      // an answer's head and its sections (V96) travel as one row of the answers view, whose trigger splits it again
+      "answer_heads", "answer_sections");
 
   private Backup() {
   }
