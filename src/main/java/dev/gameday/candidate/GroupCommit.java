@@ -34,6 +34,7 @@ final class GroupCommit {
   private final Pool pool;
   private final String sql;
   private final Lane[] lanes = new Lane[LANES];
+  private final java.util.concurrent.atomic.AtomicLong rounds = new java.util.concurrent.atomic.AtomicLong();
 
   GroupCommit(Pool pool, String sql) {
     this.pool = pool;
@@ -52,6 +53,11 @@ final class GroupCommit {
         done.run();
       }
     }
+  }
+
+  /** Batches sent so far (each a round trip and a commit); for tests. */
+  long rounds() {
+    return rounds.get();
   }
 
   /** Runs the statement with these arguments in the next round of the key's lane. */
@@ -88,6 +94,7 @@ final class GroupCommit {
       }
       List<Tuple> batch = new ArrayList<>(round.size());
       round.forEach(p -> batch.add(p.args()));
+      rounds.incrementAndGet();
       pool.preparedQuery(sql).executeBatch(batch).onComplete(ar -> {
         if (ar.succeeded()) {
           RowSet<Row> rows = ar.result();
