@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A candidate's answers: the version pinned to each exercise, reading an answer, and saving one.
  *
- * <p>A save stores a revision only if it is newer than the stored one, in one statement that also records the
- * sections it changed in the history (at most one row per section per minute, see {@link #SAVE}); it holds a share
+ * <p>A save stores a revision only if it is newer than the stored one, in one statement that writes the sections it
+ * changed to the history, which holds each section's text (at most one row per section per minute, see
+ * {@link #SAVE}); it holds a share
  * lock on the invitation, so a save and a submit ({@link Submissions}) are ordered: either the save lands before the
  * snapshot is taken, or it is refused as {@code submitted}.
  */
@@ -45,14 +46,15 @@ public final class Answers {
   private static final String PINNED_VERSION =
       "select version_id from invitation_exercises where invitation_id = $1 and exercise_id = $2";
   /**
-   * The save, one statement: the answer's head row (answer_heads: revision, time, word counts) takes the given rev if
-   * it is newer, and each given section whose text differs from the stored one is written to its own row in
-   * answer_sections (V96): unchanged sections, and the other sections of a partial save, are not rewritten. The
-   * history gets a section's text when it changed: a new row when the section's latest history row is older than the
-   * window ($5 seconds), else that row takes the new text (as migration V22 says). So there is one row per section
-   * per minute at most, each holding the newest text of its minute: restoring "a minute ago" gives what the
-   * candidate had at the end of that minute. Saves run in batches ({@link GroupCommit}); within a batch each
-   * statement sees the ones before it.
+   * The save, one statement. The answer's head row (answer_heads: revision, time, word counts) takes the given rev if
+   * it is newer; then each given section whose text differs from its stored text is written once, to the history
+   * (V96: a section's text is its history row with the highest revision): the section's latest row takes the new
+   * text while it is younger than the window ($5 seconds), else a new row starts. So there is one row per section per
+   * minute at most, each holding the newest text of its minute (restoring "a minute ago" gives what the candidate had
+   * at the end of that minute), and unchanged sections, and those a partial save leaves out, are not written.
+   * Saves run in rounds ({@link GroupCommit}); each statement of a round sees the ones before it. The stored text is
+   * the highest revision's, not the latest row's: two servers saving one answer at once may start rows in either
+   * order, but only a newer revision passes the head row's check.
    */
   private static final String SAVE = """
       with inv as (
@@ -67,60 +69,51 @@ public final class Answers {
         returning invitation_id, exercise_id, rev, saved_at
       ), given as (
         select e.key as section_id, e.value as text from up, jsonb_each_text($4::jsonb) e
-      ), prev as (
-        -- the stored text as this statement's snapshot saw it; a concurrent save (another instance) can at worst make
-        -- a section look changed, which costs one write of its text
-        select s.section_id, s.text from answer_sections s
-         where s.invitation_id = $1 and s.exercise_id = $2 and s.section_id in (select section_id from given)
-      ), compared as (
-        select g.section_id, g.text, p.text as before from given g left join prev p on p.section_id = g.section_id
-      ), stored as (
-        insert into answer_sections (invitation_id, exercise_id, section_id, text)
-        select $1, $2, c.section_id, c.text from compared c where c.before is distinct from c.text
-        on conflict (invitation_id, exercise_id, section_id) do update set text = excluded.text
-        returning section_id
+      ), state as (
+        select g.section_id, g.text, l.id, l.started_at,
+               (select h.text from answer_section_history h
+                 where h.invitation_id = $1 and h.exercise_id = $2 and h.section_id = g.section_id
+                 order by h.rev desc, h.id desc limit 1) as stored
+          from given g
+          left join lateral (select h.id, h.started_at from answer_section_history h
+                              where h.invitation_id = $1 and h.exercise_id = $2 and h.section_id = g.section_id
+                              order by h.id desc limit 1) l on true
       ), changed as (
-        select c.section_id, c.text from compared c where coalesce(c.before, '') is distinct from c.text
-      ), latest as (
-        select distinct on (h.section_id) h.id, h.section_id, h.started_at
-          from answer_section_history h
-         where h.invitation_id = $1 and h.exercise_id = $2 and h.section_id in (select section_id from changed)
-         order by h.section_id, h.id desc
+        select * from state where coalesce(stored, '') is distinct from text
       ), refreshed as (
         update answer_section_history h set text = c.text, rev = up.rev, saved_at = up.saved_at
-          from latest l, changed c, up
-         where h.id = l.id and c.section_id = l.section_id and l.started_at > up.saved_at - make_interval(secs => $5::float8)
+          from changed c, up
+         where h.id = c.id and c.started_at > up.saved_at - make_interval(secs => $5::float8)
         returning h.id
       ), added as (
         insert into answer_section_history (invitation_id, exercise_id, section_id, rev, text, started_at, saved_at)
         select up.invitation_id, up.exercise_id, c.section_id, up.rev, c.text, up.saved_at, up.saved_at
           from changed c, up
-         where not exists (select 1 from latest l where l.section_id = c.section_id
-                             and l.started_at > up.saved_at - make_interval(secs => $5::float8))
+         where c.id is null or c.started_at <= up.saved_at - make_interval(secs => $5::float8)
         returning id
       )
       select rev, saved_at, (select count(*) from added) as added from up""";
   /**
    * Bounds one answer's history: beyond $3 rows in a section (the first and the newest $3 - 1), or once the newer rows of the answer already hold $4
-   * bytes, the oldest rows go; each section's first and newest row always stay.
+   * bytes, the oldest rows go; each section's first and newest row always stay, and so does its row with the highest
+   * revision, which holds the section's text.
    */
   private static final String PRUNE_HISTORY = """
       with ranked as (
         select id,
                row_number() over (partition by section_id order by id) as from_first,
                row_number() over (partition by section_id order by id desc) as from_newest,
+               row_number() over (partition by section_id order by rev desc, id desc) as from_top,
                sum(octet_length(text)) over (order by id desc rows unbounded preceding) as bytes_so_far
           from answer_section_history where invitation_id = $1 and exercise_id = $2
       )
       delete from answer_section_history h using ranked r
-       where h.id = r.id and r.from_first > 1 and r.from_newest > 1
+       where h.id = r.id and r.from_first > 1 and r.from_newest > 1 and r.from_top > 1
          and (r.from_newest >= $3 or r.bytes_so_far > $4)""";
   private static final String AFTER_REFUSED_SAVE = """
-      select i.state, now() < i.closes_at as open, a.rev, a.saved_at,
-             (select jsonb_object_agg(s.section_id, s.text) from answer_sections s
-               where s.invitation_id = i.id and s.exercise_id = $2) as sections
+      select i.state, now() < i.closes_at as open, a.rev, a.sections, a.saved_at
         from invitations i
-        left join answer_heads a on a.invitation_id = i.id and a.exercise_id = $2
+        left join answers a on a.invitation_id = i.id and a.exercise_id = $2
        where i.id = $1""";
   private final Pool pool;
   private final Catalog catalog;

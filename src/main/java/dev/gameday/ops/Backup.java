@@ -36,7 +36,7 @@ public final class Backup {
   public static final String FORMAT = "gameday-export";
   /** What an export holds, in an order that satisfies every foreign key. */
   public static final List<String> TABLES = List.of("exercise_versions", "exercise_files", "tracks", "track_exercises",
-      "track_email_templates", "invitations", "self_identification", "invitation_exercises", "answers", "answer_history", "answer_section_history", "trail_events", "submissions", "accounts", "review_items",
+      "track_email_templates", "invitations", "self_identification", "invitation_exercises", "answer_heads", "answer_history", "answer_section_history", "trail_events", "submissions", "accounts", "review_items",
       "reviews", "decisions", "feedback_releases", "calibration_reviews", "audit_log");
   /**
    * What it deliberately leaves out: short-lived state, secrets in flight (the email outbox holds links until
@@ -60,9 +60,7 @@ public final class Backup {
       // are sent to enrolment at their next sign-in); pending sign-ins and wrong-code counts are short-lived
       "account_totp", "totp_recovery_codes", "totp_pending", "totp_failures",
       // single sign-ons under way: state, nonce and PKCE verifier for at most 10 minutes
-      "sso_logins",
-      // an answer's head and its sections (V96) travel as one row of the answers view, whose trigger splits it again
-      "answer_heads", "answer_sections");
+      "sso_logins");
 
   private Backup() {
   }

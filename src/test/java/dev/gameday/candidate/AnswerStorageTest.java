@@ -139,7 +139,7 @@ class AnswerStorageTest {
   }
 
   @Test
-  @DisplayName("a save of one changed section writes that section's row only; the others stay intact and are not rewritten")
+  @DisplayName("a save of one changed section writes that section's text only; the others stay intact and are not rewritten")
   void oneChangedSection() {
     Candidate c = candidate(100);
     long id = c.invitation().id();
@@ -156,18 +156,22 @@ class AnswerStorageTest {
     for (String s : sections()) {
       if (s.equals("summary")) {
         assertEquals("changed again", stored.getJsonObject("sections").getString(s));
-        assertTrue(!versions.get(s).equals(after.get(s)), "the changed section's row was written");
+        assertTrue(!versions.get(s).equals(after.get(s)), "the changed section's text was written");
       } else {
         assertEquals("first text of " + s, stored.getJsonObject("sections").getString(s), s + " kept");
-        assertEquals(versions.get(s), after.get(s), s + ": an unchanged section's row is not rewritten");
+        assertEquals(versions.get(s), after.get(s), s + ": an unchanged section's text is not rewritten");
       }
     }
   }
 
-  /** Each section row's physical version (ctid, xmin): it changes exactly when the row is rewritten. */
+  /**
+   * Each section's stored text as physical row versions (id, ctid, xmin of its history rows): they change exactly
+   * when the section's text is written (V96: the history holds each section's text).
+   */
   private static Map<String, String> rowVersions(long id) {
     Map<String, String> v = new HashMap<>();
-    app.sql("select section_id, ctid::text || '/' || xmin::text as v from answer_sections where invitation_id = $1", id)
+    app.sql("select section_id, string_agg(id || ':' || ctid::text || '/' || xmin::text, ',' order by id) as v"
+        + " from answer_section_history where invitation_id = $1 group by section_id", id)
         .forEach(r -> v.put(r.getString("section_id"), r.getString("v")));
     return v;
   }
@@ -213,7 +217,7 @@ class AnswerStorageTest {
 
   /** The answer's tables with their TOAST tables and indexes: dead row versions count until vacuum. */
   private static long tableBytes() {
-    return app.one("select pg_total_relation_size('answer_heads') + pg_total_relation_size('answer_sections')"
-        + " + pg_total_relation_size('answer_section_history') as n").orElseThrow().getLong("n");
+    return app.one("select pg_total_relation_size('answer_heads') + pg_total_relation_size('answer_section_history')"
+        + " as n").orElseThrow().getLong("n");
   }
 }
