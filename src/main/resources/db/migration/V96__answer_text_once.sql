@@ -11,6 +11,10 @@
 alter table answers rename to answer_heads;
 alter table answer_heads rename constraint answers_pkey to answer_heads_pkey;
 
+-- a section's text is its row with the highest revision: one index entry away (the candidates list, the exercise page
+-- and every save read it)
+create index answer_section_history_text on answer_section_history (invitation_id, exercise_id, section_id, rev desc, id desc);
+
 -- rows saved before V22 (or whose newest history row differs) get their text as the newest history row
 insert into answer_section_history (invitation_id, exercise_id, section_id, rev, text, started_at, saved_at)
 select h.invitation_id, h.exercise_id, e.key, h.rev, e.value, h.saved_at, h.saved_at
