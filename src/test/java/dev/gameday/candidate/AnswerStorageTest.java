@@ -4,7 +4,6 @@ import static dev.gameday.Gameday.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gameday.candidate.Invitations.Created;
 import dev.gameday.support.Browser;
 import dev.gameday.support.PostgresExtension;
 import dev.gameday.support.PostgresExtension.TestDatabase;
@@ -51,21 +50,6 @@ class AnswerStorageTest {
     await(vertx.close());
   }
 
-  private record Candidate(Created invitation, Browser browser) {
-  }
-
-  private static Candidate candidate(int n) {
-    Created c = app.invite("Storage Person " + n, "storage-" + n + "@example.com");
-    Browser b = new Browser(vertx, app.port);
-    assertEquals(303, await(b.get("/i/" + c.token())).statusCode());
-    return new Candidate(c, b);
-  }
-
-  private static List<String> sections() {
-    return app.app.catalog.track("sre-senior").orElseThrow().versions().get(0).exercise().sections().stream()
-        .map(s -> s.id()).toList();
-  }
-
   private static Future<HttpResponse<Buffer>> save(Browser b, long rev, JsonObject sections) {
     return b.put(ANSWERS, new JsonObject().put("rev", rev).put("sections", sections));
   }
@@ -73,19 +57,19 @@ class AnswerStorageTest {
   @Test
   @DisplayName("200 concurrent saves from 50 candidates: each keeps its newest acknowledged revision and text, none is lost, a repeat is answered as the first time")
   void concurrentSavesKeepOrderAndEveryAcknowledgedRevision() {
-    List<Candidate> candidates = new ArrayList<>();
+    List<Saver> candidates = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
-      candidates.add(candidate(i));
+      candidates.add(Saver.invite(app, vertx, "Storage Person " + i, "storage-" + i + "@example.com"));
     }
     Map<Long, List<Future<HttpResponse<Buffer>>>> sent = new HashMap<>();
-    for (Candidate c : candidates) {
+    for (Saver c : candidates) {
       List<Future<HttpResponse<Buffer>>> mine = new ArrayList<>();
       for (int rev = 1; rev <= 4; rev++) { // all four at once: they may arrive in any order
         mine.add(save(c.browser(), rev, new JsonObject().put("summary", "rev " + rev + " of " + c.invitation().id())));
       }
       sent.put(c.invitation().id(), mine);
     }
-    for (Candidate c : candidates) {
+    for (Saver c : candidates) {
       long id = c.invitation().id();
       long newestAcked = 0;
       for (int i = 0; i < 4; i++) {
@@ -141,10 +125,10 @@ class AnswerStorageTest {
   @Test
   @DisplayName("a save of one changed section writes that section's text only; the others stay intact and are not rewritten")
   void oneChangedSection() {
-    Candidate c = candidate(100);
+    Saver c = Saver.invite(app, vertx, "Storage Person 100", "storage-100@example.com");
     long id = c.invitation().id();
     JsonObject all = new JsonObject();
-    sections().forEach(s -> all.put(s, "first text of " + s));
+    Saver.sections(app).forEach(s -> all.put(s, "first text of " + s));
     assertEquals(200, await(save(c.browser(), 1, all)).statusCode());
     Map<String, String> versions = rowVersions(id);
     // the page sends the changed section only; an older client sends every section with one changed: same result
@@ -153,7 +137,7 @@ class AnswerStorageTest {
     JsonObject stored = await(c.browser().get(ANSWERS)).bodyAsJsonObject();
     assertEquals(3, stored.getLong("rev"));
     Map<String, String> after = rowVersions(id);
-    for (String s : sections()) {
+    for (String s : Saver.sections(app)) {
       if (s.equals("summary")) {
         assertEquals("changed again", stored.getJsonObject("sections").getString(s));
         assertTrue(!versions.get(s).equals(after.get(s)), "the changed section's text was written");
@@ -179,9 +163,9 @@ class AnswerStorageTest {
   @Test
   @DisplayName("growth is bounded by what changed: 150 saves of small edits to a 31 KiB answer grow its tables by at most 2x the changed sections' bytes plus 1 KiB a save")
   void growthBoundedByChanges() {
-    Candidate c = candidate(101);
+    Saver c = Saver.invite(app, vertx, "Storage Person 101", "storage-101@example.com");
     long id = c.invitation().id();
-    List<String> ids = sections().subList(0, 6);
+    List<String> ids = Saver.sections(app).subList(0, 6);
     Random random = new Random(28);
     JsonObject texts = new JsonObject();
     for (String s : ids) { // ~5.3 KiB a section of letters that compress little: 31 KiB in all
