@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A candidate's answers: the version pinned to each exercise, reading an answer, and saving one.
  *
- * <p>A save stores a revision only if it is newer than the stored one, in one statement that also records the
- * sections it changed in the history (at most one row per section per minute, see {@link #SAVE}); it holds a share
+ * <p>A save stores a revision only if it is newer than the stored one, in one statement that writes the sections it
+ * changed to the history, which holds each section's text (at most one row per section per minute, see
+ * {@link #SAVE}); it holds a share
  * lock on the invitation, so a save and a submit ({@link Submissions}) are ordered: either the save lands before the
  * snapshot is taken, or it is refused as {@code submitted}.
  */
@@ -46,63 +47,69 @@ public final class Answers {
       "select ie.version_id, i.variant_seed from invitation_exercises ie join invitations i on i.id = ie.invitation_id"
           + " where ie.invitation_id = $1 and ie.exercise_id = $2";
   /**
-   * The save, one statement: the answer row takes the given sections if {@code rev} is newer (the answer row always
-   * has the newest text). The history gets a section's text when it changed: a new row when the section's latest
-   * history row is older than the window ($5 seconds), else that row takes the new text (as migration V22 says). So
-   * there is one row per section per minute at most, each holding the newest text of its minute: restoring "a minute
-   * ago" gives what the candidate had at the end of that minute.
+   * The save, one statement. The answer's head row (answer_heads: revision, time, word counts) takes the given rev if
+   * it is newer; then each given section whose text differs from its stored text is written once, to the history
+   * (V96: a section's text is its history row with the highest revision): the section's latest row takes the new
+   * text while it is younger than the window ($5 seconds), else a new row starts. So there is one row per section per
+   * minute at most, each holding the newest text of its minute (restoring "a minute ago" gives what the candidate had
+   * at the end of that minute), and unchanged sections, and those a partial save leaves out, are not written.
+   * Saves run in rounds ({@link GroupCommit}); each statement of a round sees the ones before it. The stored text is
+   * the highest revision's, not the latest row's: two servers saving one answer at once may start rows in either
+   * order, but only a newer revision passes the head row's check.
    */
   private static final String SAVE = """
       with inv as (
         select id from invitations where id = $1 and state = 'draft' and now() < closes_at for share
-      ), prev as (
-        -- the stored text as this statement's snapshot saw it (no lock: a row "up" changes would be skipped);
-        -- a concurrent save can at worst make a section look changed, which costs one history write
-        select a.sections from answers a where a.invitation_id = $1 and a.exercise_id = $2
       ), up as (
-        insert into answers (invitation_id, exercise_id, rev, sections, saved_at, word_counts)
-        select inv.id, $2, $3, $4::jsonb, now(), $6::jsonb from inv
+        insert into answer_heads (invitation_id, exercise_id, rev, saved_at, word_counts)
+        select inv.id, $2, $3, now(), $6::jsonb from inv
         on conflict (invitation_id, exercise_id) do update
-           set rev = excluded.rev, sections = answers.sections || excluded.sections, saved_at = excluded.saved_at,
-               word_counts = answers.word_counts || excluded.word_counts
-         where answers.rev < excluded.rev
+           set rev = excluded.rev, saved_at = excluded.saved_at,
+               word_counts = answer_heads.word_counts || excluded.word_counts
+         where answer_heads.rev < excluded.rev
         returning invitation_id, exercise_id, rev, saved_at
-      ), changed as (
+      ), given as (
         select e.key as section_id, e.value as text from up, jsonb_each_text($4::jsonb) e
-         where coalesce((select p.sections ->> e.key from prev p), '') is distinct from e.value
-      ), latest as (
-        select distinct on (h.section_id) h.id, h.section_id, h.started_at
-          from answer_section_history h
-         where h.invitation_id = $1 and h.exercise_id = $2 and h.section_id in (select section_id from changed)
-         order by h.section_id, h.id desc
+      ), state as (
+        select g.section_id, g.text, l.id, l.started_at,
+               (select h.text from answer_section_history h
+                 where h.invitation_id = $1 and h.exercise_id = $2 and h.section_id = g.section_id
+                 order by h.rev desc, h.id desc limit 1) as stored
+          from given g
+          left join lateral (select h.id, h.started_at from answer_section_history h
+                              where h.invitation_id = $1 and h.exercise_id = $2 and h.section_id = g.section_id
+                              order by h.id desc limit 1) l on true
+      ), changed as (
+        select * from state where coalesce(stored, '') is distinct from text
       ), refreshed as (
         update answer_section_history h set text = c.text, rev = up.rev, saved_at = up.saved_at
-          from latest l, changed c, up
-         where h.id = l.id and c.section_id = l.section_id and l.started_at > up.saved_at - make_interval(secs => $5::float8)
+          from changed c, up
+         where h.id = c.id and c.started_at > up.saved_at - make_interval(secs => $5::float8)
         returning h.id
       ), added as (
         insert into answer_section_history (invitation_id, exercise_id, section_id, rev, text, started_at, saved_at)
         select up.invitation_id, up.exercise_id, c.section_id, up.rev, c.text, up.saved_at, up.saved_at
           from changed c, up
-         where not exists (select 1 from latest l where l.section_id = c.section_id
-                             and l.started_at > up.saved_at - make_interval(secs => $5::float8))
+         where c.id is null or c.started_at <= up.saved_at - make_interval(secs => $5::float8)
         returning id
       )
       select rev, saved_at, (select count(*) from added) as added from up""";
   /**
    * Bounds one answer's history: beyond $3 rows in a section (the first and the newest $3 - 1), or once the newer rows of the answer already hold $4
-   * bytes, the oldest rows go; each section's first and newest row always stay.
+   * bytes, the oldest rows go; each section's first and newest row always stay, and so does its row with the highest
+   * revision, which holds the section's text.
    */
   private static final String PRUNE_HISTORY = """
       with ranked as (
         select id,
                row_number() over (partition by section_id order by id) as from_first,
                row_number() over (partition by section_id order by id desc) as from_newest,
+               row_number() over (partition by section_id order by rev desc, id desc) as from_top,
                sum(octet_length(text)) over (order by id desc rows unbounded preceding) as bytes_so_far
           from answer_section_history where invitation_id = $1 and exercise_id = $2
       )
       delete from answer_section_history h using ranked r
-       where h.id = r.id and r.from_first > 1 and r.from_newest > 1
+       where h.id = r.id and r.from_first > 1 and r.from_newest > 1 and r.from_top > 1
          and (r.from_newest >= $3 or r.bytes_so_far > $4)""";
   private static final String AFTER_REFUSED_SAVE = """
       select i.state, now() < i.closes_at as open, a.rev, a.sections, a.saved_at
@@ -111,10 +118,12 @@ public final class Answers {
        where i.id = $1""";
   private final Pool pool;
   private final Catalog catalog;
+  private final GroupCommit saves;
 
   Answers(Pool pool, Catalog catalog) {
     this.pool = pool;
     this.catalog = catalog;
+    this.saves = new GroupCommit(pool, SAVE);
   }
 
   /** An answer: the revision and every section of the exercise (empty when unwritten). */
@@ -220,7 +229,7 @@ public final class Answers {
       for (String key : sections.fieldNames()) {
         counts.put(key, wordCount(sections.getString(key)));
       }
-      return pool.preparedQuery(SAVE).execute(Tuple.of(invitationId, exerciseId, rev, sections, HISTORY_WINDOW_SECONDS, counts))
+      return saves.submit(invitationId, Tuple.of(invitationId, exerciseId, rev, sections, HISTORY_WINDOW_SECONDS, counts))
           .compose(rows -> {
             if (rows.size() != 1) {
               return explainRefusedSave(invitationId, exerciseId, rev, sections);
@@ -260,9 +269,9 @@ public final class Answers {
             "The time for this assessment has ended, so changes are no longer saved."));
       }
       long stored = r.getLong("rev") == null ? 0 : r.getLong("rev");
-      JsonObject storedSections = r.getJsonObject("sections");
-      if (stored == rev && storedSections != null && sections.fieldNames().stream()
-          .allMatch(k -> sections.getString(k).equals(storedSections.getString(k)))) {
+      JsonObject storedSections = r.getJsonObject("sections") == null ? new JsonObject() : r.getJsonObject("sections");
+      if (stored == rev && r.getValue("rev") != null && sections.fieldNames().stream()
+          .allMatch(k -> sections.getString(k).equals(storedSections.getString(k, "")))) {
         return Future.succeededFuture(new Saved(stored, r.getOffsetDateTime("saved_at")));
       }
       return Future.failedFuture(new ClientError(409, "stale_rev",

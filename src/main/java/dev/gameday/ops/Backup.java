@@ -36,7 +36,7 @@ public final class Backup {
   public static final String FORMAT = "gameday-export";
   /** What an export holds, in an order that satisfies every foreign key. */
   public static final List<String> TABLES = List.of("exercise_versions", "exercise_files", "tracks", "track_exercises",
-      "track_email_templates", "invitations", "self_identification", "invitation_exercises", "answers", "answer_history", "answer_section_history", "trail_events", "submissions", "accounts", "review_items",
+      "track_email_templates", "invitations", "self_identification", "invitation_exercises", "answer_heads", "answer_history", "answer_section_history", "trail_events", "submissions", "accounts", "review_items",
       "reviews", "review_assignments", "review_assignment_reminders", "decisions", "feedback_releases", "calibration_reviews",
       "audit_log");
   /**

@@ -176,7 +176,7 @@ class GracefulShutdownTest {
     try (Connection db = pg.jdbc()) {
       while (System.currentTimeMillis() < end) {
         try (ResultSet rs = db.createStatement().executeQuery(
-            "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like '%insert into answers%'")) {
+            "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like '%insert into answer_heads%'")) {
           rs.next();
           if (rs.getInt(1) > 0) {
             return;
