@@ -55,9 +55,11 @@ final class ItemRoutes {
    * @param documents rendered Markdown evidence by evidence index
    * @param html  the sealed answer rendered, by section id
    * @param trail the sealed investigation trail; null when the snapshot predates trails
+   * @param questions questions from the trail (issue 25); null while the viewer may not see them
    */
   private record ItemView(Item item, Map<String, String> answer, List<Review> visible, Review mine,
-                          Map<Integer, String> documents, Map<String, String> html, List<Trails.Event> trail) {
+                          Map<Integer, String> documents, Map<String, String> html, List<Trails.Event> trail,
+                          List<Observations.Question> questions) {
   }
 
   private Future<ItemView> itemView(UUID sid, String ex, Account me) {
@@ -80,12 +82,14 @@ final class ItemRoutes {
               .map(x -> a)));
       // the evidence documents, the sealed answer and the reviews do not depend on each other
       Future<List<Review>> reviews = service.reviews(sid, ex);
-      return Future.all(Future.all(reads), sealed, reviews).map(x -> {
+      // only once the viewer's own review is submitted: the questions must not steer a blind judgement
+      Future<List<Observations.Question>> questions = sealed.compose(a -> service.questions(item, a, me));
+      return Future.all(Future.all(reads), questions, reviews).map(x -> {
         List<Review> all = reviews.result();
         List<Review> visible = ReviewService.visible(all, item, me);
         Review mine = all.stream().filter(r -> r.reviewerId() == me.id()).findFirst().orElse(null);
         ReviewService.Sealed a = sealed.result();
-        return new ItemView(item, a.sections(), visible, mine, docs, html, a.trail().orElse(null));
+        return new ItemView(item, a.sections(), visible, mine, docs, html, a.trail().orElse(null), questions.result());
       });
     });
   }
@@ -126,6 +130,7 @@ final class ItemRoutes {
     m.put("evidence", evidence);
     m.put("hasCharts", ex.evidence().stream().anyMatch(e -> "csv".equals(e.kind())));
     m.put("trail", Trails.view(v.trail(), ex));
+    m.put("questions", v.questions() == null ? null : Map.of("list", v.questions().stream().map(Observations.Question::view).toList()));
     boolean editable = !v.item().decided() && !v.item().iSubmitted();
     m.put("editable", editable);
     m.put("submitted", v.item().iSubmitted());
@@ -274,6 +279,9 @@ final class ItemRoutes {
               .map(Review::toJson).toList()));
       if (v.item().iSubmitted() || me.admin()) {
         json.put("aggregate", ReviewService.aggregate(ex, v.visible()).toJson());
+      }
+      if (v.questions() != null) {
+        json.put("questions", new JsonArray(v.questions().stream().map(Observations.Question::toJson).toList()));
       }
       return json;
     }).onSuccess(json -> Http.json(ctx, 200, json)).onFailure(ctx::fail);

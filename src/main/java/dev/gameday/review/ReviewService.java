@@ -84,11 +84,18 @@ public final class ReviewService {
   private final Pool pool;
   private final Catalog catalog;
   private final Adjudication adjudication;
+  private final TrailQuestions questions;
 
   public ReviewService(Pool pool, Catalog catalog) {
     this.pool = pool;
     this.catalog = catalog;
     this.adjudication = new Adjudication(pool, catalog);
+    this.questions = new TrailQuestions(pool);
+  }
+
+  /** Questions from the trail (issue 25): for a viewer who {@link #seesOthers}, else none are computed. */
+  Future<List<Observations.Question>> questions(Item item, Sealed sealed, Account me) {
+    return seesOthers(item.myState(), me) ? questions.of(item, sealed) : Future.succeededFuture(null);
   }
 
   /**
