@@ -48,6 +48,7 @@ final class CandidatePages {
     this.markdown = markdown;
     this.trails = trails;
     this.moreTime = moreTime;
+    Disclosure.html(); // read and rendered now, at start-up, not on a request's event loop
   }
 
   /** On a {@link dev.gameday.web.Access.Rule#CANDIDATE} group. */
@@ -68,6 +69,8 @@ final class CandidatePages {
       Map<String, Object> m = base(o);
       m.put("title", o.track().getString("title"));
       m.put("trackDescription", description);
+      m.put("ai", AiAssistance.view(AiAssistance.rule(catalog, o.track().getString("id")), null));
+      m.put("disclosure", Disclosure.html());
       m.put("totalMinutes", o.exercises().stream().mapToInt(e -> e.version().exercise().minutes()).sum());
       m.put("exercises", o.exercises().stream().map(this::exerciseItem).toList());
       m.put("contact", contact);
@@ -130,6 +133,8 @@ final class CandidatePages {
         m.put("secondsLeft", Math.max(0, java.time.Duration.between(java.time.OffsetDateTime.now(), o.closesAt()).getSeconds()));
         m.put("sections", ex.sections().stream().map(s -> Map.<String, Object>of("id", s.id(), "title", s.title(),
             "prompt", s.prompt(), "words", s.words(), "text", answer.sections().get(s.id()))).toList());
+        // the "AI assistance" section, after the exercise's own, on a track that declares AI use (issue 25)
+        m.put("ai", AiAssistance.view(AiAssistance.rule(catalog, o.track().getString("id")), answer.sections().get(AiAssistance.SECTION_ID)));
         m.put("rev", answer.rev());
         m.put("savedAtIso", answer.savedAt() == null ? "" : answer.savedAt().toString());
         m.put("maxChars", Answers.MAX_SECTION_CHARS);

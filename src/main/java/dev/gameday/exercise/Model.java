@@ -78,8 +78,19 @@ public final class Model {
    * @param reminderHours    hours before the deadline at which a candidate who has not submitted is reminded by
    *                         email, once; 0 = no automatic reminder (the default)
    */
+  /**
+   * @param ai the track's rule on AI assistants (issue 25): {@code forbidden} (the default), {@code declared} (the
+   *           exercise page offers an "AI assistance" section for the prompts and the output, reviewed with the
+   *           answer) or {@code allowed} (used freely, nothing to declare)
+   */
   public record Track(String id, String title, String description, int deadlineDays, int reviewsRequired,
-                      int timeLimitMinutes, int reminderHours, List<String> exercises) {
+                      int timeLimitMinutes, int reminderHours, List<String> exercises, String ai) {
+    public static final List<String> AI_RULES = List.of("forbidden", "declared", "allowed");
+
+    /** A track stored before the rule existed has none: forbidden, as a track file without the key. */
+    public String ai() {
+      return ai == null ? "forbidden" : ai;
+    }
   }
 
   public record Problem(String file, int line, String message) {

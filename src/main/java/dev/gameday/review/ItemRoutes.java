@@ -1,5 +1,6 @@
 package dev.gameday.review;
 
+import dev.gameday.candidate.AiAssistance;
 import dev.gameday.candidate.Trails;
 import dev.gameday.exercise.Catalog;
 import dev.gameday.exercise.Model.Criterion;
@@ -119,9 +120,14 @@ final class ItemRoutes {
     m.put("title", v.item().pseudonym() + ": " + ex.title());
     m.put("item", ReviewRoutes.itemRow(v.item()));
     m.put("exerciseTitle", ex.title());
-    m.put("sections", ex.sections().stream().map(s -> Map.of("title", s.title(), "prompt", s.prompt(),
-        "html", v.html().getOrDefault(s.id(), ""),
+    List<Map<String, Object>> sections = new ArrayList<>(ex.sections().stream().map(s -> Map.<String, Object>of("title", s.title(),
+        "prompt", s.prompt(), "html", v.html().getOrDefault(s.id(), ""),
         "empty", v.answer().getOrDefault(s.id(), "").isBlank())).toList());
+    if (v.answer().containsKey(AiAssistance.SECTION_ID)) { // the candidate's declared AI use, read like any section
+      sections.add(Map.of("title", AiAssistance.TITLE, "prompt", AiAssistance.PROMPT,
+          "html", v.html().getOrDefault(AiAssistance.SECTION_ID, ""), "empty", v.answer().get(AiAssistance.SECTION_ID).isBlank()));
+    }
+    m.put("sections", sections);
     List<Map<String, Object>> evidence = new ArrayList<>();
     for (Evidence e : ex.evidence()) {
       evidence.add(e.view("/review/" + v.item().submissionId() + "/" + ex.id() + "/evidence/" + e.index(),
