@@ -110,8 +110,8 @@ final class TrailObservations {
           String when = single ? "in a single save at " + clock(cur.savedAt())
               : "in saves between " + clock(cur.startedAt()) + " and " + clock(cur.savedAt());
           out.add(new Question("paste",
-              "Ask them to walk through how they wrote the part of \u2018" + title + "\u2019 that arrived at " + clock(cur.startedAt())
-                  + ": " + number(growth) + " characters came " + when + ".",
+              "Ask them to walk through how they wrote the " + number(growth) + " characters of \u2018" + title
+                  + "\u2019 that arrived " + when + ".",
               List.of("Answer history: \u2018" + title + "\u2019 held " + number(chars(prev)) + " characters"
                       + (prevAt == null ? " before its first save" : " at " + clock(prevAt)) + " and " + number(chars(cur.text()))
                       + " " + when + ".",

@@ -118,7 +118,7 @@ class TrailQuestionsBrowserTest extends BrowserTest {
       WebElement section = driver.findElement(By.cssSelector(".trail-questions"));
       assertTrue(section.isDisplayed());
       String text = section.getText();
-      assertTrue(text.contains("Questions for the interview") && text.contains("characters came in a single save"), text);
+      assertTrue(text.contains("Questions for the interview") && text.contains("that arrived in a single save at"), text);
       // keyboard: Tab moves past the questions to the aggregate table that follows them (nothing traps the focus)
       tabTo(".table-scroll[aria-label='Aggregate']");
       Chromium.assertNoHorizontalScroll(driver, "reviewer item at " + size[0]);

@@ -162,12 +162,12 @@ class TrailQuestionsTest {
     assertTrue(kinds(q).contains("paste"), q.encode());
     JsonObject paste = q.stream().map(o -> (JsonObject) o).filter(o -> o.getString("kind").equals("paste")).findFirst().orElseThrow();
     int growth = pasted.length() - start.length();
-    assertTrue(paste.getString("question").contains(String.format(java.util.Locale.ROOT, "%,d characters came in a single save", growth)),
+    assertTrue(paste.getString("question").startsWith(String.format(java.util.Locale.ROOT,
+        "Ask them to walk through how they wrote the %,d characters of \u2018Summary\u2019 that arrived in a single save at ", growth)),
         paste.encode());
-    assertTrue(paste.getString("question").startsWith("Ask them to walk through how they wrote the part of"), paste.encode());
     assertTrue(paste.getJsonArray("basis").encode().contains("UTC"), "the time is given: " + paste.encode());
     String page = await(reviewer.get("/review/" + s.sid() + "/" + EX)).bodyAsString();
-    assertTrue(page.contains("characters came in a single save"), "the page shows it too");
+    assertTrue(page.contains("that arrived in a single save at"), "the page shows it too");
     assertFalse(page.contains("Nothing to ask about"));
   }
 
