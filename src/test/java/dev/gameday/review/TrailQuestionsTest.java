@@ -97,14 +97,23 @@ class TrailQuestionsTest {
     return a;
   }
 
-  /** Typed over 30 minutes, about 150 characters a minute, citing a file the trail shows opened. */
-  private static String honestly(List<Row> rows) {
+  /** Typed over 30 minutes, about 150 characters a minute, citing registry-api.log; the trail shows {@code opened} opened. */
+  private static Submitted honestly(Evidence opened) {
+    List<Row> rows = new java.util.ArrayList<>();
     StringBuilder text = new StringBuilder("Pool exhausted, see `" + log.name() + ":12` for the first error. ");
     for (int minute = 30; minute > 0; minute--) {
       text.append("x".repeat(140)).append(" word ");
       rows.add(new Row("summary", text.toString(), minute, 40));
     }
-    return text.toString();
+    return submit(text.toString(), rows, opened(opened));
+  }
+
+  private static final String START = "We saw errors at the edge. ";
+  private static final String PASTED = START + "The pool of database connections ran dry. ".repeat(29);
+
+  /** A first line, then eight minutes later 1,218 characters more in one save; the trail shows {@code opened} opened. */
+  private static Submitted pasted(Evidence opened) {
+    return submit(PASTED, List.of(new Row("summary", START, 20, 30), new Row("summary", PASTED, 12, 0)), opened(opened));
   }
 
   private static String item(String sid) {
@@ -141,9 +150,7 @@ class TrailQuestionsTest {
   @Test
   @DisplayName("an honest answer, typed over half an hour and citing a file it opened, raises no question")
   void honest() {
-    List<Row> rows = new java.util.ArrayList<>();
-    String text = honestly(rows);
-    Submitted s = submit(text, rows, opened(log));
+    Submitted s = honestly(log);
     Browser reviewer = reviewed(s.sid());
     assertEquals(List.of(), kinds(questions(reviewer, s.sid())));
     String page = await(reviewer.get("/review/" + s.sid() + "/" + EX)).bodyAsString();
@@ -154,14 +161,12 @@ class TrailQuestionsTest {
   @Test
   @DisplayName("a block of 1,200 characters that arrived in one save raises the paste question with its size and time")
   void paste() {
-    String start = "We saw errors at the edge. ";
-    String pasted = start + "The pool of database connections ran dry. ".repeat(29);
-    Submitted s = submit(pasted, List.of(new Row("summary", start, 20, 30), new Row("summary", pasted, 12, 0)), opened(log));
+    Submitted s = pasted(log);
     Browser reviewer = reviewed(s.sid());
     JsonArray q = questions(reviewer, s.sid());
     assertTrue(kinds(q).contains("paste"), q.encode());
     JsonObject paste = q.stream().map(o -> (JsonObject) o).filter(o -> o.getString("kind").equals("paste")).findFirst().orElseThrow();
-    int growth = pasted.length() - start.length();
+    int growth = PASTED.length() - START.length();
     assertTrue(paste.getString("question").startsWith(String.format(java.util.Locale.ROOT,
         "Ask them to walk through how they wrote the %,d characters of \u2018Summary\u2019 that arrived in a single save at ", growth)),
         paste.encode());
@@ -174,9 +179,7 @@ class TrailQuestionsTest {
   @Test
   @DisplayName("a file cited in the answer that the trail never shows opened raises its question, naming the file")
   void citedUnopened() {
-    List<Row> rows = new java.util.ArrayList<>();
-    String text = honestly(rows);
-    Submitted s = submit(text, rows, opened(other));
+    Submitted s = honestly(other);
     JsonArray q = questions(reviewed(s.sid()), s.sid());
     assertEquals(List.of("cited_unopened"), kinds(q), q.encode());
     assertTrue(q.getJsonObject(0).getString("question").contains("Ask how they found what they cite from " + log.name()), q.encode());
@@ -186,9 +189,7 @@ class TrailQuestionsTest {
   @Test
   @DisplayName("nobody sees the questions before submitting their own review (page and JSON), nor on any candidate route; an admin not reviewing it does")
   void blind() {
-    String start = "First lines. ";
-    String pasted = start + "A block written somewhere else entirely. ".repeat(30);
-    Submitted s = submit(pasted, List.of(new Row("summary", start, 20, 0), new Row("summary", pasted, 10, 0)), opened(other));
+    Submitted s = pasted(other);
     Browser drafting = app.signIn(vertx, app.account("reviewer"));
     assertEquals(200, await(drafting.put(item(s.sid()) + "/review", new JsonObject().put("scores", scores()))).statusCode());
     Browser fresh = app.signIn(vertx, app.account("reviewer"));
