@@ -246,7 +246,10 @@ final class CandidatePages {
           // a revision's text never changes, so (invitation, exercise, section, revision) identifies it
           List<Future<String>> html = a.exercise().sections().stream().map(s -> markdown.cached(
               "draft:" + id + ":" + exerciseId + ":" + s.id() + ":" + a.rev(), a.sections().get(s.id()))).toList();
-          return Future.all(html).map(done -> {
+          String declared = a.sections().getOrDefault(AiAssistance.SECTION_ID, "");
+          Future<String> aiHtml = declared.isBlank() ? Future.succeededFuture(null)
+              : markdown.cached("draft:" + id + ":" + exerciseId + ":" + AiAssistance.SECTION_ID + ":" + a.rev(), declared);
+          return Future.all(Future.all(html), aiHtml).map(done -> {
             Map<String, Object> item = exerciseItem(e);
             List<Map<String, Object>> secs = new ArrayList<>();
             int empty = 0;
@@ -256,6 +259,9 @@ final class CandidatePages {
               boolean isEmpty = text == null || text.isBlank();
               empty += isEmpty ? 1 : 0;
               secs.add(Map.of("title", s.title(), "html", html.get(i).result(), "empty", isEmpty));
+            }
+            if (aiHtml.result() != null) { // the declared AI use, as reviewers will read it (optional: never "empty")
+              secs.add(Map.of("title", AiAssistance.TITLE, "html", aiHtml.result(), "empty", false));
             }
             item.put("sections", secs);
             item.put("emptySections", empty);

@@ -92,6 +92,8 @@ class AiAssistanceTest {
     assertTrue(await(cand.get("/candidate/exercises/" + EX)).bodyAsString().contains(marker), "the page shows the saved text");
     assertEquals(1, app.one("select count(*) as n from answer_section_history where section_id = $1 and text = $2",
         AiAssistance.SECTION_ID, marker).orElseThrow().getLong("n"), "kept in the history like any section");
+    String own = await(cand.get("/candidate/review")).bodyAsString();
+    assertTrue(own.contains(AiAssistance.TITLE) && own.contains(marker), "the candidate's review page shows it as reviewers will");
     String sid = await(cand.post("/api/v1/candidate/submit", null)).bodyAsJsonObject().getString("submissionId");
     Browser reviewer = app.signIn(vertx, app.account("reviewer"));
     JsonObject item = await(reviewer.get("/api/v1/review/submissions/" + sid + "/exercises/" + EX)).bodyAsJsonObject();
