@@ -134,6 +134,9 @@ public final class Answers {
       for (Section s : exercise.sections()) {
         sections.put(s.id(), stored.getString(s.id(), ""));
       }
+      if (stored.containsKey(AiAssistance.SECTION_ID)) { // saved only on a track that declares AI use (CandidateApi)
+        sections.put(AiAssistance.SECTION_ID, stored.getString(AiAssistance.SECTION_ID));
+      }
       return new Answer(exercise, rev, savedAt, sections);
     }
 
@@ -213,7 +216,7 @@ public final class Answers {
     long rev = n.longValue();
     return version(invitationId, exerciseId).compose(current -> {
       for (String key : sections.fieldNames()) {
-        if (current.exercise().section(key) == null) {
+        if (current.exercise().section(key) == null && !AiAssistance.SECTION_ID.equals(key)) {
           return Future.failedFuture(new ClientError(400, "unknown_section",
               "This exercise has no section '" + truncate(key) + "'."));
         }

@@ -17,13 +17,15 @@ final class CandidateApi {
   private final Submissions submissions;
   private final MarkdownRenderer markdown;
   private final Trails trails;
+  private final AiAssistance ai;
 
-  CandidateApi(CandidateService service, MarkdownRenderer markdown, Trails trails) {
+  CandidateApi(CandidateService service, MarkdownRenderer markdown, Trails trails, AiAssistance ai) {
     this.service = service;
     this.answers = service.answers();
     this.submissions = service.submissions();
     this.markdown = markdown;
     this.trails = trails;
+    this.ai = ai;
   }
 
   /** On a {@link dev.gameday.web.Access.Rule#CANDIDATE} group. */
@@ -70,7 +72,8 @@ final class CandidateApi {
     if (body == null) {
       return;
     }
-    answers.save(id, ctx.pathParam("exerciseId"), body).onSuccess(s -> Http.json(ctx, 200, s.toJson()))
+    ai.allows(id, body.getValue("sections") instanceof JsonObject s ? s : null)
+        .compose(ok -> answers.save(id, ctx.pathParam("exerciseId"), body)).onSuccess(s -> Http.json(ctx, 200, s.toJson()))
         .onFailure(ctx::fail);
   }
 

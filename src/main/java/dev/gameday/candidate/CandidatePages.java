@@ -50,6 +50,7 @@ final class CandidatePages {
     this.trails = trails;
     this.moreTime = moreTime;
     this.exercisePage = new ExercisePage(service, catalog, pages, markdown, moreTime);
+    Disclosure.html(); // read and rendered now, at start-up, not on a request's event loop
   }
 
   /** On a {@link dev.gameday.web.Access.Rule#CANDIDATE} group. */
@@ -70,6 +71,8 @@ final class CandidatePages {
       Map<String, Object> m = base(o);
       m.put("title", o.track().getString("title"));
       m.put("trackDescription", description);
+      m.put("ai", AiAssistance.view(AiAssistance.rule(catalog, o.track().getString("id")), null));
+      m.put("disclosure", Disclosure.html());
       m.put("totalMinutes", o.exercises().stream().mapToInt(e -> e.version().exercise().minutes()).sum());
       m.put("exercises", o.exercises().stream().map(CandidatePages::exerciseItem).toList());
       m.put("contact", contact);
@@ -173,7 +176,10 @@ final class CandidatePages {
           // a revision's text never changes, so (invitation, exercise, section, revision) identifies it
           List<Future<String>> html = a.exercise().sections().stream().map(s -> markdown.cached(
               "draft:" + id + ":" + exerciseId + ":" + s.id() + ":" + a.rev(), a.sections().get(s.id()))).toList();
-          return Future.all(html).map(done -> {
+          String declared = a.sections().getOrDefault(AiAssistance.SECTION_ID, "");
+          Future<String> aiHtml = declared.isBlank() ? Future.succeededFuture(null)
+              : markdown.cached("draft:" + id + ":" + exerciseId + ":" + AiAssistance.SECTION_ID + ":" + a.rev(), declared);
+          return Future.all(Future.all(html), aiHtml).map(done -> {
             Map<String, Object> item = exerciseItem(e);
             List<Map<String, Object>> secs = new ArrayList<>();
             int empty = 0;
@@ -183,6 +189,9 @@ final class CandidatePages {
               boolean isEmpty = text == null || text.isBlank();
               empty += isEmpty ? 1 : 0;
               secs.add(Map.of("title", s.title(), "html", html.get(i).result(), "empty", isEmpty));
+            }
+            if (aiHtml.result() != null) { // the declared AI use, as reviewers will read it (optional: never "empty")
+              secs.add(Map.of("title", AiAssistance.TITLE, "html", aiHtml.result(), "empty", false));
             }
             item.put("sections", secs);
             item.put("emptySections", empty);

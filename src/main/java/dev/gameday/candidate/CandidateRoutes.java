@@ -38,7 +38,7 @@ public final class CandidateRoutes {
     this.pages = pages;
     this.candidatePages = new CandidatePages(service, catalog, pages, contact, markdown, trails,
         new MoreTime(service.pool(), publicUrl));
-    this.api = new CandidateApi(service, markdown, trails);
+    this.api = new CandidateApi(service, markdown, trails, new AiAssistance(service.pool(), catalog));
   }
 
   public void mount(Router router) {

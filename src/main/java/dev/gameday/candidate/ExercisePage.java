@@ -109,6 +109,9 @@ final class ExercisePage {
     m.put("secondsLeft", secondsLeft);
     m.put("sections", ex.sections().stream().map(s -> Map.<String, Object>of("id", s.id(), "title", s.title(),
         "prompt", s.prompt(), "words", s.words(), "text", answer.sections().get(s.id()))).toList());
+    // the "AI assistance" section, after the exercise's own, on a track that declares AI use (issue 25)
+    m.put("ai", AiAssistance.view(AiAssistance.rule(catalog, o.track().getString("id")),
+        answer.sections().get(AiAssistance.SECTION_ID)));
     m.put("rev", answer.rev());
     m.put("savedAtIso", answer.savedAt() == null ? "" : answer.savedAt().toString());
     m.put("maxChars", Answers.MAX_SECTION_CHARS);

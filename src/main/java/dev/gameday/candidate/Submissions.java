@@ -128,6 +128,9 @@ public final class Submissions {
         for (Section s : v.exercise().sections()) {
           sections.put(s.id(), stored.getString(s.id(), ""));
         }
+        if (stored.containsKey(AiAssistance.SECTION_ID)) { // the declared AI use, reviewed with the answer
+          sections.put(AiAssistance.SECTION_ID, stored.getString(AiAssistance.SECTION_ID));
+        }
         return new JsonObject().put("exerciseId", v.exercise().id()).put("versionId", v.id())
             .put("contentHash", v.contentHash()).put("rev", rev).put("sections", sections)
             .put("trail", Trails.toJson(trails.getOrDefault(v.exercise().id(), List.of())));

@@ -379,10 +379,14 @@ public final class ExerciseLoader {
     if (ids.isEmpty() && problems.size() == before) {
       y.problem("a track needs at least one exercise");
     }
+    String ai = y.get("ai") == null ? "forbidden" : y.str("ai", 20);
+    if (ai != null && !Track.AI_RULES.contains(ai)) {
+      y.get("ai").problem("'ai' must be one of " + String.join(", ", Track.AI_RULES) + ", got '" + ai + "'");
+    }
     Track track = new Track(id, y.str("title", 200), y.str("description", 2000),
         y.integer("deadlineDays", 1, 90, 7), y.integer("reviewsRequired", 1, 5, 2),
         y.integer("timeLimitMinutes", 0, 100_000, 0), y.integer("reminderHoursBeforeDeadline", 0, 24 * 89, 0), ids,
-        reviewerQualification(y.get("reviewerQualification")));
+        reviewerQualification(y.get("reviewerQualification")), ai);
     return problems.size() > before ? null : track;
   }
 

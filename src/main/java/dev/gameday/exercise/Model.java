@@ -96,9 +96,20 @@ public final class Model {
    *                         must reach before their reviews of this track's submissions count (see
    *                         {@link ReviewerQualification})
    */
+  /**
+   * @param ai the track's rule on AI assistants (issue 25): {@code forbidden} (the default), {@code declared} (the
+   *           exercise page offers an "AI assistance" section for the prompts and the output, reviewed with the
+   *           answer) or {@code allowed} (used freely, nothing to declare)
+   */
   public record Track(String id, String title, String description, int deadlineDays, int reviewsRequired,
                       int timeLimitMinutes, int reminderHours, List<String> exercises,
-                      ReviewerQualification reviewerQualification) {
+                      ReviewerQualification reviewerQualification, String ai) {
+    public static final List<String> AI_RULES = List.of("forbidden", "declared", "allowed");
+
+    /** A track stored before the rule existed has none: forbidden, as a track file without the key. */
+    public String ai() {
+      return ai == null ? "forbidden" : ai;
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.gameday.review;
 
+import dev.gameday.candidate.AiAssistance;
 import dev.gameday.candidate.Trails;
 import dev.gameday.exercise.Catalog;
 import dev.gameday.exercise.Model.Criterion;
@@ -55,10 +56,11 @@ final class ItemRoutes {
    * @param documents rendered Markdown evidence by evidence index
    * @param html  the sealed answer rendered, by section id
    * @param trail the sealed investigation trail; null when the snapshot predates trails
+   * @param questions questions from the trail (issue 25); null while the viewer may not see them
    */
   private record ItemView(Item item, Map<String, String> answer, List<Review> visible, Review mine,
                           Map<Integer, String> documents, Map<String, String> html, List<Trails.Event> trail,
-                          String variantNotes) {
+                          String variantNotes, List<Observations.Question> questions) {
   }
 
   private Future<ItemView> itemView(UUID sid, String ex, Account me) {
@@ -84,12 +86,15 @@ final class ItemRoutes {
       // the notes with this candidate's figures (a variant's times, pods and versions); the rubric page has the written ones
       Future<String> notes = item.version().seed() == 0 ? Future.succeededFuture(null)
           : markdown.cached("notes:" + versionKey, item.version().exercise().reviewerNotes());
-      return Future.all(Future.all(reads), sealed, reviews, notes).map(x -> {
+      // only once the viewer's own review is submitted: the questions must not steer a blind judgement
+      Future<List<Observations.Question>> questions = sealed.compose(a -> service.questions(item, a, me));
+      return Future.all(Future.all(reads), sealed, reviews, notes, questions).map(x -> {
         List<Review> all = reviews.result();
         List<Review> visible = ReviewService.visible(all, item, me);
         Review mine = all.stream().filter(r -> r.reviewerId() == me.id()).findFirst().orElse(null);
         ReviewService.Sealed a = sealed.result();
-        return new ItemView(item, a.sections(), visible, mine, docs, html, a.trail().orElse(null), notes.result());
+        return new ItemView(item, a.sections(), visible, mine, docs, html, a.trail().orElse(null), notes.result(),
+            questions.result());
       });
     });
   }
@@ -124,9 +129,14 @@ final class ItemRoutes {
     m.put("item", ReviewRoutes.itemRow(v.item()));
     m.put("exerciseTitle", ex.title());
     m.put("variantNotes", v.variantNotes());
-    m.put("sections", ex.sections().stream().map(s -> Map.of("title", s.title(), "prompt", s.prompt(),
-        "html", v.html().getOrDefault(s.id(), ""),
+    List<Map<String, Object>> sections = new ArrayList<>(ex.sections().stream().map(s -> Map.<String, Object>of("title", s.title(),
+        "prompt", s.prompt(), "html", v.html().getOrDefault(s.id(), ""),
         "empty", v.answer().getOrDefault(s.id(), "").isBlank())).toList());
+    if (v.answer().containsKey(AiAssistance.SECTION_ID)) { // the candidate's declared AI use, read like any section
+      sections.add(Map.of("title", AiAssistance.TITLE, "prompt", AiAssistance.PROMPT,
+          "html", v.html().getOrDefault(AiAssistance.SECTION_ID, ""), "empty", v.answer().get(AiAssistance.SECTION_ID).isBlank()));
+    }
+    m.put("sections", sections);
     List<Map<String, Object>> evidence = new ArrayList<>();
     for (Evidence e : ex.evidence()) {
       evidence.add(e.view("/review/" + v.item().submissionId() + "/" + ex.id() + "/evidence/" + e.index(),
@@ -135,6 +145,7 @@ final class ItemRoutes {
     m.put("evidence", evidence);
     m.put("hasCharts", ex.evidence().stream().anyMatch(e -> "csv".equals(e.kind())));
     m.put("trail", Trails.view(v.trail(), ex));
+    m.put("questions", v.questions() == null ? null : Map.of("list", v.questions().stream().map(Observations.Question::view).toList()));
     boolean editable = !v.item().decided() && !v.item().iSubmitted();
     m.put("editable", editable);
     m.put("submitted", v.item().iSubmitted());
@@ -283,6 +294,9 @@ final class ItemRoutes {
               .map(Review::toJson).toList()));
       if (v.item().iSubmitted() || me.admin()) {
         json.put("aggregate", ReviewService.aggregate(ex, v.visible()).toJson());
+      }
+      if (v.questions() != null) {
+        json.put("questions", new JsonArray(v.questions().stream().map(Observations.Question::toJson).toList()));
       }
       return json;
     }).onSuccess(json -> Http.json(ctx, 200, json)).onFailure(ctx::fail);

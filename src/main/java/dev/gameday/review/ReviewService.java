@@ -88,17 +88,24 @@ public final class ReviewService {
   private final Catalog catalog;
   private final Adjudication adjudication;
   private final Qualifications qualifications;
+  private final TrailQuestions questions;
 
   public ReviewService(Pool pool, Catalog catalog) {
     this.pool = pool;
     this.catalog = catalog;
     this.adjudication = new Adjudication(pool, catalog);
     this.qualifications = new Qualifications(pool, catalog);
+    this.questions = new TrailQuestions(pool);
   }
 
   /** The tracks whose reviews of mine are practice for now (see {@link Qualifications}), for the queue to say so. */
   public Future<List<Qualifications.Status>> notQualified(Account me) {
     return qualifications.mine(me).map(all -> all.stream().filter(q -> !q.qualified()).toList());
+  }
+
+  /** Questions from the trail (issue 25): for a viewer who {@link #seesOthers}, else none are computed. */
+  Future<List<Observations.Question>> questions(Item item, Sealed sealed, Account me) {
+    return seesOthers(item.myState(), me) ? questions.of(item, sealed) : Future.succeededFuture(null);
   }
 
   /**

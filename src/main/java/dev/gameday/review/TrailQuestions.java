@@ -1,0 +1,86 @@
+package dev.gameday.review;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.gameday.review.Observations.Material;
+import dev.gameday.review.Observations.Question;
+import dev.gameday.review.Observations.Revision;
+import dev.gameday.review.Observations.Source;
+import dev.gameday.review.ReviewService.Item;
+import dev.gameday.review.ReviewService.Sealed;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Questions from the trail for one answer (issue 25, item 3): the observations of every {@link Source}, computed on
+ * a worker from the sealed answer and trail and the answer's history. A submitted answer's history no longer changes,
+ * so the result is kept for a while. Callers show them only to a reviewer who has submitted their own review of the
+ * item (or an admin not reviewing it: {@link ReviewService#seesOthers}), never on a candidate route.
+ */
+public final class TrailQuestions {
+  /** The sources, in the order their questions are listed. The other-variant source (issue 25, item 1) goes here. */
+  static final List<Source> SOURCES = List.of(TrailObservations::citedUnopened, TrailObservations::pastes,
+      TrailObservations::pace);
+
+  /** The answer's history up to submission, each section's rows in the order they were written. */
+  private static final String HISTORY = """
+      select h.section_id, h.rev, h.text, h.started_at, h.saved_at
+        from submissions s join answer_section_history h on h.invitation_id = s.invitation_id
+       where s.id = $1 and h.exercise_id = $2 and h.saved_at <= s.submitted_at
+       order by h.section_id, h.id""";
+
+  private final Pool pool;
+  private final Cache<String, List<Question>> computed = Caffeine.newBuilder().maximumSize(5_000)
+      .expireAfterWrite(Duration.ofMinutes(30)).build();
+
+  TrailQuestions(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** The questions for an answer; {@code sealed}: what {@link ReviewService#answer} read for it. */
+  Future<List<Question>> of(Item item, Sealed sealed) {
+    String key = item.submissionId() + "/" + item.exerciseId();
+    List<Question> cached = computed.getIfPresent(key);
+    if (cached != null) {
+      return Future.succeededFuture(cached);
+    }
+    return material(item, sealed).compose(m -> worker(() -> observe(m))).onSuccess(q -> computed.put(key, q));
+  }
+
+  /** Everything the sources read. A source that needs more (a variant's seed) gets it added here. */
+  private Future<Material> material(Item item, Sealed sealed) {
+    return pool.preparedQuery(HISTORY).execute(Tuple.of(item.submissionId(), item.exerciseId())).map(rows -> {
+      List<Revision> history = new ArrayList<>();
+      for (Row r : rows) {
+        history.add(new Revision(r.getString("section_id"), r.getLong("rev"), r.getString("text"),
+            r.getOffsetDateTime("started_at"), r.getOffsetDateTime("saved_at")));
+      }
+      return new Material(item.version().exercise(), sealed.sections(), sealed.trail().orElse(null), history,
+          item.submittedAt());
+    });
+  }
+
+  static List<Question> observe(Material m) {
+    List<Question> out = new ArrayList<>();
+    SOURCES.forEach(s -> out.addAll(s.observe(m)));
+    return List.copyOf(out);
+  }
+
+  private static <T> Future<T> worker(java.util.concurrent.Callable<T> work) {
+    io.vertx.core.Context context = Vertx.currentContext();
+    if (context == null) {
+      try {
+        return Future.succeededFuture(work.call());
+      } catch (Exception e) {
+        return Future.failedFuture(e);
+      }
+    }
+    return context.owner().executeBlocking(work, false);
+  }
+}
