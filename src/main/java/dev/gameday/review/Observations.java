@@ -38,7 +38,20 @@ public final class Observations {
    *                (at most one row per section per minute, see {@code Answers.SAVE})
    */
   public record Material(Exercise exercise, Map<String, String> answer, List<Trails.Event> trail, List<Revision> history,
-                         OffsetDateTime submittedAt) {
+                         OffsetDateTime submittedAt, Variants variants) {
+    /** Material without the variants of the scenario (no other-variant observation). */
+    public Material(Exercise exercise, Map<String, String> answer, List<Trails.Event> trail, List<Revision> history,
+                    OffsetDateTime submittedAt) {
+      this(exercise, answer, trail, history, submittedAt, Variants.NONE);
+    }
+  }
+
+  /**
+   * The scenario variants around an answer (issue 25, item 1): the exercise as the library writes it, the id of its
+   * stored version, this candidate's seed and the seeds other candidates were given for the same version.
+   */
+  public record Variants(Exercise library, long versionId, long seed, List<Long> otherSeeds) {
+    public static final Variants NONE = new Variants(null, 0, 0, List.of());
   }
 
   /**
@@ -49,7 +62,7 @@ public final class Observations {
   }
 
   /**
-   * A question for the interview. {@code kind}: a stable code (cited_unopened, paste, pace, and later other_variant);
+   * A question for the interview. {@code kind}: a stable code (cited_unopened, paste, pace, other_variant);
    * {@code question}: the sentence for the interviewer; {@code basis}: the facts it rests on, each a sentence.
    */
   public record Question(String kind, String question, List<String> basis) {

@@ -95,7 +95,7 @@ public final class ReviewService {
     this.catalog = catalog;
     this.adjudication = new Adjudication(pool, catalog);
     this.qualifications = new Qualifications(pool, catalog);
-    this.questions = new TrailQuestions(pool);
+    this.questions = new TrailQuestions(pool, catalog);
   }
 
   /** The tracks whose reviews of mine are practice for now (see {@link Qualifications}), for the queue to say so. */

@@ -2,10 +2,12 @@ package dev.gameday.review;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.gameday.exercise.Catalog;
 import dev.gameday.review.Observations.Material;
 import dev.gameday.review.Observations.Question;
 import dev.gameday.review.Observations.Revision;
 import dev.gameday.review.Observations.Source;
+import dev.gameday.review.Observations.Variants;
 import dev.gameday.review.ReviewService.Item;
 import dev.gameday.review.ReviewService.Sealed;
 import io.vertx.core.Future;
@@ -24,9 +26,9 @@ import java.util.List;
  * item (or an admin not reviewing it: {@link ReviewService#seesOthers}), never on a candidate route.
  */
 public final class TrailQuestions {
-  /** The sources, in the order their questions are listed. The other-variant source (issue 25, item 1) goes here. */
+  /** The sources, in the order their questions are listed. The last: figures of another variant (issue 25, item 1). */
   static final List<Source> SOURCES = List.of(TrailObservations::citedUnopened, TrailObservations::pastes,
-      TrailObservations::pace);
+      TrailObservations::pace, VariantObservations::otherVariant);
 
   /** The answer's history up to submission, each section's rows in the order they were written. */
   private static final String HISTORY = """
@@ -35,12 +37,23 @@ public final class TrailQuestions {
        where s.id = $1 and h.exercise_id = $2 and h.saved_at <= s.submitted_at
        order by h.section_id, h.id""";
 
+  /**
+   * The seeds other candidates were given for this exercise version, the most recent first: the variants an answer
+   * could have been shared from (a bounded number; a shared answer is most likely a recent one).
+   */
+  private static final String OTHER_SEEDS = """
+      select i.variant_seed from invitation_exercises ie join invitations i on i.id = ie.invitation_id
+       where ie.version_id = $1 and i.variant_seed not in (0, $2)
+       group by i.variant_seed order by max(i.id) desc limit 200""";
+
   private final Pool pool;
+  private final Catalog catalog;
   private final Cache<String, List<Question>> computed = Caffeine.newBuilder().maximumSize(5_000)
       .expireAfterWrite(Duration.ofMinutes(30)).build();
 
-  TrailQuestions(Pool pool) {
+  TrailQuestions(Pool pool, Catalog catalog) {
     this.pool = pool;
+    this.catalog = catalog;
   }
 
   /** The questions for an answer; {@code sealed}: what {@link ReviewService#answer} read for it. */
@@ -55,15 +68,24 @@ public final class TrailQuestions {
 
   /** Everything the sources read. A source that needs more (a variant's seed) gets it added here. */
   private Future<Material> material(Item item, Sealed sealed) {
-    return pool.preparedQuery(HISTORY).execute(Tuple.of(item.submissionId(), item.exerciseId())).map(rows -> {
-      List<Revision> history = new ArrayList<>();
-      for (Row r : rows) {
-        history.add(new Revision(r.getString("section_id"), r.getLong("rev"), r.getString("text"),
-            r.getOffsetDateTime("started_at"), r.getOffsetDateTime("saved_at")));
-      }
-      return new Material(item.version().exercise(), sealed.sections(), sealed.trail().orElse(null), history,
-          item.submittedAt());
+    long versionId = item.version().id();
+    long seed = item.version().seed();
+    Future<Variants> variants = pool.preparedQuery(OTHER_SEEDS).execute(Tuple.of(versionId, seed)).compose(rows -> {
+      List<Long> others = new ArrayList<>();
+      rows.forEach(r -> others.add(r.getLong(0)));
+      return catalog.version(versionId).map(library -> new Variants(library.exercise(), versionId, seed, List.copyOf(others)));
     });
+    Future<List<Revision>> history = pool.preparedQuery(HISTORY).execute(Tuple.of(item.submissionId(), item.exerciseId()))
+        .map(rows -> {
+          List<Revision> out = new ArrayList<>();
+          for (Row r : rows) {
+            out.add(new Revision(r.getString("section_id"), r.getLong("rev"), r.getString("text"),
+                r.getOffsetDateTime("started_at"), r.getOffsetDateTime("saved_at")));
+          }
+          return out;
+        });
+    return Future.all(variants, history).map(x -> new Material(item.version().exercise(), sealed.sections(),
+        sealed.trail().orElse(null), history.result(), item.submittedAt(), variants.result()));
   }
 
   static List<Question> observe(Material m) {

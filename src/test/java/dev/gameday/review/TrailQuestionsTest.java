@@ -147,6 +147,37 @@ class TrailQuestionsTest {
     return questions.stream().map(o -> ((JsonObject) o).getString("kind")).toList();
   }
 
+  /** A candidate given the variant of {@code seed} who saves {@code summary} and submits. */
+  private static String submitWithSeed(long seed, String summary) {
+    int n = counter.incrementAndGet();
+    Created c = app.invite("Vera Variant", "vera" + n + "@example.com");
+    app.sql("update invitations set variant_seed = $1 where id = $2", seed, c.id());
+    Browser cand = new Browser(vertx, app.port);
+    await(cand.get("/i/" + c.token()));
+    assertEquals(200, await(cand.put("/api/v1/candidate/answers/" + EX, new JsonObject().put("rev", 1)
+        .put("sections", new JsonObject().put("summary", summary)))).statusCode());
+    return await(cand.post("/api/v1/candidate/submit", null)).bodyAsJsonObject().getString("submissionId");
+  }
+
+  @Test
+  @DisplayName("candidate B pastes candidate A's answer quoting A's figures: B's reviewer is asked about those figures; A's answer raises no such question")
+  void otherVariant() {
+    java.util.Set<String> a = dev.gameday.exercise.Variant.distinctiveFigures(exercise, 1);
+    java.util.Set<String> b = dev.gameday.exercise.Variant.distinctiveFigures(exercise, 2);
+    List<String> onlyA = a.stream().filter(f -> !b.contains(f)).limit(3).toList();
+    assertEquals(3, onlyA.size(), "seed 1 has figures of its own: " + a + " vs " + b);
+    String answer = "Timeline: the first errors at " + onlyA.get(0) + ", then " + onlyA.get(1) + " and " + onlyA.get(2) + ".";
+    String sidA = submitWithSeed(1, answer);
+    String sidB = submitWithSeed(2, answer);
+    JsonArray qb = questions(reviewed(sidB), sidB);
+    assertTrue(kinds(qb).contains("other_variant"), qb.encode());
+    JsonObject q = qb.stream().map(o -> (JsonObject) o).filter(o -> o.getString("kind").equals("other_variant")).findFirst().orElseThrow();
+    for (String figure : onlyA) {
+      assertTrue(q.getString("question").contains(figure), "the question names " + figure + ": " + q.encode());
+    }
+    assertFalse(kinds(questions(reviewed(sidA), sidA)).contains("other_variant"), "A quotes the figures of A's own variant");
+  }
+
   @Test
   @DisplayName("an honest answer, typed over half an hour and citing a file it opened, raises no question")
   void honest() {
