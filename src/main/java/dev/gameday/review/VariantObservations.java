@@ -62,7 +62,7 @@ final class VariantObservations {
     if (best.size() < MIN_FIGURES) {
       return List.of();
     }
-    String list = String.join(", ", best);
+    String list = String.join(", ", best.subList(0, best.size() - 1)) + " and " + best.get(best.size() - 1);
     return List.of(new Question("other_variant",
         "Ask how they arrived at " + list + ": these figures are not in the evidence they were given.",
         List.of("The answer quotes " + list + ".",
