@@ -162,20 +162,33 @@ public final class Answers {
    * read), or 404 for another exercise.
    */
   public Future<Version> version(long invitationId, String exerciseId) {
+    return pin(invitationId, exerciseId).compose(p -> catalog.version(p[0], p[1]));
+  }
+
+  /** The pinned version's id and the invitation's variant seed (cached), or 404 for another exercise. */
+  private Future<long[]> pin(long invitationId, String exerciseId) {
     Pin pin = new Pin(invitationId, exerciseId);
     long[] cached = pins.getIfPresent(pin);
     if (cached != null) {
-      return catalog.version(cached[0], cached[1]);
+      return Future.succeededFuture(cached);
     }
     return pool.preparedQuery(PINNED_VERSION).execute(Tuple.of(invitationId, exerciseId)).compose(rows -> {
       if (rows.size() == 0) {
         return Future.failedFuture(unknownExercise(exerciseId));
       }
-      long versionId = rows.iterator().next().getLong("version_id");
-      long seed = rows.iterator().next().getLong("variant_seed");
-      pins.put(pin, new long[] {versionId, seed});
-      return catalog.version(versionId, seed);
+      long[] found = {rows.iterator().next().getLong("version_id"), rows.iterator().next().getLong("variant_seed")};
+      pins.put(pin, found);
+      return Future.succeededFuture(found);
     });
+  }
+
+  /**
+   * The exercise version pinned to this invitation as the library writes it, for what a variant never changes (its
+   * sections, word limits and evidence list): a save and a trail event check against it without rendering the
+   * invitation's variant. Saves come every few seconds from every candidate; a variant is built once per seed.
+   */
+  public Future<Version> libraryVersion(long invitationId, String exerciseId) {
+    return pin(invitationId, exerciseId).compose(p -> catalog.version(p[0]));
   }
 
   public Future<Answer> answer(long invitationId, String exerciseId) {
@@ -214,7 +227,7 @@ public final class Answers {
           "'sections' must be an object mapping section ids to Markdown text."));
     }
     long rev = n.longValue();
-    return version(invitationId, exerciseId).compose(current -> {
+    return libraryVersion(invitationId, exerciseId).compose(current -> {
       for (String key : sections.fieldNames()) {
         if (current.exercise().section(key) == null && !AiAssistance.SECTION_ID.equals(key)) {
           return Future.failedFuture(new ClientError(400, "unknown_section",

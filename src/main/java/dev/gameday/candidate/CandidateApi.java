@@ -104,7 +104,7 @@ final class CandidateApi {
   private void trailJson(RoutingContext ctx) {
     long id = Access.invitation(ctx);
     String exerciseId = ctx.pathParam("exerciseId");
-    answers.version(id, exerciseId).compose(v -> trails.live(id, exerciseId))
+    answers.libraryVersion(id, exerciseId).compose(v -> trails.live(id, exerciseId))
         .onSuccess(events -> Http.json(ctx, 200, new JsonObject().put("events", Trails.toJson(events))
             .put("limit", Trails.MAX_PER_EXERCISE)))
         .onFailure(ctx::fail);
@@ -117,7 +117,7 @@ final class CandidateApi {
     if (body == null) {
       return;
     }
-    answers.version(id, ctx.pathParam("exerciseId")).compose(v -> trails.record(id, v, body))
+    answers.libraryVersion(id, ctx.pathParam("exerciseId")).compose(v -> trails.record(id, v, body))
         .onSuccess(r -> Http.json(ctx, 200, r.toJson())).onFailure(ctx::fail);
   }
 }

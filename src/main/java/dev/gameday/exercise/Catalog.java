@@ -67,6 +67,13 @@ public final class Catalog {
       com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumWeight(256L * 1024 * 1024)
           .<String, FileContent>weigher((k, f) -> f.content().length()).build();
 
+  private final java.util.concurrent.atomic.LongAdder variantsBuilt = new java.util.concurrent.atomic.LongAdder();
+
+  /** How many (version, seed) variants have been built since start (each costs a rewrite of the exercise's text). */
+  public long variantsBuilt() {
+    return variantsBuilt.sum();
+  }
+
   public Catalog(Pool pool) {
     this.pool = pool;
   }
@@ -168,18 +175,22 @@ public final class Catalog {
    * notes rewritten ({@link Variant}). Rendered once per (version, seed) in a worker and kept.
    */
   public Future<Version> version(long id, long seed) {
-    return version(id).compose(v -> {
+    if (seed == 0) {
+      return version(id);
+    }
+    // looked up before anything is built: every page view asks, and making a Variant compiles its patterns
+    String key = id + "~" + seed;
+    Version hit = variants.getIfPresent(key);
+    if (hit != null) {
+      return Future.succeededFuture(hit);
+    }
+    return version(id).compose(v -> dev.gameday.web.Workers.blocking(() -> {
+      variantsBuilt.increment();
       Variant variant = Variant.of(v.exercise(), seed);
-      if (variant.identity()) {
-        return Future.succeededFuture(v);
-      }
-      Version hit = variants.getIfPresent(v.id() + "~" + seed);
-      return hit != null ? Future.succeededFuture(hit) : dev.gameday.web.Workers.blocking(() -> {
-        Version made = new Version(v.id(), v.contentHash(), variant.exercise(v.exercise()), seed);
-        variants.put(made.key(), made);
-        return made;
-      });
-    });
+      Version made = variant.identity() ? v : new Version(v.id(), v.contentHash(), variant.exercise(v.exercise()), seed);
+      variants.put(key, made);
+      return made;
+    }));
   }
 
   /** An evidence file of a version as its variant renders it; empty content when the client's ETag still matches. */
