@@ -11,6 +11,7 @@ import dev.gameday.web.Flash;
 import dev.gameday.web.MarkdownRenderer;
 import dev.gameday.web.Pages;
 import dev.gameday.web.Session;
+import dev.gameday.web.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -18,8 +19,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -149,7 +148,7 @@ final class ExercisePage {
       b.append('|').append(e.version().exercise().id()).append(':').append(e.version().key()).append(':').append(e.rev())
           .append(':').append(e.savedAt()).append(':').append(e.wordsWritten());
     }
-    return "\"" + sha256(b.toString()).substring(0, 32) + "\"";
+    return "\"" + Tokens.sha256Hex(b.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 32) + "\"";
   }
 
   /**
@@ -210,14 +209,7 @@ final class ExercisePage {
         throw new UncheckedIOException(e);
       }
     }
-    return sha256(b.toString()).substring(0, 16);
+    return Tokens.sha256Hex(b.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 16);
   }
 
-  private static String sha256(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

@@ -3,6 +3,7 @@ package dev.gameday.review;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.gameday.exercise.Catalog;
+import dev.gameday.web.Workers;
 import dev.gameday.review.Observations.Material;
 import dev.gameday.review.Observations.Question;
 import dev.gameday.review.Observations.Revision;
@@ -11,7 +12,6 @@ import dev.gameday.review.Observations.Variants;
 import dev.gameday.review.ReviewService.Item;
 import dev.gameday.review.ReviewService.Sealed;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -63,7 +63,7 @@ public final class TrailQuestions {
     if (cached != null) {
       return Future.succeededFuture(cached);
     }
-    return material(item, sealed).compose(m -> worker(() -> observe(m))).onSuccess(q -> computed.put(key, q));
+    return material(item, sealed).compose(m -> Workers.blocking(() -> observe(m))).onSuccess(q -> computed.put(key, q));
   }
 
   /** Everything the sources read. A source that needs more (a variant's seed) gets it added here. */
@@ -92,17 +92,5 @@ public final class TrailQuestions {
     List<Question> out = new ArrayList<>();
     SOURCES.forEach(s -> out.addAll(s.observe(m)));
     return List.copyOf(out);
-  }
-
-  private static <T> Future<T> worker(java.util.concurrent.Callable<T> work) {
-    io.vertx.core.Context context = Vertx.currentContext();
-    if (context == null) {
-      try {
-        return Future.succeededFuture(work.call());
-      } catch (Exception e) {
-        return Future.failedFuture(e);
-      }
-    }
-    return context.owner().executeBlocking(work, false);
   }
 }
