@@ -78,7 +78,10 @@ final class Chromium {
   }
 
   static <T> T await(WebDriver driver, Function<WebDriver, T> condition) {
-    return new WebDriverWait(driver, Duration.ofSeconds(20)).pollingEvery(Duration.ofMillis(100)).until(condition);
+    // A condition that reads an element while the page is being replaced (after a form POST's redirect) finds the old
+    // page's element gone: that is "not yet", not a failure (AdminEmailsBrowserTest failed CI on it once).
+    return new WebDriverWait(driver, Duration.ofSeconds(20)).pollingEvery(Duration.ofMillis(100))
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
   }
 
   /** Presses Tab until the focused element matches {@code selector} (as a keyboard user would); fails after 600 presses. */
