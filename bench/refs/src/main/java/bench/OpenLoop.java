@@ -18,6 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * queueing). {@code openloop HOST PORT RATE SECONDS SESSIONS_FILE}: each line of the file is
  * {@code cookie csrf}; candidate i saves rev = base + n with ~2 KB of Markdown. Prints one JSON line: sent, ok,
  * errors, p50/p99/max in ms, and each candidate's last acknowledged rev (to check against the database).
+ * {@code openloop HOST PORT RATE SECONDS SESSIONS_FILE ACKED_FILE WARMUP_SECONDS}: first sends WARMUP_SECONDS at the
+ * same rate whose latencies are reported apart ({@code warmup_p99_ms}: this client's own JIT and its connections
+ * opening), then the SECONDS measured; every acknowledged revision of both counts for the lost-revision check. The
+ * three measured seconds with the highest p99 are listed, so a tail from one stall shows as one.
  *
  * <p>Latency runs from each request's scheduled send time, not from when it was actually sent, so a client that
  * falls behind does not hide the server's queueing (no coordinated omission). Answers are counted apart: accepted
@@ -29,7 +33,9 @@ public final class OpenLoop {
     String host = args[0];
     int port = Integer.parseInt(args[1]);
     int rate = Integer.parseInt(args[2]);
-    int seconds = Integer.parseInt(args[3]);
+    int measured = Integer.parseInt(args[3]);
+    int warmup = args.length > 6 ? Integer.parseInt(args[6]) : 0;
+    int seconds = warmup + measured;
     List<String[]> sessions = Files.readAllLines(Path.of(args[4])).stream().filter(l -> !l.isBlank())
         .map(l -> l.trim().split("\\s+")).toList();
     Vertx vertx = Vertx.vertx();
@@ -44,6 +50,7 @@ public final class OpenLoop {
     long[] lastRev = new long[sessions.size()];
     AtomicLong ok = new AtomicLong();
     AtomicLong errors = new AtomicLong();
+    java.util.concurrent.ConcurrentHashMap<String, AtomicLong> causes = new java.util.concurrent.ConcurrentHashMap<>();
     AtomicLong done = new AtomicLong();
     CountDownLatch finished = new CountDownLatch(1);
     long base = System.currentTimeMillis() * 1000;
@@ -82,6 +89,8 @@ public final class OpenLoop {
                 kinds[(int) n] = 2;
               } else {
                 errors.incrementAndGet();
+                String cause = ar.succeeded() ? "HTTP " + status : ar.cause().getClass().getSimpleName() + ": " + ar.cause().getMessage();
+                causes.computeIfAbsent(cause.length() > 120 ? cause.substring(0, 120) : cause, k -> new AtomicLong()).incrementAndGet();
                 kinds[(int) n] = 3;
               }
               inFlight.decrementAndGet();
@@ -92,8 +101,20 @@ public final class OpenLoop {
       }
     });
     finished.await();
-    long[] sorted = Arrays.copyOf(latencies, latencies.length);
+    int skip = warmup * rate;
+    long[] warm = Arrays.copyOf(latencies, skip);
+    Arrays.sort(warm);
+    long[] measuredLatencies = Arrays.copyOfRange(latencies, skip, latencies.length);
+    byte[] measuredKinds = Arrays.copyOfRange(kinds, skip, kinds.length);
+    long[] sorted = measuredLatencies.clone();
     Arrays.sort(sorted);
+    io.vertx.core.json.JsonArray worst = new io.vertx.core.json.JsonArray();
+    java.util.stream.IntStream.range(0, measured).mapToObj(sec -> {
+      long[] one = Arrays.copyOfRange(measuredLatencies, sec * rate, (sec + 1) * rate);
+      Arrays.sort(one);
+      return new double[] {sec + 1, ms(one, 0.99)};
+    }).sorted((a, b) -> Double.compare(b[1], a[1])).limit(3)
+        .forEach(w -> worst.add(new JsonObject().put("second", (int) w[0]).put("p99_ms", w[1])));
     StringBuilder revs = new StringBuilder();
     for (int i = 0; i < lastRev.length; i++) {
       if (lastRev[i] > 0) {
@@ -104,13 +125,16 @@ public final class OpenLoop {
       Files.writeString(Path.of(args[5]), revs.toString());
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
-    long[] accepted = of(latencies, kinds, (byte) 1);
-    long[] refused = of(latencies, kinds, (byte) 2);
-    System.out.println(new JsonObject().put("rate", rate).put("seconds", seconds).put("sent", total)
+    long[] accepted = of(measuredLatencies, measuredKinds, (byte) 1);
+    long[] refused = of(measuredLatencies, measuredKinds, (byte) 2);
+    JsonObject errorCauses = new JsonObject();
+    causes.forEach((k, v) -> errorCauses.put(k, v.get()));
+    System.out.println(new JsonObject().put("rate", rate).put("seconds", measured).put("warmup_seconds", warmup).put("sent", total)
         .put("ok", ok.get()).put("shed_503", shed.get()).put("too_fast_429", tooFast.get()).put("errors", errors.get())
         .put("elapsed_s", Math.round(elapsed * 10) / 10.0)
         .put("p50_ms", ms(sorted, 0.50)).put("p99_ms", ms(sorted, 0.99)).put("max_ms", ms(sorted, 1.0))
         .put("accepted_p99_ms", ms(accepted, 0.99)).put("refused_p99_ms", ms(refused, 0.99))
+        .put("warmup_p99_ms", ms(warm, 0.99)).put("worst_seconds", worst).put("error_causes", errorCauses)
         .put("latency_from", "scheduled send time").encode());
     vertx.close();
     System.exit(0);

@@ -49,12 +49,12 @@ public final class Answers {
   /**
    * The save, one statement. The answer's head row (answer_heads: revision, time, word counts) takes the given rev if
    * it is newer; then each given section whose text differs from its stored text is written once, to the history
-   * (V96: a section's text is its history row with the highest revision): the section's latest row takes the new
+   * (V96, V99: a section's text is the highest revision of its two newest history rows): the section's latest row takes the new
    * text while it is younger than the window ($5 seconds), else a new row starts. So there is one row per section per
    * minute at most, each holding the newest text of its minute (restoring "a minute ago" gives what the candidate had
    * at the end of that minute), and unchanged sections, and those a partial save leaves out, are not written.
    * Saves run in rounds ({@link GroupCommit}); each statement of a round sees the ones before it. The stored text is
-   * the highest revision's, not the latest row's: two servers saving one answer at once may start rows in either
+   * the highest revision's among the section's two newest rows: two servers saving one answer at once may start rows in either
    * order, but only a newer revision passes the head row's check.
    */
   private static final String SAVE = """
@@ -72,9 +72,10 @@ public final class Answers {
         select e.key as section_id, e.value as text from up, jsonb_each_text($4::jsonb) e
       ), state as (
         select g.section_id, g.text, l.id, l.started_at,
-               (select h.text from answer_section_history h
-                 where h.invitation_id = $1 and h.exercise_id = $2 and h.section_id = g.section_id
-                 order by h.rev desc, h.id desc limit 1) as stored
+               (select n.text from (select h.text, h.rev, h.id from answer_section_history h
+                                     where h.invitation_id = $1 and h.exercise_id = $2 and h.section_id = g.section_id
+                                     order by h.id desc limit 2) n
+                 order by n.rev desc, n.id desc limit 1) as stored
           from given g
           left join lateral (select h.id, h.started_at from answer_section_history h
                               where h.invitation_id = $1 and h.exercise_id = $2 and h.section_id = g.section_id

@@ -163,6 +163,24 @@ class AnswerStorageTest {
     }
   }
 
+  @Test
+  @DisplayName("a section's text is the higher revision of its two newest history rows (V99): two servers saving one answer at once may leave a lower revision in the newest row")
+  void higherRevisionOfTheTwoNewestRows() {
+    Saver c = Saver.invite(app, vertx, "Storage Person 102", "storage-102@example.com");
+    long id = c.invitation().id();
+    assertEquals(200, await(save(c.browser(), 7, new JsonObject().put("summary", "revision seven"))).statusCode());
+    // what the race leaves: a newer row (higher id) holding an older revision's text
+    app.sql("insert into answer_section_history (invitation_id, exercise_id, section_id, rev, text) values ($1, $2, 'summary', 6, 'revision six')",
+        id, EX);
+    assertEquals("revision seven", await(c.browser().get(ANSWERS)).bodyAsJsonObject().getJsonObject("sections").getString("summary"));
+    // the next save compares against revision seven's text: sending it again writes nothing new
+    long rows = app.one("select count(*) as n from answer_section_history where invitation_id = $1", id).orElseThrow().getLong("n");
+    assertEquals(200, await(save(c.browser(), 8, new JsonObject().put("summary", "revision seven"))).statusCode());
+    assertEquals(rows, app.one("select count(*) as n from answer_section_history where invitation_id = $1", id).orElseThrow().getLong("n"));
+    assertEquals(200, await(save(c.browser(), 9, new JsonObject().put("summary", "revision nine"))).statusCode());
+    assertEquals("revision nine", await(c.browser().get(ANSWERS)).bodyAsJsonObject().getJsonObject("sections").getString("summary"));
+  }
+
   /**
    * Each section's stored text as physical row versions (id, ctid, xmin of its history rows): they change exactly
    * when the section's text is written (V96: the history holds each section's text).
