@@ -165,7 +165,8 @@ public final class ExerciseLoader {
     if (seed != 0 && variant.identity()) {
       return null; // no variants declared: every seed shows the library as written, which load(root) checked
     }
-    library.transform(variant::text);
+    // a file's path in the exercise (evidence/metrics.csv) tells a scale which CSV columns it multiplies
+    library.transform((file, text) -> variant.text(text, file.startsWith(dir) ? dir.relativize(file).toString() : null));
     try {
       LoadedExercise loaded = loadExercise(dir, folder, before, metaFile, variant.text(rawMeta), variants);
       if (!variant.wrapped().isEmpty()) {
@@ -178,6 +179,15 @@ public final class ExerciseLoader {
         problems.add(new Problem(library.rel(metaFile), raw.get("variants").line(), "the variant replaces "
             + String.join(", ", variant.leftovers()) + " but the text still has it in a form 'pick' does not match"
             + " (it must stand alone or after a 'v'): the variant would show both"));
+        return null;
+      }
+      if (!variant.unmatchedScalePatterns().isEmpty() || !variant.missingScaleColumns().isEmpty()) {
+        Yaml scale = raw.get("variants").get("scale");
+        problems.add(new Problem(library.rel(metaFile), scale == null ? raw.get("variants").line() : scale.line(),
+            "a scale finds nothing to multiply: " + String.join("; ", java.util.stream.Stream.concat(
+                variant.unmatchedScalePatterns().stream().map(p -> "pattern '" + p + "' matches no figure"),
+                variant.missingScaleColumns().stream().map(c -> "no column " + c)).toList())
+                + " (a stale pattern or column leaves the figure it was written for unscaled)"));
         return null;
       }
       return loaded;
