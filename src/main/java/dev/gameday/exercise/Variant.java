@@ -439,7 +439,9 @@ public final class Variant {
       }
     }
     out.addAll(v.picks.values());
-    out.addAll(v.scaledFigures); // the variant's own magnitudes: a forecast quoting another seed's traffic
+    // the variant's own magnitudes (a forecast quoting another seed's traffic); four digits at least, as a short
+    // number (148, 301) turns up in any answer by chance
+    v.scaledFigures.stream().filter(f -> f.replaceAll("\\D", "").length() >= 4).forEach(out::add);
     out.removeIf(before::contains);
     return out;
   }
