@@ -274,8 +274,9 @@ public final class Variant {
 
   /**
    * A number times the factor, written as the original is: as many decimals, thousands separators if it had them. A
-   * whole prose figure keeps its roundness down to three significant digits (17,500 becomes 18,130 rounded to the
-   * hundred: 18,100; 7,000 becomes 7,280, to the ten; 305 stays exact); a CSV value is rounded to its own precision.
+   * whole prose figure keeps its roundness down to four significant digits, so that arithmetic restated in prose
+   * ({@code 17,500 × 1.6 = 28,000}) still adds up (120,000 × 1.0374 becomes 124,500; 17,500 × 1.036 becomes 18,130;
+   * 305 stays exact: 311); a CSV value is rounded to its own precision.
    */
   static String scaled(String number, double factor, boolean prose) {
     boolean grouped = number.contains(",");
@@ -293,7 +294,7 @@ public final class Variant {
       for (int i = plain.length() - 1; i > 0 && plain.charAt(i) == '0'; i--) {
         zeros++;
       }
-      for (int k = Math.max(0, Math.min(zeros, digits - 3)); k > 0; k--) {
+      for (int k = Math.max(0, Math.min(zeros, digits - 4)); k > 0; k--) {
         step *= 10;
       }
     }

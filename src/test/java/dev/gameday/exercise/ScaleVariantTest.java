@@ -123,8 +123,9 @@ class ScaleVariantTest {
   @Test
   @DisplayName("a scaled figure keeps the original's format: decimals, thousands separators, a round figure stays round")
   void numberFormat() {
-    assertEquals("18,100", Variant.scaled("17,500", 1.036, true));
-    assertEquals("18,130", Variant.scaled("17,500", 1.036, false));
+    assertEquals("124,500", Variant.scaled("120,000", 1.0374, true));
+    assertEquals("124,488", Variant.scaled("120,000", 1.0374, false));
+    assertEquals("18,130", Variant.scaled("17,500", 1.036, true));
     assertEquals("7,280", Variant.scaled("7,000", 1.04, true));
     assertEquals("311", Variant.scaled("305", 1.02, true));
     assertEquals("2.23", Variant.scaled("2.03", 1.1, false));
