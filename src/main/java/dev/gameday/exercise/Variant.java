@@ -409,7 +409,8 @@ public final class Variant {
   /**
    * The figures that mark this seed's variant: strings a candidate of this variant reads in the brief, the chart
    * annotations and the reviewer notes (clock times of the key events, picked versions and instances, scrambled
-   * instance names, scaled figures) that the library as written does not contain. A figure from this set in an answer of another
+   * instance names, scaled figures of four digits or more from the texts a candidate reads) that the library as
+   * written does not contain. A figure from this set in an answer of another
    * variant points at a shared answer (issue 25, "questions from the trail"). Empty for seed 0. Deterministic;
    * renders the brief and notes, so call it off the event loop.
    */
@@ -440,9 +441,26 @@ public final class Variant {
       }
     }
     out.addAll(v.picks.values());
-    // the variant's own magnitudes (a forecast quoting another seed's traffic); four digits at least, as a short
-    // number (148, 301) turns up in any answer by chance
-    v.scaledFigures.stream().filter(f -> f.replaceAll("\\D", "").length() >= 4).forEach(out::add);
+    // Scaled figures only as a candidate reads them (brief, prompts, evidence descriptions, annotations), four digits
+    // at least: the notes' forecasts are arithmetic on them, and the seeds' factors lie so close together that a
+    // candidate rounding their own result (28,500) writes some other seed's figure; a short number (148) turns up
+    // in any answer. The evidence files' figures are not in the model.
+    Variant read = of(exercise, seed);
+    List<String> readable = new ArrayList<>(List.of(exercise.brief()));
+    StringBuilder shown = new StringBuilder(exercise.brief());
+    exercise.sections().forEach(sec -> {
+      readable.add(sec.prompt());
+      shown.append('\n').append(sec.prompt());
+    });
+    exercise.evidence().forEach(ev -> {
+      readable.add(ev.title() + "\n" + ev.description());
+      shown.append('\n').append(ev.title()).append('\n').append(ev.description());
+      ev.annotations().forEach(a -> readable.add(a.label()));
+    });
+    readable.forEach(read::text);
+    String asWritten = before + "\n" + shown;
+    read.scaledFigures.stream().filter(f -> f.replaceAll("\\D", "").length() >= 4 && !asWritten.contains(f))
+        .forEach(out::add);
     out.removeIf(before::contains);
     return out;
   }

@@ -145,15 +145,24 @@ class ScaleVariantTest {
   }
 
   @Test
-  @DisplayName("the scaled forecast figures are distinctive for their seed")
+  @DisplayName("a scaled figure a candidate reads marks the seed; the notes' forecasts, dense across seeds, do not")
   void distinctive() {
     Exercise ex = library.get("scaling-plan").exercise();
     Variant v = Variant.of(ex, 3);
     String organic = Variant.scaled("28,000", v.scaleFactors().get(0), true);
     assertNotEquals("28,000", organic);
-    Set<String> figures = Variant.distinctiveFigures(ex, 3);
-    assertTrue(figures.contains(organic), organic + " in " + figures);
-    assertFalse(figures.contains("28,000"));
+    assertTrue(v.exercise(ex).reviewerNotes().contains(organic + " req/s"));
+    assertFalse(Variant.distinctiveFigures(ex, 3).contains(organic), "a forecast is arithmetic any candidate may round to");
+    // the same exercise with a brief that states the peak: that figure is what only seed 3's candidates read
+    Exercise stating = new Exercise(ex.id(), ex.title(), ex.minutes(), ex.summary(),
+        ex.brief() + "\nLast week's peak: edge 17,500 req/s.\n", ex.sections(), ex.evidence(), ex.rubric(),
+        ex.reviewerNotes(), ex.calibration(), ex.variants());
+    String peak = Variant.scaled("17,500", v.scaleFactors().get(0), true);
+    assertTrue(Variant.of(stating, 3).exercise(stating).brief().contains("edge " + peak + " req/s"));
+    Set<String> figures = Variant.distinctiveFigures(stating, 3);
+    assertTrue(figures.contains(peak), peak + " in " + figures);
+    assertFalse(figures.contains("17,500"));
+    assertTrue(Variant.distinctiveFigures(stating, 0).isEmpty());
   }
 
   @Test
