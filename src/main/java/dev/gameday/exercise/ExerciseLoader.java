@@ -169,6 +169,7 @@ public final class ExerciseLoader {
     library.transform((file, text) -> variant.text(text, file.startsWith(dir) ? dir.relativize(file).toString() : null));
     try {
       LoadedExercise loaded = loadExercise(dir, folder, before, metaFile, variant.text(rawMeta), variants);
+      explainScaled(before, variants, variant);
       if (!variant.wrapped().isEmpty()) {
         problems.add(new Problem(library.rel(metaFile), raw.get("variants") == null ? 1 : raw.get("variants").line(),
             "the variant's time shift of " + variant.shiftMinutes() + " minutes moves times into another day ("
@@ -193,6 +194,32 @@ public final class ExerciseLoader {
       return loaded;
     } finally {
       library.transform(null);
+    }
+  }
+
+  /**
+   * A problem of a variant that names a column the variant scales (a prose figure that no longer matches its CSV)
+   * says so, and what to add: the pattern that would scale the figure with the column.
+   */
+  private void explainScaled(int before, Model.Variants variants, Variant variant) {
+    if (variants == null || variants.scales() == null || variant.scaleFactors().isEmpty()) {
+      return;
+    }
+    for (int i = before; i < problems.size(); i++) {
+      Problem p = problems.get(i);
+      for (int s = 0; s < variants.scales().size(); s++) {
+        double factor = variant.scaleFactors().get(s);
+        for (List<String> columns : variants.scales().get(s).columns().values()) {
+          for (String c : columns) {
+            if (java.util.regex.Pattern.compile("\\b" + java.util.regex.Pattern.quote(c) + "\\b").matcher(p.message()).find()) {
+              problems.set(i, new Problem(p.file(), p.line(), p.message() + " (this variant multiplies " + c + " by "
+                  + String.format(java.util.Locale.ROOT, "%.3f", factor) + ": a 'scale' pattern must find the figure that restates it)"));
+              s = variants.scales().size();
+              break;
+            }
+          }
+        }
+      }
     }
   }
 

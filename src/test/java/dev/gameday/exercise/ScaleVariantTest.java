@@ -193,7 +193,8 @@ class ScaleVariantTest {
     List<Model.Problem> problems = ExerciseLoader.checkVariants(lib, 3);
     assertFalse(problems.isEmpty());
     assertTrue(problems.stream().anyMatch(p -> p.file().endsWith("scaling-plan/" + INVENTORY) && p.line() == 46
-        && p.message().startsWith("variant seed ") && p.message().contains("edge_tarball_rps")), problems.toString());
+        && p.message().startsWith("variant seed ") && p.message().contains("states 9,700")
+        && p.message().contains("this variant multiplies edge_tarball_rps by")), problems.toString());
   }
 
   @Test
