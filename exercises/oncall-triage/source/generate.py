@@ -399,7 +399,7 @@ for m in range(MINUTES):
 os.makedirs(OUT, exist_ok=True)
 with open(os.path.join(OUT, "metrics.csv"), "w") as f:
     f.write("time,edge_rps_total,edge_rps_ap_southeast,edge_5xx_pct_global,edge_5xx_pct_ap_southeast,"
-            "registry_api_p99_ms,registry_api_pod_restarts,kn_worker_14_disk_used_pct,search_index_lag_s,"
+            "registry_api_p99_ms,registry_api_pod_restarts,node_disk_used_pct,search_index_lag_s,"
             "metadata_db_replica2_lag_s,publishes_accepted_per_min\n")
     for r in rows:
         f.write(",".join(str(x) for x in r) + "\n")

@@ -204,7 +204,7 @@ public final class Catalog {
     Future<FileContent> full = hit != null ? Future.succeededFuture(hit) : file(v.id(), path, null).compose(f -> f == null
         ? Future.succeededFuture((FileContent) null)
         : dev.gameday.web.Workers.blocking(() -> {
-          byte[] bytes = variant.text(f.content().toString(StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+          byte[] bytes = variant.text(f.content().toString(StandardCharsets.UTF_8), path).getBytes(StandardCharsets.UTF_8);
           FileContent made = new FileContent(Tokens.sha256Hex(bytes), Buffer.buffer(bytes));
           variantFiles.put(key, made);
           return made;

@@ -165,9 +165,11 @@ public final class ExerciseLoader {
     if (seed != 0 && variant.identity()) {
       return null; // no variants declared: every seed shows the library as written, which load(root) checked
     }
-    library.transform(variant::text);
+    // a file's path in the exercise (evidence/metrics.csv) tells a scale which CSV columns it multiplies
+    library.transform((file, text) -> variant.text(text, file.startsWith(dir) ? dir.relativize(file).toString() : null));
     try {
       LoadedExercise loaded = loadExercise(dir, folder, before, metaFile, variant.text(rawMeta), variants);
+      explainScaled(before, variants, variant);
       if (!variant.wrapped().isEmpty()) {
         problems.add(new Problem(library.rel(metaFile), raw.get("variants") == null ? 1 : raw.get("variants").line(),
             "the variant's time shift of " + variant.shiftMinutes() + " minutes moves times into another day ("
@@ -180,9 +182,44 @@ public final class ExerciseLoader {
             + " (it must stand alone or after a 'v'): the variant would show both"));
         return null;
       }
+      if (!variant.unmatchedScalePatterns().isEmpty() || !variant.missingScaleColumns().isEmpty()) {
+        Yaml scale = raw.get("variants").get("scale");
+        problems.add(new Problem(library.rel(metaFile), scale == null ? raw.get("variants").line() : scale.line(),
+            "a scale finds nothing to multiply: " + String.join("; ", java.util.stream.Stream.concat(
+                variant.unmatchedScalePatterns().stream().map(p -> "pattern '" + p + "' matches no figure"),
+                variant.missingScaleColumns().stream().map(c -> "no column " + c)).toList())
+                + " (a stale pattern or column leaves the figure it was written for unscaled)"));
+        return null;
+      }
       return loaded;
     } finally {
       library.transform(null);
+    }
+  }
+
+  /**
+   * A problem of a variant that names a column the variant scales (a prose figure that no longer matches its CSV)
+   * says so, and what to add: the pattern that would scale the figure with the column.
+   */
+  private void explainScaled(int before, Model.Variants variants, Variant variant) {
+    if (variants == null || variants.scales() == null || variant.scaleFactors().isEmpty()) {
+      return;
+    }
+    for (int i = before; i < problems.size(); i++) {
+      Problem p = problems.get(i);
+      for (int s = 0; s < variants.scales().size(); s++) {
+        double factor = variant.scaleFactors().get(s);
+        for (List<String> columns : variants.scales().get(s).columns().values()) {
+          for (String c : columns) {
+            if (java.util.regex.Pattern.compile("\\b" + java.util.regex.Pattern.quote(c) + "\\b").matcher(p.message()).find()) {
+              problems.set(i, new Problem(p.file(), p.line(), p.message() + " (this variant multiplies " + c + " by "
+                  + String.format(java.util.Locale.ROOT, "%.3f", factor) + ": a 'scale' pattern must find the figure that restates it)"));
+              s = variants.scales().size();
+              break;
+            }
+          }
+        }
+      }
     }
   }
 

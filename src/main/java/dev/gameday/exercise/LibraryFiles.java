@@ -19,15 +19,16 @@ final class LibraryFiles {
   private final Path root;
   private final List<Problem> problems;
   /** Rewrites what {@link #read} returns: a variant's text while one exercise of a variant library is read. */
-  private java.util.function.UnaryOperator<String> transform = t -> t;
+  private java.util.function.BiFunction<Path, String, String> transform = (f, t) -> t;
 
   LibraryFiles(Path root, List<Problem> problems) {
     this.root = root;
     this.problems = problems;
   }
 
-  void transform(java.util.function.UnaryOperator<String> transform) {
-    this.transform = transform == null ? t -> t : transform;
+  /** @param transform the file and its text to the text {@link #read} returns; null: the text as written */
+  void transform(java.util.function.BiFunction<Path, String, String> transform) {
+    this.transform = transform == null ? (f, t) -> t : transform;
   }
 
   Path root() {
@@ -52,7 +53,7 @@ final class LibraryFiles {
         problems.add(new Problem(rel(file), 1, "file is larger than 8 MiB"));
         return null;
       }
-      return transform.apply(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString());
+      return transform.apply(file, StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString());
     } catch (CharacterCodingException e) {
       problems.add(new Problem(rel(file), 1, "not valid UTF-8 text"));
       return null;

@@ -76,8 +76,22 @@ public final class Model {
    * @param shiftDates   the dates whose ISO timestamps move (the scenario's days); empty: every date
    * @param scramble     regular expressions whose match (or group {@code x}) is an identifier to reshape per seed
    * @param picks        values replaced, per seed, by one of their alternatives
+   * @param scales       quantities multiplied, per seed, by a factor: CSV columns and the prose figures restating them
+   *                     (null in a definition stored before scales existed)
    */
-  public record Variants(List<Integer> shiftMinutes, List<String> shiftDates, List<String> scramble, List<Pick> picks) {
+  public record Variants(List<Integer> shiftMinutes, List<String> shiftDates, List<String> scramble, List<Pick> picks,
+                         List<Scale> scales) {
+  }
+
+  /**
+   * One scaled quantity of a variant (exercises/README.md, "variants"): per seed a factor drawn from {@code factor}
+   * multiplies the listed CSV columns and every prose figure a pattern of {@code match} finds (its group {@code x}).
+   *
+   * @param factor  [low, high]
+   * @param columns the CSV columns it multiplies, by file (evidence/x.csv)
+   * @param match   regular expressions with a group x: the prose figures that restate the quantity
+   */
+  public record Scale(List<Double> factor, Map<String, List<String>> columns, List<String> match) {
   }
 
   /** @param to the alternatives, the value itself included when the library's value may stay */

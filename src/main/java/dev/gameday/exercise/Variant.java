@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -26,7 +27,9 @@ import java.util.regex.Pattern;
  *   the same number of minutes, so the story's intervals and order stay as they are;</li>
  *   <li>scrambled identifiers: what a declared pattern matches (its group {@code x}, or the whole match) is replaced by
  *   characters of the same kind (digit for digit, letter for letter), the same replacement everywhere;</li>
- *   <li>picks: a declared value (a version, which of several equal pods misbehaves) becomes one of its alternatives.</li>
+ *   <li>picks: a declared value (a version, which of several equal pods misbehaves) becomes one of its alternatives;</li>
+ *   <li>scales: a quantity is multiplied by the seed's factor, in the CSV columns that measure it and in every prose
+ *   figure a declared pattern finds (its group {@code x}), each number keeping its format.</li>
  * </ul>
  * Seed 0 is the library as written. Pure and deterministic: the same (exercise, seed) always gives the same text.
  * CPU work over megabytes of evidence: call it off the event loop ({@link Variants} caches for the server).
@@ -42,6 +45,10 @@ public final class Variant {
   private final List<Pattern> scramble;
   private final Map<String, String> picks = new LinkedHashMap<>();
   private final Pattern pickPattern;
+  private final List<Scaling> scales = new ArrayList<>();
+  private final Set<String> scaledFigures = new LinkedHashSet<>();
+  private final Set<String> scaleMatched = new LinkedHashSet<>();
+  private final Set<String> scaleMissing = new LinkedHashSet<>();
   private final List<String> wrapped = new ArrayList<>();
   private final Set<String> leftovers = new LinkedHashSet<>();
 
@@ -73,6 +80,19 @@ public final class Variant {
         }
       }
     }
+    if (on && spec.scales() != null) { // drawn after the picks: a declaration gaining scales keeps its other choices
+      for (Model.Scale sc : spec.scales()) {
+        double lo = sc.factor().get(0);
+        double hi = sc.factor().get(1);
+        double f = lo + random.nextDouble() * (hi - lo);
+        // like the shift, a variant shows other figures: a factor within a tenth of the range from 1 is drawn again
+        for (int i = 0; i < 16 && lo < 1 && hi > 1 && Math.abs(f - 1) < (hi - lo) / 10; i++) {
+          f = lo + random.nextDouble() * (hi - lo);
+        }
+        scales.add(new Scaling(f, sc.columns() == null ? Map.of() : sc.columns(),
+            sc.match() == null ? List.of() : sc.match().stream().map(Pattern::compile).toList()));
+      }
+    }
     // a picked value stands alone or after a 'v' (v4.82.0 and rev=4.82.0 are the same release)
     this.pickPattern = picks.isEmpty() ? null : Pattern.compile("(?<![0-9A-Za-uw-z_.])(?:" + String.join("|",
         picks.keySet().stream().sorted((a, b) -> b.length() - a.length()).map(Pattern::quote).toList()) + ")(?![\\w]|\\.\\w)");
@@ -97,7 +117,28 @@ public final class Variant {
   }
 
   public boolean identity() {
-    return shift == 0 && scramble.isEmpty() && picks.isEmpty();
+    return shift == 0 && scramble.isEmpty() && picks.isEmpty() && scales.isEmpty();
+  }
+
+  /** The factor of each declared scale, in declaration order (empty for the library as written). */
+  public List<Double> scaleFactors() {
+    return scales.stream().map(Scaling::factor).toList();
+  }
+
+  /** Scale patterns that have found no figure in any text this variant rewrote (check reports them: stale patterns). */
+  Set<String> unmatchedScalePatterns() {
+    Set<String> out = new LinkedHashSet<>();
+    scales.forEach(sc -> sc.match().forEach(p -> {
+      if (!scaleMatched.contains(p.pattern())) {
+        out.add(p.pattern());
+      }
+    }));
+    return out;
+  }
+
+  /** Declared scale columns a CSV this variant rewrote does not have (check reports them). */
+  Set<String> missingScaleColumns() {
+    return scaleMissing;
   }
 
   /** Clock times the shift moved across midnight since this variant was made (check reports them: the day's story breaks). */
@@ -110,12 +151,22 @@ public final class Variant {
     return leftovers;
   }
 
-  /** The variant of one text. */
+  /** The variant of one text that is not a scaled CSV file (prose: scale patterns apply, no column is multiplied). */
   public String text(String text) {
+    return text(text, null);
+  }
+
+  /**
+   * The variant of one file's text; {@code file} is its path in the exercise (evidence/metrics.csv), or null for a
+   * text of exercise.yaml. A CSV file a scale declares columns of has those columns multiplied; every other text has
+   * its prose figures scaled.
+   */
+  public String text(String text, String file) {
     if (text == null || identity()) {
       return text;
     }
-    String out = shift == 0 ? text : shiftTimes(text);
+    String out = scaleText(text, file);
+    out = shift == 0 ? out : shiftTimes(out);
     for (Pattern p : scramble) {
       out = scrambleIds(out, p);
     }
@@ -128,6 +179,130 @@ public final class Variant {
       }
     }
     return out;
+  }
+
+  private String scaleText(String text, String file) {
+    if (scales.isEmpty()) {
+      return text;
+    }
+    String path = file == null ? null : file.replace('\\', '/');
+    boolean csv = false;
+    String out = text;
+    for (Scaling sc : scales) {
+      for (Map.Entry<String, List<String>> c : sc.columns().entrySet()) {
+        if (path != null && (path.equals(c.getKey()) || path.endsWith("/" + c.getKey()))) {
+          csv = true;
+          out = scaleColumns(out, c.getKey(), c.getValue(), sc.factor());
+        }
+      }
+    }
+    if (csv) {
+      return out;
+    }
+    for (Scaling sc : scales) {
+      for (Pattern p : sc.match()) {
+        out = scaleProse(out, p, sc.factor());
+      }
+    }
+    return out;
+  }
+
+  private String scaleColumns(String text, String file, List<String> names, double factor) {
+    String[] lines = text.split("\n", -1);
+    if (lines.length == 0) {
+      return text;
+    }
+    List<String> header = List.of(lines[0].strip().split(",", -1));
+    List<Integer> cols = new ArrayList<>();
+    for (String n : names) {
+      int i = header.indexOf(n);
+      if (i < 0) {
+        scaleMissing.add(file + ": " + n);
+      } else {
+        cols.add(i);
+      }
+    }
+    StringBuilder sb = new StringBuilder(text.length());
+    sb.append(lines[0]);
+    for (int l = 1; l < lines.length; l++) {
+      sb.append('\n');
+      String line = lines[l];
+      String cr = line.endsWith("\r") ? "\r" : "";
+      String[] fields = line.substring(0, line.length() - cr.length()).split(",", -1);
+      if (fields.length != header.size()) {
+        sb.append(line);
+        continue;
+      }
+      for (int i : cols) {
+        if (NUMBER.matcher(fields[i]).matches()) {
+          fields[i] = scaled(fields[i], factor, false);
+        }
+      }
+      sb.append(String.join(",", fields)).append(cr);
+    }
+    return sb.toString();
+  }
+
+  private String scaleProse(String text, Pattern p, double factor) {
+    Matcher m = p.matcher(text);
+    StringBuilder sb = null;
+    int last = 0;
+    while (m.find()) {
+      int start = m.start("x");
+      // the figure is the number the group starts with: '[\d,]+' before a comma ends at the number's last digit
+      Matcher n = start < 0 ? null : NUMBER.matcher(m.group("x"));
+      if (n == null || !n.lookingAt() || start < last) {
+        continue;
+      }
+      scaleMatched.add(p.pattern());
+      if (sb == null) {
+        sb = new StringBuilder(text.length());
+      }
+      String figure = scaled(n.group(), factor, true);
+      scaledFigures.add(figure);
+      sb.append(text, last, start).append(figure);
+      last = start + n.end();
+    }
+    if (sb == null) {
+      return text;
+    }
+    sb.append(text, last, text.length());
+    return sb.toString();
+  }
+
+  private static final Pattern NUMBER = Pattern.compile("\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?");
+
+  /**
+   * A number times the factor, written as the original is: as many decimals, thousands separators if it had them. A
+   * whole prose figure keeps its roundness down to four significant digits, so that arithmetic restated in prose
+   * ({@code 17,500 × 1.6 = 28,000}) still adds up (120,000 × 1.0374 becomes 124,500; 17,500 × 1.036 becomes 18,130;
+   * 305 stays exact: 311); a CSV value is rounded to its own precision.
+   */
+  static String scaled(String number, double factor, boolean prose) {
+    boolean grouped = number.contains(",");
+    String plain = number.replace(",", "");
+    int dot = plain.indexOf('.');
+    int decimals = dot < 0 ? 0 : plain.length() - dot - 1;
+    double v = Double.parseDouble(plain) * factor;
+    if (decimals > 0) {
+      return String.format(Locale.ROOT, grouped ? "%,." + decimals + "f" : "%." + decimals + "f", v);
+    }
+    long step = 1;
+    if (prose) {
+      int digits = plain.replaceFirst("^0+(?=\\d)", "").length();
+      int zeros = 0;
+      for (int i = plain.length() - 1; i > 0 && plain.charAt(i) == '0'; i--) {
+        zeros++;
+      }
+      for (int k = Math.max(0, Math.min(zeros, digits - 4)); k > 0; k--) {
+        step *= 10;
+      }
+    }
+    long r = Math.round(v / step) * step;
+    return grouped ? String.format(Locale.ROOT, "%,d", r) : Long.toString(r);
+  }
+
+  private record Scaling(double factor, Map<String, List<String>> columns, List<Pattern> match) {
   }
 
   private String shiftTimes(String text) {
@@ -234,7 +409,8 @@ public final class Variant {
   /**
    * The figures that mark this seed's variant: strings a candidate of this variant reads in the brief, the chart
    * annotations and the reviewer notes (clock times of the key events, picked versions and instances, scrambled
-   * instance names) that the library as written does not contain. A figure from this set in an answer of another
+   * instance names, scaled figures of four digits or more from the texts a candidate reads) that the library as
+   * written does not contain. A figure from this set in an answer of another
    * variant points at a shared answer (issue 25, "questions from the trail"). Empty for seed 0. Deterministic;
    * renders the brief and notes, so call it off the event loop.
    */
@@ -265,6 +441,26 @@ public final class Variant {
       }
     }
     out.addAll(v.picks.values());
+    // Scaled figures only as a candidate reads them (brief, prompts, evidence descriptions, annotations), four digits
+    // at least: the notes' forecasts are arithmetic on them, and the seeds' factors lie so close together that a
+    // candidate rounding their own result (28,500) writes some other seed's figure; a short number (148) turns up
+    // in any answer. The evidence files' figures are not in the model.
+    Variant read = of(exercise, seed);
+    List<String> readable = new ArrayList<>(List.of(exercise.brief()));
+    StringBuilder shown = new StringBuilder(exercise.brief());
+    exercise.sections().forEach(sec -> {
+      readable.add(sec.prompt());
+      shown.append('\n').append(sec.prompt());
+    });
+    exercise.evidence().forEach(ev -> {
+      readable.add(ev.title() + "\n" + ev.description());
+      shown.append('\n').append(ev.title()).append('\n').append(ev.description());
+      ev.annotations().forEach(a -> readable.add(a.label()));
+    });
+    readable.forEach(read::text);
+    String asWritten = before + "\n" + shown;
+    read.scaledFigures.stream().filter(f -> f.replaceAll("\\D", "").length() >= 4 && !asWritten.contains(f))
+        .forEach(out::add);
     out.removeIf(before::contains);
     return out;
   }

@@ -1,11 +1,14 @@
 package dev.gameday.exercise;
 
 import dev.gameday.exercise.Model.Pick;
+import dev.gameday.exercise.Model.Scale;
 import dev.gameday.exercise.Model.Variants;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -74,6 +77,67 @@ final class VariantSpec {
         picks.add(new Pick(from, List.copyOf(to)));
       }
     }
-    return new Variants(shift, List.copyOf(dates), List.copyOf(scramble), List.copyOf(picks));
+    List<Scale> scales = new ArrayList<>();
+    for (Yaml sc : v.list("scale", false)) {
+      Scale parsed = scale(sc);
+      if (parsed != null) {
+        scales.add(parsed);
+      }
+    }
+    return new Variants(shift, List.copyOf(dates), List.copyOf(scramble), List.copyOf(picks), List.copyOf(scales));
+  }
+
+  /** One {@code scale} entry: factor [low, high] within 0.5 to 2, columns by CSV file, patterns with a group x. */
+  private static Scale scale(Yaml sc) {
+    List<Yaml> range = sc.list("factor", true);
+    List<Double> factor = null;
+    if (range.size() != 2) {
+      sc.problem("'factor' must be a range [low, high]");
+    } else {
+      try {
+        factor = List.of(Double.parseDouble(range.get(0).scalar().trim()), Double.parseDouble(range.get(1).scalar().trim()));
+        if (factor.get(0) >= factor.get(1) || factor.get(0) < 0.5 || factor.get(1) > 2) {
+          sc.problem("'factor' must be [low, high] with low < high, both within 0.5 to 2");
+          factor = null;
+        }
+      } catch (RuntimeException e) {
+        sc.problem("'factor' must be two numbers");
+      }
+    }
+    Map<String, List<String>> columns = new LinkedHashMap<>();
+    Yaml cols = sc.get("columns");
+    if (cols != null) {
+      for (String file : cols.keys()) {
+        List<String> names = new ArrayList<>();
+        for (Yaml c : cols.list(file, true)) {
+          if (c.scalar() == null || c.scalar().isBlank()) {
+            c.problem("a column must be a name");
+          } else {
+            names.add(c.scalar().strip());
+          }
+        }
+        if (!file.endsWith(".csv")) {
+          cols.get(file).problem("'" + file + "' is not a csv file: 'columns' lists the CSV columns a scale multiplies");
+        }
+        columns.put(file, List.copyOf(names));
+      }
+    }
+    List<String> match = new ArrayList<>();
+    for (Yaml p : sc.list("match", false)) {
+      String re = p.scalar();
+      try {
+        if (re == null || !Pattern.compile(re).pattern().contains("(?<x>")) {
+          p.problem("a scale pattern must be a regular expression with a group x (the figure)");
+        } else {
+          match.add(re);
+        }
+      } catch (PatternSyntaxException e) {
+        p.problem("not a regular expression: " + e.getDescription());
+      }
+    }
+    if (columns.isEmpty() && match.isEmpty()) {
+      sc.problem("a scale needs 'columns' or 'match': what it multiplies");
+    }
+    return factor == null ? null : new Scale(factor, columns, List.copyOf(match));
   }
 }
