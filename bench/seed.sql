@@ -40,18 +40,25 @@ select i.id, te.exercise_id, te.version_id, te.position
   from invitations i cross join track_exercises te
  where te.track_id = 'sre-senior' and i.candidate_email like 'bench-%';
 
--- answers of realistic size: every section of every exercise, ~120 words each
-insert into answers (invitation_id, exercise_id, rev, sections, word_counts)
-select ie.invitation_id, ie.exercise_id, 1,
-       (select jsonb_object_agg(s ->> 'id', repeat('A realistic sentence of a candidate answer, with numbers 14:06 and 2.3 %. ', 12))
-          from jsonb_array_elements(ev.definition -> 'sections') s),
-       -- every section holds the same text: count its words once
-       (select jsonb_object_agg(s ->> 'id', w.n) from jsonb_array_elements(ev.definition -> 'sections') s,
-               (select gameday_word_count(repeat('A realistic sentence of a candidate answer, with numbers 14:06 and 2.3 %. ', 12)) as n) w)
-  from invitation_exercises ie
+-- answers of realistic size: every section of every exercise, ~120 words each. Written as the server stores them
+-- (V96): a head row per answer and each section's text as its history row, in two set-based inserts (the answers
+-- view's insert trigger works a row at a time: minutes for half a million answers)
+create temp table bench_answers as
+select ie.invitation_id, ie.exercise_id, s ->> 'id' as section_id,
+       w.text, w.words
+  from (select t as text, gameday_word_count(t) as words  -- every section holds the same text: its words counted once
+          from repeat('A realistic sentence of a candidate answer, with numbers 14:06 and 2.3 %. ', 12) t) w,
+       invitation_exercises ie
   join exercise_versions ev on ev.id = ie.version_id
-  join invitations i on i.id = ie.invitation_id
+  join invitations i on i.id = ie.invitation_id,
+       jsonb_array_elements(ev.definition -> 'sections') s
  where i.candidate_email like 'bench-%';
+insert into answer_heads (invitation_id, exercise_id, rev, saved_at, word_counts)
+select invitation_id, exercise_id, 1, now(), jsonb_object_agg(section_id, words)
+  from bench_answers group by invitation_id, exercise_id;
+insert into answer_section_history (invitation_id, exercise_id, section_id, rev, text, started_at, saved_at)
+select invitation_id, exercise_id, section_id, 1, text, now(), now() from bench_answers;
+drop table bench_answers;
 
 insert into sessions (id_hash, kind, invitation_id, csrf_token, expires_at)
 select sha256(convert_to('bench-session-' || i.id, 'UTF8')), 'candidate', i.id, 'bench-csrf-' || i.id, now() + interval '1 day'
