@@ -195,8 +195,9 @@ public final class Catalog {
 
   /** An evidence file of a version as its variant renders it; empty content when the client's ETag still matches. */
   public Future<FileContent> file(Version v, String path, String etag) {
-    Variant variant = Variant.of(v.exercise(), v.seed());
-    if (variant.identity()) {
+    // a Version carries a seed only when its variant changes something (version(id, seed)); the Variant, whose
+    // patterns take compiling, is made in the worker and only when the file is not kept yet
+    if (v.seed() == 0) {
       return file(v.id(), path, etag);
     }
     String key = v.key() + "/" + path;
@@ -204,6 +205,7 @@ public final class Catalog {
     Future<FileContent> full = hit != null ? Future.succeededFuture(hit) : file(v.id(), path, null).compose(f -> f == null
         ? Future.succeededFuture((FileContent) null)
         : dev.gameday.web.Workers.blocking(() -> {
+          Variant variant = Variant.of(v.exercise(), v.seed());
           byte[] bytes = variant.text(f.content().toString(StandardCharsets.UTF_8), path).getBytes(StandardCharsets.UTF_8);
           FileContent made = new FileContent(Tokens.sha256Hex(bytes), Buffer.buffer(bytes));
           variantFiles.put(key, made);
@@ -214,7 +216,7 @@ public final class Catalog {
 
   /** A text file of a version as its variant renders it (cached). */
   public Future<String> text(Version v, String path) {
-    if (Variant.of(v.exercise(), v.seed()).identity()) {
+    if (v.seed() == 0) {
       return text(v.id(), path);
     }
     return file(v, path, null).map(f -> f == null ? "" : f.content().toString(StandardCharsets.UTF_8));

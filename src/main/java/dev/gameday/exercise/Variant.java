@@ -415,6 +415,15 @@ public final class Variant {
    * renders the brief and notes, so call it off the event loop.
    */
   public static Set<String> distinctiveFigures(Exercise exercise, long seed) {
+    return distinctiveFigures(exercise, seed, Map.of());
+  }
+
+  /**
+   * As {@link #distinctiveFigures(Exercise, long)}, with the exercise's Markdown evidence as the library writes it
+   * ({@code documents}: text by path, e.g. evidence/architecture-and-inventory.md): the scaled figures a candidate
+   * reads there (an inventory's peak rates) mark the seed as well.
+   */
+  public static Set<String> distinctiveFigures(Exercise exercise, long seed, Map<String, String> documents) {
     Variant v = of(exercise, seed);
     Set<String> out = new LinkedHashSet<>();
     if (v.identity()) {
@@ -458,6 +467,10 @@ public final class Variant {
       ev.annotations().forEach(a -> readable.add(a.label()));
     });
     readable.forEach(read::text);
+    documents.forEach((path, text) -> {
+      read.text(text, path);
+      shown.append('\n').append(text);
+    });
     String asWritten = before + "\n" + shown;
     read.scaledFigures.stream().filter(f -> f.replaceAll("\\D", "").length() >= 4 && !asWritten.contains(f))
         .forEach(out::add);

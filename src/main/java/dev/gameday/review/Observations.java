@@ -48,10 +48,15 @@ public final class Observations {
 
   /**
    * The scenario variants around an answer (issue 25, item 1): the exercise as the library writes it, the id of its
-   * stored version, this candidate's seed and the seeds other candidates were given for the same version.
+   * stored version, this candidate's seed, the seeds other candidates were given for the same version, and the
+   * library's Markdown evidence by path (scaled figures a candidate reads there mark a variant too).
    */
-  public record Variants(Exercise library, long versionId, long seed, List<Long> otherSeeds) {
-    public static final Variants NONE = new Variants(null, 0, 0, List.of());
+  public record Variants(Exercise library, long versionId, long seed, List<Long> otherSeeds, Map<String, String> documents) {
+    public static final Variants NONE = new Variants(null, 0, 0, List.of(), Map.of());
+
+    public Variants(Exercise library, long versionId, long seed, List<Long> otherSeeds) {
+      this(library, versionId, seed, otherSeeds, Map.of());
+    }
   }
 
   /**

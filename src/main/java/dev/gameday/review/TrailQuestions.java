@@ -3,7 +3,7 @@ package dev.gameday.review;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.gameday.exercise.Catalog;
-import dev.gameday.web.Workers;
+import dev.gameday.exercise.Model.Exercise;
 import dev.gameday.review.Observations.Material;
 import dev.gameday.review.Observations.Question;
 import dev.gameday.review.Observations.Revision;
@@ -11,13 +11,16 @@ import dev.gameday.review.Observations.Source;
 import dev.gameday.review.Observations.Variants;
 import dev.gameday.review.ReviewService.Item;
 import dev.gameday.review.ReviewService.Sealed;
+import dev.gameday.web.Workers;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Questions from the trail for one answer (issue 25, item 3): the observations of every {@link Source}, computed on
@@ -66,6 +69,19 @@ public final class TrailQuestions {
     return material(item, sealed).compose(m -> Workers.blocking(() -> observe(m))).onSuccess(q -> computed.put(key, q));
   }
 
+  /** The version's Markdown evidence as the library writes it, by path (Catalog caches each: versions never change). */
+  private Future<Map<String, String>> documents(long versionId, Exercise exercise) {
+    List<String> paths = exercise.evidence().stream().filter(ev -> "markdown".equals(ev.kind())).map(ev -> ev.file()).toList();
+    List<Future<String>> texts = paths.stream().map(p -> catalog.text(versionId, p)).toList();
+    return Future.all(texts).map(done -> {
+      Map<String, String> out = new LinkedHashMap<>();
+      for (int i = 0; i < paths.size(); i++) {
+        out.put(paths.get(i), texts.get(i).result());
+      }
+      return out;
+    });
+  }
+
   /** Everything the sources read. A source that needs more (a variant's seed) gets it added here. */
   private Future<Material> material(Item item, Sealed sealed) {
     long versionId = item.version().id();
@@ -73,7 +89,8 @@ public final class TrailQuestions {
     Future<Variants> variants = pool.preparedQuery(OTHER_SEEDS).execute(Tuple.of(versionId, seed)).compose(rows -> {
       List<Long> others = new ArrayList<>();
       rows.forEach(r -> others.add(r.getLong(0)));
-      return catalog.version(versionId).map(library -> new Variants(library.exercise(), versionId, seed, List.copyOf(others)));
+      return catalog.version(versionId).compose(library -> documents(versionId, library.exercise())
+          .map(docs -> new Variants(library.exercise(), versionId, seed, List.copyOf(others), docs)));
     });
     Future<List<Revision>> history = pool.preparedQuery(HISTORY).execute(Tuple.of(item.submissionId(), item.exerciseId()))
         .map(rows -> {

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 /**
  * Issue 25, item 3 (d): figures quoted in the answer that belong to another candidate's variant of the scenario and
  * to neither this candidate's variant nor the library as written: the strongest sign of a shared answer. A figure is
- * one of {@link Variant#distinctiveFigures} (a shifted clock time, a scrambled instance name, a picked version). One
+ * one of {@link Variant#distinctiveFigures} (a shifted clock time, a scrambled instance name, a picked version, a
+ * scaled figure of the brief or a Markdown evidence document). One
  * such figure can be a coincidence (a clock time rounded, a version guessed), so the question is asked only when the
  * answer quotes at least {@value #MIN_FIGURES} figures of one other variant; it names them and says where this
  * candidate's own evidence differs, never who the other candidate is.
@@ -73,7 +74,8 @@ final class VariantObservations {
   }
 
   private static Set<String> figures(Variants v, long seed) {
-    return FIGURES.get(v.versionId() + "~" + seed, k -> new LinkedHashSet<>(Variant.distinctiveFigures(v.library(), seed)));
+    return FIGURES.get(v.versionId() + "~" + seed,
+        k -> new LinkedHashSet<>(Variant.distinctiveFigures(v.library(), seed, v.documents())));
   }
 
   /** The figure as a token of its own: not part of a longer word, number or clock time ("14:18" in "14:18:05" counts, "4.84.0" in "v4.84.0"). */

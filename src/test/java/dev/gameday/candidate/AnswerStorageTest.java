@@ -109,6 +109,18 @@ class AnswerStorageTest {
   }
 
   @Test
+  @DisplayName("an exercise page builds the candidate's variant of that exercise only, not of every exercise in the track (five cold variants made each first view five times dearer)")
+  void exercisePageBuildsOneVariant() {
+    Saver c = Saver.invite(app, vertx, "Variant Reader", "variant-reader@example.com");
+    long before = app.app.catalog.variantsBuilt();
+    HttpResponse<Buffer> page = await(c.browser().get("/candidate/exercises/" + EX));
+    assertEquals(200, page.statusCode());
+    assertEquals(before + 1, app.app.catalog.variantsBuilt(), "one variant built: this exercise's");
+    assertEquals(200, await(c.browser().get("/candidate/exercises/" + EX)).statusCode());
+    assertEquals(before + 1, app.app.catalog.variantsBuilt(), "a revisit builds nothing");
+  }
+
+  @Test
   @DisplayName("saves arriving while a round is in flight go together: 100 executions in at most 3 rounds, in arrival order, one failure failing only itself")
   void groupCommitRounds() {
     app.sql("create table if not exists group_commit_probe (id bigserial primary key, k bigint, n int)");

@@ -166,6 +166,27 @@ class ScaleVariantTest {
   }
 
   @Test
+  @DisplayName("scaled figures of a Markdown evidence document (the inventory's peak rates) mark the seed when the document is given: at least two per seed, none of seed 0's")
+  void documentFigures() throws Exception {
+    Exercise ex = library.get("scaling-plan").exercise();
+    String path = "evidence/architecture-and-inventory.md";
+    Map<String, String> docs = Map.of(path, file("scaling-plan", path));
+    for (long seed = 1; seed <= 5; seed++) {
+      Set<String> without = Variant.distinctiveFigures(ex, seed);
+      Set<String> with = Variant.distinctiveFigures(ex, seed, docs);
+      Set<String> added = new TreeSet<>(with);
+      added.removeAll(without);
+      assertTrue(added.size() >= 2, "seed " + seed + ": " + added);
+      String inventory = Variant.of(ex, seed).text(docs.get(path), path);
+      for (String figure : added) {
+        assertTrue(inventory.contains(figure), figure + " is in seed " + seed + "'s inventory");
+        assertFalse(docs.get(path).contains(figure), figure + " is not in the library's inventory");
+      }
+    }
+    assertTrue(Variant.distinctiveFigures(ex, 0, docs).isEmpty());
+  }
+
+  @Test
   @DisplayName("oncall-triage's noisy node is one of the pool's otherwise unnamed workers, everywhere the same")
   void pickedWorker() {
     Exercise ex = library.get("oncall-triage").exercise();
