@@ -51,8 +51,16 @@ final class ExercisePage {
   private final MarkdownRenderer markdown;
   private final MoreTime moreTime;
   private final String fingerprint;
-  /** The reading pane's UTF-8 bytes per "versionId:open", kept only when every part of it is final. */
-  private final Map<String, byte[]> readPanes = new ConcurrentHashMap<>();
+  /**
+   * The reading pane's UTF-8 bytes per "versionId:open", kept only when every part of it is final. Bounded: every
+   * candidate has a variant of their own, so the keys grow with the candidates (unbounded, 10,000 candidates' panes
+   * filled the 512 MiB heap in bench/run and the server spent its time collecting garbage).
+   */
+  private final com.github.benmanes.caffeine.cache.Cache<String, byte[]> readPanes =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumWeight(READ_PANES_BYTES)
+          .<String, byte[]>weigher((k, v) -> v.length).build();
+  /** At most this many bytes of kept reading panes (about 150 KiB each: some 400 variants). */
+  static final long READ_PANES_BYTES = 64L * 1024 * 1024;
 
   ExercisePage(CandidateService service, Catalog catalog, Pages pages, MarkdownRenderer markdown, MoreTime moreTime) {
     this.service = service;
@@ -83,14 +91,14 @@ final class ExercisePage {
       String etag = flash == null ? etag(Access.session(ctx), o, oa.answer(), more, open && !more.untimed() ? secondsLeft : -1) : null;
       String key = status.version().key() + ":" + open;
       String asked = ctx.request().getHeader("If-None-Match");
-      if (etag != null && readPanes.containsKey(key) && asked != null && asked.contains(etag)) {
+      if (etag != null && readPanes.getIfPresent(key) != null && asked != null && asked.contains(etag)) {
         ctx.response().setStatusCode(304).putHeader("ETag", etag).putHeader("Cache-Control", "private, no-cache").end();
         return Future.succeededFuture();
       }
       return readPane(status.version(), open).map(pane -> {
         Map<String, Object> m = model(o, status, oa.answer(), open, secondsLeft, more);
         // an ETag only for a page that is final (a pane rendered with a fallback is not kept, so may change)
-        pages.renderAround(ctx, "candidate-exercise", m, SLOT, pane, readPanes.get(key) == pane ? etag : null);
+        pages.renderAround(ctx, "candidate-exercise", m, SLOT, pane, readPanes.getIfPresent(key) == pane ? etag : null);
         return null;
       });
     }).onFailure(ctx::fail);
@@ -157,7 +165,7 @@ final class ExercisePage {
    */
   private Future<byte[]> readPane(Version version, boolean open) {
     String key = version.key() + ":" + open;
-    byte[] hit = readPanes.get(key);
+    byte[] hit = readPanes.getIfPresent(key);
     if (hit != null) {
       return Future.succeededFuture(hit);
     }
@@ -189,8 +197,7 @@ final class ExercisePage {
         // a fallback (Markdown too complex to render) is kept for a while only: keep the pane only when every part is final
         if (markdown.isFinal("brief:" + versionId, ex.brief()) && sources.entrySet().stream()
             .allMatch(en -> markdown.isFinal("evidence:" + versionId + ":" + en.getKey(), en.getValue()))) {
-          byte[] kept = readPanes.putIfAbsent(key, html);
-          return kept != null ? kept : html;
+          return readPanes.asMap().computeIfAbsent(key, k -> html);
         }
         return html;
       } catch (IOException e) {

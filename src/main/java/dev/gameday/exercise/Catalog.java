@@ -59,12 +59,17 @@ public final class Catalog {
   private final Map<Long, Version> versions = new ConcurrentHashMap<>();
   private final Map<String, CurrentTrack> tracks = new ConcurrentHashMap<>();
   private final Map<String, String> texts = new ConcurrentHashMap<>();
-  /** Variants rendered on demand (never at start-up): the most recently used, by version key. */
+  /**
+   * Variants rendered on demand (never at start-up): the most recently used, by version key. Each holds its exercise's
+   * rewritten texts (about 100 KiB; the calibration samples are shared with the library's version): 500 of them and
+   * the files below stay well inside the 512 MiB heap the server runs with. With 2,000 entries and 256 MiB of files
+   * (and the exercise page's panes unbounded) bench/run's 10,000 candidates filled the heap.
+   */
   private final com.github.benmanes.caffeine.cache.Cache<String, Version> variants =
-      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(2_000).build();
-  /** Variant evidence files by version key and path, at most 256 MiB of them. */
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(500).build();
+  /** Variant evidence files by version key and path, at most 64 MiB of them. */
   private final com.github.benmanes.caffeine.cache.Cache<String, FileContent> variantFiles =
-      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumWeight(256L * 1024 * 1024)
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumWeight(64L * 1024 * 1024)
           .<String, FileContent>weigher((k, f) -> f.content().length()).build();
 
   private final java.util.concurrent.atomic.LongAdder variantsBuilt = new java.util.concurrent.atomic.LongAdder();

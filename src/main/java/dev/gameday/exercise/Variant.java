@@ -386,7 +386,10 @@ public final class Variant {
         json.put(key, rewrite(json.getValue(key)));
       }
     }
-    return json.mapTo(Exercise.class);
+    Exercise rewritten = json.mapTo(Exercise.class);
+    // calibration samples are scored against the library as written: the library's own objects, not a copy per variant
+    return new Exercise(rewritten.id(), rewritten.title(), rewritten.minutes(), rewritten.summary(), rewritten.brief(),
+        rewritten.sections(), rewritten.evidence(), rewritten.rubric(), rewritten.reviewerNotes(), e.calibration(), e.variants());
   }
 
   private Object rewrite(Object v) {

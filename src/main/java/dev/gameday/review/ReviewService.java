@@ -52,10 +52,11 @@ public final class ReviewService {
       case "decided" -> where.append(" and ri.decided");
       default -> { }
     }
+    // no variant seed here: the queue shows titles from the library's version (items(rows, me, false)), and a
+    // subquery in this select list ran for every row the offset skips (5,000 on page 100)
     return """
         select ri.submission_id, ri.exercise_id, ri.version_id, ri.track_id, ri.pseudonym, ri.submitted_at,
-               ri.reviews_required, ri.reviews_active, ri.reviews_submitted, ri.disagreement, ri.decided, ri.no_answer, r.state as my_state,
-             (select i.variant_seed from submissions s join invitations i on i.id = s.invitation_id where s.id = ri.submission_id) as variant_seed
+               ri.reviews_required, ri.reviews_active, ri.reviews_submitted, ri.disagreement, ri.decided, ri.no_answer, r.state as my_state
           from review_items ri
           left join reviews r on r.submission_id = ri.submission_id and r.exercise_id = ri.exercise_id and r.reviewer_id = $1
         """ + where + (exercise ? "\n order by ri.submitted_at desc, ri.submission_id" : "\n order by ri.submitted_at desc, ri.submission_id, ri.position")
