@@ -256,6 +256,10 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
+      if (seeds < 0 || seeds > 10_000) {
+        System.err.println("--seeds must be a number of variants from 0 (the library as written only) to 10000, got " + seeds + ".");
+        return 2;
+      }
       Path root = dir != null ? dir : config().exercisesDir();
       ExerciseLoader.Result result = ExerciseLoader.load(root);
       result.problems().forEach(p -> System.out.println(p));

@@ -44,6 +44,21 @@ class CheckCommandTest {
   }
 
   @Test
+  @DisplayName("check --seeds refuses a negative count with a sentence and exit code 2 (it printed '-3 variants of each checked')")
+  void negativeSeeds() {
+    PrintStream old = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      int code = new CommandLine(new Main()).execute("check", "--exercises", "exercises", "--seeds", "-3");
+      assertEquals(2, code);
+      assertTrue(err.toString(StandardCharsets.UTF_8).contains("--seeds must be a number of variants from 0"), err.toString());
+    } finally {
+      System.setErr(old);
+    }
+  }
+
+  @Test
   @DisplayName("check exits non-zero and names the file and line of a broken exercise")
   void broken() throws Exception {
     Path ex = tmp.resolve("exercises/broken-one");
