@@ -18,7 +18,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,18 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ScaleVariantTest {
   private static final String CSV = "evidence/edge-traffic-hourly.csv";
   private static final String INVENTORY = "evidence/architecture-and-inventory.md";
-  static Map<String, LoadedExercise> library;
+  static final Map<String, LoadedExercise> library = Library.shipped();
 
-  @BeforeAll
-  static void load() {
-    ExerciseLoader.Result r = ExerciseLoader.load(Path.of("exercises"));
-    assertTrue(r.ok(), r.problems().toString());
-    library = r.exercises().stream().collect(Collectors.toMap(e -> e.exercise().id(), e -> e));
-  }
-
-  private static String file(String exercise, String path) {
-    return new String(library.get(exercise).files().get(path), StandardCharsets.UTF_8);
-  }
 
   /** The column's values of the CSV's rows, as written. */
   private static List<String> column(String csv, String name) {
@@ -71,21 +60,12 @@ class ScaleVariantTest {
     return new double[] {num(m.group(1)), max};
   }
 
-  private static Set<String> findings(String notes) {
-    Set<String> ids = new TreeSet<>();
-    Matcher m = Pattern.compile("\\[(F\\d+)]").matcher(notes);
-    while (m.find()) {
-      ids.add(m.group(1));
-    }
-    return ids;
-  }
-
   @Test
   @DisplayName("two seeds of scaling-plan: other y-values in the same chart CSV, other prose figures agreeing with them, the same findings")
   void seedsScaleTheTraffic() {
     Exercise ex = library.get("scaling-plan").exercise();
-    String csv = file("scaling-plan", CSV);
-    String inventory = file("scaling-plan", INVENTORY);
+    String csv = Library.file("scaling-plan", CSV);
+    String inventory = Library.file("scaling-plan", INVENTORY);
     Variant a = Variant.of(ex, 1);
     Variant b = Variant.of(ex, 2);
     assertNotEquals(a.scaleFactors(), b.scaleFactors());
@@ -113,9 +93,9 @@ class ScaleVariantTest {
     assertTrue(notes.contains("17,500 × 1.6 = 28,000 req/s"), notes);
     assertFalse(notesA.contains("28,000 req/s"), notesA);
     assertNotEquals(notesA, notesB);
-    assertEquals(findings(notes), findings(notesA));
-    assertEquals(findings(notes), findings(notesB));
-    assertFalse(findings(notes).isEmpty());
+    assertEquals(Library.findings(notes), Library.findings(notesA));
+    assertEquals(Library.findings(notes), Library.findings(notesB));
+    assertFalse(Library.findings(notes).isEmpty());
     // limits and capacities are not traffic
     assertTrue(notesA.contains("12,000 write-IOPS") && notesA.contains("30 × 450 = 13,500"), notesA);
   }
@@ -139,7 +119,7 @@ class ScaleVariantTest {
     Exercise ex = library.get("scaling-plan").exercise();
     Variant v = Variant.of(ex, 0);
     assertTrue(v.identity());
-    String csv = file("scaling-plan", CSV);
+    String csv = Library.file("scaling-plan", CSV);
     assertEquals(csv, v.text(csv, CSV));
     assertTrue(Variant.distinctiveFigures(ex, 0).isEmpty());
   }
@@ -170,7 +150,7 @@ class ScaleVariantTest {
   void documentFigures() throws Exception {
     Exercise ex = library.get("scaling-plan").exercise();
     String path = "evidence/architecture-and-inventory.md";
-    Map<String, String> docs = Map.of(path, file("scaling-plan", path));
+    Map<String, String> docs = Map.of(path, Library.file("scaling-plan", path));
     for (long seed = 1; seed <= 5; seed++) {
       Set<String> without = Variant.distinctiveFigures(ex, seed);
       Set<String> with = Variant.distinctiveFigures(ex, seed, docs);
@@ -190,7 +170,7 @@ class ScaleVariantTest {
   @DisplayName("oncall-triage's noisy node is one of the pool's otherwise unnamed workers, everywhere the same")
   void pickedWorker() {
     Exercise ex = library.get("oncall-triage").exercise();
-    String queue = file("oncall-triage", "evidence/queue.md");
+    String queue = Library.file("oncall-triage", "evidence/queue.md");
     Set<String> seen = new TreeSet<>();
     for (long seed = 1; seed <= 12; seed++) {
       Variant v = Variant.of(ex, seed);

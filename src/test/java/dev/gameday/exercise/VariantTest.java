@@ -21,30 +21,19 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class VariantTest {
-  static Map<String, LoadedExercise> library;
+  static final Map<String, LoadedExercise> library = Library.shipped();
 
-  @BeforeAll
-  static void load() {
-    ExerciseLoader.Result r = ExerciseLoader.load(Path.of("exercises"));
-    assertTrue(r.ok(), r.problems().toString());
-    library = r.exercises().stream().collect(Collectors.toMap(e -> e.exercise().id(), e -> e));
-  }
-
-  private static String file(String exercise, String path) {
-    return new String(library.get(exercise).files().get(path), StandardCharsets.UTF_8);
-  }
 
   @Test
   @DisplayName("a seed always gives the same variant; seed 0 is the library as written")
   void deterministic() {
     Exercise ex = library.get("incident-postmortem").exercise();
-    String log = file("incident-postmortem", "evidence/registry-api.log");
+    String log = Library.file("incident-postmortem", "evidence/registry-api.log");
     assertEquals(Variant.of(ex, 7).text(log), Variant.of(ex, 7).text(log));
     assertEquals(JsonObject.mapFrom(Variant.of(ex, 7).exercise(ex)), JsonObject.mapFrom(Variant.of(ex, 7).exercise(ex)));
     assertTrue(Variant.of(ex, 0).identity());
@@ -62,11 +51,11 @@ class VariantTest {
     assertNotEquals(a.shiftMinutes(), b.shiftMinutes());
     for (String f : List.of("evidence/edge-metrics.csv", "evidence/registry-api.log", "evidence/registry-api-pods.csv",
         "evidence/incident-chat.md")) {
-      String canonical = file("incident-postmortem", f);
+      String canonical = Library.file("incident-postmortem", f);
       assertNotEquals(a.text(canonical), b.text(canonical), f);
       assertNotEquals(canonical, a.text(canonical), f);
     }
-    String pods = a.text(file("incident-postmortem", "evidence/registry-api-pods.csv"));
+    String pods = a.text(Library.file("incident-postmortem", "evidence/registry-api-pods.csv"));
     assertFalse(pods.contains("registry-api-6b7d4c9f5-"), "pod names are scrambled");
     // the brief quotes the chat's span (14:09-15:29): each variant quotes its own
     String brief = a.exercise(ex).brief();
@@ -83,7 +72,7 @@ class VariantTest {
       for (LoadedExercise le : r.exercises()) {
         Exercise canonical = library.get(le.exercise().id()).exercise();
         Exercise variant = le.exercise();
-        assertEquals(findings(canonical.reviewerNotes()), findings(variant.reviewerNotes()), variant.id());
+        assertEquals(Library.findings(canonical.reviewerNotes()), Library.findings(variant.reviewerNotes()), variant.id());
         assertEquals(canonical.rubric().stream().map(c -> c.id() + ":" + c.weight()).toList(),
             variant.rubric().stream().map(c -> c.id() + ":" + c.weight()).toList());
         assertEquals(canonical.sections().stream().map(Model.Section::id).toList(),
@@ -146,15 +135,6 @@ class VariantTest {
     List<Model.Problem> problems = ExerciseLoader.checkVariants(lib, 5);
     assertTrue(problems.stream().anyMatch(p -> p.message().contains("replaces 4.82.0 but the text still has it")),
         problems.toString());
-  }
-
-  private static Set<String> findings(String notes) {
-    Set<String> ids = new TreeSet<>();
-    Matcher m = Pattern.compile("\\[(F\\d+)]").matcher(notes);
-    while (m.find()) {
-      ids.add(m.group(1));
-    }
-    return ids;
   }
 
   private static String hm(int minutes) {

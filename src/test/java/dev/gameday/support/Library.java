@@ -2,12 +2,17 @@ package dev.gameday.support;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gameday.exercise.ExerciseLoader;
+import dev.gameday.exercise.Model.LoadedExercise;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** A test's own copy of the shipped exercise library, to plant problems in. */
@@ -30,6 +35,33 @@ public final class Library {
       }
     }
     return lib;
+  }
+
+  private static Map<String, LoadedExercise> shipped;
+
+  /** The shipped library, loaded once per test run (it must pass its checks), by exercise id. */
+  public static synchronized Map<String, LoadedExercise> shipped() {
+    if (shipped == null) {
+      ExerciseLoader.Result r = ExerciseLoader.load(Path.of("exercises"));
+      assertTrue(r.ok(), r.problems().toString());
+      shipped = r.exercises().stream().collect(Collectors.toMap(e -> e.exercise().id(), e -> e));
+    }
+    return shipped;
+  }
+
+  /** A file of a shipped exercise as text, e.g. {@code file("scaling-plan", "evidence/edge-traffic-hourly.csv")}. */
+  public static String file(String exercise, String path) {
+    return new String(shipped().get(exercise).files().get(path), StandardCharsets.UTF_8);
+  }
+
+  /** The planted findings' ids ([F3]) a text names, sorted. */
+  public static java.util.Set<String> findings(String notes) {
+    java.util.Set<String> ids = new java.util.TreeSet<>();
+    Matcher m = Pattern.compile("\\[(F\\d+)]").matcher(notes);
+    while (m.find()) {
+      ids.add(m.group(1));
+    }
+    return ids;
   }
 
   private static Path everyReviewCounts;
