@@ -59,7 +59,7 @@ final class ExercisePage {
   private final com.github.benmanes.caffeine.cache.Cache<String, byte[]> readPanes =
       com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumWeight(READ_PANES_BYTES)
           .<String, byte[]>weigher((k, v) -> v.length).build();
-  /** At most this many bytes of kept reading panes (about 150 KiB each: some 400 variants). */
+  /** At most this many bytes of kept reading panes (a few hundred variants' panes). */
   static final long READ_PANES_BYTES = 64L * 1024 * 1024;
 
   ExercisePage(CandidateService service, Catalog catalog, Pages pages, MarkdownRenderer markdown, MoreTime moreTime) {
