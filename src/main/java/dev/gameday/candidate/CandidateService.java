@@ -148,10 +148,8 @@ public final class CandidateService {
         }
         // the exercise page shows one exercise's content and only the others' titles and progress: the others are
         // read as the library writes them, not each built as this candidate's variant (a cold variant costs ~10 ms)
-        boolean variant = exerciseId == null || r.getString("exercise_id").equals(exerciseId);
-        Future<Version> version = variant ? catalog.version(r.getLong("version_id"), r.getLong("variant_seed"))
-            : catalog.version(r.getLong("version_id"));
-        items.add(version.map(v -> new ExerciseStatus(v, rev, saved, words)));
+        long seed = exerciseId == null || r.getString("exercise_id").equals(exerciseId) ? r.getLong("variant_seed") : 0;
+        items.add(catalog.version(r.getLong("version_id"), seed).map(v -> new ExerciseStatus(v, rev, saved, words)));
       }
       return Future.all(items).map(all -> {
         Overview o = new Overview(invitationId, i.getString("pseudonym"),

@@ -205,21 +205,20 @@ public final class ExerciseLoader {
     if (variants == null || variants.scales() == null || variant.scaleFactors().isEmpty()) {
       return;
     }
+    // each scaled column with its factor, in declaration order: a problem names at most one, the first it mentions
+    java.util.Map<String, Double> scaled = new java.util.LinkedHashMap<>();
+    for (int s = 0; s < variants.scales().size(); s++) {
+      double factor = variant.scaleFactors().get(s);
+      variants.scales().get(s).columns().values().forEach(cols -> cols.forEach(c -> scaled.putIfAbsent(c, factor)));
+    }
     for (int i = before; i < problems.size(); i++) {
+      int at = i;
       Problem p = problems.get(i);
-      for (int s = 0; s < variants.scales().size(); s++) {
-        double factor = variant.scaleFactors().get(s);
-        for (List<String> columns : variants.scales().get(s).columns().values()) {
-          for (String c : columns) {
-            if (java.util.regex.Pattern.compile("\\b" + java.util.regex.Pattern.quote(c) + "\\b").matcher(p.message()).find()) {
-              problems.set(i, new Problem(p.file(), p.line(), p.message() + " (this variant multiplies " + c + " by "
-                  + String.format(java.util.Locale.ROOT, "%.3f", factor) + ": a 'scale' pattern must find the figure that restates it)"));
-              s = variants.scales().size();
-              break;
-            }
-          }
-        }
-      }
+      scaled.entrySet().stream()
+          .filter(c -> java.util.regex.Pattern.compile("\\b" + java.util.regex.Pattern.quote(c.getKey()) + "\\b").matcher(p.message()).find())
+          .findFirst().ifPresent(c -> problems.set(at, new Problem(p.file(), p.line(), p.message()
+              + " (this variant multiplies " + c.getKey() + " by " + String.format(java.util.Locale.ROOT, "%.3f", c.getValue())
+              + ": a 'scale' pattern must find the figure that restates it)")));
     }
   }
 
