@@ -94,8 +94,8 @@ public final class HttpVerticle extends VerticleBase {
 
     Access.middleware(router.route("/api/*")).handler(BodyHandler.create(false).setBodyLimit(API_BODY_LIMIT));
     // autosaves beyond capacity: 503 + Retry-After at once, before the session lookup's round trip (issue 28)
-    Access.middleware(router.put(LoadShedding.AUTOSAVE_PATH))
-        .handler(LoadShedding.of(vertx, config.autosave(), ops.registry).handler(sessions.cookieName()));
+    LoadShedding shedding = LoadShedding.of(vertx, config.autosave(), ops.registry);
+    Access.middleware(router.put(LoadShedding.AUTOSAVE_PATH)).handler(shedding.handler(sessions.cookieName()));
     router.route().handler(BodyHandler.create(false).setBodyLimit(FORM_BODY_LIMIT));
     router.route().handler(Input::guard);
     router.route().handler(sessions::load);
@@ -110,7 +110,8 @@ public final class HttpVerticle extends VerticleBase {
 
     // form fields carry up to 5,000 characters (a decision rationale), up to 4 bytes each once decoded
     return ConnectionTimeouts.create(vertx, new HttpServerOptions().setPort(config.port()).setCompressionSupported(true)
-            .setMaxFormAttributeSize(FORM_BODY_LIMIT).setIdleTimeout(IDLE_TIMEOUT_SECONDS), HEAD_TIMEOUT, router)
+            .setMaxFormAttributeSize(FORM_BODY_LIMIT).setIdleTimeout(IDLE_TIMEOUT_SECONDS), HEAD_TIMEOUT,
+            shedding.front(router, guards::headers, ops::shedAtFront))
         .listen().onSuccess(s -> server = s);
   }
 

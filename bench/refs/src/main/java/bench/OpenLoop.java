@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * queueing). {@code openloop HOST PORT RATE SECONDS SESSIONS_FILE}: each line of the file is
  * {@code cookie csrf}; candidate i saves rev = base + n with ~2 KB of Markdown. Prints one JSON line: sent, ok,
  * errors, p50/p99/max in ms, and each candidate's last acknowledged rev (to check against the database).
- * {@code openloop HOST PORT RATE SECONDS SESSIONS_FILE ACKED_FILE WARMUP_SECONDS}: first sends WARMUP_SECONDS at the
- * same rate whose latencies are reported apart ({@code warmup_p99_ms}: this client's own JIT and its connections
+ * {@code openloop HOST PORT RATE SECONDS SESSIONS_FILE ACKED_FILE WARMUP_SECONDS}: first sends WARMUP_SECONDS rising
+ * evenly from 0 to RATE, whose latencies are reported apart ({@code warmup_p99_ms}: this client's own JIT and its connections
  * opening), then the SECONDS measured; every acknowledged revision of both counts for the lost-revision check. The
  * three measured seconds with the highest p99 are listed, so a tail from one stall shows as one.
  *
@@ -45,7 +45,11 @@ public final class OpenLoop {
         // idempotent PUT then; this client would count an error), so it lets idle connections go after 10 s
         .setKeepAlive(true).setKeepAliveTimeout(10), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(256));
     String text = "Markdown autosave text with `code`, *emphasis* and a list:\n\n- one\n- two\n\n".repeat(25);
-    long total = (long) rate * seconds;
+    // the warm-up ramps from 0 to RATE (rate * warmup / 2 requests): a cold client sending the full rate from its
+    // first millisecond, its JIT still compiling and its connections opening, built a backlog of seconds that the
+    // measured part then spent draining (measured: p99 4 s in the first second, 100 ms once drained)
+    long warmCount = (long) rate * warmup / 2;
+    long total = warmCount + (long) rate * measured;
     long[] latencies = new long[(int) total];
     byte[] kinds = new byte[(int) total]; // 1 accepted, 2 shed or too fast, 3 error
     AtomicLong shed = new AtomicLong();
@@ -58,19 +62,19 @@ public final class OpenLoop {
     CountDownLatch finished = new CountDownLatch(1);
     long base = System.currentTimeMillis() * 1000;
     long start = System.nanoTime();
-    long intervalNanos = 1_000_000_000L / rate;
     vertx.setPeriodic(1, id -> {
       if (sentCount.get() >= total) {
         vertx.cancelTimer(id);
         return;
       }
-      long due = Math.min(total, (System.nanoTime() - start) / intervalNanos + 1);
+      double t = (System.nanoTime() - start) / 1e9;
+      long due = Math.min(total, (t < warmup ? (long) (rate * t * t / (2.0 * warmup)) : warmCount + (long) ((t - warmup) * rate)) + 1);
       while (sentCount.get() < due) {
         long n = sentCount.getAndIncrement();
         int c = (int) (n % sessions.size());
         long rev = base + n;
         String[] s = sessions.get(c);
-        long t0 = start + n * intervalNanos; // the scheduled send time
+        long t0 = start + scheduled(n, rate, warmup, warmCount); // the scheduled send time
         inFlight.incrementAndGet();
         client.request(HttpMethod.PUT, "/api/v1/candidate/answers/incident-postmortem")
             .putHeader("Cookie", "gameday=" + s[0] + "; XSRF-TOKEN=" + s[1]).putHeader("X-XSRF-TOKEN", s[1])
@@ -104,7 +108,7 @@ public final class OpenLoop {
       }
     });
     finished.await();
-    int skip = warmup * rate;
+    int skip = (int) warmCount;
     long[] warm = Arrays.copyOf(latencies, skip);
     Arrays.sort(warm);
     long[] measuredLatencies = Arrays.copyOfRange(latencies, skip, latencies.length);
@@ -112,6 +116,12 @@ public final class OpenLoop {
     long[] sorted = measuredLatencies.clone();
     Arrays.sort(sorted);
     io.vertx.core.json.JsonArray worst = new io.vertx.core.json.JsonArray();
+    io.vertx.core.json.JsonArray bySecond = new io.vertx.core.json.JsonArray();
+    for (int sec = 0; sec < measured; sec++) { // where a backlog formed and drained
+      long[] one = Arrays.copyOfRange(measuredLatencies, sec * rate, (sec + 1) * rate);
+      Arrays.sort(one);
+      bySecond.add(Math.round(ms(one, 0.99)));
+    }
     java.util.stream.IntStream.range(0, measured).mapToObj(sec -> {
       long[] one = Arrays.copyOfRange(measuredLatencies, sec * rate, (sec + 1) * rate);
       Arrays.sort(one);
@@ -137,7 +147,8 @@ public final class OpenLoop {
         .put("elapsed_s", Math.round(elapsed * 10) / 10.0)
         .put("p50_ms", ms(sorted, 0.50)).put("p99_ms", ms(sorted, 0.99)).put("max_ms", ms(sorted, 1.0))
         .put("accepted_p99_ms", ms(accepted, 0.99)).put("refused_p99_ms", ms(refused, 0.99))
-        .put("warmup_p99_ms", ms(warm, 0.99)).put("worst_seconds", worst).put("error_causes", errorCauses)
+        .put("warmup_p99_ms", ms(warm, 0.99)).put("worst_seconds", worst)
+        .put("p99_ms_by_second", bySecond).put("error_causes", errorCauses)
         .put("latency_from", "scheduled send time").encode());
     vertx.close();
     System.exit(0);
@@ -145,6 +156,12 @@ public final class OpenLoop {
 
   private static final AtomicLong sentCount = new AtomicLong();
   private static final AtomicLong inFlight = new AtomicLong();
+
+  /** Request n's send time from the start, in nanoseconds: on the warm-up's ramp, then every 1/rate s. */
+  static long scheduled(long n, int rate, int warmup, long warmCount) {
+    double seconds = n < warmCount ? Math.sqrt(2.0 * warmup * n / rate) : warmup + (double) (n - warmCount) / rate;
+    return (long) (seconds * 1e9);
+  }
 
   /** The latencies of one kind of answer, sorted. */
   private static long[] of(long[] latencies, byte[] kinds, byte kind) {

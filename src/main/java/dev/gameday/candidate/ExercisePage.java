@@ -59,8 +59,8 @@ final class ExercisePage {
   private final com.github.benmanes.caffeine.cache.Cache<String, byte[]> readPanes =
       com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumWeight(READ_PANES_BYTES)
           .<String, byte[]>weigher((k, v) -> v.length).build();
-  /** At most this many bytes of kept reading panes (a few hundred variants' panes). */
-  static final long READ_PANES_BYTES = 64L * 1024 * 1024;
+  /** At most this many bytes of kept reading panes: a sixteenth of the heap (32 MiB, about 700 panes, in 512 MiB). */
+  static final long READ_PANES_BYTES = dev.gameday.web.MemoryBudget.readPanes();
 
   ExercisePage(CandidateService service, Catalog catalog, Pages pages, MarkdownRenderer markdown, MoreTime moreTime) {
     this.service = service;

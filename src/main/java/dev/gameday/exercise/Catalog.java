@@ -67,9 +67,9 @@ public final class Catalog {
    */
   private final com.github.benmanes.caffeine.cache.Cache<String, Version> variants =
       com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(500).build();
-  /** Variant evidence files by version key and path, at most 64 MiB of them. */
+  /** Variant evidence files by version key and path, at most a sixteenth of the heap of them (web/MemoryBudget). */
   private final com.github.benmanes.caffeine.cache.Cache<String, FileContent> variantFiles =
-      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumWeight(64L * 1024 * 1024)
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumWeight(dev.gameday.web.MemoryBudget.variantFiles())
           .<String, FileContent>weigher((k, f) -> f.content().length()).build();
 
   private final java.util.concurrent.atomic.LongAdder variantsBuilt = new java.util.concurrent.atomic.LongAdder();

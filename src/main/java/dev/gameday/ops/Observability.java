@@ -248,6 +248,19 @@ public final class Observability {
     registry.timer("gameday.autosave.duration", "outcome", outcome).record(nanos, TimeUnit.NANOSECONDS);
   }
 
+  /**
+   * An autosave refused by web/LoadShedding's front door, before the router (and so before {@link #requests}' access
+   * log and timing): counted as the route's handler counts a refusal, {@code unavailable}/{@code overloaded}.
+   */
+  public void shedAtFront() {
+    if (shedAtFront == null) {
+      shedAtFront = registry.counter("gameday.autosaves", "outcome", "unavailable", "reason", "overloaded");
+    }
+    shedAtFront.increment();
+  }
+
+  private volatile io.micrometer.core.instrument.Counter shedAtFront;
+
   /** Time to apply one template (the page renderer reports here). */
   public void rendered(String template, long nanos) {
     registry.timer("gameday.render", "template", template).record(nanos, TimeUnit.NANOSECONDS);

@@ -25,7 +25,12 @@ public final class Guards {
   }
 
   public void headers(RoutingContext ctx) {
-    var h = ctx.response().headers();
+    headers(ctx.response().headers());
+    ctx.next();
+  }
+
+  /** The security headers every response carries, set on {@code h}. */
+  public void headers(io.vertx.core.MultiMap h) {
     h.set("Content-Security-Policy", CSP);
     h.set("X-Content-Type-Options", "nosniff");
     h.set("Referrer-Policy", "no-referrer");
@@ -34,7 +39,6 @@ public final class Guards {
     if (https) {
       h.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     }
-    ctx.next();
   }
 
   /**

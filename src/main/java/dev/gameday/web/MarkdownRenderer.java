@@ -33,8 +33,8 @@ public final class MarkdownRenderer {
   public static final int THREADS = 2;
   public static final int MAX_PENDING = 64;
   public static final long BUDGET_MILLIS = 2_000;
-  /** About 64 MB of HTML (Java strings are two bytes a character at most). */
-  public static final long CACHE_CHARS = 32L * 1024 * 1024;
+  /** A thirty-second of the heap in characters (16 M, at most 32 MiB, in a 512 MiB heap; web/MemoryBudget). */
+  public static final long CACHE_CHARS = MemoryBudget.markdownChars();
 
   /** How long a given-up text is shown as text before it is tried again (a slow moment must not last). */
   private static final long GIVEN_UP_NANOS = TimeUnit.MINUTES.toNanos(1);

@@ -210,4 +210,71 @@ class LoadSheddingTest {
     assertThrows(IllegalArgumentException.class, () -> Config.fromEnvironment(Map.of("GAMEDAY_AUTOSAVE_MAX_IN_FLIGHT", "0")));
     assertThrows(IllegalArgumentException.class, () -> Config.fromEnvironment(Map.of("GAMEDAY_AUTOSAVE_RETRY_AFTER", "x")));
   }
+
+  @Test
+  @DisplayName("the front door: a save that would be refused is answered 503 before the router, with the same answer,"
+      + " counted, the connection kept; other methods, paths and a save with room pass to the router")
+  void frontDoor() throws Exception {
+    shedding = new LoadShedding(new Limits(1, 0, 10, 0, 3));
+    java.util.concurrent.atomic.AtomicInteger routed = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger shed = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+    Router router = Router.router(vertx);
+    router.route().handler(ctx -> {
+      routed.incrementAndGet();
+      ctx.next();
+    });
+    router.put(LoadShedding.AUTOSAVE_PATH).handler(shedding.handler("gameday"));
+    router.put(LoadShedding.AUTOSAVE_PATH).handler(ctx -> {
+      if ("hold".equals(ctx.pathParam("exerciseId"))) {
+        held.add(ctx);
+      } else {
+        ctx.response().end("saved");
+      }
+    });
+    router.route().handler(ctx -> ctx.response().end("routed"));
+    server = await(vertx.createHttpServer().connectionHandler(c -> connections.incrementAndGet())
+        .requestHandler(shedding.front(router, h -> h.set("X-Content-Type-Options", "nosniff"), shed::incrementAndGet))
+        .listen(0));
+    int port = server.actualPort();
+    WebClient one = WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions().setKeepAlive(true),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(1));
+    java.util.function.Function<String, Future<HttpResponse<Buffer>>> save = path -> one
+        .request(HttpMethod.PUT, port, "localhost", path).sendBuffer(Buffer.buffer("{\"rev\": 1, \"sections\": {}}"));
+    Future<HttpResponse<Buffer>> holding = WebClient.create(vertx)
+        .request(HttpMethod.PUT, port, "localhost", LoadShedding.AUTOSAVE_PREFIX + "hold").sendBuffer(Buffer.buffer("{}"));
+    eventually(() -> held.size() == 1, "the one slot is taken");
+    int routedBefore = routed.get();
+
+    HttpResponse<Buffer> r = await(save.apply(LoadShedding.AUTOSAVE_PREFIX + "incident-postmortem"));
+    assertShed(r, 503, "overloaded");
+    assertEquals("3", r.getHeader("Retry-After"));
+    assertEquals("no-store", r.getHeader("Cache-Control"));
+    assertEquals("nosniff", r.getHeader("X-Content-Type-Options"), "the security headers are set");
+    assertNotNull(r.getHeader(RequestIds.HEADER), "a request id, as on every answer");
+    assertEquals(routedBefore, routed.get(), "refused before the router");
+    assertEquals(1, shed.get(), "counted");
+
+    assertEquals("routed", await(one.request(HttpMethod.GET, port, "localhost", LoadShedding.AUTOSAVE_PREFIX + "x").send())
+        .bodyAsString(), "a GET of the answer passes");
+    assertEquals("routed", await(save.apply(LoadShedding.AUTOSAVE_PREFIX + "x/y")).bodyAsString(), "another path passes");
+    assertEquals(1, shed.get());
+
+    held.get(0).response().end("ok");
+    assertEquals(200, await(holding).statusCode());
+    eventually(() -> shedding.inFlight() == 0, "the slot is back");
+    HttpResponse<Buffer> saved = await(save.apply(LoadShedding.AUTOSAVE_PREFIX + "incident-postmortem"));
+    assertEquals("saved", saved.bodyAsString(), "with a slot free the save passes the front door to the router");
+    assertEquals(2, connections.get(), "the refused save's connection was kept for the next requests (one each client)");
+  }
+
+  @Test
+  @DisplayName("the front door recognises the autosave path only: the prefix and one non-empty segment")
+  void autosavePath() {
+    assertTrue(LoadShedding.isAutosave("/api/v1/candidate/answers/incident-postmortem"));
+    assertFalse(LoadShedding.isAutosave("/api/v1/candidate/answers/"));
+    assertFalse(LoadShedding.isAutosave("/api/v1/candidate/answers/x/history"));
+    assertFalse(LoadShedding.isAutosave("/api/v1/candidate/answer/x"));
+    assertFalse(LoadShedding.isAutosave(null));
+  }
 }
