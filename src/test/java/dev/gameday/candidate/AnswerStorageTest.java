@@ -193,6 +193,50 @@ class AnswerStorageTest {
     assertEquals("revision nine", await(c.browser().get(ANSWERS)).bodyAsJsonObject().getJsonObject("sections").getString("summary"));
   }
 
+  @Test
+  @DisplayName("last activity follows the saves to the minute, and a save in the same minute as the one before does not rewrite it (V100)")
+  void activityOnceAMinute() {
+    Saver c = Saver.invite(app, vertx, "Storage Person 103", "storage-103@example.com");
+    long id = c.invitation().id();
+    app.sql("update invitation_activity set at = now() - interval '1 hour' where invitation_id = $1", id);
+    assertEquals(200, await(save(c.browser(), 1, new JsonObject().put("summary", "first"))).statusCode());
+    assertEquals(Boolean.TRUE, app.one("select a.at = h.saved_at as moved from invitation_activity a join answer_heads h"
+        + " on h.invitation_id = a.invitation_id where a.invitation_id = $1", id).orElseThrow().getBoolean("moved"),
+        "the first save moves last activity to its time");
+
+    // a save in the same minute: the activity row is not written (its row version stays); one that crosses into the
+    // next minute while the test runs would, so the check is made on a pair of saves inside one minute
+    boolean checked = false;
+    for (int attempt = 0; attempt < 3 && !checked; attempt++) {
+      String before = activityVersion(id);
+      String minute0 = minuteOfSave(id);
+      assertEquals(200, await(save(c.browser(), 2 + attempt, new JsonObject().put("summary", "again " + attempt))).statusCode());
+      if (minute0.equals(minuteOfSave(id))) {
+        assertEquals(before, activityVersion(id), "a save in the same minute leaves the activity row alone");
+        checked = true;
+      }
+    }
+    assertTrue(checked, "two saves fell inside one minute");
+
+    // the previous save a minute and more ago: the next save is in another minute and moves the activity
+    app.sql("update answer_heads set saved_at = saved_at - interval '2 minutes' where invitation_id = $1", id);
+    app.sql("update invitation_activity set at = now() - interval '1 hour' where invitation_id = $1", id);
+    assertEquals(200, await(save(c.browser(), 10, new JsonObject().put("summary", "later"))).statusCode());
+    assertEquals(Boolean.TRUE, app.one("select a.at = h.saved_at as moved from invitation_activity a join answer_heads h"
+        + " on h.invitation_id = a.invitation_id where a.invitation_id = $1", id).orElseThrow().getBoolean("moved"),
+        "a save in a new minute moves last activity to its time");
+  }
+
+  private static String activityVersion(long id) {
+    return app.one("select ctid::text || '/' || xmin::text as v from invitation_activity where invitation_id = $1", id)
+        .orElseThrow().getString("v");
+  }
+
+  private static String minuteOfSave(long id) {
+    return app.one("select date_trunc('minute', saved_at)::text as m from answer_heads where invitation_id = $1", id)
+        .orElseThrow().getString("m");
+  }
+
   /**
    * Each section's stored text as physical row versions (id, ctid, xmin of its history rows): they change exactly
    * when the section's text is written (V96: the history holds each section's text).
