@@ -53,6 +53,9 @@ public final class Answers {
    * text while it is younger than the window ($5 seconds), else a new row starts. So there is one row per section per
    * minute at most, each holding the newest text of its minute (restoring "a minute ago" gives what the candidate had
    * at the end of that minute), and unchanged sections, and those a partial save leaves out, are not written.
+   * One index descent per section reads its two newest rows: the newest (its id and start, for the window) and,
+   * of the two, the higher revision's text (ties to the newer row), which is the section's stored text; two
+   * descents, one for each, ran 13% fewer saves a second in pgbench (4,900-5,100 against 5,600-5,700).
    * Saves run in rounds ({@link GroupCommit}); each statement of a round sees the ones before it. The stored text is
    * the highest revision's among the section's two newest rows: two servers saving one answer at once may start rows in either
    * order, but only a newer revision passes the head row's check.
@@ -71,15 +74,17 @@ public final class Answers {
       ), given as (
         select e.key as section_id, e.value as text from up, jsonb_each_text($4::jsonb) e
       ), state as (
-        select g.section_id, g.text, l.id, l.started_at,
-               (select n.text from (select h.text, h.rev, h.id from answer_section_history h
-                                     where h.invitation_id = $1 and h.exercise_id = $2 and h.section_id = g.section_id
-                                     order by h.id desc limit 2) n
-                 order by n.rev desc, n.id desc limit 1) as stored
+        select g.section_id, g.text, l.id, l.started_at, l.stored
           from given g
-          left join lateral (select h.id, h.started_at from answer_section_history h
-                              where h.invitation_id = $1 and h.exercise_id = $2 and h.section_id = g.section_id
-                              order by h.id desc limit 1) l on true
+          left join lateral (
+            select n.id, n.started_at, case when n.older_rev > n.rev then n.older_text else n.text end as stored
+              from (select t.id, t.started_at, t.rev, t.text,
+                           lead(t.rev) over (order by t.id desc) as older_rev,
+                           lead(t.text) over (order by t.id desc) as older_text
+                      from (select h.id, h.started_at, h.rev, h.text from answer_section_history h
+                             where h.invitation_id = $1 and h.exercise_id = $2 and h.section_id = g.section_id
+                             order by h.id desc limit 2) t) n
+             order by n.id desc limit 1) l on true
       ), changed as (
         select * from state where coalesce(stored, '') is distinct from text
       ), refreshed as (
