@@ -277,4 +277,38 @@ class LoadSheddingTest {
     assertFalse(LoadShedding.isAutosave("/api/v1/candidate/answer/x"));
     assertFalse(LoadShedding.isAutosave(null));
   }
+
+  @Test
+  @DisplayName("the front door's refusals are logged as a count at most every 10 s, the first at once and the last ones by the periodic report")
+  void shedLog() throws Exception {
+    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(LoadShedding.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender = new ch.qos.logback.core.read.ListAppender<>();
+    appender.setContext(logger.getLoggerContext());
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      shedding = new LoadShedding(new Limits(1, 0, 10, 0, 2));
+      assertTrue(shedding.tryAcquire());
+      server = await(vertx.createHttpServer().requestHandler(shedding.front(r -> r.response().end("routed"), h -> { }, () -> { }))
+          .listen(0));
+      int port = server.actualPort();
+      for (int i = 0; i < 3; i++) {
+        assertEquals(503, await(client.request(HttpMethod.PUT, port, "localhost", LoadShedding.AUTOSAVE_PREFIX + "x")
+            .sendBuffer(Buffer.buffer("{}"))).statusCode());
+      }
+      List<String> logged = appender.list.stream().map(e -> e.getFormattedMessage()).toList();
+      assertEquals(1, logged.size(), "one line, not one a refusal: " + logged);
+      assertTrue(logged.get(0).contains("since the last report (at most one every 10 s): 1;"), logged.get(0));
+      shedding.reportShed(System.nanoTime()); // within 10 s of the first: nothing yet
+      assertEquals(1, appender.list.size());
+      shedding.reportShed(System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(11));
+      assertEquals(2, appender.list.size());
+      assertTrue(appender.list.get(1).getFormattedMessage().contains(": 2;"), "the two refused after the first line");
+      shedding.reportShed(System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30));
+      assertEquals(2, appender.list.size(), "nothing refused since: no line");
+    } finally {
+      logger.detachAppender(appender);
+      shedding.release();
+    }
+  }
 }
