@@ -210,6 +210,7 @@ public final class LoadShedding implements Shareable {
     String retryAfter = Integer.toString(limits.retryAfterSeconds());
     return req -> {
       if (req.method() == HttpMethod.PUT && full() && isAutosave(req.path())) {
+        req.routed(AUTOSAVE_PATH); // the HTTP metrics name the route, as the router would, not "unmatched"
         MultiMap h = req.response().headers();
         headers.accept(h);
         h.set(RequestIds.HEADER, RequestIds.generate());

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The whole application with every autosave slot taken: saves are shed at once, everything else answers. */
+/**
+ * The whole application with every autosave slot taken: saves are shed at once (at the front door: no wait is
+ * configured), everything else answers.
+ */
 @ExtendWith(PostgresExtension.class)
 class LoadSheddingAppTest {
   static final String EX = "incident-postmortem";
@@ -29,7 +32,11 @@ class LoadSheddingAppTest {
 
   @BeforeAll
   static void start(TestDatabase db) throws Exception {
-    app = TestApp.start(db);
+    // no wait: with every slot held a save is refused at the front door, before the router (LoadShedding.front);
+    // the route's own refusal after a wait is tested in LoadSheddingTest and the browser test
+    LoadShedding.Limits d = LoadShedding.Limits.DEFAULT;
+    app = TestApp.start(db, dev.gameday.support.Library.everyReviewCounts(), c -> c.withAutosave(new LoadShedding.Limits(
+        d.maxInFlight(), 0, d.maxWaitMillis(), 0, d.retryAfterSeconds())));
     vertx = Vertx.vertx();
   }
 
@@ -76,6 +83,9 @@ class LoadSheddingAppTest {
       Thread.sleep(200); // the access log and metrics run at the response's end
       double shed = app.app.ops.registry.counter("gameday.autosaves", "outcome", "unavailable", "reason", "overloaded").count();
       assertEquals(1.0, shed, "the shed save is counted as unavailable/overloaded");
+      assertTrue(app.app.ops.registry.scrape().lines().anyMatch(l -> l.startsWith("vertx_http_server_requests_total")
+          && l.contains("code=\"5xx\"") && l.contains("route=\"" + LoadShedding.AUTOSAVE_PATH + "\"")),
+          "the HTTP metrics count the refusal under the autosave route, not as unmatched");
     } finally {
       for (int i = 0; i < held; i++) {
         shedding.release();
