@@ -117,7 +117,8 @@ public final class RouteTemplates {
           literals++;
         }
       }
-      out.add(new Template(prefix && !path.endsWith("*") ? path + "*" : path, segments, prefix, r.methods() == null ? Set.of() : r.methods(), literals, out.size()));
+      String name = prefix && !path.endsWith("*") ? path + "*" : path;
+      out.add(new Template(name, segments, prefix, r.methods() == null ? Set.of() : r.methods(), literals, out.size()));
     }
     return List.copyOf(out);
   }

@@ -200,8 +200,9 @@ public final class LoadShedding implements Shareable {
    * wait full) is answered {@code 503} with {@code Retry-After} before routing, body parsing, the access log and the
    * metrics' route lookup. Those cost 0.22 ms of CPU a refusal on the 2-core bench machine, so at 4,000 saves a
    * second the refusals alone took most of a core and the saves admitted waited behind them; a refusal here costs
-   * the HTTP parse and a fixed response, 0.065 ms (wrk, every slot held: 22,700 refusals a second on 1.5 cores). The answer is the same as {@link #handler}'s: the same status, headers
-   * ({@code headers} adds the security headers every response carries) and JSON body. The unread body is discarded by
+   * the HTTP parse and a fixed response, 0.065 ms (wrk, every slot held: 22,700 refusals a second on 1.5 cores).
+   * The answer is the same as {@link #handler}'s: the same status, headers ({@code headers} adds the security headers
+   * every response carries) and JSON body. The unread body is discarded by
    * Vert.x and the connection kept. {@code onShed} counts each one (the metrics); the log says how many were refused,
    * at most once every 10 seconds (and within 20 s of the last one), instead of an access-log line each.
    */
@@ -250,7 +251,8 @@ public final class LoadShedding implements Shareable {
     long due = nextShedLog.get();
     if (shedSinceLog.get() > 0 && now - due >= 0 && nextShedLog.compareAndSet(due, now + SHED_LOG_NANOS)) {
       LOG.warn("autosave overload: refused at the front door since the last report (at most one every 10 s): {};"
-          + " answered 503 with Retry-After {} s, the pages send them again", shedSinceLog.getAndSet(0), limits.retryAfterSeconds());
+          + " answered 503 with Retry-After {} s, the pages send them again", shedSinceLog.getAndSet(0),
+          limits.retryAfterSeconds());
     }
   }
 
