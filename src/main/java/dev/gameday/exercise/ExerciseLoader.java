@@ -211,11 +211,13 @@ public final class ExerciseLoader {
       double factor = variant.scaleFactors().get(s);
       variants.scales().get(s).columns().values().forEach(cols -> cols.forEach(c -> scaled.putIfAbsent(c, factor)));
     }
+    // each column's word pattern compiled once, not once per problem
+    java.util.Map<String, java.util.regex.Pattern> named = new java.util.HashMap<>();
+    scaled.keySet().forEach(c -> named.put(c, java.util.regex.Pattern.compile("\\b" + java.util.regex.Pattern.quote(c) + "\\b")));
     for (int i = before; i < problems.size(); i++) {
       int at = i;
       Problem p = problems.get(i);
-      scaled.entrySet().stream()
-          .filter(c -> java.util.regex.Pattern.compile("\\b" + java.util.regex.Pattern.quote(c.getKey()) + "\\b").matcher(p.message()).find())
+      scaled.entrySet().stream().filter(c -> named.get(c.getKey()).matcher(p.message()).find())
           .findFirst().ifPresent(c -> problems.set(at, new Problem(p.file(), p.line(), p.message()
               + " (this variant multiplies " + c.getKey() + " by " + String.format(java.util.Locale.ROOT, "%.3f", c.getValue())
               + ": a 'scale' pattern must find the figure that restates it)")));

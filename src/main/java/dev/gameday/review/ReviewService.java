@@ -163,7 +163,8 @@ public final class ReviewService {
   private Future<Item> item(Row r, Account me, boolean variant) {
     String mine = r.getString("my_state");
     Boolean disagreement = seesOthers(mine, me) ? r.getBoolean("disagreement") : null;
-    return catalog.version(r.getLong("version_id"), variant ? r.getLong("variant_seed") : 0).map(v -> new Item(r.getUUID("submission_id"), r.getString("exercise_id"), v,
+    long seed = variant ? r.getLong("variant_seed") : 0; // seed 0: the library's version
+    return catalog.version(r.getLong("version_id"), seed).map(v -> new Item(r.getUUID("submission_id"), r.getString("exercise_id"), v,
         r.getString("track_id"), r.getString("pseudonym"), r.getOffsetDateTime("submitted_at"), r.getInteger("reviews_required"),
         r.getInteger("reviews_active"), r.getInteger("reviews_submitted"), disagreement, r.getBoolean("decided"), mine,
         Boolean.TRUE.equals(r.getBoolean("no_answer"))));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.gameday.candidate.Invitations.Created;
+import dev.gameday.support.LogCapture;
 import dev.gameday.support.PostgresExtension.Source;
 import dev.gameday.support.PostgresExtension.TestDatabase;
 import dev.gameday.support.TestApp;

@@ -281,12 +281,7 @@ class LoadSheddingTest {
   @Test
   @DisplayName("the front door's refusals are logged as a count at most every 10 s, the first at once and the last ones by the periodic report")
   void shedLog() throws Exception {
-    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(LoadShedding.class);
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender = new ch.qos.logback.core.read.ListAppender<>();
-    appender.setContext(logger.getLoggerContext());
-    appender.start();
-    logger.addAppender(appender);
-    try {
+    try (dev.gameday.support.LogCapture log = new dev.gameday.support.LogCapture()) {
       shedding = new LoadShedding(new Limits(1, 0, 10, 0, 2));
       assertTrue(shedding.tryAcquire());
       server = await(vertx.createHttpServer().requestHandler(shedding.front(r -> r.response().end("routed"), h -> { }, () -> { }))
@@ -296,18 +291,18 @@ class LoadSheddingTest {
         assertEquals(503, await(client.request(HttpMethod.PUT, port, "localhost", LoadShedding.AUTOSAVE_PREFIX + "x")
             .sendBuffer(Buffer.buffer("{}"))).statusCode());
       }
-      List<String> logged = appender.list.stream().map(e -> e.getFormattedMessage()).toList();
-      assertEquals(1, logged.size(), "one line, not one a refusal: " + logged);
-      assertTrue(logged.get(0).contains("since the last report (at most one every 10 s): 1;"), logged.get(0));
+      java.util.function.Supplier<List<String>> logged = () -> log.matching("LoadShedding", "autosave overload").stream()
+          .map(e -> e.getFormattedMessage()).toList();
+      assertEquals(1, logged.get().size(), "one line, not one a refusal: " + logged.get());
+      assertTrue(logged.get().get(0).contains("since the last report (at most one every 10 s): 1;"), logged.get().get(0));
       shedding.reportShed(System.nanoTime()); // within 10 s of the first: nothing yet
-      assertEquals(1, appender.list.size());
+      assertEquals(1, logged.get().size());
       shedding.reportShed(System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(11));
-      assertEquals(2, appender.list.size());
-      assertTrue(appender.list.get(1).getFormattedMessage().contains(": 2;"), "the two refused after the first line");
+      assertEquals(2, logged.get().size());
+      assertTrue(logged.get().get(1).contains(": 2;"), "the two refused after the first line");
       shedding.reportShed(System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30));
-      assertEquals(2, appender.list.size(), "nothing refused since: no line");
+      assertEquals(2, logged.get().size(), "nothing refused since: no line");
     } finally {
-      logger.detachAppender(appender);
       shedding.release();
     }
   }

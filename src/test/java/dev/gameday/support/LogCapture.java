@@ -1,4 +1,4 @@
-package dev.gameday.faults;
+package dev.gameday.support;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -8,29 +8,29 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /** Everything logged under {@code dev.gameday} while it is attached (the whole JVM: tests share the logger). */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
   private final Logger logger = (Logger) LoggerFactory.getLogger("dev.gameday");
 
-  LogCapture() {
+  public LogCapture() {
     appender.setContext(logger.getLoggerContext());
     appender.start();
     logger.addAppender(appender);
   }
 
-  List<ILoggingEvent> events() {
+  public List<ILoggingEvent> events() {
     synchronized (appender) {
       return new ArrayList<>(appender.list);
     }
   }
 
   /** Events from this logger (simple class name) whose formatted message contains the text. */
-  List<ILoggingEvent> matching(String loggerSuffix, String text) {
+  public List<ILoggingEvent> matching(String loggerSuffix, String text) {
     return events().stream().filter(e -> e.getLoggerName().endsWith(loggerSuffix))
         .filter(e -> e.getFormattedMessage().contains(text)).toList();
   }
 
-  long withStackTrace() {
+  public long withStackTrace() {
     return events().stream().filter(e -> e.getThrowableProxy() != null).count();
   }
 
