@@ -32,36 +32,61 @@ final class QueueRoutes {
     String track = ctx.request().getParam("track");
     String exercise = ctx.request().getParam("exercise");
     String status = ctx.request().getParam("status") == null ? "mine" : ctx.request().getParam("status");
-    int page = pageNumber(ctx);
-    Future<List<Assignments.Assignment>> assigned = page == 0 ? assignments.mine(me) : Future.succeededFuture(List.of());
-    assigned.compose(mine -> service.queue(me, track, exercise, status, page).map(items -> {
-      Map<String, Object> m = new HashMap<>();
-      Instant now = Instant.now();
-      m.put("assigned", mine.stream().map(a -> AssignmentRoutes.row(a, now)).toList());
-      m.put("title", "Review queue");
-      boolean more = items.size() > ReviewService.PAGE_SIZE;
-      m.put("items", items.stream().limit(ReviewService.PAGE_SIZE).map(ReviewRoutes::itemRow).toList());
-      m.put("empty", items.isEmpty());
-      m.put("filters", service.filters());
-      m.put("track", track == null ? "" : track);
-      m.put("exercise", exercise == null ? "" : exercise);
-      m.put("status", status);
-      m.put("statuses", List.of(Map.of("id", "mine", "label", "Needs my review"), Map.of("id", "more", "label", "Needs more reviews"),
-          Map.of("id", "disagreement", "label", "Disagreement"), Map.of("id", "decided", "label", "Decided"),
-          Map.of("id", "all", "label", "All")));
-      String q = "track=" + enc(track) + "&exercise=" + enc(exercise) + "&status=" + enc(status);
-      if (page > 0) {
-        m.put("prev", "/review?" + q + "&page=" + (page - 1));
-      }
-      if (more) {
-        m.put("next", "/review?" + q + "&page=" + (page + 1));
-      }
-      m.put("admin", me.admin());
-      return m;
-    })).compose(m -> service.notQualified(me).map(q -> { // reviewer qualification: the tracks where my reviews are practice
+    ReviewService.Cursor cursor = cursor(ctx);
+    if (cursor == BAD) {
+      ctx.fail(400, badCursor());
+      return;
+    }
+    service.queue(me, track, exercise, status, pageNumber(ctx), cursor).compose(page -> {
+      Future<List<Assignments.Assignment>> assigned = page.first() ? assignments.mine(me) : Future.succeededFuture(List.of());
+      return assigned.map(mine -> {
+        Map<String, Object> m = new HashMap<>();
+        Instant now = Instant.now();
+        m.put("assigned", mine.stream().map(a -> AssignmentRoutes.row(a, now)).toList());
+        m.put("title", "Review queue");
+        m.put("items", page.items().stream().map(ReviewRoutes::itemRow).toList());
+        m.put("empty", page.items().isEmpty());
+        m.put("filters", service.filters());
+        m.put("track", track == null ? "" : track);
+        m.put("exercise", exercise == null ? "" : exercise);
+        m.put("status", status);
+        m.put("statuses", List.of(Map.of("id", "mine", "label", "Needs my review"), Map.of("id", "more", "label", "Needs more reviews"),
+            Map.of("id", "disagreement", "label", "Disagreement"), Map.of("id", "decided", "label", "Decided"),
+            Map.of("id", "all", "label", "All")));
+        String q = "track=" + enc(track) + "&exercise=" + enc(exercise) + "&status=" + enc(status);
+        if (page.newer() != null) {
+          m.put("prev", "/review?" + q + "&before=" + page.newer());
+        }
+        if (page.older() != null) {
+          m.put("next", "/review?" + q + "&after=" + page.older());
+        }
+        m.put("admin", me.admin());
+        return m;
+      });
+    }).compose(m -> service.notQualified(me).map(q -> { // reviewer qualification: the tracks where my reviews are practice
       m.put("practiceTracks", q.stream().map(Qualifications.Status::trackTitle).toList());
       return m;
     })).onSuccess(m -> pages.render(ctx, 200, "review-queue", m)).onFailure(ctx::fail);
+  }
+
+  /** Stands for a cursor parameter that is present but not a cursor. */
+  private static final ReviewService.Cursor BAD = new ReviewService.Cursor(true, java.time.OffsetDateTime.MIN, new java.util.UUID(0, 0), 0);
+
+  /** The page's cursor: {@code after} (older than an item) or {@code before} (newer); null for none, BAD for a bad one. */
+  private static ReviewService.Cursor cursor(RoutingContext ctx) {
+    String after = ctx.request().getParam("after");
+    String before = ctx.request().getParam("before");
+    if (after == null && before == null) {
+      return null;
+    }
+    ReviewService.Cursor c = after != null && before != null ? null
+        : after != null ? ReviewService.Cursor.parse(after, true) : ReviewService.Cursor.parse(before, false);
+    return c == null ? BAD : c;
+  }
+
+  private static Http.ClientError badCursor() {
+    return new Http.ClientError(400, "invalid_cursor",
+        "This page link is not one the queue made (give after or before, not both, as the queue's links carry them): open the queue from its first page.");
   }
 
   private static int pageNumber(RoutingContext ctx) {
@@ -80,10 +105,21 @@ final class QueueRoutes {
   void json(RoutingContext ctx) {
     Account me = Access.account(ctx);
     int page = pageNumber(ctx);
-    service.queue(me, ctx.request().getParam("track"), ctx.request().getParam("exercise"), ctx.request().getParam("status"), page)
-        .onSuccess(items -> Http.json(ctx, 200, new JsonObject()
-            .put("items", ReviewService.toJson(items.stream().limit(ReviewService.PAGE_SIZE).toList()))
-            .put("page", page).put("hasMore", items.size() > ReviewService.PAGE_SIZE)))
+    ReviewService.Cursor cursor = cursor(ctx);
+    if (cursor == BAD) {
+      ctx.fail(400, badCursor());
+      return;
+    }
+    service.queue(me, ctx.request().getParam("track"), ctx.request().getParam("exercise"), ctx.request().getParam("status"), page, cursor)
+        .onSuccess(p -> {
+          JsonObject body = new JsonObject().put("items", ReviewService.toJson(p.items()));
+          if (cursor == null) {
+            body.put("page", page);
+          }
+          Http.json(ctx, 200, body.put("hasMore", p.older() != null)
+              .put("older", p.older() == null ? null : p.older().toString())
+              .put("newer", p.newer() == null ? null : p.newer().toString()));
+        })
         .onFailure(ctx::fail);
   }
 
