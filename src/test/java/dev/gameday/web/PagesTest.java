@@ -19,6 +19,7 @@ class PagesTest {
       Pages pages = new Pages(vertx);
       await(pages.warm());
       long afterWarm = pages.parses();
+      long lookedUp = pages.sourceLookups();
       // every template plus the layout partial
       assertTrue(afterWarm >= Pages.TEMPLATES.size() + 1, "parsed at warm-up: " + afterWarm);
       for (int i = 0; i < 3; i++) {
@@ -27,6 +28,8 @@ class PagesTest {
         }
       }
       assertEquals(afterWarm, pages.parses(), "rendering must not lex or parse templates again");
+      // Handlebars asks for a partial's source each time it applies it: the jar is searched once per template only
+      assertEquals(lookedUp, pages.sourceLookups(), "rendering must not search the class path for templates again");
     } finally {
       await(vertx.close());
     }
