@@ -32,12 +32,12 @@ final class QueueRoutes {
     String track = ctx.request().getParam("track");
     String exercise = ctx.request().getParam("exercise");
     String status = ctx.request().getParam("status") == null ? "mine" : ctx.request().getParam("status");
-    ReviewService.Cursor cursor = cursor(ctx);
+    ReviewQueue.Cursor cursor = cursor(ctx);
     if (cursor == BAD) {
       ctx.fail(400, badCursor());
       return;
     }
-    service.queue(me, track, exercise, status, pageNumber(ctx), cursor).compose(page -> {
+    service.queue().page(me, track, exercise, status, pageNumber(ctx), cursor).compose(page -> {
       Future<List<Assignments.Assignment>> assigned = page.first() ? assignments.mine(me) : Future.succeededFuture(List.of());
       return assigned.map(mine -> {
         Map<String, Object> m = new HashMap<>();
@@ -70,17 +70,17 @@ final class QueueRoutes {
   }
 
   /** Stands for a cursor parameter that is present but not a cursor. */
-  private static final ReviewService.Cursor BAD = new ReviewService.Cursor(true, java.time.OffsetDateTime.MIN, new java.util.UUID(0, 0), 0);
+  private static final ReviewQueue.Cursor BAD = new ReviewQueue.Cursor(true, java.time.OffsetDateTime.MIN, new java.util.UUID(0, 0), 0);
 
   /** The page's cursor: {@code after} (older than an item) or {@code before} (newer); null for none, BAD for a bad one. */
-  private static ReviewService.Cursor cursor(RoutingContext ctx) {
+  private static ReviewQueue.Cursor cursor(RoutingContext ctx) {
     String after = ctx.request().getParam("after");
     String before = ctx.request().getParam("before");
     if (after == null && before == null) {
       return null;
     }
-    ReviewService.Cursor c = after != null && before != null ? null
-        : after != null ? ReviewService.Cursor.parse(after, true) : ReviewService.Cursor.parse(before, false);
+    ReviewQueue.Cursor c = after != null && before != null ? null
+        : after != null ? ReviewQueue.Cursor.parse(after, true) : ReviewQueue.Cursor.parse(before, false);
     return c == null ? BAD : c;
   }
 
@@ -105,12 +105,12 @@ final class QueueRoutes {
   void json(RoutingContext ctx) {
     Account me = Access.account(ctx);
     int page = pageNumber(ctx);
-    ReviewService.Cursor cursor = cursor(ctx);
+    ReviewQueue.Cursor cursor = cursor(ctx);
     if (cursor == BAD) {
       ctx.fail(400, badCursor());
       return;
     }
-    service.queue(me, ctx.request().getParam("track"), ctx.request().getParam("exercise"), ctx.request().getParam("status"), page, cursor)
+    service.queue().page(me, ctx.request().getParam("track"), ctx.request().getParam("exercise"), ctx.request().getParam("status"), page, cursor)
         .onSuccess(p -> {
           JsonObject body = new JsonObject().put("items", ReviewService.toJson(p.items()));
           if (cursor == null) {

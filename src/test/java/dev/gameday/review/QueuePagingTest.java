@@ -109,7 +109,7 @@ class QueuePagingTest {
       List<String> seen = pages.stream().flatMap(List::stream).toList();
       assertEquals(all, seen, "every item once, in the queue's order (" + base + ")");
       for (int i = 0; i < pages.size() - 1; i++) {
-        assertEquals(ReviewService.PAGE_SIZE, pages.get(i).size(), "full pages before the last");
+        assertEquals(ReviewQueue.PAGE_SIZE, pages.get(i).size(), "full pages before the last");
       }
       // the same pages as offsets give
       for (int i = 0; i < pages.size(); i++) {
@@ -132,14 +132,14 @@ class QueuePagingTest {
     // the cursor of the fifth item: only four items are newer than it
     var fifth = app.sql("select submitted_at, submission_id, position from review_items"
         + " order by submitted_at desc, submission_id, position offset 4 limit 1").iterator().next();
-    String cursor = new ReviewService.Cursor(false, fifth.getOffsetDateTime(0), fifth.getUUID(1), fifth.getInteger(2)).toString();
+    String cursor = new ReviewQueue.Cursor(false, fifth.getOffsetDateTime(0), fifth.getUUID(1), fifth.getInteger(2)).toString();
     JsonObject page = json("status=all&before=" + cursor);
-    assertEquals(all.subList(0, ReviewService.PAGE_SIZE), ids(page), "the whole first page");
+    assertEquals(all.subList(0, ReviewQueue.PAGE_SIZE), ids(page), "the whole first page");
     assertNull(page.getString("newer"));
     // and from the sixth item's page onwards, 'newer' of a cursor with a page's worth above it is that page
     JsonObject second = json("status=all&after=" + json("status=all").getString("older"));
     JsonObject back = json("status=all&before=" + second.getString("newer"));
-    assertEquals(all.subList(0, ReviewService.PAGE_SIZE), ids(back));
+    assertEquals(all.subList(0, ReviewQueue.PAGE_SIZE), ids(back));
   }
 
   @Test
@@ -151,7 +151,7 @@ class QueuePagingTest {
     assertFalse(first.contains(">&larr; Newer<"), "the first page has no newer link");
     String second = await(reviewer.get(older.group(1).replace("&amp;", "&").replace("&#x3D;", "="))).bodyAsString();
     List<String> all = expected(null);
-    String firstOfSecond = "href=\"/review/" + all.get(ReviewService.PAGE_SIZE).substring(0, 36) + "\"";
+    String firstOfSecond = "href=\"/review/" + all.get(ReviewQueue.PAGE_SIZE).substring(0, 36) + "\"";
     assertTrue(second.contains(firstOfSecond), "the second page lists the 51st item's submission");
     assertFalse(first.contains(firstOfSecond), "which the first page does not");
     Matcher newer = Pattern.compile("href=\"(/review\\?[^\"]*before&#x3D;[^\"]+)\">&larr; Newer").matcher(second);
@@ -167,7 +167,7 @@ class QueuePagingTest {
   void everyFilter() {
     String admin = app.account("admin");
     Browser a = app.signIn(vertx, admin);
-    for (String status : ReviewService.STATUSES) {
+    for (String status : ReviewQueue.STATUSES) {
       for (String filter : new String[] {"", "&track=sre-senior", "&exercise=scaling-plan", "&track=sre-senior&exercise=scaling-plan"}) {
         for (Browser who : new Browser[] {reviewer, a}) {
           String base = "/api/v1/review/queue?status=" + status + filter;
@@ -194,14 +194,15 @@ class QueuePagingTest {
   static String cursorOf(String item, boolean older) {
     var r = app.sql("select submitted_at, submission_id, position from review_items where submission_id = $1::uuid and exercise_id = $2",
         item.substring(0, 36), item.substring(37)).iterator().next();
-    return new ReviewService.Cursor(older, r.getOffsetDateTime(0), r.getUUID(1), r.getInteger(2)).toString();
+    return new ReviewQueue.Cursor(older, r.getOffsetDateTime(0), r.getUUID(1), r.getInteger(2)).toString();
   }
 
   @Test
   @DisplayName("a cursor the queue did not make is refused with 400 and a sentence, as JSON and as a page")
   void badCursor() {
     for (String q : new String[] {"after=zz", "before=1.2.3", "after=99999999999999999999.8d7e0a46-1b8e-4a51-9d45-2b1a1c1d1e1f.0",
-        "after=1796429359597943.not-a-uuid.4", "after=1796429359597943.8d7e0a46-1b8e-4a51-9d45-2b1a1c1d1e1f.0"
+        "after=1796429359597943.not-a-uuid.4", "after=9223372036854775807.8d7e0a46-1b8e-4a51-9d45-2b1a1c1d1e1f.0",
+        "before=9999999999999999999.8d7e0a46-1b8e-4a51-9d45-2b1a1c1d1e1f.0", "after=1796429359597943.8d7e0a46-1b8e-4a51-9d45-2b1a1c1d1e1f.9999999999", "after=1796429359597943.8d7e0a46-1b8e-4a51-9d45-2b1a1c1d1e1f.0"
             + "&before=1796429359597943.8d7e0a46-1b8e-4a51-9d45-2b1a1c1d1e1f.0"}) {
       var r = await(reviewer.get("/api/v1/review/queue?status=all&" + q));
       assertEquals(400, r.statusCode(), q);
