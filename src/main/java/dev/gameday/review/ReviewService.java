@@ -141,12 +141,8 @@ public final class ReviewService {
   }
 
   private Future<List<Item>> items(io.vertx.sqlclient.RowSet<Row> rows, Account me) {
-    return items(rows, me, true);
-  }
-
-  private Future<List<Item>> items(io.vertx.sqlclient.RowSet<Row> rows, Account me, boolean variants) {
     List<Future<Item>> all = new ArrayList<>();
-    rows.forEach(r -> all.add(item(r, me, variants)));
+    rows.forEach(r -> all.add(item(r, me)));
     return Future.all(all).map(f -> f.list());
   }
 

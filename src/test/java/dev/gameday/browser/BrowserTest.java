@@ -48,6 +48,15 @@ abstract class BrowserTest {
     base = null;
   }
 
+  /** Signs in at /login as {@code email} with {@link TestApp#PASSWORD}, from a browser without cookies. */
+  static void signInByForm(String email) {
+    driver.manage().deleteAllCookies();
+    driver.get(base + "/login");
+    driver.findElement(org.openqa.selenium.By.id("email")).sendKeys(email);
+    driver.findElement(org.openqa.selenium.By.id("password")).sendKeys(TestApp.PASSWORD, org.openqa.selenium.Keys.ENTER);
+    Chromium.await(driver, d -> !d.getCurrentUrl().contains("/login"));
+  }
+
   /** Presses Tab until the focused element matches {@code selector} ({@link Chromium#tabTo}). */
   static WebElement tabTo(String selector) {
     return Chromium.tabTo(driver, selector);

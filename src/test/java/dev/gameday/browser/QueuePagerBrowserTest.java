@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gameday.support.TestApp;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,12 +26,7 @@ class QueuePagerBrowserTest extends BrowserTest {
     for (int i = 0; i < 11; i++) {
       app.submitted(vertx, "Pager Candidate " + i);
     }
-    String email = app.account("reviewer");
-    driver.manage().deleteAllCookies();
-    driver.get(base + "/login");
-    driver.findElement(By.id("email")).sendKeys(email);
-    driver.findElement(By.id("password")).sendKeys(TestApp.PASSWORD, Keys.ENTER);
-    Chromium.await(driver, d -> !d.getCurrentUrl().contains("/login"));
+    signInByForm(app.account("reviewer"));
   }
 
   static List<String> rows() {

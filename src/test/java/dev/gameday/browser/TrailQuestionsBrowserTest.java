@@ -9,7 +9,6 @@ import dev.gameday.candidate.Invitations.Created;
 import dev.gameday.exercise.Model.Criterion;
 import dev.gameday.exercise.Model.Exercise;
 import dev.gameday.support.Browser;
-import dev.gameday.support.TestApp;
 import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -97,11 +96,7 @@ class TrailQuestionsBrowserTest extends BrowserTest {
     String sid = await(cand.post("/api/v1/candidate/submit", null)).bodyAsJsonObject().getString("submissionId");
 
     String email = app.account("reviewer");
-    driver.manage().deleteAllCookies();
-    driver.get(base + "/login");
-    driver.findElement(By.id("email")).sendKeys(email);
-    driver.findElement(By.id("password")).sendKeys(TestApp.PASSWORD, Keys.ENTER);
-    Chromium.await(driver, d -> !d.getCurrentUrl().contains("/login"));
+    signInByForm(email);
     driver.get(base + "/review/" + sid + "/" + EX);
     assertTrue(driver.findElements(By.id("questions-h")).isEmpty(), "no questions before the review is submitted");
 
