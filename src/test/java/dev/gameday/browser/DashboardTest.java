@@ -85,6 +85,8 @@ class DashboardTest {
     WebElement summary = section.findElement(By.cssSelector(".ev-table-details summary"));
     assertTrue(summary.getText().contains("6 rows, only pod: api-1, api-2"), summary.getText());
     summary.click();
+    // the table is built on the details' toggle event, which the browser fires a task after the click
+    Chromium.await(driver, d -> !section.findElements(By.cssSelector(".ev-table tbody tr")).isEmpty());
     assertEquals(6, section.findElements(By.cssSelector(".ev-table tbody tr")).size());
 
     // one line for all pods shown, combined by mean, then by max
