@@ -149,4 +149,51 @@ class ConnectionTimeoutsTest {
     }
     return sb.toString();
   }
+
+  @Test
+  @DisplayName("a kept-alive connection holds only its request in progress, not every request it served until the next check")
+  void keptAliveHoldsNoFinishedRequests() throws IOException {
+    ConnectionTimeouts t = new ConnectionTimeouts(vertx, Duration.ofHours(1)); // no check runs during the test
+    HttpServer own = await(vertx.createHttpServer(new HttpServerOptions().setPort(0).setHttp2ClearTextEnabled(false))
+        .connectionHandler(t::connected)
+        .requestHandler(t.wrap(req -> req.response().end(req.path().equals("/held") ? String.valueOf(t.held()) : "ok")))
+        .listen());
+    try (Socket s = new Socket("localhost", own.actualPort())) {
+      s.setSoTimeout(5000);
+      OutputStream out = s.getOutputStream();
+      InputStream in = s.getInputStream();
+      for (int i = 0; i < 200; i++) {
+        assertTrue(exchange(out, in, "/").endsWith("ok"));
+      }
+      // the request asking is the one in progress; the 200 before it are done and must not be held
+      assertTrue(exchange(out, in, "/held").endsWith("\r\n\r\n1"), "held: only the request in progress");
+    } finally {
+      await(own.close());
+    }
+  }
+
+  /** One request on a kept-alive connection; the whole response (its body is short and has a content-length). */
+  private static String exchange(OutputStream out, InputStream in, String path) throws IOException {
+    write(out, "GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    StringBuilder b = new StringBuilder();
+    int length = -1;
+    while (true) {
+      int c = in.read();
+      if (c < 0) {
+        throw new IOException("closed");
+      }
+      b.append((char) c);
+      int head = b.indexOf("\r\n\r\n");
+      if (head >= 0) {
+        if (length < 0) {
+          String h = b.substring(0, head).toLowerCase(java.util.Locale.ROOT);
+          int at = h.indexOf("content-length: ");
+          length = Integer.parseInt(h.substring(at + 16, h.indexOf("\r\n", at) < 0 ? h.length() : h.indexOf("\r\n", at)).trim());
+        }
+        if (b.length() - head - 4 >= length) {
+          return b.toString();
+        }
+      }
+    }
+  }
 }
