@@ -105,7 +105,8 @@ public final class ReviewService {
     }
 
     public JsonObject toJson() {
-      return new JsonObject().put("submissionId", submissionId.toString()).put("exerciseId", exerciseId)
+      // sized for its 13 fields: a default JsonObject's map grows once on the way (a queue page writes 50 of these)
+      return new JsonObject(new java.util.LinkedHashMap<>(32)).put("submissionId", submissionId.toString()).put("exerciseId", exerciseId)
           .put("exerciseTitle", version.exercise().title()).put("track", trackId).put("pseudonym", pseudonym)
           .put("submittedAt", submittedAt.toString()).put("reviewsRequired", reviewsRequired)
           .put("reviewsSubmitted", reviewsSubmitted).put("disagreement", disagreement).put("decided", decided)

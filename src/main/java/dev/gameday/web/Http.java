@@ -72,7 +72,7 @@ public final class Http {
     ctx.response().setStatusCode(status)
         .putHeader("Content-Type", "application/json; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
-        .end(body.encode());
+        .end(body.toBuffer()); // UTF-8 bytes straight from the generator: no String, no second copy (a queue page is 19 KB)
   }
 
   /**
