@@ -108,6 +108,7 @@ public final class Gameday implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile String httpDeployment;
   private volatile Router router;
+  private volatile Sessions sessions;
   /** The features' timers, started by {@link #serve} and stopped by {@link #close}. */
   private final List<Loop> loops = new ArrayList<>();
   public final Observability ops;
@@ -238,6 +239,7 @@ public final class Gameday implements AutoCloseable {
     times.mark("templates");
     Sessions sessions = new Sessions(pool, config.https(), Duration.ofMinutes(config.staff().idleMinutes()),
         Duration.ofHours(config.staff().absoluteHours()), config.trustedProxies());
+    this.sessions = sessions;
     List<Consumer<Router>> features = features(sessions, new MarkdownRenderer(vertx));
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     Readiness readiness = new Readiness(pool, catalog, schemaVersion);
@@ -313,6 +315,11 @@ public final class Gameday implements AutoCloseable {
   }
 
   /** One of the HTTP verticles' routers, with every route mounted (for tests that check the routes). */
+  /** The sessions of a serving app (null before {@link #serve}); for tests. */
+  public Sessions sessions() {
+    return sessions;
+  }
+
   public Router router() {
     return router;
   }

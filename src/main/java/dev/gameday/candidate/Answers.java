@@ -6,7 +6,9 @@ import dev.gameday.exercise.Catalog;
 import dev.gameday.exercise.Catalog.Version;
 import dev.gameday.exercise.Model.Exercise;
 import dev.gameday.exercise.Model.Section;
+import dev.gameday.web.Access;
 import dev.gameday.web.Http.ClientError;
+import dev.gameday.web.Sessions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -47,6 +49,14 @@ public final class Answers {
       "select ie.version_id, i.variant_seed from invitation_exercises ie join invitations i on i.id = ie.invitation_id"
           + " where ie.invitation_id = $1 and ie.exercise_id = $2";
   /**
+   * The session lookup folded into the save (issue 28): the save's statement checks that the candidate's session is
+   * still live ($7 its id hash, $8 the idle timeout in seconds), as {@link dev.gameday.web.Sessions} does when it reads
+   * a session, and moves the session's last-seen time once a minute. The autosave reads its session from the
+   * database only the first time; after that the save's own round trip is the check.
+   */
+  private static final String SESSION_LIVE = Sessions.CANDIDATE_SESSION_LIVE.replace("$S", "$7").replace("$I", "$8")
+      .replace("$V", "$1");
+  /**
    * The save, one statement. The answer's head row (answer_heads: revision, time, word counts) takes the given rev if
    * it is newer; then each given section whose text differs from its stored text is written once, to the history
    * (V96, V99: a section's text is the highest revision of its two newest history rows): the section's latest row takes the new
@@ -62,7 +72,10 @@ public final class Answers {
    */
   private static final String SAVE = """
       with inv as (
-        select id from invitations where id = $1 and state = 'draft' and now() < closes_at for share
+        select id from invitations where id = $1 and state = 'draft' and now() < closes_at and SESSION_LIVE for share
+      ), touched as (
+        update sessions set last_seen_at = now()
+         where id_hash = $7 and last_seen_at < now() - interval '1 minute' and exists (select 1 from inv)
       ), up as (
         insert into answer_heads (invitation_id, exercise_id, rev, saved_at, word_counts)
         select inv.id, $2, $3, now(), $6::jsonb from inv
@@ -99,7 +112,8 @@ public final class Answers {
          where c.id is null or c.started_at <= up.saved_at - make_interval(secs => $5::float8)
         returning id
       )
-      select rev, saved_at, (select count(*) from added) as added from up""";
+      select rev, saved_at, (select count(*) from added) as added from up"""
+      .replace("SESSION_LIVE", SESSION_LIVE);
   /**
    * Bounds one answer's history: beyond $3 rows in a section (the first and the newest $3 - 1), or once the newer rows of the answer already hold $4
    * bytes, the oldest rows go; each section's first and newest row always stay, and so does its row with the highest
@@ -118,10 +132,11 @@ public final class Answers {
        where h.id = r.id and r.from_first > 1 and r.from_newest > 1 and r.from_top > 1
          and (r.from_newest >= $3 or r.bytes_so_far > $4)""";
   private static final String AFTER_REFUSED_SAVE = """
-      select i.state, now() < i.closes_at as open, a.rev, a.sections, a.saved_at
+      select i.state, now() < i.closes_at as open, a.rev, a.sections, a.saved_at, SESSION_LIVE as signed_in
         from invitations i
         left join answers a on a.invitation_id = i.id and a.exercise_id = $2
-       where i.id = $1""";
+       where i.id = $1""".replace("SESSION_LIVE", Sessions.CANDIDATE_SESSION_LIVE.replace("$S", "$3")
+      .replace("$I", "$4").replace("$V", "$1"));
   private final Pool pool;
   private final Catalog catalog;
   private final GroupCommit saves;
@@ -221,7 +236,7 @@ public final class Answers {
    * the stored revision with the same text is answered as the first time; an older one is refused with the
    * stored revision.
    */
-  public Future<Saved> save(long invitationId, String exerciseId, JsonObject body) {
+  public Future<Saved> save(long invitationId, byte[] session, String exerciseId, JsonObject body) {
     Object rawRev = body.getValue("rev");
     Object rawSections = body.getValue("sections");
     if (!(rawRev instanceof Number n) || n.doubleValue() != Math.floor(n.doubleValue()) || n.longValue() < 1
@@ -251,10 +266,11 @@ public final class Answers {
       for (String key : sections.fieldNames()) {
         counts.put(key, wordCount(sections.getString(key)));
       }
-      return saves.submit(invitationId, Tuple.of(invitationId, exerciseId, rev, sections, HISTORY_WINDOW_SECONDS, counts))
+      return saves.submit(invitationId, Tuple.of(invitationId, exerciseId, rev, sections, HISTORY_WINDOW_SECONDS, counts)
+              .addValue(session).addValue(Sessions.CANDIDATE_IDLE.getSeconds()))
           .compose(rows -> {
             if (rows.size() != 1) {
-              return explainRefusedSave(invitationId, exerciseId, rev, sections);
+              return explainRefusedSave(invitationId, session, exerciseId, rev, sections);
             }
             Saved saved = saved(rows);
             return rows.iterator().next().getLong("added") == 0 ? Future.succeededFuture(saved)
@@ -279,9 +295,14 @@ public final class Answers {
     return new Saved(r.getLong("rev"), r.getOffsetDateTime("saved_at"));
   }
 
-  private Future<Saved> explainRefusedSave(long invitationId, String exerciseId, long rev, JsonObject sections) {
-    return pool.preparedQuery(AFTER_REFUSED_SAVE).execute(Tuple.of(invitationId, exerciseId)).compose(rows -> {
+  private Future<Saved> explainRefusedSave(long invitationId, byte[] session, String exerciseId, long rev,
+                                           JsonObject sections) {
+    return pool.preparedQuery(AFTER_REFUSED_SAVE)
+        .execute(Tuple.of(invitationId, exerciseId, session, Sessions.CANDIDATE_IDLE.getSeconds())).compose(rows -> {
       Row r = rows.iterator().next();
+      if (!r.getBoolean("signed_in")) { // ended (signed out, here or on another instance) or timed out since it was read
+        return Future.failedFuture(Access.NO_CANDIDATE_SESSION);
+      }
       if ("submitted".equals(r.getString("state"))) {
         return Future.failedFuture(new ClientError(409, "submitted",
             "These answers were submitted and can no longer be changed."));

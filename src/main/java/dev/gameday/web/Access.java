@@ -24,6 +24,9 @@ public final class Access {
   /** The route metadata key holding the token scopes a route accepts (a list, empty when tokens are refused). */
   public static final String SCOPES = "gameday.access.scopes";
   private static final String PRINCIPAL = "gameday.access.account";
+  /** A candidate route without a live candidate session. */
+  public static final ClientError NO_CANDIDATE_SESSION = new ClientError(401, "no_session",
+      "You are not signed in. Open your invitation link again; everything you saved is kept.");
 
   /** The rules. A stricter one never admits someone a looser one refuses, except where noted. */
   public enum Rule {
@@ -154,8 +157,7 @@ public final class Access {
     Session s = ctx.get(Session.KEY);
     ClientError refusal = switch (rule) {
       case PUBLIC -> null;
-      case CANDIDATE -> s != null && s.candidate() ? null : new ClientError(401, "no_session",
-          "You are not signed in. Open your invitation link again; everything you saved is kept.");
+      case CANDIDATE -> s != null && s.candidate() ? null : NO_CANDIDATE_SESSION;
       case STAFF -> s != null && s.account() ? null : new ClientError(401, "no_session", "Sign in to see this page.");
       case REVIEWER -> staff(s, s != null && s.reviews(), "Your account may not see this.");
       case ADMIN -> staff(s, s != null && s.admin(), "Your account may not see this.");

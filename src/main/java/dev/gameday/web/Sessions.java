@@ -1,13 +1,18 @@
 package dev.gameday.web;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Server-side sessions in Postgres, so every instance behind a load balancer shares them and logout ends a
@@ -38,6 +43,26 @@ public final class Sessions {
       insert into sessions (id_hash, kind, invitation_id, account_id, csrf_token, expires_at, user_agent, address)
       values ($1, $2, $3, $4, $5, now() + make_interval(secs => $6::float8), $7, $8)""";
   private static final String DELETE = "delete from sessions where id_hash = $1";
+  /**
+   * A candidate session's check as the autosave's statement repeats it ({@code candidate.Answers}): the session
+   * exists, is a candidate's, is the invitation's, and has reached neither its expiry nor its idle timeout. In it,
+   * {@code $S} stands for the id hash, {@code $I} for the idle timeout in seconds and {@code $V} for the invitation.
+   */
+  public static final String CANDIDATE_SESSION_LIVE = """
+      exists (select 1 from sessions s where s.id_hash = $S and s.kind = 'candidate' and s.invitation_id = $V
+                 and s.expires_at > now() and s.last_seen_at > now() - make_interval(secs => $I::float8))""";
+  /** Candidate sessions kept for autosaves: a few hundred bytes each. */
+  static final int CANDIDATES_KEPT = 20_000;
+  /**
+   * Candidate sessions as last read from the database, for the autosave only (issue 28: the session lookup folded
+   * into the save's round trip). What is kept never changes while a session lives (its invitation and CSRF token),
+   * and the save's own statement checks again that the session is live ({@link #CANDIDATE_SESSION_LIVE}) and moves
+   * its last-seen time; so a session ended here, on another instance or by its timeouts is refused by the save,
+   * never served from here. Every other request reads the session from the database.
+   */
+  private final Cache<ByteBuffer, Session> candidates = Caffeine.newBuilder().maximumSize(CANDIDATES_KEPT)
+      .expireAfterWrite(Duration.ofMinutes(10)).build();
+  private final AtomicLong lookups = new AtomicLong();
 
   private final Pool pool;
   private final boolean https;
@@ -77,6 +102,15 @@ public final class Sessions {
       return;
     }
     byte[] idHash = Tokens.hash(cookie.getValue());
+    if (ctx.request().method() == HttpMethod.PUT && LoadShedding.isAutosave(ctx.normalizedPath())) {
+      Session kept = candidates.getIfPresent(ByteBuffer.wrap(idHash));
+      if (kept != null) {
+        ctx.put(Session.KEY, kept); // checked again, and touched, by the save's own statement (Answers.SAVE)
+        ctx.next();
+        return;
+      }
+    }
+    lookups.incrementAndGet();
     pool.preparedQuery(LOOKUP).execute(Tuple.of(idHash, CANDIDATE_IDLE.getSeconds(), accountIdle.getSeconds(),
             accountAbsolute.getSeconds()))
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture() : use(ctx, idHash, rows.iterator().next()))
@@ -84,9 +118,18 @@ public final class Sessions {
         .onFailure(ctx::fail);
   }
 
+  /** Session lookups sent to the database so far; for tests. */
+  public long lookups() {
+    return lookups.get();
+  }
+
   private Future<Void> use(RoutingContext ctx, byte[] idHash, Row r) {
-    ctx.put(Session.KEY, new Session(idHash, r.getString("kind"), r.getLong("invitation_id"), r.getLong("account_id"),
-        r.getString("role"), r.getString("csrf_token"), r.getString("email"), r.getString("name")));
+    Session session = new Session(idHash, r.getString("kind"), r.getLong("invitation_id"), r.getLong("account_id"),
+        r.getString("role"), r.getString("csrf_token"), r.getString("email"), r.getString("name"));
+    ctx.put(Session.KEY, session);
+    if (session.candidate()) {
+      candidates.put(ByteBuffer.wrap(idHash), session);
+    }
     Future<Void> flash = Boolean.TRUE.equals(r.getBoolean("has_flash")) && Flash.shows(ctx)
         ? Flash.take(ctx, pool, idHash) : Future.succeededFuture();
     if (Boolean.TRUE.equals(r.getBoolean("stale"))) {
@@ -111,8 +154,7 @@ public final class Sessions {
     String addr = "account".equals(kind) ? clientAddress(ctx) : null;
     String address = addr == null || addr.length() > 100 ? null : addr;
     Cookie old = ctx.request().getCookie(cookieName());
-    Future<?> end = old == null ? Future.succeededFuture()
-        : pool.preparedQuery(DELETE).execute(Tuple.of(Tokens.hash(old.getValue())));
+    Future<?> end = old == null ? Future.succeededFuture() : forget(Tokens.hash(old.getValue()));
     return end.compose(v -> pool.preparedQuery(CREATE)
             .execute(Tuple.of(idHash, kind, invitationId, accountId, csrf, absolute.getSeconds(), agent, address)))
         .map(v -> {
@@ -185,6 +227,11 @@ public final class Sessions {
     if (s == null) {
       return Future.succeededFuture();
     }
-    return pool.preparedQuery(DELETE).execute(Tuple.of(s.idHash())).mapEmpty();
+    return forget(s.idHash());
+  }
+
+  private Future<Void> forget(byte[] idHash) {
+    candidates.invalidate(ByteBuffer.wrap(idHash));
+    return pool.preparedQuery(DELETE).execute(Tuple.of(idHash)).mapEmpty();
   }
 }
