@@ -314,12 +314,12 @@ public final class Gameday implements AutoCloseable {
     }
   }
 
-  /** One of the HTTP verticles' routers, with every route mounted (for tests that check the routes). */
   /** The sessions of a serving app (null before {@link #serve}); for tests. */
   public Sessions sessions() {
     return sessions;
   }
 
+  /** One of the HTTP verticles' routers, with every route mounted (for tests that check the routes). */
   public Router router() {
     return router;
   }

@@ -73,7 +73,8 @@ final class CandidateApi {
       return;
     }
     ai.allows(id, body.getValue("sections") instanceof JsonObject s ? s : null)
-        .compose(ok -> answers.save(id, Access.session(ctx).idHash(), ctx.pathParam("exerciseId"), body)).onSuccess(s -> Http.json(ctx, 200, s.toJson()))
+        .compose(ok -> answers.save(id, Access.session(ctx).idHash(), ctx.pathParam("exerciseId"), body))
+        .onSuccess(s -> Http.json(ctx, 200, s.toJson()))
         .onFailure(ctx::fail);
   }
 
