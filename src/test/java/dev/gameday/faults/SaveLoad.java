@@ -21,7 +21,10 @@ import java.util.function.IntSupplier;
 /**
  * Simulated candidates saving continuously, like the page does while they type: each save carries the next
  * revision and a text derived from it, so the database can be checked afterwards against every save the server
- * acknowledged. Every answer is counted by status; 503s must carry {@code "error": "unavailable"}.
+ * acknowledged. Every answer is counted by status; a 503 must carry {@code "error": "unavailable"} (the database is
+ * out of reach) or {@code "overloaded"} with {@code Retry-After} (more saves waiting than the server admits at once,
+ * as when a stall holds more saves than the 24 in flight and 16 waiting of the defaults). Both lose nothing: the page
+ * keeps the text and sends it again.
  */
 final class SaveLoad {
   /** A save the server acknowledged with 200 and its revision. */
@@ -110,6 +113,10 @@ final class SaveLoad {
         && !r.bodyAsString().contains("Exception")) {
       return "503 unavailable";
     }
+    if (s == 503 && body != null && "overloaded".equals(body.getString("error")) && body.getString("message") != null
+        && r.getHeader("Retry-After") != null) {
+      return "503 overloaded";
+    }
     if (badBodies.size() < 20) {
       badBodies.add(s + " " + r.bodyAsString());
     }
@@ -130,10 +137,10 @@ final class SaveLoad {
     return n == null ? 0 : n.get();
   }
 
-  /** Every answer that is neither 200 nor a proper 503 (e.g. a 500), by status. */
+  /** Every answer that is neither 200 nor a proper 503 of either kind (e.g. a 500), by status. */
   long wrongAnswers() {
     return counts.entrySet().stream().filter(e -> !e.getKey().equals("200") && !e.getKey().equals("503 unavailable")
-        && !e.getKey().equals("connection error")).mapToLong(e -> e.getValue().get()).sum();
+        && !e.getKey().equals("503 overloaded") && !e.getKey().equals("connection error")).mapToLong(e -> e.getValue().get()).sum();
   }
 
   long connectionErrorsSentBefore(long nanos) {
