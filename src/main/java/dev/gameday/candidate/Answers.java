@@ -54,8 +54,7 @@ public final class Answers {
    * a session, and moves the session's last-seen time once a minute. The autosave reads its session from the
    * database only the first time; after that the save's own round trip is the check.
    */
-  private static final String SESSION_LIVE = Sessions.CANDIDATE_SESSION_LIVE.replace("$S", "$7").replace("$I", "$8")
-      .replace("$V", "$1");
+  private static final String SESSION_LIVE = Sessions.candidateSessionLive("$7", "$8", "$1");
   /**
    * The save, one statement. The answer's head row (answer_heads: revision, time, word counts) takes the given rev if
    * it is newer; then each given section whose text differs from its stored text is written once, to the history
@@ -135,8 +134,7 @@ public final class Answers {
       select i.state, now() < i.closes_at as open, a.rev, a.sections, a.saved_at, SESSION_LIVE as signed_in
         from invitations i
         left join answers a on a.invitation_id = i.id and a.exercise_id = $2
-       where i.id = $1""".replace("SESSION_LIVE", Sessions.CANDIDATE_SESSION_LIVE.replace("$S", "$3")
-      .replace("$I", "$4").replace("$V", "$1"));
+       where i.id = $1""".replace("SESSION_LIVE", Sessions.candidateSessionLive("$3", "$4", "$1"));
   private final Pool pool;
   private final Catalog catalog;
   private final GroupCommit saves;

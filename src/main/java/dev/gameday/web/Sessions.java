@@ -45,18 +45,20 @@ public final class Sessions {
   private static final String DELETE = "delete from sessions where id_hash = $1";
   /**
    * A candidate session's check as the autosave's statement repeats it ({@code candidate.Answers}): the session
-   * exists, is a candidate's, is the invitation's, and has reached neither its expiry nor its idle timeout. In it,
-   * {@code $S} stands for the id hash, {@code $I} for the idle timeout in seconds and {@code $V} for the invitation.
+   * exists, is a candidate's, is the invitation's, and has reached neither its expiry nor its idle timeout. The
+   * arguments name the statement's parameters holding the id hash, the idle timeout in seconds and the invitation.
    */
-  public static final String CANDIDATE_SESSION_LIVE = """
-      exists (select 1 from sessions s where s.id_hash = $S and s.kind = 'candidate' and s.invitation_id = $V
-                 and s.expires_at > now() and s.last_seen_at > now() - make_interval(secs => $I::float8))""";
+  public static String candidateSessionLive(String idHash, String idleSeconds, String invitation) {
+    return "exists (select 1 from sessions s where s.id_hash = " + idHash + " and s.kind = 'candidate'"
+        + " and s.invitation_id = " + invitation + " and s.expires_at > now()"
+        + " and s.last_seen_at > now() - make_interval(secs => " + idleSeconds + "::float8))";
+  }
   /** Candidate sessions kept for autosaves: a few hundred bytes each. */
   static final int CANDIDATES_KEPT = 20_000;
   /**
    * Candidate sessions as last read from the database, for the autosave only (issue 28: the session lookup folded
    * into the save's round trip). What is kept never changes while a session lives (its invitation and CSRF token),
-   * and the save's own statement checks again that the session is live ({@link #CANDIDATE_SESSION_LIVE}) and moves
+   * and the save's own statement checks again that the session is live ({@link #candidateSessionLive}) and moves
    * its last-seen time; so a session ended here, on another instance or by its timeouts is refused by the save,
    * never served from here. Every other request reads the session from the database.
    */

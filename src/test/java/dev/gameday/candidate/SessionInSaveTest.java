@@ -66,6 +66,21 @@ class SessionInSaveTest {
     return new Candidate(c, b);
   }
 
+  /**
+   * A candidate saves ("Kept", revision 1); then {@code change} (SQL on their invitation, $1) acts on their session
+   * behind the server's back; their next save is refused with 401 no_session and writes nothing.
+   */
+  private static Candidate refusedAfter(String change) {
+    Candidate c = signedIn();
+    assertEquals(200, c.save(1, "Kept").statusCode());
+    app.sql(change, c.invitation().id());
+    HttpResponse<Buffer> r = c.save(2, "Must not be written");
+    assertEquals(401, r.statusCode(), r.bodyAsString());
+    assertEquals("no_session", r.bodyAsJsonObject().getString("error"));
+    assertEquals(1, c.storedRev(), "the refused save wrote nothing");
+    return c;
+  }
+
   @Test
   @DisplayName("after the page has read the session, saves read no session from the database; other requests still do")
   void savesSkipTheLookup() {
@@ -83,13 +98,7 @@ class SessionInSaveTest {
   @Test
   @DisplayName("a session deleted behind the server's back (another instance signed it out) is refused by the save: 401, nothing written")
   void endedElsewhere() {
-    Candidate c = signedIn();
-    assertEquals(200, c.save(1, "Kept").statusCode());
-    app.sql("delete from sessions where invitation_id = $1", c.invitation().id());
-    HttpResponse<Buffer> r = c.save(2, "Must not be written");
-    assertEquals(401, r.statusCode(), r.bodyAsString());
-    assertEquals("no_session", r.bodyAsJsonObject().getString("error"));
-    assertEquals(1, c.storedRev(), "the refused save wrote nothing");
+    Candidate c = refusedAfter("delete from sessions where invitation_id = $1");
     var text = app.sql("select text from answer_section_history where invitation_id = $1 order by id desc limit 1",
         c.invitation().id()).iterator().next().getString("text");
     assertEquals("Kept", text);
@@ -98,17 +107,8 @@ class SessionInSaveTest {
   @Test
   @DisplayName("the idle timeout and the expiry count in the save: a session idle for a day or past its expiry is refused")
   void timeouts() {
-    Candidate idle = signedIn();
-    assertEquals(200, idle.save(1, "One").statusCode());
-    app.sql("update sessions set last_seen_at = now() - interval '25 hours' where invitation_id = $1", idle.invitation().id());
-    assertEquals(401, idle.save(2, "Two").statusCode());
-    assertEquals(1, idle.storedRev());
-
-    Candidate expired = signedIn();
-    assertEquals(200, expired.save(1, "One").statusCode());
-    app.sql("update sessions set expires_at = now() - interval '1 second' where invitation_id = $1", expired.invitation().id());
-    assertEquals(401, expired.save(2, "Two").statusCode());
-    assertEquals(1, expired.storedRev());
+    refusedAfter("update sessions set last_seen_at = now() - interval '25 hours' where invitation_id = $1");
+    refusedAfter("update sessions set expires_at = now() - interval '1 second' where invitation_id = $1");
   }
 
   @Test
