@@ -49,7 +49,7 @@ final class CandidatePages {
     this.markdown = markdown;
     this.trails = trails;
     this.moreTime = moreTime;
-    this.exercisePage = new ExercisePage(service, catalog, pages, markdown, moreTime);
+    this.exercisePage = new ExercisePage(service, catalog, pages, markdown);
     Disclosure.html(); // read and rendered now, at start-up, not on a request's event loop
   }
 
@@ -78,8 +78,8 @@ final class CandidatePages {
       m.put("contact", contact);
       m.put("submittedAt", human(o.submittedAt()));
       m.put("submittedAtIso", o.submittedAt() == null ? null : o.submittedAt().toString());
-      return m;
-    })).compose(m -> withMoreTime(ctx, id, m)).onSuccess(m -> pages.render(ctx, 200, "candidate-overview", m)).onFailure(ctx::fail);
+      return withMoreTime(ctx, o.moreTime(), m);
+    })).onSuccess(m -> pages.render(ctx, 200, "candidate-overview", m)).onFailure(ctx::fail);
   }
 
   static Map<String, Object> base(Overview o) {
@@ -222,18 +222,16 @@ final class CandidatePages {
   }
 
   /** The "Ask for more time" form's state: whether a request is open, the untimed accommodation, the CSRF token. */
-  private Future<Map<String, Object>> withMoreTime(RoutingContext ctx, long id, Map<String, Object> m) {
-    return moreTime.state(id).map(st -> {
-      m.put("timeRequested", st.requested());
-      if (st.untimed()) {
-        m.put("untimed", true);
-        m.put("timeLimitMinutes", 0);
-      }
-      Session s = Access.session(ctx);
-      m.put("csrf", s.csrfToken());
-      return m;
-    });
+  private static Map<String, Object> withMoreTime(RoutingContext ctx, MoreTime.State st, Map<String, Object> m) {
+    m.put("timeRequested", st.requested());
+    if (st.untimed()) {
+      m.put("untimed", true);
+      m.put("timeLimitMinutes", 0);
+    }
+    m.put("csrf", Access.session(ctx).csrfToken());
+    return m;
   }
+
 
   /** POST /candidate/more-time: records the request (or says why not) and answers 303 to the page it was sent from. */
   private void moreTimeForm(RoutingContext ctx) {

@@ -49,7 +49,6 @@ final class ExercisePage {
   private final Catalog catalog;
   private final Pages pages;
   private final MarkdownRenderer markdown;
-  private final MoreTime moreTime;
   private final String fingerprint;
   /**
    * The reading pane's UTF-8 bytes per "versionId:open", kept only when every part of it is final. Bounded: every
@@ -62,29 +61,25 @@ final class ExercisePage {
   /** At most this many bytes of kept reading panes: a sixteenth of the heap (32 MiB, about 700 panes, in 512 MiB). */
   static final long READ_PANES_BYTES = dev.gameday.web.MemoryBudget.readPanes();
 
-  ExercisePage(CandidateService service, Catalog catalog, Pages pages, MarkdownRenderer markdown, MoreTime moreTime) {
+  ExercisePage(CandidateService service, Catalog catalog, Pages pages, MarkdownRenderer markdown) {
     this.service = service;
     this.catalog = catalog;
     this.pages = pages;
     this.markdown = markdown;
-    this.moreTime = moreTime;
     this.fingerprint = fingerprint(); // constructed at start-up, before serving: reading five small resources is fine
   }
 
   void page(RoutingContext ctx) {
     long id = Access.invitation(ctx);
     String exerciseId = ctx.pathParam("exerciseId");
-    // both reads at once, on two connections: the page waits for one round trip, not two
-    Future<CandidateService.OverviewAndAnswer> read = service.overviewAnd(id, exerciseId);
-    Future<MoreTime.State> moreState = moreTime.state(id);
-    Future.all(read, moreState).compose(both -> {
-      CandidateService.OverviewAndAnswer oa = read.result();
+    // one statement: the invitation with its "more time" state, every exercise's progress and this one's answer
+    service.overviewAnd(id, exerciseId).compose(oa -> {
       Overview o = oa.overview();
       ExerciseStatus status = o.exercise(exerciseId).orElse(null);
       if (status == null) {
         return Future.failedFuture(Answers.unknownExercise(exerciseId));
       }
-      MoreTime.State more = moreState.result();
+      MoreTime.State more = o.moreTime();
       boolean open = o.open() && !o.submitted();
       long secondsLeft = Math.max(0, Duration.between(OffsetDateTime.now(), o.closesAt()).getSeconds());
       JsonObject flash = ctx.get(Flash.KEY);

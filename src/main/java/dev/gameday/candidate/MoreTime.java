@@ -47,17 +47,6 @@ public final class MoreTime {
   public record State(boolean requested, boolean untimed) {
   }
 
-  public Future<State> state(long invitationId) {
-    return pool.preparedQuery("select time_requested_at is not null as requested, untimed from invitations where id = $1")
-        .execute(Tuple.of(invitationId)).map(rows -> {
-          if (rows.size() == 0) {
-            return new State(false, false);
-          }
-          Row r = rows.iterator().next();
-          return new State(r.getBoolean("requested"), r.getBoolean("untimed"));
-        });
-  }
-
   /** Records the signed-in candidate's request; 409 when one is already open or the invitation no longer accepts work. */
   public Future<Void> ask(long invitationId, String rawReason) {
     String reason = rawReason == null || rawReason.isBlank() ? null : rawReason.strip();

@@ -16,6 +16,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.sqlclient.Row;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -188,6 +191,36 @@ class ExercisePageTest {
     assertNotEquals(ExercisePage.timeStep(600), ExercisePage.timeStep(599));
     assertNotEquals(ExercisePage.timeStep(3601), ExercisePage.timeStep(3600));
     assertEquals(-1, ExercisePage.timeStep(-1));
+  }
+
+  @Test
+  @DisplayName("the page's one statement assembles the text of the exercise shown only; the overview assembles none")
+  void assemblesOneAnswer() {
+    Created inv = app.invite("Assembly Example", "assembly@example.com");
+    Browser b = signIn(inv);
+    String other = otherExercise(get(b, null).bodyAsString());
+    assertEquals(200, await(b.put("/api/v1/candidate/answers/" + EX, new JsonObject().put("rev", 1)
+        .put("sections", new JsonObject().put("summary", "Connection pool ran dry at 14:06.")))).statusCode());
+    assertEquals(200, await(b.put("/api/v1/candidate/answers/" + other, new JsonObject().put("rev", 1)
+        .put("sections", new JsonObject().put(firstSection(b, other), "Some words here")))).statusCode());
+    // the answers view assembles a text from the section history in an aggregate: once for the page, never for the
+    // overview (joined for every exercise, it ran once per answer written, here twice)
+    assertEquals(List.of("loops=1"), assemblies(inv.id(), EX));
+    List<String> overview = assemblies(inv.id(), null); // planned away, or never executed
+    assertTrue(overview.stream().noneMatch(a -> a.startsWith("loops=")), overview.toString());
+  }
+
+  /** How often the overview's statement ran each aggregate of its plan. */
+  private static List<String> assemblies(long invitationId, String exercise) {
+    List<String> out = new ArrayList<>();
+    for (Row r : app.sql("explain (analyze, costs off, timing off) " + CandidateService.OVERVIEW, invitationId, exercise)) {
+      String line = r.getString(0);
+      if (line.contains("Aggregate")) {
+        Matcher m = Pattern.compile("loops=\\d+|never executed").matcher(line);
+        out.add(m.find() ? m.group() : line);
+      }
+    }
+    return out;
   }
 
   private static String otherExercise(String html) {
