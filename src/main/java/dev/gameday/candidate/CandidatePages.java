@@ -232,7 +232,6 @@ final class CandidatePages {
     return m;
   }
 
-
   /** POST /candidate/more-time: records the request (or says why not) and answers 303 to the page it was sent from. */
   private void moreTimeForm(RoutingContext ctx) {
     long id = Access.invitation(ctx);
