@@ -43,7 +43,7 @@ public final class OutageLog {
 
   /**
    * True when the failure means the database is unreachable or refusing connections for now: connection refused or
-   * reset, a connection closed under a query, Postgres shutting down or crashed (SQLSTATE class 08, 57P01-57P03),
+   * reset, a connection closed under a query or before it sent the queued ones, Postgres shutting down or crashed (SQLSTATE class 08, 57P01-57P03),
    * out of connections or resources (class 53), or no pooled connection within the pool's timeout.
    */
   public static boolean unavailable(Throwable err) {
@@ -66,8 +66,11 @@ public final class OutageLog {
       }
       if (t instanceof VertxException && t.getMessage() != null) {
         String m = t.getMessage();
+        // "Pending requests failed to be sent...": the pg client's answer to statements queued on a connection that
+        // closed before it sent them (SocketConnectionBase.handleClose), with no cause when the server closed it
         if (m.contains("Connection refused") || m.startsWith("Connection is not active") || m.startsWith("Timeout")
-            || m.equals("Pool closed") || m.contains("connection may have been lost")) {
+            || m.equals("Pool closed") || m.contains("connection may have been lost")
+            || m.startsWith("Pending requests failed to be sent")) {
           return true;
         }
       }
