@@ -43,8 +43,9 @@ public final class OutageLog {
 
   /**
    * True when the failure means the database is unreachable or refusing connections for now: connection refused or
-   * reset, a connection closed under a query or before it sent the queued ones, Postgres shutting down or crashed (SQLSTATE class 08, 57P01-57P03),
-   * out of connections or resources (class 53), or no pooled connection within the pool's timeout.
+   * reset, a connection closed under a query or before it sent the queued ones, Postgres shutting down or crashed
+   * (SQLSTATE class 08, 57P01-57P03), out of connections or resources (class 53), or no pooled connection within the
+   * pool's timeout.
    */
   public static boolean unavailable(Throwable err) {
     for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {

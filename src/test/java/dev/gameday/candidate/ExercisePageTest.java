@@ -210,13 +210,15 @@ class ExercisePageTest {
     assertTrue(overview.stream().noneMatch(a -> a.startsWith("loops=")), overview.toString());
   }
 
+  private static final Pattern LOOPS = Pattern.compile("loops=\\d+|never executed");
+
   /** How often the overview's statement ran each aggregate of its plan. */
   private static List<String> assemblies(long invitationId, String exercise) {
     List<String> out = new ArrayList<>();
     for (Row r : app.sql("explain (analyze, costs off, timing off) " + CandidateService.OVERVIEW, invitationId, exercise)) {
       String line = r.getString(0);
       if (line.contains("Aggregate")) {
-        Matcher m = Pattern.compile("loops=\\d+|never executed").matcher(line);
+        Matcher m = LOOPS.matcher(line);
         out.add(m.find() ? m.group() : line);
       }
     }
