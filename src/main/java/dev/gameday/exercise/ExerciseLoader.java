@@ -191,10 +191,39 @@ public final class ExerciseLoader {
                 + " (a stale pattern or column leaves the figure it was written for unscaled)"));
         return null;
       }
+      if (loaded != null && seed != 0) {
+        String changed = listed(raw, loaded.exercise());
+        if (changed != null) {
+          Yaml at = raw.get(changed);
+          problems.add(new Problem(library.rel(metaFile), at == null ? 1 : at.line(), "the variant changes the exercise's "
+              + changed + ": lists (the candidate's overview, the exercise menu) show it as written, without building"
+              + " each candidate's variant, so it must hold no figure the variant rewrites"));
+          return null;
+        }
+      }
       return loaded;
     } finally {
       library.transform(null);
     }
+  }
+
+  /**
+   * The first of the fields a list shows (title, summary, minutes) that differs between the library as written
+   * ({@code raw}, the unrewritten exercise.yaml) and the variant, or null when the variant keeps all three.
+   */
+  private static String listed(Yaml raw, Exercise variant) {
+    if (!java.util.Objects.equals(scalar(raw, "title"), variant.title())) {
+      return "title";
+    }
+    if (!java.util.Objects.equals(scalar(raw, "summary"), variant.summary())) {
+      return "summary";
+    }
+    return java.util.Objects.equals(scalar(raw, "minutes"), Integer.toString(variant.minutes())) ? null : "minutes";
+  }
+
+  private static String scalar(Yaml raw, String key) {
+    Yaml v = raw.get(key);
+    return v == null || v.scalar() == null ? null : v.scalar().strip(); // as Yaml.str reads it
   }
 
   /**

@@ -121,6 +121,19 @@ class AnswerStorageTest {
   }
 
   @Test
+  @DisplayName("the candidate's lists (overview page, overview JSON, review page) build no variant: they show titles, summaries and minutes, which every variant keeps (five cold variants made an overview cost 29 ms of CPU)")
+  void listsBuildNoVariant() {
+    Saver c = Saver.invite(app, vertx, "Variant Lister", "variant-lister@example.com");
+    long before = app.app.catalog.variantsBuilt();
+    HttpResponse<Buffer> overview = await(c.browser().get("/candidate"));
+    assertEquals(200, overview.statusCode());
+    assertTrue(overview.bodyAsString().contains("Incident analysis and postmortem"), "the overview lists the exercises");
+    assertEquals(200, await(c.browser().get("/api/v1/candidate")).statusCode());
+    assertEquals(200, await(c.browser().get("/candidate/review")).statusCode());
+    assertEquals(before, app.app.catalog.variantsBuilt(), "no variant built for a list");
+  }
+
+  @Test
   @DisplayName("saves arriving while a round is in flight go together: 100 executions in at most 3 rounds, in arrival order, one failure failing only itself")
   void groupCommitRounds() {
     app.sql("create table if not exists group_commit_probe (id bigserial primary key, k bigint, n int)");

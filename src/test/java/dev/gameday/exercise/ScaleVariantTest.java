@@ -209,4 +209,15 @@ class ScaleVariantTest {
     assertTrue(problems.stream().anyMatch(p -> p.file().endsWith("scaling-plan/exercise.yaml")
         && p.message().contains("req/s at origin") && p.message().contains("matches no figure")), problems.toString());
   }
+
+  @Test
+  @DisplayName("check fails when a variant would change an exercise's summary (lists show it as written)")
+  void listedFieldsStayAsWritten(@TempDir Path tmp) throws Exception {
+    Path lib = Library.copy(tmp);
+    Library.replace(lib, "incident-postmortem/exercise.yaml", "during the daily peak.", "during the daily peak, from release 4.82.0.");
+    assertTrue(ExerciseLoader.load(lib).ok(), "the library as written still passes");
+    List<Model.Problem> problems = ExerciseLoader.checkVariants(lib, 8);
+    assertTrue(problems.stream().anyMatch(p -> p.file().endsWith("incident-postmortem/exercise.yaml") && p.line() == 4
+        && p.message().contains("the variant changes the exercise's summary")), problems.toString());
+  }
 }
