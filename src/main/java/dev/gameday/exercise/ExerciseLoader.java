@@ -218,7 +218,11 @@ public final class ExerciseLoader {
     if (!java.util.Objects.equals(scalar(raw, "summary"), variant.summary())) {
       return "summary";
     }
-    return java.util.Objects.equals(scalar(raw, "minutes"), Integer.toString(variant.minutes())) ? null : "minutes";
+    try {
+      return scalar(raw, "minutes") == null || Integer.parseInt(scalar(raw, "minutes")) == variant.minutes() ? null : "minutes";
+    } catch (NumberFormatException e) {
+      return null; // not a number as written: the library's own check says so
+    }
   }
 
   private static String scalar(Yaml raw, String key) {

@@ -322,17 +322,10 @@ public final class Variant {
    * {@code \b}, back references) end a run, an escaped punctuation mark is that mark.
    */
   static String requiredLiteral(String regex) {
-    int i = 0;
+    int i = 0; // flags such as (?m) are skipped below like any group
     int n = regex.length();
-    if (regex.startsWith("(?")) {
-      int close = regex.indexOf(')');
-      String flags = close < 0 ? "" : regex.substring(2, close);
-      if (flags.matches("[a-zA-Z]+")) { // leading flags: (?m) and (?s) leave literals as they are, others may not
-        if (!flags.matches("[ms]+")) {
-          return null;
-        }
-        i = close + 1;
-      } // else a group such as (?<x>...), skipped below like any other
+    if (INLINE_FLAGS.matcher(regex).find()) {
+      return null; // case-insensitive, comments or Unicode-case anywhere: a literal of the source may match otherwise
     }
     String best = null;
     StringBuilder run = new StringBuilder();
@@ -405,6 +398,9 @@ public final class Variant {
     best = longer(best, run);
     return best == null || best.length() < 2 ? null : best;
   }
+
+  /** An inline flag group, (?i) or (?i:...), that turns on case-insensitive, comments or Unicode-case matching. */
+  private static final Pattern INLINE_FLAGS = Pattern.compile("\\(\\?[a-zA-Z]*[ixuU]");
 
   private static String longer(String best, StringBuilder run) {
     return run.length() > (best == null ? 0 : best.length()) ? run.toString() : best;

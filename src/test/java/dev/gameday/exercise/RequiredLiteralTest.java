@@ -41,6 +41,8 @@ class RequiredLiteralTest {
     assertNull(Variant.requiredLiteral("abc|def"));
     assertNull(Variant.requiredLiteral("(?i)abcdef"));
     assertNull(Variant.requiredLiteral("(?x)abc def"));
+    assertNull(Variant.requiredLiteral("ab(?i)cdef"));
+    assertNull(Variant.requiredLiteral("ab(?mi:cd)efgh"));
     assertNull(Variant.requiredLiteral("\\Qabc\\E"));
     assertNull(Variant.requiredLiteral("\\x41bcdef"));
     assertNull(Variant.requiredLiteral("(?<x>ab)\\k<x>cdef"));
