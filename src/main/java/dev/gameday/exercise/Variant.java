@@ -5,8 +5,6 @@ import dev.gameday.exercise.Model.Variants;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -35,9 +33,6 @@ import java.util.regex.Pattern;
  * CPU work over megabytes of evidence: call it off the event loop ({@link Variants} caches for the server).
  */
 public final class Variant {
-  private static final Pattern TIME = Pattern.compile(
-      "(?<iso>\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2})|(?<![\\w:.])(?<hm>(?:[01]\\d|2[0-3]):[0-5]\\d)(?!\\d)");
-  private static final DateTimeFormatter ISO_MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm");
 
   private final long seed;
   private final int shift;
@@ -50,6 +45,7 @@ public final class Variant {
   private final Set<String> scaleMatched = new LinkedHashSet<>();
   private final Set<String> scaleMissing = new LinkedHashSet<>();
   private final List<String> wrapped = new ArrayList<>();
+  private final TimeShift timeShift;
   private final Set<String> leftovers = new LinkedHashSet<>();
 
   private Variant(Variants spec, String exerciseId, long seed) {
@@ -69,6 +65,7 @@ public final class Variant {
     if (spec != null && spec.shiftDates() != null) {
       spec.shiftDates().forEach(d -> dates.add(LocalDate.parse(d)));
     }
+    this.timeShift = new TimeShift(shift, dates, wrapped);
     this.scramble = on && spec.scramble() != null ? spec.scramble().stream().map(Pattern::compile).toList() : List.of();
     if (on && spec.picks() != null) {
       for (Model.Pick p : spec.picks()) {
@@ -166,7 +163,7 @@ public final class Variant {
       return text;
     }
     String out = scaleText(text, file);
-    out = shift == 0 ? out : shiftTimes(out);
+    out = shift == 0 ? out : timeShift.apply(out);
     for (Pattern p : scramble) {
       out = scrambleIds(out, p);
     }
@@ -307,200 +304,11 @@ public final class Variant {
     return grouped ? String.format(Locale.ROOT, "%,d", r) : Long.toString(r);
   }
 
-  /** @param literals per pattern of {@code match}, a text every match of it holds ({@link #requiredLiteral}), or null */
+  /** @param literals per pattern of {@code match}, a text every match of it holds ({@link RequiredLiteral#of}), or null */
   private record Scaling(double factor, Map<String, List<String>> columns, List<Pattern> match, List<String> literals) {
     Scaling(double factor, Map<String, List<String>> columns, List<Pattern> match) {
-      this(factor, columns, match, match.stream().map(p -> requiredLiteral(p.pattern())).toList());
+      this(factor, columns, match, match.stream().map(p -> RequiredLiteral.of(p.pattern())).toList());
     }
-  }
-
-  /**
-   * A text that every match of {@code regex} contains, or null when none is found: the longest run of literal
-   * characters outside groups and classes. Conservative: a pattern with a top-level alternation, a case-insensitive
-   * or comments flag, quoting or a brace that is not a quantifier gives null; a character a quantifier follows
-   * ({@code s?}, {@code s+}, {@code s{2}}) ends the run before it; escapes of letters and digits ({@code \d},
-   * {@code \b}, back references) end a run, an escaped punctuation mark is that mark.
-   */
-  static String requiredLiteral(String regex) {
-    int i = 0; // flags such as (?m) are skipped below like any group
-    int n = regex.length();
-    if (INLINE_FLAGS.matcher(regex).find()) {
-      return null; // case-insensitive, comments or Unicode-case anywhere: a literal of the source may match otherwise
-    }
-    String best = null;
-    StringBuilder run = new StringBuilder();
-    while (i < n) {
-      char c = regex.charAt(i);
-      int literal = -1; // the character this token stands for, or -1 for a token that is no literal
-      int next = i + 1;
-      if (c == '\\') {
-        if (i + 1 >= n) {
-          return null;
-        }
-        char e = regex.charAt(i + 1);
-        if (Character.isLetterOrDigit(e)) {
-          if ("QExuck".indexOf(e) >= 0 && !(e == 'x' && i + 2 < n && regex.charAt(i + 2) == '{') || Character.isDigit(e)) {
-            return null; // quoting, hex and Unicode escapes, \cX, \k<name>, octal and back references: no plain literal follows
-          }
-          // \p{...} and \x{...} carry a brace part: skip it
-          next = i + 2;
-          if ((e == 'p' || e == 'P' || e == 'x' || e == 'N') && next < n && regex.charAt(next) == '{') {
-            int close = regex.indexOf('}', next);
-            if (close < 0) {
-              return null;
-            }
-            next = close + 1;
-          }
-        } else {
-          literal = e;
-          next = i + 2;
-        }
-      } else if (c == '[') {
-        next = skipClass(regex, i);
-      } else if (c == '(') {
-        next = skipGroup(regex, i);
-      } else if (c == '|' || c == ')' || c == ']') {
-        return null;
-      } else if (c == '{') {
-        int close = regex.indexOf('}', i);
-        if (close < 0 || !regex.substring(i + 1, close).matches("\\d+(,\\d*)?")) {
-          return null;
-        }
-        if (run.length() > 0) { // a counted quantifier on the run's last character
-          run.setLength(run.length() - 1);
-        }
-        best = longer(best, run);
-        run.setLength(0);
-        i = close + 1;
-        continue;
-      } else if (c == '?' || c == '*' || c == '+') {
-        if (run.length() > 0) {
-          run.setLength(run.length() - 1);
-        }
-        best = longer(best, run);
-        run.setLength(0);
-        i = next;
-        continue;
-      } else if (c != '.' && c != '^' && c != '$') {
-        literal = c;
-      }
-      if (next < 0) {
-        return null;
-      }
-      if (literal >= 0) {
-        run.append((char) literal);
-      } else {
-        best = longer(best, run);
-        run.setLength(0);
-      }
-      i = next;
-    }
-    best = longer(best, run);
-    return best == null || best.length() < 2 ? null : best;
-  }
-
-  /** An inline flag group, (?i) or (?i:...), that turns on case-insensitive, comments or Unicode-case matching. */
-  private static final Pattern INLINE_FLAGS = Pattern.compile("\\(\\?[a-zA-Z]*[ixuU]");
-
-  private static String longer(String best, StringBuilder run) {
-    return run.length() > (best == null ? 0 : best.length()) ? run.toString() : best;
-  }
-
-  /** The index after the class that starts at {@code at} ('['), or -1 when it does not end. */
-  private static int skipClass(String regex, int at) {
-    int depth = 0;
-    for (int i = at; i < regex.length(); i++) {
-      char c = regex.charAt(i);
-      if (c == '\\') {
-        i++;
-      } else if (c == '[') {
-        depth++;
-        // a ']' first in a class (or after '^') is a literal
-        if (i + 1 < regex.length() && regex.charAt(i + 1) == '^') {
-          i++;
-        }
-        if (i + 1 < regex.length() && regex.charAt(i + 1) == ']') {
-          i++;
-        }
-      } else if (c == ']' && --depth == 0) {
-        return i + 1;
-      }
-    }
-    return -1;
-  }
-
-  /** The index after the group that starts at {@code at} ('('), or -1 when it does not end. */
-  private static int skipGroup(String regex, int at) {
-    int depth = 0;
-    for (int i = at; i < regex.length(); i++) {
-      char c = regex.charAt(i);
-      if (c == '\\') {
-        i++;
-      } else if (c == '[') {
-        i = skipClass(regex, i);
-        if (i < 0) {
-          return -1;
-        }
-        i--;
-      } else if (c == '(') {
-        depth++;
-      } else if (c == ')' && --depth == 0) {
-        return i + 1;
-      }
-    }
-    return -1;
-  }
-
-  /**
-   * Every clock time and ISO minute moved by the shift. Every match of {@link #TIME} holds a colon (an ISO minute's
-   * 14th character, a clock time's 3rd), so the pattern is tried only in the 16 characters around each colon, with
-   * transparent bounds (its lookbehind and lookahead still see the text outside): the same matches as a find over the
-   * whole text, which tried both branches at every character and made building a variant of incident-postmortem cost
-   * 4.6 ms of CPU, 70% of a first exercise page's (JFR, 2026-12-06).
-   */
-  private String shiftTimes(String text) {
-    Matcher m = TIME.matcher(text).useTransparentBounds(true).useAnchoringBounds(false);
-    StringBuilder sb = null;
-    int copied = 0;
-    int from = 0;
-    for (int colon = text.indexOf(':'); colon >= 0; colon = text.indexOf(':', from)) {
-      m.region(Math.max(from, colon - 13), Math.min(text.length(), colon + 3));
-      if (!m.find()) {
-        from = colon + 1;
-        continue;
-      }
-      if (sb == null) {
-        sb = new StringBuilder(text.length() + 16);
-      }
-      sb.append(text, copied, m.start()).append(shifted(m));
-      copied = m.end();
-      from = m.end();
-    }
-    return sb == null ? text : sb.append(text, copied, text.length()).toString();
-  }
-
-  /** The replacement of one match of {@link #TIME}. */
-  private String shifted(Matcher m) {
-    if (m.group("iso") != null) {
-      LocalDateTime t = LocalDateTime.parse(m.group("iso"));
-      if (!dates.isEmpty() && !dates.contains(t.toLocalDate())) {
-        return m.group();
-      }
-      LocalDateTime moved = t.plusMinutes(shift);
-      if (!moved.toLocalDate().equals(t.toLocalDate())) {
-        wrapped.add(m.group());
-      }
-      return moved.format(ISO_MINUTE);
-    }
-    String hm = m.group("hm");
-    int minutes = Integer.parseInt(hm.substring(0, 2)) * 60 + Integer.parseInt(hm.substring(3)) + shift;
-    if (minutes < 0 || minutes >= 24 * 60) {
-      wrapped.add(hm);
-    }
-    minutes = Math.floorMod(minutes, 24 * 60);
-    char[] out = {(char) ('0' + minutes / 600), (char) ('0' + minutes / 60 % 10), ':', (char) ('0' + minutes % 60 / 10),
-        (char) ('0' + minutes % 10)};
-    return new String(out);
   }
 
   private String scrambleIds(String text, Pattern p) {

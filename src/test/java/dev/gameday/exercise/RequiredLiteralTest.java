@@ -16,40 +16,40 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The literal a variant's scale pattern must find before it is searched for (Variant.requiredLiteral): a text without
+ * The literal a variant's scale pattern must find before it is searched for (RequiredLiteral.of): a text without
  * it is skipped, so the literal must be in every match, or a figure would silently stay unscaled.
  */
 class RequiredLiteralTest {
   @Test
   @DisplayName("the longest literal run outside groups and classes, without a character a quantifier makes optional")
   void runs() {
-    assertEquals("7-day mean ", Variant.requiredLiteral("7-day mean (?<x>[\\d,]+)"));
-    assertEquals(" req/s at origin", Variant.requiredLiteral("(?<x>[\\d,]+) req/s at origin"));
-    assertEquals("about ", Variant.requiredLiteral("about (?<x>\\d+) pods\\s+at 450")); // the first of two as long
-    assertEquals(" × 1.6 = ", Variant.requiredLiteral("(?<x>[\\d,]+) × 1\\.6 = [\\d,]+ req/s"));
-    assertEquals("colo", Variant.requiredLiteral("colou?r"));
-    assertEquals("colo", Variant.requiredLiteral("colou*r"));
-    assertEquals("colo", Variant.requiredLiteral("colou+r"));
-    assertEquals("abc", Variant.requiredLiteral("ab{2}abc"));
-    assertEquals("gone) | ", Variant.requiredLiteral("gone\\) \\| (?<x>\\d+)–\\d+; higher"));
-    assertEquals("about ", Variant.requiredLiteral("(?m)^about [\\]x]+(?:a|b)"));
+    assertEquals("7-day mean ", RequiredLiteral.of("7-day mean (?<x>[\\d,]+)"));
+    assertEquals(" req/s at origin", RequiredLiteral.of("(?<x>[\\d,]+) req/s at origin"));
+    assertEquals("about ", RequiredLiteral.of("about (?<x>\\d+) pods\\s+at 450")); // the first of two as long
+    assertEquals(" × 1.6 = ", RequiredLiteral.of("(?<x>[\\d,]+) × 1\\.6 = [\\d,]+ req/s"));
+    assertEquals("colo", RequiredLiteral.of("colou?r"));
+    assertEquals("colo", RequiredLiteral.of("colou*r"));
+    assertEquals("colo", RequiredLiteral.of("colou+r"));
+    assertEquals("abc", RequiredLiteral.of("ab{2}abc"));
+    assertEquals("gone) | ", RequiredLiteral.of("gone\\) \\| (?<x>\\d+)–\\d+; higher"));
+    assertEquals("about ", RequiredLiteral.of("(?m)^about [\\]x]+(?:a|b)"));
   }
 
   @Test
   @DisplayName("no literal where one could be wrong: alternation, case or comment flags, quoting, hex and back references")
   void conservative() {
-    assertNull(Variant.requiredLiteral("abc|def"));
-    assertNull(Variant.requiredLiteral("(?i)abcdef"));
-    assertNull(Variant.requiredLiteral("(?x)abc def"));
-    assertNull(Variant.requiredLiteral("ab(?i)cdef"));
-    assertNull(Variant.requiredLiteral("ab(?mi:cd)efgh"));
-    assertNull(Variant.requiredLiteral("\\Qabc\\E"));
-    assertNull(Variant.requiredLiteral("\\x41bcdef"));
-    assertNull(Variant.requiredLiteral("(?<x>ab)\\k<x>cdef"));
-    assertNull(Variant.requiredLiteral("(ab)\\1cdef"));
-    assertNull(Variant.requiredLiteral("a{x}bcdef"));
-    assertNull(Variant.requiredLiteral("(abc"));
-    assertNull(Variant.requiredLiteral("\\d+"));
+    assertNull(RequiredLiteral.of("abc|def"));
+    assertNull(RequiredLiteral.of("(?i)abcdef"));
+    assertNull(RequiredLiteral.of("(?x)abc def"));
+    assertNull(RequiredLiteral.of("ab(?i)cdef"));
+    assertNull(RequiredLiteral.of("ab(?mi:cd)efgh"));
+    assertNull(RequiredLiteral.of("\\Qabc\\E"));
+    assertNull(RequiredLiteral.of("\\x41bcdef"));
+    assertNull(RequiredLiteral.of("(?<x>ab)\\k<x>cdef"));
+    assertNull(RequiredLiteral.of("(ab)\\1cdef"));
+    assertNull(RequiredLiteral.of("a{x}bcdef"));
+    assertNull(RequiredLiteral.of("(abc"));
+    assertNull(RequiredLiteral.of("\\d+"));
   }
 
   @Test
@@ -69,7 +69,7 @@ class RequiredLiteralTest {
       }
       for (Model.Scale sc : v.scales()) {
         for (String regex : sc.match() == null ? List.<String>of() : sc.match()) {
-          String literal = Variant.requiredLiteral(regex);
+          String literal = RequiredLiteral.of(regex);
           for (String text : texts) {
             Matcher m = Pattern.compile(regex).matcher(text);
             while (m.find()) {
