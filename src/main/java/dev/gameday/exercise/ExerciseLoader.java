@@ -218,8 +218,9 @@ public final class ExerciseLoader {
     if (!java.util.Objects.equals(scalar(raw, "summary"), variant.summary())) {
       return "summary";
     }
+    String minutes = scalar(raw, "minutes");
     try {
-      return scalar(raw, "minutes") == null || Integer.parseInt(scalar(raw, "minutes")) == variant.minutes() ? null : "minutes";
+      return minutes == null || Integer.parseInt(minutes) == variant.minutes() ? null : "minutes";
     } catch (NumberFormatException e) {
       return null; // not a number as written: the library's own check says so
     }

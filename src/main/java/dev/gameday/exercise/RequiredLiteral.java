@@ -19,11 +19,11 @@ final class RequiredLiteral {
    * {@code \b}, back references) end a run, an escaped punctuation mark is that mark.
    */
   static String of(String regex) {
-    int i = 0; // flags such as (?m) are skipped below like any group
-    int n = regex.length();
     if (INLINE_FLAGS.matcher(regex).find()) {
       return null; // case-insensitive, comments or Unicode-case anywhere: a literal of the source may match otherwise
     }
+    int i = 0; // flags such as (?m) are skipped below like any group
+    int n = regex.length();
     String best = null;
     StringBuilder run = new StringBuilder();
     while (i < n) {
@@ -58,20 +58,15 @@ final class RequiredLiteral {
         next = skipGroup(regex, i);
       } else if (c == '|' || c == ')' || c == ']') {
         return null;
-      } else if (c == '{') {
-        int close = regex.indexOf('}', i);
-        if (close < 0 || !regex.substring(i + 1, close).matches("\\d+(,\\d*)?")) {
-          return null;
+      } else if (c == '?' || c == '*' || c == '+' || c == '{') {
+        if (c == '{') { // a counted quantifier
+          int close = regex.indexOf('}', i);
+          if (close < 0 || !regex.substring(i + 1, close).matches("\\d+(,\\d*)?")) {
+            return null;
+          }
+          next = close + 1;
         }
-        if (run.length() > 0) { // a counted quantifier on the run's last character
-          run.setLength(run.length() - 1);
-        }
-        best = longer(best, run);
-        run.setLength(0);
-        i = close + 1;
-        continue;
-      } else if (c == '?' || c == '*' || c == '+') {
-        if (run.length() > 0) {
+        if (run.length() > 0) { // the quantifier is the run's last character's: it may be absent
           run.setLength(run.length() - 1);
         }
         best = longer(best, run);

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * are declared) and every clock time (HH:MM) moves by the same number of minutes.
  */
 final class TimeShift {
-  private static final Pattern TIME = Pattern.compile(
+  /** An ISO minute (group iso) or a clock time (group hm) not after a letter, digit, colon or dot. */
+  static final Pattern TIME = Pattern.compile(
       "(?<iso>\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2})|(?<![\\w:.])(?<hm>(?:[01]\\d|2[0-3]):[0-5]\\d)(?!\\d)");
   private static final DateTimeFormatter ISO_MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm");
 

@@ -36,7 +36,6 @@ public final class Variant {
 
   private final long seed;
   private final int shift;
-  private final Set<LocalDate> dates;
   private final List<Pattern> scramble;
   private final Map<String, String> picks = new LinkedHashMap<>();
   private final Pattern pickPattern;
@@ -61,7 +60,7 @@ public final class Variant {
       }
     }
     this.shift = s;
-    this.dates = new LinkedHashSet<>();
+    Set<LocalDate> dates = new LinkedHashSet<>(); // only the time shift reads them
     if (spec != null && spec.shiftDates() != null) {
       spec.shiftDates().forEach(d -> dates.add(LocalDate.parse(d)));
     }

@@ -7,7 +7,6 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -20,9 +19,6 @@ import net.jqwik.api.constraints.IntRange;
  * in the text would move: the reference below is the find over the whole text that the shift did before.
  */
 class TimeShiftProperties {
-  /** The time pattern as exercises/README.md ("variants") describes it: ISO minutes and clock times. */
-  private static final Pattern TIME = Pattern.compile(
-      "(?<iso>\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2})|(?<![\\w:.])(?<hm>(?:[01]\\d|2[0-3]):[0-5]\\d)(?!\\d)");
   private static final DateTimeFormatter ISO_MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm");
 
   @Property(tries = 3000)
@@ -72,7 +68,7 @@ class TimeShiftProperties {
 
   /** The shift as a find over the whole text (no dates declared: every ISO minute moves). */
   private static String reference(String text, int shift) {
-    Matcher m = TIME.matcher(text);
+    Matcher m = TimeShift.TIME.matcher(text); // the same pattern, found over the whole text
     StringBuilder sb = new StringBuilder();
     while (m.find()) {
       String replacement;

@@ -37,6 +37,15 @@ public final class Library {
     return lib;
   }
 
+  /**
+   * The problems {@code check} finds in seeds 1 to {@code seeds} of a library a test planted a problem in, after
+   * asserting that the library as written still passes (the problem must be one only a variant shows).
+   */
+  public static java.util.List<dev.gameday.exercise.Model.Problem> variantProblems(Path lib, int seeds) {
+    assertTrue(ExerciseLoader.load(lib).ok(), "the library as written still passes");
+    return ExerciseLoader.checkVariants(lib, seeds);
+  }
+
   private static Map<String, LoadedExercise> shipped;
 
   /** The shipped library, loaded once per test run (it must pass its checks), by exercise id. */
