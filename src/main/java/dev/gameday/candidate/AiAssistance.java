@@ -52,11 +52,16 @@ public final class AiAssistance {
     return RULES.getOrDefault(rule, RULES.get("forbidden"));
   }
 
+  /** Whether a rule asks candidates to declare their AI use: then the exercise page has the AI section. */
+  static boolean declared(String rule) {
+    return "declared".equals(rule);
+  }
+
   /** The model of the start page's paragraph and of the exercise page's section. */
   static Map<String, Object> view(String rule, String text) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("rule", rule);
-    m.put("declared", "declared".equals(rule));
+    m.put("declared", declared(rule));
     m.put("sentence", sentence(rule));
     m.put("id", SECTION_ID);
     m.put("title", TITLE);

@@ -4,6 +4,7 @@ import dev.gameday.candidate.CandidateService.ExerciseStatus;
 import dev.gameday.candidate.CandidateService.Overview;
 import dev.gameday.exercise.Catalog;
 import dev.gameday.exercise.Catalog.Version;
+import dev.gameday.exercise.Model;
 import dev.gameday.exercise.Model.Evidence;
 import dev.gameday.exercise.Model.Exercise;
 import dev.gameday.web.Access;
@@ -11,6 +12,7 @@ import dev.gameday.web.Flash;
 import dev.gameday.web.MarkdownRenderer;
 import dev.gameday.web.Pages;
 import dev.gameday.web.Session;
+import dev.gameday.web.Spliced;
 import dev.gameday.web.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -42,8 +44,9 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ExercisePage {
   /** The page's template and every template it includes: a change to any of them changes every ETag. */
   private static final List<String> TEMPLATES = List.of("candidate-exercise", "candidate-exercise-read", "candidate-exercise-menu",
-      "candidate-more-time", "layout");
+      "candidate-exercise-sections", "candidate-ai-section", "candidate-more-time", "layout");
   private static final String SLOT = "readPane";
+  private static final String SECTIONS_SLOT = "writeSections";
 
   private final CandidateService service;
   private final Catalog catalog;
@@ -60,6 +63,16 @@ final class ExercisePage {
           .<String, byte[]>weigher((k, v) -> v.length).build();
   /** At most this many bytes of kept reading panes: a sixteenth of the heap (32 MiB, about 700 panes, in 512 MiB). */
   static final long READ_PANES_BYTES = dev.gameday.web.MemoryBudget.readPanes();
+  /**
+   * The answer's sections (labels, prompts, write and preview buttons, word targets) per "versionId:open:aiRule",
+   * rendered once with a marker for each text ({@link Spliced}): a request fills in the candidate's texts instead of
+   * applying the sections' template (its loop was a quarter of the page's template time). About 6 KiB each, within a
+   * quarter of the reading panes' budget.
+   */
+  private final com.github.benmanes.caffeine.cache.Cache<String, Spliced> writeParts =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumWeight(READ_PANES_BYTES / 4)
+          .<String, Spliced>weigher((k, v) -> v.weight()).build();
+  private final java.util.concurrent.atomic.AtomicLong sectionRenders = new java.util.concurrent.atomic.AtomicLong();
 
   ExercisePage(CandidateService service, Catalog catalog, Pages pages, MarkdownRenderer markdown) {
     this.service = service;
@@ -92,8 +105,12 @@ final class ExercisePage {
       }
       return readPane(status.version(), open).map(pane -> {
         Map<String, Object> m = model(o, status, oa.answer(), open, secondsLeft, more);
+        Map<String, byte[]> slots = new java.util.LinkedHashMap<>();
+        slots.put(SLOT, pane);
+        slots.put(SECTIONS_SLOT, writeSections(status.version().exercise(), status.version().key(), open,
+            AiAssistance.rule(catalog, o.track().getString("id")), oa.answer()));
         // an ETag only for a page that is final (a pane rendered with a fallback is not kept, so may change)
-        pages.renderAround(ctx, "candidate-exercise", m, SLOT, pane, readPanes.getIfPresent(key) == pane ? etag : null);
+        pages.renderAround(ctx, "candidate-exercise", m, slots, readPanes.getIfPresent(key) == pane ? etag : null);
         return null;
       });
     }).onFailure(ctx::fail);
@@ -109,11 +126,6 @@ final class ExercisePage {
     m.put("hasEvidence", !ex.evidence().isEmpty()); // the "Evidence" jump link
     // the time left by the server's clock (timeleft.js counts it down; a reload asks again)
     m.put("secondsLeft", secondsLeft);
-    m.put("sections", ex.sections().stream().map(s -> Map.<String, Object>of("id", s.id(), "title", s.title(),
-        "prompt", s.prompt(), "words", s.words(), "text", answer.sections().get(s.id()))).toList());
-    // the "AI assistance" section, after the exercise's own, on a track that declares AI use (issue 25)
-    m.put("ai", AiAssistance.view(AiAssistance.rule(catalog, o.track().getString("id")),
-        answer.sections().get(AiAssistance.SECTION_ID)));
     m.put("rev", answer.rev());
     m.put("savedAtIso", answer.savedAt() == null ? "" : answer.savedAt().toString());
     m.put("maxChars", Answers.MAX_SECTION_CHARS);
@@ -130,6 +142,70 @@ final class ExercisePage {
       m.put("timeLimitMinutes", 0);
     }
     return m;
+  }
+
+  /**
+   * The answer's sections with the candidate's texts: the kept parts filled in, or, when the sections' template
+   * could not be split at its markers, the template applied to the texts.
+   */
+  byte[] writeSections(Exercise ex, String versionId, boolean open, String aiRule, Answers.Answer answer) {
+    List<String> texts = texts(ex, aiRule, answer);
+    Spliced parts = writeParts.get(versionId + ":" + open + ":" + aiRule, k -> {
+      sectionRenders.incrementAndGet();
+      Spliced made = Spliced.of(sectionsHtml(ex, open, aiRule, Spliced::marker), texts.size());
+      return made == null ? NOT_SPLIT : made;
+    });
+    if (parts != NOT_SPLIT) {
+      return parts.fill(texts);
+    }
+    sectionRenders.incrementAndGet();
+    return sectionsHtml(ex, open, aiRule, texts::get).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Kept for a version whose sections' template does not split at its markers: it is applied to each request's texts. */
+  private static final Spliced NOT_SPLIT = Spliced.of("", 0);
+
+  /**
+   * The texts in the order the sections' template shows them: the exercise's sections, then the AI section's on a
+   * track that declares AI use (elsewhere the template shows no AI section).
+   */
+  static List<String> texts(Exercise ex, String aiRule, Answers.Answer answer) {
+    List<String> texts = new ArrayList<>(ex.sections().size() + 1);
+    ex.sections().forEach(s -> texts.add(answer.sections().get(s.id())));
+    if (AiAssistance.declared(aiRule)) {
+      texts.add(answer.sections().get(AiAssistance.SECTION_ID));
+    }
+    return texts;
+  }
+
+  /** The sections' template applied with text {@code i} from {@code text} (the markers, or a request's texts). */
+  String sectionsHtml(Exercise ex, boolean open, String aiRule, java.util.function.IntFunction<String> text) {
+    Map<String, Object> m = new HashMap<>();
+    m.put("open", open);
+    List<Map<String, Object>> sections = new ArrayList<>();
+    for (int i = 0; i < ex.sections().size(); i++) {
+      Model.Section s = ex.sections().get(i);
+      Map<String, Object> one = new HashMap<>();
+      one.put("id", s.id());
+      one.put("title", s.title());
+      one.put("prompt", s.prompt());
+      one.put("words", s.words());
+      one.put("text", text.apply(i));
+      sections.add(one);
+    }
+    m.put("sections", sections);
+    // the "AI assistance" section, after the exercise's own, on a track that declares AI use (issue 25)
+    m.put("ai", AiAssistance.view(aiRule, AiAssistance.declared(aiRule) ? text.apply(ex.sections().size()) : null));
+    try {
+      return pages.html("candidate-exercise-sections", m);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** How often the sections' template was applied since start-up (once per version kept, then only on a miss). */
+  long sectionRenders() {
+    return sectionRenders.get();
   }
 
   /**

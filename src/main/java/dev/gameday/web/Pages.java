@@ -34,7 +34,7 @@ public final class Pages {
   public static final List<String> TEMPLATES = List.of("home", "error", "invalid-link", "invitation-confirm", "candidate-overview",
       "candidate-exercise", "candidate-review", "candidate-receipt", "setup", "setup-done", "login", "admin-accounts", "admin-tokens", "admin-webhooks", "admin-webhook",
       "admin-audit", "review-queue", "review-submission", "review-item", "review-calibration", "review-agreement", "review-severity", "calibration-item", "rubrics",
-      "rubric", "candidates", "candidates-one", "candidate-exercise-read", "compliance", "candidate-privacy");
+      "rubric", "candidates", "candidates-one", "candidate-exercise-read", "candidate-exercise-sections", "compliance", "candidate-privacy");
 
   private static final ValueResolver[] RESOLVERS = {MapValueResolver.INSTANCE, JsonValueResolver.INSTANCE,
       JavaBeanValueResolver.INSTANCE, MethodValueResolver.INSTANCE};
@@ -218,22 +218,33 @@ public final class Pages {
    * With an ETag the browser keeps the page and revalidates it ({@code private, no-cache}); without one nothing is kept.
    */
   public void renderAround(RoutingContext ctx, String template, Map<String, Object> data, String slot, byte[] bytes, String etag) {
-    String marker = "<!--gameday:" + slot + "-->";
+    renderAround(ctx, template, data, Map.of(slot, bytes), etag);
+  }
+
+  /** As above with several slots, each placed once by the template ({@code {{{name}}}}), in any order. */
+  public void renderAround(RoutingContext ctx, String template, Map<String, Object> data, Map<String, byte[]> slots, String etag) {
     Map<String, Object> model = new HashMap<>(data);
-    model.put(slot, marker);
+    slots.keySet().forEach(slot -> model.put(slot, "<!--gameday:" + slot + "-->"));
     String html = apply(ctx, template, model);
     if (html == null || ctx.response().ended()) {
       return;
     }
-    int at = html.indexOf(marker);
-    if (at < 0) {
-      ctx.fail(new IllegalStateException("template " + template + " does not place {{{" + slot + "}}}"));
-      return;
+    java.util.TreeMap<Integer, String> at = new java.util.TreeMap<>();
+    for (String slot : slots.keySet()) {
+      int i = html.indexOf("<!--gameday:" + slot + "-->");
+      if (i < 0) {
+        ctx.fail(new IllegalStateException("template " + template + " does not place {{{" + slot + "}}}"));
+        return;
+      }
+      at.put(i, slot);
     }
-    byte[] head = html.substring(0, at).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    byte[] tail = html.substring(at + marker.length()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    io.vertx.core.buffer.Buffer out = io.vertx.core.buffer.Buffer.buffer(head.length + bytes.length + tail.length)
-        .appendBytes(head).appendBytes(bytes).appendBytes(tail);
+    io.vertx.core.buffer.Buffer out = io.vertx.core.buffer.Buffer.buffer(html.length() + slots.values().stream().mapToInt(b -> b.length).sum());
+    int from = 0;
+    for (var e : at.entrySet()) {
+      out.appendBytes(html.substring(from, e.getKey()).getBytes(java.nio.charset.StandardCharsets.UTF_8)).appendBytes(slots.get(e.getValue()));
+      from = e.getKey() + ("<!--gameday:" + e.getValue() + "-->").length();
+    }
+    out.appendBytes(html.substring(from).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     var res = ctx.response().setStatusCode(200).putHeader("Content-Type", "text/html; charset=utf-8");
     if (etag != null) {
       res.putHeader("ETag", etag).putHeader("Cache-Control", "private, no-cache");
