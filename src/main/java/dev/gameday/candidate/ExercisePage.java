@@ -66,7 +66,7 @@ final class ExercisePage {
   /**
    * The answer's sections (labels, prompts, write and preview buttons, word targets) per "versionId:open:aiRule",
    * rendered once with a marker for each text ({@link Spliced}): a request fills in the candidate's texts instead of
-   * applying the sections' template (its loop was a quarter of the page's template time). About 6 KiB each, within a
+   * applying the sections' template (its loop was a quarter of the page's template time). About 8 KiB each, within a
    * quarter of the reading panes' budget.
    */
   private final com.github.benmanes.caffeine.cache.Cache<String, Spliced> writeParts =
