@@ -42,9 +42,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * A page carrying a one-time flash message gets no ETag.
  */
 final class ExercisePage {
-  /** The page's template and every template it includes: a change to any of them changes every ETag. */
-  private static final List<String> TEMPLATES = List.of("candidate-exercise", "candidate-exercise-read", "candidate-exercise-menu",
-      "candidate-exercise-sections", "candidate-ai-section", "candidate-more-time", "layout");
+  /**
+   * The templates the page applies itself: with every partial they include ({@link #fingerprint}), a change to any of
+   * them changes every ETag.
+   */
+  private static final List<String> TEMPLATES = List.of("candidate-exercise", "candidate-exercise-read", "candidate-exercise-sections");
+  /** A partial's name where a template includes it: {@code {{> name}}} or {@code {{#> name}}}. */
+  private static final java.util.regex.Pattern PARTIAL = java.util.regex.Pattern.compile("\\{\\{#?>\\s*([\\w-]+)");
   private static final String SLOT = "readPane";
   private static final String SECTIONS_SLOT = "writeSections";
 
@@ -79,7 +83,7 @@ final class ExercisePage {
     this.catalog = catalog;
     this.pages = pages;
     this.markdown = markdown;
-    this.fingerprint = fingerprint(); // constructed at start-up, before serving: reading five small resources is fine
+    this.fingerprint = fingerprint(); // constructed at start-up, before serving: reading seven small resources is fine
   }
 
   void page(RoutingContext ctx) {
@@ -277,17 +281,32 @@ final class ExercisePage {
     });
   }
 
-  /** A hash of the page's templates as shipped. */
+  /**
+   * A hash of the page's templates and, found in their text, every partial they include, as shipped (a list kept by
+   * hand had missed candidate-ai-section).
+   */
   private static String fingerprint() {
     StringBuilder b = new StringBuilder();
-    for (String t : TEMPLATES) {
+    java.util.Deque<String> todo = new java.util.ArrayDeque<>(TEMPLATES);
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    while (!todo.isEmpty()) {
+      String t = todo.poll();
+      if (!seen.add(t)) {
+        continue;
+      }
       try (InputStream in = ExercisePage.class.getResourceAsStream("/templates/" + t + ".hbs")) {
-        b.append(t).append(':').append(in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8)).append('\n');
+        String text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        b.append(t).append(':').append(text).append('\n');
+        java.util.regex.Matcher m = PARTIAL.matcher(text);
+        while (m.find()) {
+          todo.add(m.group(1));
+        }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
     return Tokens.sha256Hex(b.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 16);
   }
+
 
 }

@@ -229,9 +229,9 @@ public final class Pages {
     if (html == null || ctx.response().ended()) {
       return;
     }
-    java.util.TreeMap<Integer, String> at = new java.util.TreeMap<>();
+    java.util.TreeMap<Integer, String> at = new java.util.TreeMap<>(); // where each slot's marker stands, in page order
     for (String slot : slots.keySet()) {
-      int i = html.indexOf("<!--gameday:" + slot + "-->");
+      int i = html.indexOf((String) model.get(slot));
       if (i < 0) {
         ctx.fail(new IllegalStateException("template " + template + " does not place {{{" + slot + "}}}"));
         return;
@@ -242,7 +242,7 @@ public final class Pages {
     int from = 0;
     for (var e : at.entrySet()) {
       out.appendBytes(html.substring(from, e.getKey()).getBytes(java.nio.charset.StandardCharsets.UTF_8)).appendBytes(slots.get(e.getValue()));
-      from = e.getKey() + ("<!--gameday:" + e.getValue() + "-->").length();
+      from = e.getKey() + ((String) model.get(e.getValue())).length();
     }
     out.appendBytes(html.substring(from).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     var res = ctx.response().setStatusCode(200).putHeader("Content-Type", "text/html; charset=utf-8");

@@ -70,7 +70,7 @@ public final class Spliced {
     if (values.size() != parts.length - 1) {
       throw new IllegalArgumentException("expected " + (parts.length - 1) + " values, got " + values.size());
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(bytes + 64 + values.stream().mapToInt(v -> v == null ? 0 : v.length()).sum() * 11 / 10);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(bytes + 1024); // grows for longer texts
     for (int i = 0; i < values.size(); i++) {
       out.writeBytes(parts[i]);
       String v = values.get(i);
