@@ -112,7 +112,6 @@ public final class Gameday implements AutoCloseable {
   /** The features' timers, started by {@link #serve} and stopped by {@link #close}. */
   private final List<Loop> loops = new ArrayList<>();
   public final Observability ops;
-  private static final int POOL_SIZE = 16;
   /** Statements up to this many characters are kept prepared on each connection (all of Gameday's). */
   static final int PREPARED_SQL_LIMIT = 64 * 1024;
 
@@ -149,7 +148,8 @@ public final class Gameday implements AutoCloseable {
     this.vertx = ops.newVertx();
     PgConnectOptions connect = connectOptions(url);
     this.pool = PgBuilder.pool()
-        .with(new PoolOptions().setName("gameday").setMaxSize(POOL_SIZE).setMaxWaitQueueSize(2000).setConnectionTimeout(5)
+        .with(new PoolOptions().setName("gameday").setMaxSize(config.ops().databasePool()).setMaxWaitQueueSize(2000)
+            .setConnectionTimeout(5)
             .setConnectionTimeoutUnit(TimeUnit.SECONDS).setIdleTimeout(5).setIdleTimeoutUnit(TimeUnit.MINUTES)
             .setMaxLifetime(30).setMaxLifetimeUnit(TimeUnit.MINUTES))
         .connectingTo(connect).using(vertx).build();
@@ -231,7 +231,7 @@ public final class Gameday implements AutoCloseable {
    * features' loops (email outbox, webhook and Greenhouse senders, reminders, retention, housekeeping).
    */
   public void serve() {
-    await(ops.start(vertx, pool, POOL_SIZE));
+    await(ops.start(vertx, pool, config.ops().databasePool()));
     await(Outbox.announce(pool, config.email()));
     times.mark("metrics");
     pages.observeRenders(ops::rendered);

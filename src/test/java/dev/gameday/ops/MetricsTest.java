@@ -86,7 +86,7 @@ class MetricsTest {
     assertSeries(m, "gameday_render_seconds_count\\{template=\"candidate-exercise\"\\}");
     assertSeries(m, "gameday_event_loop_delay_seconds_count");
     assertSeries(m, "gameday_database_up 1\\.0");
-    assertSeries(m, "gameday_db_pool_max 16\\.0");
+    assertSeries(m, "gameday_db_pool_max " + Config.Ops.DEFAULT_DATABASE_POOL + "\\.0");
     assertSeries(m, "gameday_candidates_active ");
     assertSeries(m, "gameday_submissions ");
     assertSeries(m, "gameday_reviews\\{state=\"submitted\"\\}");
@@ -153,10 +153,29 @@ class MetricsTest {
   }
 
   @Test
+  @DisplayName("GAMEDAY_DATABASE_POOL sets how many connections the server's pool holds (8 by default); nonsense is refused"
+      + " at start-up with the variable's name")
+  void poolSize(TestDatabase db) throws Exception {
+    assertEquals(8, Config.fromEnvironment(Map.of()).ops().databasePool());
+    assertEquals(3, Config.fromEnvironment(Map.of("GAMEDAY_DATABASE_POOL", " 3 ")).ops().databasePool());
+    for (String bad : List.of("0", "-2", "501", "many")) {
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> Config.fromEnvironment(Map.of("GAMEDAY_DATABASE_POOL", bad)), bad);
+      assertTrue(e.getMessage().startsWith("GAMEDAY_DATABASE_POOL must be"), e.getMessage());
+    }
+    try (TestApp small = TestApp.start(db, Path.of("exercises"),
+        c -> c.withOps(new Config.Ops("text", Optional.empty(), true, 3)))) {
+      HttpResponse<Buffer> m = await(new Browser(vertx, small.port).get("/metrics"));
+      assertEquals(200, m.statusCode());
+      assertSeries(m.bodyAsString(), "gameday_db_pool_max 3\\.0");
+    }
+  }
+
+  @Test
   @DisplayName("with GAMEDAY_METRICS_TOKEN set, /metrics needs the bearer token; without, it answers loopback only")
   void access(TestDatabase db) throws Exception {
     try (TestApp guarded = TestApp.start(db, Path.of("exercises"),
-        c -> c.withOps(new Config.Ops("text", Optional.of("metrics-secret"), true)))) {
+        c -> c.withOps(new Config.Ops("text", Optional.of("metrics-secret"), true, Config.Ops.DEFAULT_DATABASE_POOL)))) {
       Browser b = new Browser(vertx, guarded.port);
       assertEquals(401, await(b.get("/metrics")).statusCode());
       assertEquals(401, await(b.get("/metrics", Map.of("Authorization", "Bearer wrong"))).statusCode());
