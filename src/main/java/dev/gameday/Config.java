@@ -131,7 +131,8 @@ public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path 
         throw new IllegalArgumentException("GAMEDAY_LOG_FORMAT must be text or json, got '" + logFormat + "'");
       }
       if (databasePool < 1 || databasePool > 500) {
-        throw new IllegalArgumentException("GAMEDAY_DATABASE_POOL must be between 1 and 500 connections, got " + databasePool);
+        throw new IllegalArgumentException("GAMEDAY_DATABASE_POOL must be between 1 and 500 connections, got "
+            + databasePool);
       }
     }
 

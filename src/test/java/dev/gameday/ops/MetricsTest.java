@@ -168,6 +168,19 @@ class MetricsTest {
       HttpResponse<Buffer> m = await(new Browser(vertx, small.port).get("/metrics"));
       assertEquals(200, m.statusCode());
       assertSeries(m.bodyAsString(), "gameday_db_pool_max 3\\.0");
+      // the pool itself: with three connections taken, a fourth waits until one is given back
+      List<io.vertx.sqlclient.SqlConnection> taken = new java.util.ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        taken.add(await(small.app.pool.getConnection()));
+      }
+      io.vertx.core.Future<io.vertx.sqlclient.SqlConnection> fourth = small.app.pool.getConnection();
+      Thread.sleep(500);
+      assertFalse(fourth.isComplete(), "a fourth connection was given while three were taken");
+      await(taken.get(0).close());
+      await(await(fourth).close());
+      for (int i = 1; i < 3; i++) {
+        await(taken.get(i).close());
+      }
     }
   }
 

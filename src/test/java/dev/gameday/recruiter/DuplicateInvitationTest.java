@@ -77,7 +77,8 @@ class DuplicateInvitationTest {
   /**
    * Sends the requests while another connection holds a lock every creating transaction needs after its duplicate
    * check ({@code invitation_exercises}), until {@code waiting} transactions wait for a lock: so they truly overlap,
-   * as they would on a busy server, instead of finishing one by one before the next arrives.
+   * as they would on a busy server, instead of finishing one by one before the next arrives. At most as many as the
+   * server's pool has connections can wait (the rest wait for a connection, and after 5 s are answered 503).
    */
   static <T> List<T> overlapping(int waiting, java.util.function.Supplier<List<Future<T>>> send) throws Exception {
     Migrations.Jdbc jdbc = Migrations.Jdbc.from(database.url());
@@ -110,7 +111,8 @@ class DuplicateInvitationTest {
   void concurrentJson() throws Exception {
     String secret = token();
     String email = "Race" + counter.incrementAndGet() + "@Example.com";
-    List<HttpResponse<Buffer>> answers = overlapping(12, () -> {
+    // every connection of the server's pool (8) in a creating transaction at once: more cannot wait at the lock
+    List<HttpResponse<Buffer>> answers = overlapping(dev.gameday.Config.Ops.DEFAULT_DATABASE_POOL, () -> {
       List<Future<HttpResponse<Buffer>>> sent = new ArrayList<>();
       for (int i = 0; i < PARALLEL; i++) {
         // the same person, spelled with different case: the constraint is on the normalised address
