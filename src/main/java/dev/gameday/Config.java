@@ -119,8 +119,8 @@ public record Config(Optional<String> databaseUrl, Path dataDir, int port, Path 
    * @param metricsToken   the bearer token {@code /metrics} requires; without it, loopback only
    * @param migrateOnStart run migrations when the server starts (else {@code gameday migrate} does, before)
    * @param databasePool   how many connections the server holds to Postgres at most (issue 28: 8 by default; with 16
-   *                       on 2 cores the reviewer queue's p99 was 52-139 ms against 14-24 ms with 8, at the same
-   *                       throughput, as more backends than cores contend for the CPU the queries need)
+   *                       on 2 cores the reviewer queue's p99 was 52-139 ms against 14-24 ms with 8, at 5% more of
+   *                       its throughput, as more backends than cores contend for the CPU the queries need)
    */
   public record Ops(String logFormat, Optional<String> metricsToken, boolean migrateOnStart, int databasePool) {
     public static final int DEFAULT_DATABASE_POOL = 8;
