@@ -15,6 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -58,7 +59,9 @@ class ScoringPageTest extends BrowserTest {
 
     WebElement submit = driver.findElement(By.cssSelector("button[value='submit']"));
     js(driver, "arguments[0].scrollIntoView({block: 'center'});", submit);
-    submit.click();
+    // pressed from the keyboard: a mouse click goes to a point on the screen, and once in CI (a fresh clone, the
+    // machine loaded) the page stayed as it was for 20 s after it, as if the click had reached another element
+    submit.sendKeys(Keys.ENTER);
     WebElement problems = driver.findElement(By.id("review-problems"));
     Chromium.await(driver, d -> problems.isDisplayed());
     String text = problems.getText();
