@@ -42,6 +42,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(PostgresExtension.class)
 class DuplicateInvitationTest {
   static final int PARALLEL = 24;
+  /** Every connection of the server's pool in a creating transaction at once: more cannot wait at the lock. */
+  static final int POOL = dev.gameday.Config.Ops.DEFAULT_DATABASE_POOL;
   static TestApp app;
   static TestDatabase database;
   static Vertx vertx;
@@ -111,8 +113,7 @@ class DuplicateInvitationTest {
   void concurrentJson() throws Exception {
     String secret = token();
     String email = "Race" + counter.incrementAndGet() + "@Example.com";
-    // every connection of the server's pool (8) in a creating transaction at once: more cannot wait at the lock
-    List<HttpResponse<Buffer>> answers = overlapping(dev.gameday.Config.Ops.DEFAULT_DATABASE_POOL, () -> {
+    List<HttpResponse<Buffer>> answers = overlapping(POOL, () -> {
       List<Future<HttpResponse<Buffer>>> sent = new ArrayList<>();
       for (int i = 0; i < PARALLEL; i++) {
         // the same person, spelled with different case: the constraint is on the normalised address
@@ -153,7 +154,7 @@ class DuplicateInvitationTest {
       // each with a browser of its own: the CSRF token is per session
       browsers.add(app.signIn(vertx, app.account("recruiter")));
     }
-    List<HttpResponse<Buffer>> answers = overlapping(8, () -> browsers.stream().map(own -> own.postForm("/candidates",
+    List<HttpResponse<Buffer>> answers = overlapping(POOL, () -> browsers.stream().map(own -> own.postForm("/candidates",
         MultiMap.caseInsensitiveMultiMap().add("name", "Pat Page").add("email", email).add("track", "sre-senior")
             .add("_csrf", own.cookie("XSRF-TOKEN")))).toList());
     // Post/Redirect/Get: every form answers 303; one leads to the new candidate's page, the others back to the form,
@@ -179,7 +180,7 @@ class DuplicateInvitationTest {
     for (int i = 0; i < 5; i++) {
       csv.append("Person ").append(i).append(',').append(tag).append('-').append(i).append("@example.com,sre-senior\n");
     }
-    List<HttpResponse<Buffer>> answers = overlapping(8, () -> {
+    List<HttpResponse<Buffer>> answers = overlapping(POOL, () -> {
       List<Future<HttpResponse<Buffer>>> sent = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
         sent.add(client.post("/api/v1/candidates/import").putHeader("Authorization", "Bearer " + secret)
