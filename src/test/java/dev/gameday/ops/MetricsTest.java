@@ -153,6 +153,43 @@ class MetricsTest {
   }
 
   @Test
+  @DisplayName("the whole-database counts behind the gauges have a deadline Postgres enforces: a count stuck behind a lock"
+      + " is cancelled in the database, not left running there, and the gauges keep their last values")
+  void countsDeadline(TestDatabase db) throws Exception {
+    // its own server: MetricsTest's other tests count the shared one's saves
+    try (TestApp own = TestApp.start(db)) {
+      own.submitted(vertx, "Counts Candidate");
+      Observability ops = new Observability(Optional.empty());
+      await(ops.counts(own.app.pool, "5s"));
+      long submissions = own.one("select count(*) as n from submissions").orElseThrow().getLong("n");
+      assertTrue(submissions > 0, "a candidate submitted");
+      assertEquals(submissions, ops.registry.get("gameday.submissions").gauge().value());
+
+      io.vertx.sqlclient.SqlConnection locker = await(own.app.pool.getConnection());
+      try {
+        await(locker.query("begin").execute());
+        await(locker.query("lock table decisions in access exclusive mode").execute());
+        RuntimeException err = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+            () -> await(ops.counts(own.app.pool, "300ms")));
+        Throwable cause = err;
+        while (cause != null && !(cause instanceof io.vertx.pgclient.PgException)) {
+          cause = cause.getCause();
+        }
+        // 57014 query_canceled: Postgres stopped the statement itself (a deadline kept only by the client would leave
+        // it waiting for the lock in the database, holding the pool's connection)
+        assertTrue(cause instanceof io.vertx.pgclient.PgException pe && "57014".equals(pe.getSqlState()), "cancelled by"
+            + " Postgres: " + err);
+        assertEquals(0, own.one("select count(*) as n from pg_stat_activity where state = 'active'"
+            + " and query like 'select (select count(*) from submissions)%'").orElseThrow().getLong("n"));
+        assertEquals(submissions, ops.registry.get("gameday.submissions").gauge().value(), "the last value is kept");
+      } finally {
+        await(locker.query("rollback").execute());
+        await(locker.close());
+      }
+    }
+  }
+
+  @Test
   @DisplayName("GAMEDAY_DATABASE_POOL sets how many connections the server's pool holds (8 by default); nonsense is refused"
       + " at start-up with the variable's name")
   void poolSize(TestDatabase db) throws Exception {
