@@ -43,9 +43,9 @@ public final class OutageLog {
 
   /**
    * True when the failure means the database is unreachable or refusing connections for now: connection refused or
-   * reset, a connection closed under a query or before it sent the queued ones, Postgres shutting down or crashed
-   * (SQLSTATE class 08, 57P01-57P03), out of connections or resources (class 53), or no pooled connection within the
-   * pool's timeout.
+   * reset (on read or on write), a connection closed under a query or before it sent the queued ones, Postgres
+   * shutting down or crashed (SQLSTATE class 08, 57P01-57P03), out of connections or resources (class 53), or no
+   * pooled connection within the pool's timeout.
    */
   public static boolean unavailable(Throwable err) {
     for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -63,6 +63,13 @@ public final class OutageLog {
       if (t instanceof ClosedConnectionException || t instanceof java.net.SocketException
           || t instanceof java.nio.channels.ClosedChannelException || t instanceof TimeoutException
           || t instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
+        return true;
+      }
+      if (t instanceof java.io.IOException && t.getMessage() != null
+          && (t.getMessage().startsWith("Connection reset") || t.getMessage().startsWith("Broken pipe"))) {
+        // the JDK's NIO write to a socket the peer reset or closed (SocketChannelImpl.write): a plain IOException,
+        // not a SocketException, with the system's words; the pg client's flush of a statement meets it when
+        // Postgres crashed after the connection was taken from the pool
         return true;
       }
       if (t instanceof VertxException && t.getMessage() != null) {

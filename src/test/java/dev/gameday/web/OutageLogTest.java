@@ -7,8 +7,15 @@ import io.vertx.core.VertxException;
 import io.vertx.core.impl.NoStackTraceTimeoutException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
+import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +44,40 @@ class OutageLogTest {
     assertTrue(OutageLog.unavailable(new IllegalStateException(new ConnectException("Connection refused"))), "found as a cause");
   }
 
+  /**
+   * Writes to a socket whose peer reset it until the JDK refuses: a plain {@link IOException} (not a
+   * {@link SocketException}) with the system's words, "Connection reset by peer" or "Broken pipe".
+   */
+  static IOException writeToResetSocket() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+         SocketChannel channel = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()))) {
+      try (Socket peer = server.accept()) {
+        peer.setSoLinger(true, 0); // close with a reset, as a crashed Postgres backend's socket does
+      }
+      for (int i = 0; i < 200; i++) {
+        try {
+          channel.write(ByteBuffer.wrap(new byte[1024]));
+        } catch (IOException e) {
+          return e;
+        }
+        Thread.sleep(10);
+      }
+    }
+    throw new AssertionError("writes to a reset socket kept succeeding");
+  }
+
+  @Test
+  @DisplayName("a write to the database's socket after Postgres reset it (the JDK's IOException) means the database is unavailable")
+  void resetOnWrite() throws Exception {
+    // CI on 6ca9e70: one save got a 500 while Postgres crashed in DatabaseOutageTest; the pg client's flush of a
+    // statement met "java.io.IOException: Connection reset by peer" from SocketChannelImpl.write
+    IOException reset = writeToResetSocket();
+    assertFalse(reset instanceof SocketException, "the JDK's NIO write throws a plain IOException: " + reset);
+    assertTrue(OutageLog.unavailable(reset), reset.toString());
+    assertTrue(OutageLog.unavailable(new IOException("Connection reset by peer")));
+    assertTrue(OutageLog.unavailable(new IOException("Broken pipe")));
+  }
+
   @Test
   @DisplayName("client errors, SQL errors and bugs are not outages")
   void notUnavailable() {
@@ -47,5 +88,6 @@ class OutageLogTest {
     assertFalse(OutageLog.unavailable(new IllegalStateException("bug")));
     assertFalse(OutageLog.unavailable(new NullPointerException()));
     assertFalse(OutageLog.unavailable(new VertxException("something else", true)));
+    assertFalse(OutageLog.unavailable(new IOException("No space left on device")), "an I/O error that is not a socket's");
   }
 }
