@@ -1,6 +1,7 @@
 package dev.gameday;
 
 import dev.gameday.ops.Observability;
+import dev.gameday.ops.RouteTemplates;
 import dev.gameday.web.Access;
 import dev.gameday.web.Guards;
 import dev.gameday.web.Http;
@@ -54,6 +55,7 @@ public final class HttpVerticle extends VerticleBase {
   private final Consumer<Router> features;
   private final OutageLog outages;
   private final Observability ops;
+  private RouteTemplates templates;
   private final dev.gameday.ops.Readiness readiness;
   private final io.vertx.core.Handler<RoutingContext> apiCallers;
   private HttpServer server;
@@ -81,7 +83,8 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.route().handler(ops.requests(router)); // request id, access log, request metrics: first of all
+    templates = new RouteTemplates(router);
+    router.route().handler(ops.requests(templates)); // request id, access log, request metrics: first of all
     Guards guards = new Guards(config.https(), config.publicUrl());
     router.route().handler(guards::headers);
     router.route().handler(Input::decodable); // before the first route with a path: '/%' cannot be matched at all
@@ -186,9 +189,9 @@ public final class HttpVerticle extends VerticleBase {
         default -> null;
       };
       if (ce == null) {
-        // the route template, never the path: a path can hold an invitation or setup token
-        LOG.error("{} {} failed", ctx.request().method(),
-            ctx.currentRoute() != null && ctx.currentRoute().getPath() != null ? ctx.currentRoute().getPath() : "(no route)", err);
+        // the route template, never the path: a path can hold an invitation or setup token. Not currentRoute():
+        // in a failure handler that is the failure handler's own route, which has no path
+        LOG.error("{} {} failed", ctx.request().method(), templates.of(ctx.request().method(), Http.path(ctx)), err);
         ce = new ClientError(500, "internal_error",
             "Something went wrong on our side. Nothing you saved before is lost; please try again.");
       }

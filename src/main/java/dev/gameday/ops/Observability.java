@@ -20,7 +20,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
@@ -223,8 +222,7 @@ public final class Observability {
   }
 
   /** The first handler of every request: assigns the request id, and on the response's end logs and counts it. */
-  public Handler<RoutingContext> requests(Router router) {
-    RouteTemplates templates = new RouteTemplates(router);
+  public Handler<RoutingContext> requests(RouteTemplates templates) {
     return ctx -> {
       String id = RequestIds.assign(ctx);
       long start = System.nanoTime();
