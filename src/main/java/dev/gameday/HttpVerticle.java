@@ -55,10 +55,10 @@ public final class HttpVerticle extends VerticleBase {
   private final Consumer<Router> features;
   private final OutageLog outages;
   private final Observability ops;
-  private RouteTemplates templates;
   private final dev.gameday.ops.Readiness readiness;
   private final io.vertx.core.Handler<RoutingContext> apiCallers;
   private HttpServer server;
+  private RouteTemplates templates; // the router's, built in start(): names the route of a failed request
 
   public HttpVerticle(Config config, Pool pool, Sessions sessions, Pages pages, OutageLog outages,
                       Consumer<Router> features, Observability ops, dev.gameday.ops.Readiness readiness) {
