@@ -122,6 +122,12 @@ class DatabaseOutageTest {
         + (traces.isEmpty() ? "" : traces.get(0).getFormattedMessage() + ": " + traces.get(0).getThrowableProxy().getMessage()));
   }
 
+  /** Every answer was a 200, a 503 unavailable or a 503 overloaded: never a 500 or another status. */
+  static void assertOnlyProperAnswers(SaveLoad load) {
+    assertEquals(0, load.wrongAnswers(), "answers other than 200, 503 unavailable or 503 overloaded: " + load.summary()
+        + " " + load.badBodies);
+  }
+
   static void assertSavesKept(SaveLoad load) throws Exception {
     try (Connection db = pg.jdbc()) {
       List<String> problems = load.verify(db);
@@ -164,7 +170,7 @@ class DatabaseOutageTest {
       System.out.printf("crash: %s; acknowledged before the crash %d, after recovery %d%n", load.summary(),
           beforeCrash, load.acksAfter(recovered));
 
-      assertEquals(0, load.wrongAnswers(), "answers other than 200, 503 unavailable or 503 overloaded: " + load.summary() + " " + load.badBodies);
+      assertOnlyProperAnswers(load);
       assertTrue(load.countWhileDown("503 unavailable") > 0, "the API answered 503 unavailable while down: " + load.summary());
       assertTrue(load.acksAfter(recovered) > 0, "saves are acknowledged again without a restart: " + load.summary());
       assertSavesKept(load);
@@ -208,7 +214,7 @@ class DatabaseOutageTest {
       load.stop();
       System.out.printf("repeated: %s; acknowledged after each recovery %s%n", load.summary(), ackedAfterRound);
 
-      assertEquals(0, load.wrongAnswers(), "answers other than 200, 503 unavailable or 503 overloaded: " + load.summary() + " " + load.badBodies);
+      assertOnlyProperAnswers(load);
       assertTrue(ackedAfterRound.stream().allMatch(n -> n > 0), "saves acknowledged after every recovery: " + ackedAfterRound);
       assertSavesKept(load);
       assertNoStackTraces(logs);
@@ -243,7 +249,7 @@ class DatabaseOutageTest {
           load.summary(), load.acksAfter(afterKills));
 
       assertTrue(killed > 0, "connections were killed");
-      assertEquals(0, load.wrongAnswers(), "answers other than 200, 503 unavailable or 503 overloaded: " + load.summary() + " " + load.badBodies);
+      assertOnlyProperAnswers(load);
       assertTrue(load.acksAfter(afterKills) > 0, "saves are acknowledged again: " + load.summary());
       assertSavesKept(load);
       awaitReady(200, 10_000);

@@ -3,6 +3,7 @@ package dev.gameday.ops;
 import static dev.gameday.Gameday.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gameday.Config;
@@ -14,8 +15,11 @@ import dev.gameday.support.TestApp;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -167,16 +171,15 @@ class MetricsTest {
       assertEquals(submissions, ops.registry.get("gameday.submissions").gauge().value());
 
       // the counts through a pool of their own, named, so pg_stat_activity tells their statement from the servers'
-      io.vertx.sqlclient.Pool named = io.vertx.pgclient.PgBuilder.pool().connectingTo(io.vertx.pgclient.PgConnectOptions
-          .fromUri(db.url()).addProperty("application_name", "counts-deadline-test")).using(vertx).build();
+      Pool named = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(db.url())
+          .addProperty("application_name", "counts-deadline-test")).using(vertx).build();
       io.vertx.sqlclient.SqlConnection locker = await(own.app.pool.getConnection());
       try {
         await(locker.query("begin").execute());
         await(locker.query("lock table decisions in access exclusive mode").execute());
         // 57014 query_canceled: Postgres stopped the statement itself (a deadline kept only by the client would leave
         // it waiting for the lock in the database, holding the pool's connection)
-        PgException cancelled = org.junit.jupiter.api.Assertions.assertThrows(PgException.class,
-            () -> await(ops.counts(named, "300ms")));
+        PgException cancelled = assertThrows(PgException.class, () -> await(ops.counts(named, "300ms")));
         assertEquals("57014", cancelled.getSqlState(), "cancelled by Postgres: " + cancelled);
         assertEquals(0, own.one("select count(*) as n from pg_stat_activity where state = 'active'"
             + " and application_name = 'counts-deadline-test'").orElseThrow().getLong("n"));
@@ -196,7 +199,7 @@ class MetricsTest {
     assertEquals(8, Config.fromEnvironment(Map.of()).ops().databasePool());
     assertEquals(3, Config.fromEnvironment(Map.of("GAMEDAY_DATABASE_POOL", " 3 ")).ops().databasePool());
     for (String bad : List.of("0", "-2", "501", "many")) {
-      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> Config.fromEnvironment(Map.of("GAMEDAY_DATABASE_POOL", bad)), bad);
       assertTrue(e.getMessage().startsWith("GAMEDAY_DATABASE_POOL must be"), e.getMessage());
     }
