@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code openloop HOST PORT RATE SECONDS SESSIONS_FILE ACKED_FILE WARMUP_SECONDS}: first sends WARMUP_SECONDS rising
  * evenly from 0 to RATE, whose latencies are reported apart ({@code warmup_p99_ms}: this client's own JIT and its connections
  * opening), then the SECONDS measured; every acknowledged revision of both counts for the lost-revision check. The
- * three measured seconds with the highest p99 are listed, so a tail from one stall shows as one.
+ * three measured seconds with the highest p99 are listed, so a tail from one stall shows as one; and for every measured
+ * second its p99, this client's longest send lag and how many answers were refusals, so a second's tail can be set
+ * against this client's own lateness and the burst it then sends.
  * {@code send_lag_p99_ms} and {@code send_lag_max_ms}: how late this client handed requests to its HTTP client
  * against their schedule (its timer late, its own event loop busy or the machine not running it); that part of a
  * latency is the client's, though it is counted in the latency as the method requires.
@@ -122,10 +124,20 @@ public final class OpenLoop {
     Arrays.sort(sorted);
     io.vertx.core.json.JsonArray worst = new io.vertx.core.json.JsonArray();
     io.vertx.core.json.JsonArray bySecond = new io.vertx.core.json.JsonArray();
+    io.vertx.core.json.JsonArray lagBySecond = new io.vertx.core.json.JsonArray();
+    io.vertx.core.json.JsonArray refusedBySecond = new io.vertx.core.json.JsonArray();
     for (int sec = 0; sec < measured; sec++) { // where a backlog formed and drained
       long[] one = Arrays.copyOfRange(measuredLatencies, sec * rate, (sec + 1) * rate);
       Arrays.sort(one);
       bySecond.add(Math.round(ms(one, 0.99)));
+      long lagMax = 0;
+      int refusedCount = 0;
+      for (int i = skip + sec * rate; i < skip + (sec + 1) * rate; i++) {
+        lagMax = Math.max(lagMax, lags[i]);
+        refusedCount += kinds[i] == 2 ? 1 : 0;
+      }
+      lagBySecond.add(Math.round(lagMax / 1e6));
+      refusedBySecond.add(refusedCount);
     }
     java.util.stream.IntStream.range(0, measured).mapToObj(sec -> {
       long[] one = Arrays.copyOfRange(measuredLatencies, sec * rate, (sec + 1) * rate);
@@ -156,7 +168,8 @@ public final class OpenLoop {
         .put("accepted_p99_ms", ms(accepted, 0.99)).put("refused_p99_ms", ms(refused, 0.99))
         .put("warmup_p99_ms", ms(warm, 0.99)).put("send_lag_p99_ms", ms(measuredLags, 0.99))
         .put("send_lag_max_ms", ms(measuredLags, 1.0)).put("worst_seconds", worst)
-        .put("p99_ms_by_second", bySecond).put("error_causes", errorCauses)
+        .put("p99_ms_by_second", bySecond).put("send_lag_max_ms_by_second", lagBySecond)
+        .put("refused_by_second", refusedBySecond).put("error_causes", errorCauses)
         .put("latency_from", "scheduled send time").encode());
     vertx.close();
     System.exit(0);
