@@ -8,8 +8,8 @@ import java.nio.file.Path;
  * ({@code candidate.CandidateService.OVERVIEW}), both read from the jar so the bench never runs a copy that drifted.
  * Each transaction is one page view of a seeded writer (bench/seed.sql: invitation ids :first .. :first + :count - 1,
  * session cookie bench-session-<id>), as the exercise-page-kept scenario asks through the server. Run with no HTTP and
- * no template, it is the most any server could serve the page at while reading the saved answer on each view
- * (issue 28; bench/results/2026-12-06-ceilings.md).
+ * no template, it is the most a server sending these two statements for each view could serve the page at (issue 28;
+ * bench/results/2026-12-06-ceilings.md).
  *
  *   java -cp target/gameday.jar bench/PageScript.java OUT.sql
  *   pgbench -n -M prepared -D first=N -D count=M -f OUT.sql ...
