@@ -126,10 +126,12 @@ public final class OpenLoop {
     io.vertx.core.json.JsonArray bySecond = new io.vertx.core.json.JsonArray();
     io.vertx.core.json.JsonArray lagBySecond = new io.vertx.core.json.JsonArray();
     io.vertx.core.json.JsonArray refusedBySecond = new io.vertx.core.json.JsonArray();
+    double[] p99s = new double[measured];
     for (int sec = 0; sec < measured; sec++) { // where a backlog formed and drained
       long[] one = Arrays.copyOfRange(measuredLatencies, sec * rate, (sec + 1) * rate);
       Arrays.sort(one);
-      bySecond.add(Math.round(ms(one, 0.99)));
+      p99s[sec] = ms(one, 0.99);
+      bySecond.add(Math.round(p99s[sec]));
       long lagMax = 0;
       int refusedCount = 0;
       for (int i = skip + sec * rate; i < skip + (sec + 1) * rate; i++) {
@@ -139,12 +141,8 @@ public final class OpenLoop {
       lagBySecond.add(Math.round(lagMax / 1e6));
       refusedBySecond.add(refusedCount);
     }
-    java.util.stream.IntStream.range(0, measured).mapToObj(sec -> {
-      long[] one = Arrays.copyOfRange(measuredLatencies, sec * rate, (sec + 1) * rate);
-      Arrays.sort(one);
-      return new double[] {sec + 1, ms(one, 0.99)};
-    }).sorted((a, b) -> Double.compare(b[1], a[1])).limit(3)
-        .forEach(w -> worst.add(new JsonObject().put("second", (int) w[0]).put("p99_ms", w[1])));
+    java.util.stream.IntStream.range(0, measured).boxed().sorted((a, b) -> Double.compare(p99s[b], p99s[a])).limit(3)
+        .forEach(sec -> worst.add(new JsonObject().put("second", sec + 1).put("p99_ms", p99s[sec])));
     StringBuilder revs = new StringBuilder();
     for (int i = 0; i < lastRev.length; i++) {
       if (lastRev[i] > 0) {

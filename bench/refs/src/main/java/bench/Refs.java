@@ -26,6 +26,8 @@ import java.util.Map;
 /**
  * Same-stack references for the benchmark, one verticle instance per core like the application:
  * {@code hello PORT}: a bare HttpServer answering "Hello, World!" (the HTTP ceiling);
+ * {@code bytes PORT FILE}: the same server answering with FILE's bytes as HTML, e.g. a saved copy of the exercise page
+ * (the ceiling for sending a page of that size: no routing, session, database or template; issue 28);
  * {@code fortunes PORT DBURL}: Vert.x Web router, pg pool with prepared-statement cache, Handlebars: select the
  * fortunes, add one, sort, render (the stack ceiling for a page);
  * {@code upsert PORT DBURL}: {@code PUT /upsert/:id} with a JSON body upserting one row when its rev is newer (the
@@ -40,10 +42,12 @@ public final class Refs {
     String kind = args[0];
     int port = Integer.parseInt(args[1]);
     String db = args.length > 2 ? args[2] : null;
+    Buffer page = kind.equals("bytes") ? Buffer.buffer(java.nio.file.Files.readAllBytes(java.nio.file.Path.of(args[2]))) : null;
     Vertx vertx = Vertx.vertx();
     int instances = Runtime.getRuntime().availableProcessors();
     vertx.deployVerticle(() -> switch (kind) {
-      case "hello" -> new Hello(port);
+      case "hello" -> new Hello(port, HELLO, "text/plain");
+      case "bytes" -> new Hello(port, page, "text/html; charset=utf-8");
       case "fortunes" -> new Fortunes(port, db);
       case "upsert" -> new Upsert(port, db);
       default -> throw new IllegalArgumentException(kind);
@@ -56,18 +60,24 @@ public final class Refs {
     return PgBuilder.pool().with(new PoolOptions().setMaxSize(16)).connectingTo(connect).using(vertx).build();
   }
 
+  private static final Buffer HELLO = Buffer.buffer("Hello, World!");
+
+  /** Answers every request with one body, nothing else. */
   static final class Hello extends VerticleBase {
     private final int port;
-    private static final Buffer BODY = Buffer.buffer("Hello, World!");
+    private final Buffer body;
+    private final String contentType;
 
-    Hello(int port) {
+    Hello(int port, Buffer body, String contentType) {
       this.port = port;
+      this.body = body;
+      this.contentType = contentType;
     }
 
     @Override
     public Future<?> start() {
       return vertx.createHttpServer(new HttpServerOptions().setPort(port))
-          .requestHandler(req -> req.response().putHeader("Content-Type", "text/plain").end(BODY)).listen();
+          .requestHandler(req -> req.response().putHeader("Content-Type", contentType).end(body)).listen();
     }
   }
 
